@@ -1,0 +1,51 @@
+# SPDX-FileCopyrightText: 2026 The PiRack authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Finds every library PiRack builds against. A missing one stops configure with the name of
+# the Debian package that provides it, so a newcomer knows what to install.
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+    message(FATAL_ERROR "pkg-config was not found: install the Debian package 'pkg-config'.")
+endif()
+
+set(PIRACK_QT_MIN_VERSION 6.4)
+set(_pirack_qt_components Core Network Widgets SerialPort Test)
+# Which Debian package provides each Qt component.
+set(_pirack_qt_package_Core qt6-base-dev)
+set(_pirack_qt_package_Network qt6-base-dev)
+set(_pirack_qt_package_Widgets qt6-base-dev)
+set(_pirack_qt_package_Test qt6-base-dev)
+set(_pirack_qt_package_SerialPort qt6-serialport-dev)
+
+find_package(Qt6 ${PIRACK_QT_MIN_VERSION} QUIET COMPONENTS ${_pirack_qt_components})
+foreach(_component IN LISTS _pirack_qt_components)
+    if(NOT Qt6${_component}_FOUND)
+        message(FATAL_ERROR
+            "Qt ${PIRACK_QT_MIN_VERSION} (or newer) component ${_component} was not found: "
+            "install the Debian package '${_pirack_qt_package_${_component}}'.")
+    endif()
+endforeach()
+
+# libgpiod 1.6 is what Debian 12 and Raspberry Pi OS bookworm ship; the 2.x API is different.
+pkg_check_modules(LIBGPIOD QUIET IMPORTED_TARGET libgpiod>=1.6)
+if(NOT LIBGPIOD_FOUND)
+    message(FATAL_ERROR "libgpiod 1.6 was not found: install the Debian package 'libgpiod-dev'.")
+endif()
+if(LIBGPIOD_VERSION VERSION_GREATER_EQUAL 2.0)
+    message(FATAL_ERROR
+        "libgpiod ${LIBGPIOD_VERSION} was found, but PiRack uses the libgpiod 1.x API "
+        "(Debian 12 package 'libgpiod-dev', version 1.6).")
+endif()
+
+find_package(Qt6Keychain QUIET)
+if(NOT Qt6Keychain_FOUND)
+    message(FATAL_ERROR "QtKeychain for Qt 6 was not found: install the Debian package 'qtkeychain-qt6-dev'.")
+endif()
+
+find_package(OpenSSL 3 QUIET COMPONENTS Crypto)
+if(NOT OpenSSL_FOUND)
+    message(FATAL_ERROR "OpenSSL 3 (libcrypto) was not found: install the Debian package 'libssl-dev'.")
+endif()
+
+message(STATUS "PiRack: Qt ${Qt6_VERSION}, libgpiod ${LIBGPIOD_VERSION}, OpenSSL ${OPENSSL_VERSION}")

@@ -1,0 +1,175 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "simulatedrelaybank.h"
+
+#include "relaylogging.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+SimulatedRelayBank::SimulatedRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QString stateFile,
+                                       QObject *parent)
+    : RelayBank(std::move(channels), safety, parent)
+    , m_stateFile(std::move(stateFile))
+{
+    m_delayTimer.setSingleShot(true);
+    connect(&m_delayTimer, &QTimer::timeout, this, [this] {
+        auto work = std::move(m_delayedWork);
+        m_delayedWork = nullptr;
+        if (work)
+            work();
+    });
+}
+
+SimulatedRelayBank::~SimulatedRelayBank()
+{
+    close();
+}
+
+QString SimulatedRelayBank::backendName() const
+{
+    return u"simulated"_s;
+}
+
+QString SimulatedRelayBank::deviceDescription() const
+{
+    return m_stateFile.isEmpty() ? u"simulated relays"_s : u"simulated relays (%1)"_s.arg(m_stateFile);
+}
+
+std::optional<bool> SimulatedRelayBank::physicalState(int channel) const
+{
+    const auto it = m_physical.constFind(channel);
+    if (it == m_physical.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void SimulatedRelayBank::failNextCommand(int channel, const QString &message)
+{
+    m_injectedFailures.insert(channel, message);
+}
+
+void SimulatedRelayBank::setPhysicalState(int channel, bool on)
+{
+    QString error;
+    if (!applyPhysical(channel, on, &error))
+        qCWarning(lcRelay).noquote() << error;
+}
+
+bool SimulatedRelayBank::applyPhysical(int channel, bool on, QString *error)
+{
+    if (physicalState(channel) == on)
+        return true;
+    m_physical.insert(channel, on);
+    m_switchLog.append({channel, on, QDateTime::currentDateTimeUtc()});
+    Q_EMIT physicalStateChanged(channel, on);
+    return saveStateFile(error);
+}
+
+bool SimulatedRelayBank::loadStateFile(QString *error)
+{
+    if (m_stateFile.isEmpty() || !QFile::exists(m_stateFile))
+        return true;
+    QFile file(m_stateFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error = u"the simulated relay state %1 is not a JSON object: %2"_s.arg(m_stateFile,
+                                                                                 parseError.errorString());
+        return false;
+    }
+    const QJsonObject states = document.object().value(u"channels"_s).toObject();
+    for (auto it = states.constBegin(); it != states.constEnd(); ++it) {
+        bool ok = false;
+        const int channel = it.key().toInt(&ok);
+        if (!ok || !it.value().isBool()) {
+            *error = u"the simulated relay state %1 has a bad entry \"%2\""_s.arg(m_stateFile, it.key());
+            return false;
+        }
+        if (hasChannel(channel))
+            m_physical.insert(channel, it.value().toBool());
+    }
+    return true;
+}
+
+bool SimulatedRelayBank::saveStateFile(QString *error) const
+{
+    if (m_stateFile.isEmpty())
+        return true;
+    QJsonObject states;
+    for (auto it = m_physical.cbegin(); it != m_physical.cend(); ++it)
+        states.insert(QString::number(it.key()), it.value());
+    QSaveFile file(m_stateFile);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QJsonDocument(QJsonObject{{u"channels"_s, states}}).toJson()) < 0 || !file.commit()) {
+        *error = u"cannot save the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool SimulatedRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)
+{
+    m_physical.clear();
+    if (!loadStateFile(error))
+        return false;
+    // Taking over: each channel is driven to its initial state; one already there does not switch.
+    for (int channel : channels()) {
+        if (!applyPhysical(channel, initialStates.value(channel, false), error))
+            return false;
+        setKnownState(channel, physicalState(channel));
+    }
+    return true;
+}
+
+void SimulatedRelayBank::closeDevice()
+{
+    m_delayTimer.stop();
+    m_delayedWork = nullptr;
+}
+
+void SimulatedRelayBank::complete(std::function<void()> work)
+{
+    if (m_commandDelay.count() <= 0) {
+        work();
+        return;
+    }
+    m_delayedWork = std::move(work);
+    m_delayTimer.start(m_commandDelay);
+}
+
+void SimulatedRelayBank::startSwitch(int channel, bool on)
+{
+    complete([this, channel, on] {
+        const QString injected = m_injectedFailures.take(channel);
+        if (!injected.isEmpty()) {
+            finishCommand(physicalState(channel), injected);
+            return;
+        }
+        QString error;
+        if (!applyPhysical(channel, on, &error)) {
+            finishCommand(physicalState(channel), error);
+            return;
+        }
+        finishCommand(on);
+    });
+}
+
+void SimulatedRelayBank::startRead(int channel)
+{
+    complete([this, channel] {
+        const QString injected = m_injectedFailures.take(channel);
+        if (!injected.isEmpty())
+            finishCommand(std::nullopt, injected);
+        else
+            finishCommand(physicalState(channel));
+    });
+}
