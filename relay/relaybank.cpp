@@ -17,6 +17,7 @@ RelayBank::RelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QObje
     qRegisterMetaType<RelayOperationResult>();
     m_clock.start();
     m_safetyTimer.setSingleShot(true);
+    m_safetyTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire early: never before the limit
     connect(&m_safetyTimer, &QTimer::timeout, this, &RelayBank::pump);
 }
 
@@ -159,6 +160,7 @@ quint64 RelayBank::enqueue(RelayOperationResult::Kind kind, const QList<RelayCom
 
     if (!rejection.isEmpty()) {
         // Nothing runs: every channel fails with the reason, so no caller mistakes it for a partial run.
+        operation.result.error = rejection;
         for (RelayChannelResult &channelResult : operation.result.channels) {
             channelResult.outcome = RelayChannelResult::Outcome::Failed;
             channelResult.error = rejection;

@@ -17,7 +17,7 @@ QString describeState(std::optional<bool> state)
 
 bool RelayOperationResult::succeeded() const
 {
-    return std::all_of(channels.cbegin(), channels.cend(), [](const RelayChannelResult &channel) {
+    return error.isEmpty() && std::all_of(channels.cbegin(), channels.cend(), [](const RelayChannelResult &channel) {
         return channel.outcome == RelayChannelResult::Outcome::Done;
     });
 }
@@ -34,6 +34,8 @@ const RelayChannelResult *RelayOperationResult::channel(int number) const
 QString RelayOperationResult::describe() const
 {
     QStringList parts;
+    if (!error.isEmpty())
+        parts.append(u"refused: "_s + error);
     for (const RelayChannelResult &result : channels) {
         QString part = u"channel %1 "_s.arg(result.channel);
         switch (result.outcome) {

@@ -39,6 +39,7 @@ struct RelayOperationResult
     quint64 id = 0;
     Kind kind = Kind::Switch;
     QList<RelayChannelResult> channels;
+    QString error; ///< Why the whole operation was refused before anything ran; empty otherwise.
 
     bool succeeded() const;
     const RelayChannelResult *channel(int number) const;

@@ -48,3 +48,5 @@ protected:
 private:
     std::optional<Request> m_pending;
 };
+
+Q_DECLARE_METATYPE(ManualRelayBank::Request)

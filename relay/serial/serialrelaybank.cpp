@@ -13,6 +13,7 @@ SerialRelayBank::SerialRelayBank(QList<RelayChannelInfo> channels, RelaySafety s
     , m_codec(SerialRelayCodec::create(m_settings.protocol))
 {
     m_replyTimer.setSingleShot(true);
+    m_replyTimer.setTimerType(Qt::PreciseTimer); // the timeout a person is told is the one that applies
     connect(&m_replyTimer, &QTimer::timeout, this, &SerialRelayBank::onTimeout);
     connect(&m_port, &QSerialPort::readyRead, this, &SerialRelayBank::onReadyRead);
     connect(&m_port, &QSerialPort::bytesWritten, this, &SerialRelayBank::onBytesWritten);
@@ -175,7 +176,8 @@ void SerialRelayBank::onTimeout()
 
 void SerialRelayBank::onPortError(QSerialPort::SerialPortError error)
 {
-    if (error == QSerialPort::NoError || error == QSerialPort::TimeoutError)
+    // While opening, openDevice() reports the failure itself.
+    if (error == QSerialPort::NoError || error == QSerialPort::TimeoutError || !isOpen())
         return;
     if (error == QSerialPort::ResourceError || error == QSerialPort::PermissionError
         || error == QSerialPort::DeviceNotFoundError) {

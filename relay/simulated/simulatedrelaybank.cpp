@@ -17,6 +17,7 @@ SimulatedRelayBank::SimulatedRelayBank(QList<RelayChannelInfo> channels, RelaySa
     , m_stateFile(std::move(stateFile))
 {
     m_delayTimer.setSingleShot(true);
+    m_delayTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_delayTimer, &QTimer::timeout, this, [this] {
         auto work = std::move(m_delayedWork);
         m_delayedWork = nullptr;
@@ -118,7 +119,10 @@ bool SimulatedRelayBank::saveStateFile(QString *error) const
 
 bool SimulatedRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)
 {
+    // Relays at power-up are de-energised; a state file says otherwise if the board was driven before.
     m_physical.clear();
+    for (int channel : channels())
+        m_physical.insert(channel, false);
     if (!loadStateFile(error))
         return false;
     // Taking over: each channel is driven to its initial state; one already there does not switch.
