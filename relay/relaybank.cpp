@@ -6,6 +6,7 @@
 
 #include <QSet>
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -212,9 +213,10 @@ void RelayBank::pump()
     if (m_pumping)
         return;
     m_pumping = true;
-    std::optional<qint64> nextWakeMs;
+    constexpr qint64 NoWake = std::numeric_limits<qint64>::max();
+    qint64 nextWakeMs = NoWake;
     while (!m_running) {
-        nextWakeMs.reset();
+        nextWakeMs = NoWake;
         qsizetype runnable = -1;
         for (qsizetype i = 0; i < m_queue.size() && runnable < 0; ++i) {
             const Job &job = m_queue.at(i);
@@ -227,7 +229,7 @@ void RelayBank::pump()
             const qint64 earliest = earliestStartMs(job);
             const bool alreadyThere = job.kind == RelayOperationResult::Kind::Switch && state(job.channel) == job.on;
             if (earliest > nowMs() && !alreadyThere) {
-                nextWakeMs = std::min(nextWakeMs.value_or(earliest), earliest);
+                nextWakeMs = std::min(nextWakeMs, earliest);
                 continue;
             }
             runnable = i;
@@ -249,8 +251,8 @@ void RelayBank::pump()
             startRead(job.channel);
         }
     }
-    if (!m_running && nextWakeMs) {
-        const qint64 wait = std::max<qint64>(0, *nextWakeMs - nowMs());
+    if (!m_running && nextWakeMs != NoWake) {
+        const qint64 wait = std::max<qint64>(0, nextWakeMs - nowMs());
         qCDebug(lcRelay) << "waiting" << wait << "ms for the safety interval";
         m_safetyTimer.start(std::chrono::milliseconds(wait));
     }

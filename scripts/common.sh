@@ -1,0 +1,63 @@
+# SPDX-FileCopyrightText: 2026 The PiRack authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Sourced by the other scripts: installing what is missing, and building.
+# Non-interactive and idempotent: packages already installed are left alone.
+
+set -euo pipefail
+
+PIRACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# What building and testing PiRack needs, as Debian 12 packages.
+PIRACK_BUILD_PACKAGES=(
+    cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-serialport-dev libgl-dev
+    libgpiod-dev qtkeychain-qt6-dev libssl-dev
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "installing packages needs root: run this script as root, or install sudo"
+    fi
+}
+
+missing_packages() {
+    local package status
+    for package in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || printf '%s\n' "$package"
+    done
+}
+
+# Installs the packages that are not installed yet. The package lists are refreshed only when
+# an install fails, as it does on a fresh machine whose lists are empty or stale.
+ensure_packages() {
+    local missing
+    mapfile -t missing < <(missing_packages "$@")
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    say "Installing missing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! as_root apt-get install -y --no-install-recommends "${missing[@]}"; then
+        say "Refreshing the package lists and trying again"
+        as_root apt-get update
+        as_root apt-get install -y --no-install-recommends "${missing[@]}"
+    fi
+}
+
+# configure_and_build BUILD_DIR [CMAKE_ARGS...]
+configure_and_build() {
+    local build_dir="$1"
+    shift
+    say "Configuring $build_dir"
+    cmake -S "$PIRACK_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    say "Building $build_dir"
+    cmake --build "$build_dir" --parallel
+}
