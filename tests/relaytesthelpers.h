@@ -22,6 +22,12 @@ inline std::optional<RelayOperationResult> waitForOperation(QSignalSpy &spy, qui
     }
 }
 
+/// Safety limits of zero, for tests that are not about them.
+inline RelaySafety noSafetyLimits()
+{
+    return {std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
+}
+
 inline QList<RelayChannelInfo> stackChannels(const QList<int> &numbers)
 {
     QList<RelayChannelInfo> channels;

@@ -7,7 +7,6 @@
 #include <gpiod.h>
 
 using namespace Qt::Literals::StringLiterals;
-using std::chrono::milliseconds;
 
 namespace {
 
@@ -18,8 +17,6 @@ GpioRelayBank::Settings settings(bool activeLow = true, const QString &chip = u"
     result.activeLow = activeLow;
     return result;
 }
-
-const RelaySafety noLimits{milliseconds(0), milliseconds(0)};
 
 } // namespace
 
@@ -33,7 +30,7 @@ private Q_SLOTS:
     void requestsLinesWithTheWantedStateAsInitialValue()
     {
         {
-            GpioRelayBank bank(stackChannels({18, 25, 12, 21}), noLimits, settings());
+            GpioRelayBank bank(stackChannels({18, 25, 12, 21}), noSafetyLimits(), settings());
             QVERIFY2(bank.open({{18, true}, {12, true}, {25, false}}), qPrintable(bank.errorString()));
             QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray>{"gpiochip0"});
             const QList<FakeGpiod::LineRequest> requests = FakeGpiod::state().requests;
@@ -59,7 +56,7 @@ private Q_SLOTS:
 
     void activeHighWiringUsesNoFlag()
     {
-        GpioRelayBank bank(stackChannels({5}), noLimits, settings(false));
+        GpioRelayBank bank(stackChannels({5}), noSafetyLimits(), settings(false));
         QVERIFY(bank.open({{5, true}}));
         QCOMPARE(FakeGpiod::state().requests.at(0).flags, 0);
         QCOMPARE(FakeGpiod::state().requests.at(0).initialValue, 1);
@@ -68,14 +65,14 @@ private Q_SLOTS:
     void chipByPath()
     {
         FakeGpiod::state().chips.insert("/dev/gpiochip4", 54);
-        GpioRelayBank bank(stackChannels({5}), noLimits, settings(true, u"/dev/gpiochip4"_s));
+        GpioRelayBank bank(stackChannels({5}), noSafetyLimits(), settings(true, u"/dev/gpiochip4"_s));
         QVERIFY(bank.open({}));
         QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray>{"/dev/gpiochip4"});
     }
 
     void switchesAndReadsThroughTheLine()
     {
-        GpioRelayBank bank(stackChannels({18, 25}), noLimits, settings());
+        GpioRelayBank bank(stackChannels({18, 25}), noSafetyLimits(), settings());
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannels({{25, true}, {18, true}}));
@@ -89,7 +86,7 @@ private Q_SLOTS:
 
     void missingChipIsAClearError()
     {
-        GpioRelayBank bank(stackChannels({18}), noLimits, settings(true, u"gpiochip7"_s));
+        GpioRelayBank bank(stackChannels({18}), noSafetyLimits(), settings(true, u"gpiochip7"_s));
         QVERIFY(!bank.open({}));
         QCOMPARE(bank.errorString(), u"cannot open the GPIO chip gpiochip7: No such file or directory"_s);
         QVERIFY(!bank.isOpen());
@@ -98,7 +95,7 @@ private Q_SLOTS:
     void busyLineNamesItsHolderAndReleasesTheOthers()
     {
         FakeGpiod::state().busyLines.insert(25, "gpio-fan");
-        GpioRelayBank bank(stackChannels({18, 25, 12}), noLimits, settings());
+        GpioRelayBank bank(stackChannels({18, 25, 12}), noSafetyLimits(), settings());
         QVERIFY(!bank.open({}));
         QCOMPARE(bank.errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
         // Line 18 was requested before the failure and must not stay held; the chip is closed.
@@ -110,7 +107,7 @@ private Q_SLOTS:
     void lineBeyondTheChip()
     {
         FakeGpiod::state().chips.insert("gpiochip0", 28);
-        GpioRelayBank bank(stackChannels({18, 40}), noLimits, settings());
+        GpioRelayBank bank(stackChannels({18, 40}), noSafetyLimits(), settings());
         QVERIFY(!bank.open({}));
         QCOMPARE(bank.errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
         QVERIFY(FakeGpiod::heldLines().isEmpty());
@@ -119,7 +116,7 @@ private Q_SLOTS:
     void failedSetIsReportedWithTheChannel()
     {
         FakeGpiod::state().failingSetLines.append(12);
-        GpioRelayBank bank(stackChannels({18, 12}), noLimits, settings());
+        GpioRelayBank bank(stackChannels({18, 12}), noSafetyLimits(), settings());
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         QSignalSpy errors(&bank, &RelayBank::errorOccurred);
@@ -136,7 +133,7 @@ private Q_SLOTS:
 
     void closeReleasesAndReopenRequestsAgain()
     {
-        GpioRelayBank bank(stackChannels({18}), noLimits, settings());
+        GpioRelayBank bank(stackChannels({18}), noSafetyLimits(), settings());
         QVERIFY(bank.open({{18, true}}));
         bank.close();
         QVERIFY(FakeGpiod::heldLines().isEmpty());

@@ -4,7 +4,6 @@
 #include "relaytesthelpers.h"
 
 using namespace Qt::Literals::StringLiterals;
-using std::chrono::milliseconds;
 
 class TestManualRelayBank : public QObject
 {
@@ -13,7 +12,7 @@ class TestManualRelayBank : public QObject
 private Q_SLOTS:
     void asksTheOperatorAndWaitsForConfirmation()
     {
-        ManualRelayBank bank(stackChannels({1, 2}), {milliseconds(0), milliseconds(0)});
+        ManualRelayBank bank(stackChannels({1, 2}), noSafetyLimits());
         QVERIFY(bank.open({}));
         QSignalSpy asked(&bank, &ManualRelayBank::operatorActionRequested);
         QSignalSpy resolved(&bank, &ManualRelayBank::operatorActionResolved);
@@ -41,7 +40,7 @@ private Q_SLOTS:
 
     void declineFailsTheSwitchWithTheReason()
     {
-        ManualRelayBank bank(stackChannels({1}), {milliseconds(0), milliseconds(0)});
+        ManualRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(bank.open({{1, true}}));
         QSignalSpy asked(&bank, &ManualRelayBank::operatorActionRequested);
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -59,7 +58,7 @@ private Q_SLOTS:
 
     void oneRequestAtATimeInOrder()
     {
-        ManualRelayBank bank(stackChannels({1, 2}), {milliseconds(0), milliseconds(0)});
+        ManualRelayBank bank(stackChannels({1, 2}), noSafetyLimits());
         QVERIFY(bank.open({}));
         QSignalSpy asked(&bank, &ManualRelayBank::operatorActionRequested);
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -77,7 +76,7 @@ private Q_SLOTS:
 
     void readBackReportsTheBelievedState()
     {
-        ManualRelayBank bank(stackChannels({1}), {milliseconds(0), milliseconds(0)});
+        ManualRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(bank.open({{1, true}}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.readBack());
@@ -87,7 +86,7 @@ private Q_SLOTS:
 
     void closingDropsThePendingRequest()
     {
-        ManualRelayBank bank(stackChannels({1}), {milliseconds(0), milliseconds(0)});
+        ManualRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(bank.open({}));
         QSignalSpy asked(&bank, &ManualRelayBank::operatorActionRequested);
         QSignalSpy resolved(&bank, &ManualRelayBank::operatorActionResolved);

@@ -14,13 +14,10 @@ class TestRelayBank : public QObject
 {
     Q_OBJECT
 
-private:
-    static RelaySafety noLimits() { return {milliseconds(0), milliseconds(0)}; }
-
 private Q_SLOTS:
     void switchesAndReportsAsynchronously()
     {
-        SimulatedRelayBank bank(stackChannels({18, 25}), noLimits());
+        SimulatedRelayBank bank(stackChannels({18, 25}), noSafetyLimits());
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         QSignalSpy changed(&bank, &RelayBank::channelStateChanged);
@@ -55,7 +52,7 @@ private Q_SLOTS:
         QFETCH(bool, open);
         QFETCH(QList<int>, channels);
         QFETCH(QString, error);
-        SimulatedRelayBank bank(stackChannels({1, 2}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1, 2}), noSafetyLimits());
         if (open)
             QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -76,7 +73,7 @@ private Q_SLOTS:
 
     void failureInTheMiddleSaysWhereEveryChannelEnded()
     {
-        SimulatedRelayBank bank(stackChannels({1, 2, 3, 4}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1, 2, 3, 4}), noSafetyLimits());
         QVERIFY(bank.open({}));
         bank.failNextCommand(3, u"relay coil open"_s);
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -167,7 +164,7 @@ private Q_SLOTS:
 
     void operationsOnOneChannelKeepTheirOrder()
     {
-        SimulatedRelayBank bank(stackChannels({1}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits());
         bank.setCommandDelay(milliseconds(20));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -185,7 +182,7 @@ private Q_SLOTS:
 
     void readBackSeesAHandChangedRelay()
     {
-        SimulatedRelayBank bank(stackChannels({1, 2}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1, 2}), noSafetyLimits());
         QVERIFY(bank.open({}));
         QSignalSpy changed(&bank, &RelayBank::channelStateChanged);
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -219,7 +216,7 @@ private Q_SLOTS:
 
     void openRefusesUnknownInitialChannels()
     {
-        SimulatedRelayBank bank(stackChannels({1}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(!bank.open({{9, true}}));
         QCOMPARE(bank.errorString(), u"cannot take over channel 9: the relay bank on simulated relays has no such channel"_s);
         QVERIFY(!bank.isOpen());

@@ -12,8 +12,6 @@ using std::chrono::milliseconds;
 
 namespace {
 
-const RelaySafety noLimits{milliseconds(0), milliseconds(0)};
-
 SerialRelayBank::Settings settingsFor(const FakeRelayBoard &board, SerialRelayProtocol protocol, bool verify = true)
 {
     SerialRelayBank::Settings settings;
@@ -35,7 +33,7 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 4);
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noLimits, settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY2(bank.open({}), qPrintable(bank.errorString()));
         QCOMPARE(bank.state(2), std::nullopt); // a board is not changed, nor known, by opening it
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -59,7 +57,7 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 1);
         board.setBehaviour(FakeRelayBoard::Behaviour::Silent); // single-channel boards do not answer
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({1}), noLimits, settingsFor(board, SerialRelayProtocol::Lcus, false));
+        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus, false));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannel(1, true));
@@ -73,7 +71,7 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 4);
         board.setRelay(1, true);
         board.setRelay(3, true);
-        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noLimits, settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.readBack());
@@ -90,7 +88,7 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 2);
         board.setBehaviour(FakeRelayBoard::Behaviour::StaleFirstStatus);
         board.setRelay(2, true);
-        SerialRelayBank bank(stackChannels({1, 2}), noLimits, settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(stackChannels({1, 2}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.readBack({2}));
@@ -102,7 +100,7 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 16);
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({0, 11}), noLimits, settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(stackChannels({0, 11}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannels({{0, true}, {11, true}}));
@@ -134,7 +132,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         FakeRelayBoard board(protocol, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::Silent);
-        SerialRelayBank bank(stackChannels({1, 2}), noLimits, settingsFor(board, protocol));
+        SerialRelayBank bank(stackChannels({1, 2}), noSafetyLimits(), settingsFor(board, protocol));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         QSignalSpy errors(&bank, &RelayBank::errorOccurred);
@@ -168,7 +166,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         FakeRelayBoard board(protocol, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::Garbage);
-        SerialRelayBank bank(stackChannels({1}), noLimits, settingsFor(board, protocol));
+        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, protocol));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannel(1, true));
@@ -181,7 +179,7 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::IgnoresSwitches);
-        SerialRelayBank bank(stackChannels({1}), noLimits, settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannel(1, true));
@@ -195,7 +193,7 @@ private Q_SLOTS:
     {
         SerialRelayBank::Settings settings;
         settings.portName = u"/dev/ttyPIRACK-none"_s;
-        SerialRelayBank bank(stackChannels({1}), noLimits, settings);
+        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settings);
         QVERIFY(!bank.open({}));
         QVERIFY2(bank.errorString().startsWith(u"cannot open the serial port /dev/ttyPIRACK-none: "_s),
                  qPrintable(bank.errorString()));
@@ -205,7 +203,7 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::Silent);
-        SerialRelayBank bank(stackChannels({1}), noLimits, settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         QSignalSpy received(&board, &FakeRelayBoard::bytesReceived);

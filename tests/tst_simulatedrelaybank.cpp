@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "relaytesthelpers.h"
 #include "simulated/simulatedrelaybank.h"
+#include "testfiles.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -15,13 +16,10 @@ class TestSimulatedRelayBank : public QObject
 {
     Q_OBJECT
 
-private:
-    static RelaySafety noLimits() { return {milliseconds(0), milliseconds(0)}; }
-
 private Q_SLOTS:
     void freshBoardStartsOffAndSwitchesNothingToTakeOver()
     {
-        SimulatedRelayBank bank(stackChannels({1, 2}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1, 2}), noSafetyLimits());
         QCOMPARE(bank.backendName(), u"simulated"_s);
         QVERIFY(bank.open({}));
         QCOMPARE(bank.physicalState(1), std::optional<bool>(false));
@@ -34,7 +32,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString stateFile = dir.filePath(u"relays.json"_s);
         {
-            SimulatedRelayBank bank(stackChannels({1, 2, 3}), noLimits(), stateFile);
+            SimulatedRelayBank bank(stackChannels({1, 2, 3}), noSafetyLimits(), stateFile);
             QVERIFY(bank.open({}));
             QSignalSpy finished(&bank, &RelayBank::operationFinished);
             const auto result = waitForOperation(finished, bank.switchChannels({{1, true}, {3, true}}));
@@ -52,7 +50,7 @@ private Q_SLOTS:
         QCOMPARE(saved.value(u"3"_s).toBool(), true);
 
         // A restarted daemon takes over with the saved wanted states: no output changes.
-        SimulatedRelayBank restarted(stackChannels({1, 2, 3}), noLimits(), stateFile);
+        SimulatedRelayBank restarted(stackChannels({1, 2, 3}), noSafetyLimits(), stateFile);
         QSignalSpy physical(&restarted, &SimulatedRelayBank::physicalStateChanged);
         QVERIFY(restarted.open({{1, true}, {2, false}, {3, true}}));
         QVERIFY(restarted.switchLog().isEmpty());
@@ -65,11 +63,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString stateFile = dir.filePath(u"relays.json"_s);
-        QFile file(stateFile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"channels": {"1": true, "2": true}})");
-        file.close();
-        SimulatedRelayBank bank(stackChannels({1, 2}), noLimits(), stateFile);
+        QVERIFY(writeFile(stateFile, R"({"channels": {"1": true, "2": true}})"));
+        SimulatedRelayBank bank(stackChannels({1, 2}), noSafetyLimits(), stateFile);
         QVERIFY(bank.open({{1, true}, {2, false}}));
         QCOMPARE(bank.switchLog().size(), 1);
         QCOMPARE(bank.switchLog().at(0).channel, 2);
@@ -80,21 +75,19 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString stateFile = dir.filePath(u"relays.json"_s);
-        QFile file(stateFile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("{not json");
-        file.close();
-        SimulatedRelayBank bank(stackChannels({1}), noLimits(), stateFile);
+        QVERIFY(writeFile(stateFile, "{not json"));
+        SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits(), stateFile);
         QVERIFY(!bank.open({}));
         QVERIFY2(bank.errorString().startsWith(u"the simulated relay state %1 is not a JSON object"_s.arg(stateFile)),
                  qPrintable(bank.errorString()));
+        QFile file(stateFile);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("{not json"));
     }
 
     void commandDelayMakesCompletionAsynchronous()
     {
-        SimulatedRelayBank bank(stackChannels({1}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits());
         bank.setCommandDelay(milliseconds(100));
         QVERIFY(bank.open({}));
         QSignalSpy physical(&bank, &SimulatedRelayBank::physicalStateChanged);
@@ -108,7 +101,7 @@ private Q_SLOTS:
 
     void injectedReadFailure()
     {
-        SimulatedRelayBank bank(stackChannels({1}), noLimits());
+        SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(bank.open({}));
         bank.failNextCommand(1, u"no answer"_s);
         QSignalSpy finished(&bank, &RelayBank::operationFinished);

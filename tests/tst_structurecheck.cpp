@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "structurecheck.h"
+#include "testfiles.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -68,10 +69,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"bad.ini"_s);
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[rack]\npi_stack = 2\nrows = 1\ncols = 1\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\n");
-        file.close();
+        QVERIFY(writeFile(path, "[rack]\npi_stack = 2\nrows = 1\ncols = 1\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\n"));
         const RunResult run = runRackd({u"--check"_s, path});
         QCOMPARE(run.exitCode, 1);
         const QString err = QString::fromUtf8(run.err);

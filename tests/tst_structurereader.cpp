@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "structure/structurereader.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -90,6 +91,25 @@ private Q_SLOTS:
         QCOMPARE(slots.last().address.toString(), u"10.42.0.58"_s);
         QCOMPARE(rack.timing.staggerDelay, std::chrono::milliseconds(2000));
         QCOMPARE(rack.timing.minimumSwitchInterval, std::chrono::milliseconds(500));
+    }
+
+    void examplesAreValid_data()
+    {
+        QTest::addColumn<QString>("path");
+        const QDir examples(QStringLiteral(PIRACK_SOURCE_DIR "/resources/examples"));
+        const QStringList files = examples.entryList({u"*.ini"_s}, QDir::Files);
+        QVERIFY2(files.size() >= 4, "the example structure files are missing");
+        for (const QString &file : files)
+            QTest::newRow(qPrintable(file)) << examples.filePath(file);
+    }
+
+    void examplesAreValid()
+    {
+        QFETCH(QString, path);
+        const StructureLoadResult result = StructureReader::readFile(path);
+        QVERIFY2(result.issues.isEmpty(), qPrintable(issueTexts(result).join(u'\n')));
+        QVERIFY(result.structure);
+        QVERIFY(result.structure->totalPis() > 0);
     }
 
     void readsEveryExtensionKey()
