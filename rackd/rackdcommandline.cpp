@@ -15,8 +15,7 @@ int RackdCommandLine::run(const QStringList &arguments, QTextStream &out, QTextS
         u"rackd: the PiRack master daemon. It switches the power relays of each stack of Raspberry Pis."_s);
     const QCommandLineOption helpOption({u"h"_s, u"help"_s}, u"Show this help and exit."_s);
     const QCommandLineOption versionOption({u"v"_s, u"version"_s}, u"Show the version and exit."_s);
-    const QCommandLineOption checkOption(
-        u"check"_s,
+    const QCommandLineOption checkOption(u"check"_s,
         u"Check a structure file and print the rack it describes, or every error. "
         "Exit status: 0 valid, 1 invalid, 2 unreadable."_s,
         u"file"_s);

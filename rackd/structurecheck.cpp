@@ -20,10 +20,11 @@ QString relayDescription(const RackStructure &structure)
     switch (wiring.backend) {
     case RelayBackendKind::Gpio:
         return u"gpio on %1, %2"_s.arg(wiring.gpioChip,
-                                     wiring.activeLow ? u"active-low (pin low = stack powered)"_s
-                                                      : u"active-high (pin high = stack powered)"_s);
+            wiring.activeLow ? u"active-low (pin low = stack powered)"_s
+                             : u"active-high (pin high = stack powered)"_s);
     case RelayBackendKind::Serial:
-        return u"serial %1 board on %2 at %3 baud%4"_s.arg(serialProtocolName(wiring.serialProtocol), wiring.serialPort)
+        return u"serial %1 board on %2 at %3 baud%4"_s
+            .arg(serialProtocolName(wiring.serialProtocol), wiring.serialPort)
             .arg(wiring.serialBaud)
             .arg(wiring.serialVerify ? u", switches read back"_s : u", switches not read back"_s);
     case RelayBackendKind::Simulated:
@@ -62,16 +63,18 @@ QString StructureCheck::describe(const RackStructure &structure)
     const QList<RackSlot> slots = structure.slots();
     const Addressing &addressing = structure.addressing;
 
-    out << structure.stacks.size() << " stack(s), " << structure.totalPis() << " Pi(s), on a " << structure.rows
-        << " x " << structure.columns << " grid (rows x columns)\n";
+    out << structure.stacks.size() << " stack(s), " << structure.totalPis() << " Pi(s), on a "
+        << structure.rows << " x " << structure.columns << " grid (rows x columns)\n";
     out << "relays:    " << relayDescription(structure) << '\n';
-    out << "timing:    " << seconds(structure.timing.staggerDelay) << " between stacks at power-on, off at least "
-        << seconds(structure.timing.minimumOffTime) << " before on again, at least "
-        << seconds(structure.timing.minimumSwitchInterval) << " between two switches of a relay\n";
-    out << "addresses: subnet " << addressing.network.toString() << '/' << addressing.prefixLength << ", master "
-        << addressing.masterAddress.toString();
+    out << "timing:    " << seconds(structure.timing.staggerDelay)
+        << " between stacks at power-on, off at least " << seconds(structure.timing.minimumOffTime)
+        << " before on again, at least " << seconds(structure.timing.minimumSwitchInterval)
+        << " between two switches of a relay\n";
+    out << "addresses: subnet " << addressing.network.toString() << '/' << addressing.prefixLength
+        << ", master " << addressing.masterAddress.toString();
     if (!slots.isEmpty())
-        out << ", Pis " << slots.constFirst().address.toString() << " to " << slots.constLast().address.toString();
+        out << ", Pis " << slots.constFirst().address.toString() << " to "
+            << slots.constLast().address.toString();
     out << ", names " << addressing.namePattern << "\n\n";
 
     // The grid as it physically stands: row 1 at the top, column 1 on the left.
@@ -85,7 +88,8 @@ QString StructureCheck::describe(const RackStructure &structure)
         out << QString(u"row " + QString::number(row)).leftJustified(7);
         for (int column = 1; column <= structure.columns; ++column) {
             const RackStack *stack = structure.stackAt(row, column);
-            out << (stack ? QString(u'[' + QString::number(stack->id) + u']') : u"."_s).leftJustified(cellWidth);
+            out << (stack ? QString(u'[' + QString::number(stack->id) + u']') : u"."_s)
+                       .leftJustified(cellWidth);
         }
         out << '\n';
     }
@@ -98,7 +102,8 @@ QString StructureCheck::describe(const RackStructure &structure)
                 own.append(slot);
         }
         out << QString::number(stack.id).leftJustified(7) << QString::number(stack.row).leftJustified(5)
-            << QString::number(stack.column).leftJustified(5) << channelName(structure, stack.relayChannel).leftJustified(9)
+            << QString::number(stack.column).leftJustified(5)
+            << channelName(structure, stack.relayChannel).leftJustified(9)
             << QString::number(stack.piCount).leftJustified(5)
             << QString(own.constFirst().name + u" .. "_s + own.constLast().name).leftJustified(19)
             << own.constFirst().address.toString() << " - " << own.constLast().address.toString() << '\n';
@@ -112,10 +117,8 @@ QJsonObject StructureCheck::toJson(const StructureLoadResult &result, const QStr
     QJsonArray issues;
     for (const StructureIssue &issue : result.issues)
         issues.append(issue.toJson());
-    QJsonObject object{{u"file"_s, path},
-                       {u"valid"_s, result.status == StructureLoadResult::Status::Valid},
-                       {u"readable"_s, result.status != StructureLoadResult::Status::Unreadable},
-                       {u"issues"_s, issues}};
+    QJsonObject object {{u"file"_s, path}, {u"valid"_s, result.status == StructureLoadResult::Status::Valid},
+        {u"readable"_s, result.status != StructureLoadResult::Status::Unreadable}, {u"issues"_s, issues}};
     if (result.structure)
         object.insert(u"structure"_s, result.structure->toJson());
     return object;
@@ -136,10 +139,11 @@ int StructureCheck::run(const QString &path, bool json, QTextStream &out, QTextS
         out << path << ": the structure is valid\n" << describe(*result.structure);
     } else {
         const auto errors = std::count_if(result.issues.cbegin(), result.issues.cend(),
-                                          [](const StructureIssue &issue) { return issue.isError(); });
+            [](const StructureIssue &issue) { return issue.isError(); });
         err << path << ": "
-            << (result.status == StructureLoadResult::Status::Unreadable ? u"cannot be read"_s
-                                                                          : u"is not valid (%1 error(s))"_s.arg(errors))
+            << (result.status == StructureLoadResult::Status::Unreadable
+                       ? u"cannot be read"_s
+                       : u"is not valid (%1 error(s))"_s.arg(errors))
             << '\n';
         err.flush();
     }

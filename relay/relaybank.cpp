@@ -37,7 +37,7 @@ QList<int> RelayBank::channels() const
 bool RelayBank::hasChannel(int channel) const
 {
     return std::any_of(m_channels.cbegin(), m_channels.cend(),
-                       [channel](const RelayChannelInfo &info) { return info.number == channel; });
+        [channel](const RelayChannelInfo &info) { return info.number == channel; });
 }
 
 QString RelayBank::channelLabel(int channel) const
@@ -57,8 +57,9 @@ bool RelayBank::open(const QMap<int, bool> &initialStates)
     }
     for (auto it = initialStates.cbegin(); it != initialStates.cend(); ++it) {
         if (!hasChannel(it.key())) {
-            m_errorString = u"cannot take over channel %1: the relay bank on %2 has no such channel"_s.arg(it.key())
-                                .arg(deviceDescription());
+            m_errorString
+                = u"cannot take over channel %1: the relay bank on %2 has no such channel"_s.arg(it.key())
+                      .arg(deviceDescription());
             return false;
         }
     }
@@ -101,10 +102,7 @@ QMap<int, bool> RelayBank::knownStates() const
     return states;
 }
 
-bool RelayBank::isIdle() const
-{
-    return m_queue.isEmpty() && !m_running;
-}
+bool RelayBank::isIdle() const { return m_queue.isEmpty() && !m_running; }
 
 quint64 RelayBank::switchChannels(const QList<RelayCommand> &commands)
 {
@@ -113,7 +111,7 @@ quint64 RelayBank::switchChannels(const QList<RelayCommand> &commands)
 
 quint64 RelayBank::switchChannel(int channel, bool on)
 {
-    return switchChannels({RelayCommand{channel, on}});
+    return switchChannels({RelayCommand {channel, on}});
 }
 
 quint64 RelayBank::readBack(const QList<int> &channelNumbers)
@@ -126,7 +124,7 @@ quint64 RelayBank::readBack(const QList<int> &channelNumbers)
 
 std::chrono::milliseconds RelayBank::safetyWait(int channel, bool on) const
 {
-    const Job job{0, channel, RelayOperationResult::Kind::Switch, on};
+    const Job job {0, channel, RelayOperationResult::Kind::Switch, on};
     return std::chrono::milliseconds(std::max<qint64>(0, earliestStartMs(job) - nowMs()));
 }
 
@@ -174,7 +172,7 @@ quint64 RelayBank::enqueue(RelayOperationResult::Kind kind, const QList<RelayCom
     }
 
     for (const RelayCommand &command : commands)
-        m_queue.append(Job{id, command.channel, kind, command.on});
+        m_queue.append(Job {id, command.channel, kind, command.on});
     operation.pendingJobs = int(commands.size());
     m_operations.insert(id, operation);
     schedulePump();
@@ -221,13 +219,15 @@ void RelayBank::pump()
         for (qsizetype i = 0; i < m_queue.size() && runnable < 0; ++i) {
             const Job &job = m_queue.at(i);
             // Per channel and per operation, commands keep their order.
-            const bool blocked = std::any_of(m_queue.cbegin(), m_queue.cbegin() + i, [&job](const Job &earlier) {
-                return earlier.channel == job.channel || earlier.operationId == job.operationId;
-            });
+            const bool blocked
+                = std::any_of(m_queue.cbegin(), m_queue.cbegin() + i, [&job](const Job &earlier) {
+                      return earlier.channel == job.channel || earlier.operationId == job.operationId;
+                  });
             if (blocked)
                 continue;
             const qint64 earliest = earliestStartMs(job);
-            const bool alreadyThere = job.kind == RelayOperationResult::Kind::Switch && state(job.channel) == job.on;
+            const bool alreadyThere
+                = job.kind == RelayOperationResult::Kind::Switch && state(job.channel) == job.on;
             if (earliest > nowMs() && !alreadyThere) {
                 nextWakeMs = std::min(nextWakeMs, earliest);
                 continue;
@@ -271,8 +271,8 @@ void RelayBank::finishCommand(std::optional<bool> newState, const QString &error
     QString failure = error;
     if (job.kind == RelayOperationResult::Kind::Switch) {
         if (failure.isEmpty() && newState && *newState != job.on)
-            failure = u"it reads back %1 after being switched %2"_s.arg(describeState(newState),
-                                                                      describeState(job.on));
+            failure = u"it reads back %1 after being switched %2"_s.arg(
+                describeState(newState), describeState(job.on));
         if (failure.isEmpty() && !newState)
             newState = job.on;
         // Even a failed switch may have moved the relay, so the safety clock starts either way.
@@ -286,7 +286,8 @@ void RelayBank::finishCommand(std::optional<bool> newState, const QString &error
     if (failure.isEmpty()) {
         completeJob(job, RelayChannelResult::Outcome::Done, newState, {});
     } else {
-        const QString message = u"%1 on %2: %3"_s.arg(channelLabel(job.channel), deviceDescription(), failure);
+        const QString message
+            = u"%1 on %2: %3"_s.arg(channelLabel(job.channel), deviceDescription(), failure);
         qCWarning(lcRelay).noquote() << message;
         Q_EMIT errorOccurred(message);
         const quint64 operationId = job.operationId;
@@ -321,8 +322,8 @@ void RelayBank::reportDeviceFailure(const QString &message)
     }
 }
 
-void RelayBank::completeJob(const Job &job, RelayChannelResult::Outcome outcome, std::optional<bool> newState,
-                            const QString &error)
+void RelayBank::completeJob(
+    const Job &job, RelayChannelResult::Outcome outcome, std::optional<bool> newState, const QString &error)
 {
     auto it = m_operations.find(job.operationId);
     if (it == m_operations.end())
@@ -343,7 +344,8 @@ void RelayBank::abortOperation(quint64 operationId)
     auto it = m_operations.find(operationId);
     if (it == m_operations.end())
         return;
-    const qsizetype removed = m_queue.removeIf([operationId](const Job &job) { return job.operationId == operationId; });
+    const qsizetype removed
+        = m_queue.removeIf([operationId](const Job &job) { return job.operationId == operationId; });
     it->pendingJobs -= int(removed);
     finishOperationIfDone(operationId);
 }

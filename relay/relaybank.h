@@ -23,8 +23,8 @@ struct RelayChannelInfo
 /// Limits that protect the power supplies and the Pis behind the relays.
 struct RelaySafety
 {
-    std::chrono::milliseconds minimumOffTime{2000}; ///< Off at least this long before coming back on.
-    std::chrono::milliseconds minimumSwitchInterval{500}; ///< Between any two switches of one channel.
+    std::chrono::milliseconds minimumOffTime {2000}; ///< Off at least this long before coming back on.
+    std::chrono::milliseconds minimumSwitchInterval {500}; ///< Between any two switches of one channel.
 };
 
 /**
@@ -122,8 +122,8 @@ private:
     void pump();
     qint64 nowMs() const { return m_clock.elapsed(); }
     qint64 earliestStartMs(const Job &job) const;
-    void completeJob(const Job &job, RelayChannelResult::Outcome outcome, std::optional<bool> state,
-                     const QString &error);
+    void completeJob(
+        const Job &job, RelayChannelResult::Outcome outcome, std::optional<bool> state, const QString &error);
     void abortOperation(quint64 operationId);
     void failAllQueued(const QString &error);
     void finishOperationIfDone(quint64 operationId);

@@ -32,8 +32,8 @@ std::unique_ptr<RelayBank> createRelayBank(const RelayBankSettings &settings, QO
     case RelayBackendKind::Serial:
         return std::make_unique<SerialRelayBank>(settings.channels, settings.safety, settings.serial, parent);
     case RelayBackendKind::Simulated:
-        return std::make_unique<SimulatedRelayBank>(settings.channels, settings.safety, settings.simulatedStateFile,
-                                                    parent);
+        return std::make_unique<SimulatedRelayBank>(
+            settings.channels, settings.safety, settings.simulatedStateFile, parent);
     case RelayBackendKind::Manual:
         return std::make_unique<ManualRelayBank>(settings.channels, settings.safety, parent);
     }

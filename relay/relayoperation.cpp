@@ -17,9 +17,10 @@ QString describeState(std::optional<bool> state)
 
 bool RelayOperationResult::succeeded() const
 {
-    return error.isEmpty() && std::all_of(channels.cbegin(), channels.cend(), [](const RelayChannelResult &channel) {
-        return channel.outcome == RelayChannelResult::Outcome::Done;
-    });
+    return error.isEmpty()
+        && std::all_of(channels.cbegin(), channels.cend(), [](const RelayChannelResult &channel) {
+               return channel.outcome == RelayChannelResult::Outcome::Done;
+           });
 }
 
 const RelayChannelResult *RelayOperationResult::channel(int number) const

@@ -8,7 +8,8 @@
 #include <QTest>
 
 /// Waits (with a deadline, on the bank's signal) for the result of one operation.
-inline std::optional<RelayOperationResult> waitForOperation(QSignalSpy &spy, quint64 id, int timeoutMs = 10000)
+inline std::optional<RelayOperationResult> waitForOperation(
+    QSignalSpy &spy, quint64 id, int timeoutMs = 10000)
 {
     QDeadlineTimer deadline(timeoutMs);
     while (true) {
@@ -23,10 +24,7 @@ inline std::optional<RelayOperationResult> waitForOperation(QSignalSpy &spy, qui
 }
 
 /// Safety limits of zero, for tests that are not about them.
-inline RelaySafety noSafetyLimits()
-{
-    return {std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
-}
+inline RelaySafety noSafetyLimits() { return {std::chrono::milliseconds(0), std::chrono::milliseconds(0)}; }
 
 inline QList<RelayChannelInfo> stackChannels(const QList<int> &numbers)
 {

@@ -32,10 +32,10 @@ private Q_SLOTS:
         {
             GpioRelayBank bank(stackChannels({18, 25, 12, 21}), noSafetyLimits(), settings());
             QVERIFY2(bank.open({{18, true}, {12, true}, {25, false}}), qPrintable(bank.errorString()));
-            QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray>{"gpiochip0"});
+            QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray> {"gpiochip0"});
             const QList<FakeGpiod::LineRequest> requests = FakeGpiod::state().requests;
             QCOMPARE(requests.size(), 4);
-            const QMap<unsigned, int> expectedInitial{{18, 1}, {25, 0}, {12, 1}, {21, 0}};
+            const QMap<unsigned, int> expectedInitial {{18, 1}, {25, 0}, {12, 1}, {21, 0}};
             for (const FakeGpiod::LineRequest &request : requests) {
                 QCOMPARE(request.consumer, QByteArray("rackd"));
                 QCOMPARE(request.flags, int(GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW));
@@ -67,7 +67,7 @@ private Q_SLOTS:
         FakeGpiod::state().chips.insert("/dev/gpiochip4", 54);
         GpioRelayBank bank(stackChannels({5}), noSafetyLimits(), settings(true, u"/dev/gpiochip4"_s));
         QVERIFY(bank.open({}));
-        QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray>{"/dev/gpiochip4"});
+        QCOMPARE(FakeGpiod::state().openedChips, QList<QByteArray> {"/dev/gpiochip4"});
     }
 
     void switchesAndReadsThroughTheLine()
@@ -78,7 +78,7 @@ private Q_SLOTS:
         const auto result = waitForOperation(finished, bank.switchChannels({{25, true}, {18, true}}));
         QVERIFY(result && result->succeeded());
         // Logical values: libgpiod's active-low flag turns 1 into a low pin.
-        QCOMPARE(FakeGpiod::state().valuesSet, (QList<QPair<unsigned, int>>{{25, 1}, {18, 1}}));
+        QCOMPARE(FakeGpiod::state().valuesSet, (QList<QPair<unsigned, int>> {{25, 1}, {18, 1}}));
         const auto readBack = waitForOperation(finished, bank.readBack());
         QVERIFY(readBack && readBack->succeeded());
         QCOMPARE(readBack->channel(25)->state, std::optional<bool>(true));
@@ -97,10 +97,11 @@ private Q_SLOTS:
         FakeGpiod::state().busyLines.insert(25, "gpio-fan");
         GpioRelayBank bank(stackChannels({18, 25, 12}), noSafetyLimits(), settings());
         QVERIFY(!bank.open({}));
-        QCOMPARE(bank.errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(bank.errorString(),
+            u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
         // Line 18 was requested before the failure and must not stay held; the chip is closed.
         QVERIFY(FakeGpiod::heldLines().isEmpty());
-        QCOMPARE(FakeGpiod::state().released, QList<unsigned>{18});
+        QCOMPARE(FakeGpiod::state().released, QList<unsigned> {18});
         QCOMPARE(FakeGpiod::state().closedChips, 1);
     }
 
@@ -109,7 +110,8 @@ private Q_SLOTS:
         FakeGpiod::state().chips.insert("gpiochip0", 28);
         GpioRelayBank bank(stackChannels({18, 40}), noSafetyLimits(), settings());
         QVERIFY(!bank.open({}));
-        QCOMPARE(bank.errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
+        QCOMPARE(
+            bank.errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
         QVERIFY(FakeGpiod::heldLines().isEmpty());
     }
 
@@ -128,7 +130,7 @@ private Q_SLOTS:
         QCOMPARE(result->channel(12)->state, std::nullopt);
         QCOMPARE(errors.size(), 1);
         QCOMPARE(errors.at(0).at(0).toString(),
-                 u"stack 2 (channel 12) on gpiochip0: cannot set line 12: Input/output error"_s);
+            u"stack 2 (channel 12) on gpiochip0: cannot set line 12: Input/output error"_s);
     }
 
     void closeReleasesAndReopenRequestsAgain()

@@ -13,7 +13,8 @@ class TestIniFile : public QObject
 private Q_SLOTS:
     void readsSectionsKeysAndLines()
     {
-        const IniFile ini = IniFile::parse("; header comment\n[rack]\nPi_Stack = 2\n\n# other comment\n[1]\nx: 1\n");
+        const IniFile ini
+            = IniFile::parse("; header comment\n[rack]\nPi_Stack = 2\n\n# other comment\n[1]\nx: 1\n");
         QVERIFY(ini.errors().isEmpty());
         QCOMPARE(ini.sections().size(), 2);
         QCOMPARE(ini.sections().at(0).name, u"rack"_s);
@@ -68,20 +69,24 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<int>("line");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unclosed header") << QByteArray("[rack\n") << 1 << u"section header '[rack' has no closing ']'"_s;
+        QTest::newRow("unclosed header")
+            << QByteArray("[rack\n") << 1 << u"section header '[rack' has no closing ']'"_s;
         QTest::newRow("empty header") << QByteArray("[]\n") << 1 << u"empty section name '[]'"_s;
-        QTest::newRow("text after header") << QByteArray("[rack] x\n") << 1
-                                           << u"unexpected text 'x' after section header"_s;
-        QTest::newRow("no separator") << QByteArray("[rack]\nrows 3\n") << 2 << u"expected 'key = value', found 'rows 3'"_s;
+        QTest::newRow("text after header")
+            << QByteArray("[rack] x\n") << 1 << u"unexpected text 'x' after section header"_s;
+        QTest::newRow("no separator")
+            << QByteArray("[rack]\nrows 3\n") << 2 << u"expected 'key = value', found 'rows 3'"_s;
         QTest::newRow("no key") << QByteArray("[rack]\n= 3\n") << 2 << u"a value without a key: '= 3'"_s;
-        QTest::newRow("key before section") << QByteArray("rows = 3\n") << 1
-                                            << u"key 'rows' appears before any [section]"_s;
-        QTest::newRow("unterminated quote") << QByteArray("[s]\nk = \"abc\n") << 2
-                                            << u"the value \"abc has no closing quote"_s;
+        QTest::newRow("key before section")
+            << QByteArray("rows = 3\n") << 1 << u"key 'rows' appears before any [section]"_s;
+        QTest::newRow("unterminated quote")
+            << QByteArray("[s]\nk = \"abc\n") << 2 << u"the value \"abc has no closing quote"_s;
         QTest::newRow("text after quote") << QByteArray("[s]\nk = \"a\" b\n") << 2
                                           << u"unexpected text after the quoted value in \"a\" b"_s;
-        QTest::newRow("invalid utf-8") << QByteArray("[s]\nk = \xff\xfe\n") << 2 << u"the line is not valid UTF-8 text"_s;
-        QTest::newRow("nul byte") << QByteArray("[s]\nk = a\0b\n", 12) << 2 << u"the line contains a NUL byte"_s;
+        QTest::newRow("invalid utf-8")
+            << QByteArray("[s]\nk = \xff\xfe\n") << 2 << u"the line is not valid UTF-8 text"_s;
+        QTest::newRow("nul byte") << QByteArray("[s]\nk = a\0b\n", 12) << 2
+                                  << u"the line contains a NUL byte"_s;
     }
 
     void syntaxErrors()

@@ -47,7 +47,7 @@ private Q_SLOTS:
         const quint64 id = bank.switchChannel(1, false);
         QVERIFY(asked.wait(5000));
         QCOMPARE(asked.at(0).at(0).value<ManualRelayBank::Request>().instruction,
-                 u"Unplug the power supply of stack 1 (channel 1), then confirm."_s);
+            u"Unplug the power supply of stack 1 (channel 1), then confirm."_s);
         QVERIFY(bank.decline(1, u"the plug is stuck"_s));
         const auto result = waitForOperation(finished, id);
         QVERIFY(result);

@@ -41,10 +41,13 @@ private Q_SLOTS:
         QTest::addColumn<bool>("open");
         QTest::addColumn<QList<int>>("channels");
         QTest::addColumn<QString>("error");
-        QTest::newRow("not open") << false << QList<int>{1} << u"the relay bank on simulated relays is not open"_s;
-        QTest::newRow("unknown channel") << true << QList<int>{1, 7} << u"there is no channel 7 on simulated relays"_s;
-        QTest::newRow("channel twice") << true << QList<int>{1, 1} << u"channel 1 is named twice in one operation"_s;
-        QTest::newRow("no channel") << true << QList<int>{} << u"the operation names no channel"_s;
+        QTest::newRow("not open") << false << QList<int> {1}
+                                  << u"the relay bank on simulated relays is not open"_s;
+        QTest::newRow("unknown channel")
+            << true << QList<int> {1, 7} << u"there is no channel 7 on simulated relays"_s;
+        QTest::newRow("channel twice")
+            << true << QList<int> {1, 1} << u"channel 1 is named twice in one operation"_s;
+        QTest::newRow("no channel") << true << QList<int> {} << u"the operation names no channel"_s;
     }
 
     void refusedOperations()
@@ -91,10 +94,12 @@ private Q_SLOTS:
         QCOMPARE(result->channel(4)->outcome, RelayChannelResult::Outcome::NotAttempted);
         QCOMPARE(result->channel(4)->state, std::optional<bool>(false));
         QCOMPARE(bank.physicalState(4), std::optional<bool>(false));
-        QCOMPARE(result->describe(), u"channel 1 switched on; channel 2 switched on; channel 3 failed (relay coil open), "
-                                     "now off; channel 4 not attempted, still off"_s);
+        QCOMPARE(result->describe(),
+            u"channel 1 switched on; channel 2 switched on; channel 3 failed (relay coil open), "
+            "now off; channel 4 not attempted, still off"_s);
         QCOMPARE(errors.size(), 1);
-        QCOMPARE(errors.at(0).at(0).toString(), u"stack 3 (channel 3) on simulated relays: relay coil open"_s);
+        QCOMPARE(
+            errors.at(0).at(0).toString(), u"stack 3 (channel 3) on simulated relays: relay coil open"_s);
     }
 
     void minimumOffTimeDelaysOnButNotOtherChannels()
@@ -218,7 +223,8 @@ private Q_SLOTS:
     {
         SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits());
         QVERIFY(!bank.open({{9, true}}));
-        QCOMPARE(bank.errorString(), u"cannot take over channel 9: the relay bank on simulated relays has no such channel"_s);
+        QCOMPARE(bank.errorString(),
+            u"cannot take over channel 9: the relay bank on simulated relays has no such channel"_s);
         QVERIFY(!bank.isOpen());
     }
 };

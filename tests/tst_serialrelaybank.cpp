@@ -12,7 +12,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-SerialRelayBank::Settings settingsFor(const FakeRelayBoard &board, SerialRelayProtocol protocol, bool verify = true)
+SerialRelayBank::Settings settingsFor(
+    const FakeRelayBoard &board, SerialRelayProtocol protocol, bool verify = true)
 {
     SerialRelayBank::Settings settings;
     settings.portName = board.slavePath();
@@ -33,7 +34,8 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 4);
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(
+            stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY2(bank.open({}), qPrintable(bank.errorString()));
         QCOMPARE(bank.state(2), std::nullopt); // a board is not changed, nor known, by opening it
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
@@ -57,7 +59,8 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 1);
         board.setBehaviour(FakeRelayBoard::Behaviour::Silent); // single-channel boards do not answer
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus, false));
+        SerialRelayBank bank(
+            stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus, false));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannel(1, true));
@@ -71,7 +74,8 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 4);
         board.setRelay(1, true);
         board.setRelay(3, true);
-        SerialRelayBank bank(stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(
+            stackChannels({1, 2, 3, 4}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.readBack());
@@ -80,7 +84,7 @@ private Q_SLOTS:
         QCOMPARE(result->channel(2)->state, std::optional<bool>(false));
         QCOMPARE(result->channel(3)->state, std::optional<bool>(true));
         QCOMPARE(result->channel(4)->state, std::optional<bool>(false));
-        QCOMPARE(bank.knownStates(), (QMap<int, bool>{{1, true}, {2, false}, {3, true}, {4, false}}));
+        QCOMPARE(bank.knownStates(), (QMap<int, bool> {{1, true}, {2, false}, {3, true}, {4, false}}));
     }
 
     void lcusStaleFirstStatusIsNotBelieved()
@@ -88,7 +92,8 @@ private Q_SLOTS:
         FakeRelayBoard board(SerialRelayProtocol::Lcus, 2);
         board.setBehaviour(FakeRelayBoard::Behaviour::StaleFirstStatus);
         board.setRelay(2, true);
-        SerialRelayBank bank(stackChannels({1, 2}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
+        SerialRelayBank bank(
+            stackChannels({1, 2}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Lcus));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.readBack({2}));
@@ -100,7 +105,8 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 16);
         QVERIFY(board.isValid());
-        SerialRelayBank bank(stackChannels({0, 11}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(
+            stackChannels({0, 11}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannels({{0, true}, {11, true}}));
@@ -118,12 +124,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<SerialRelayProtocol>("protocol");
         QTest::addColumn<QString>("error");
-        QTest::newRow("lcus") << SerialRelayProtocol::Lcus
-                              << u"the relay board did not answer within 500 ms (is serial_port right, and is it a "
-                                 "LCUS board?)"_s;
-        QTest::newRow("numato") << SerialRelayProtocol::Numato
-                                << u"the relay board did not answer within 500 ms (is serial_port right, and is it a "
-                                   "Numato board?)"_s;
+        QTest::newRow("lcus")
+            << SerialRelayProtocol::Lcus
+            << u"the relay board did not answer within 500 ms (is serial_port right, and is it a "
+               "LCUS board?)"_s;
+        QTest::newRow("numato")
+            << SerialRelayProtocol::Numato
+            << u"the relay board did not answer within 500 ms (is serial_port right, and is it a "
+               "Numato board?)"_s;
     }
 
     void silentBoardFailsWithinTheTimeout()
@@ -154,10 +162,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<SerialRelayProtocol>("protocol");
         QTest::addColumn<QString>("error");
-        QTest::newRow("lcus") << SerialRelayProtocol::Lcus
-                              << u"the relay board answered garbage: unexpected byte 0x13 (wrong baud rate or protocol?)"_s;
-        QTest::newRow("numato") << SerialRelayProtocol::Numato
-                                << u"the relay board answered garbage: unexpected byte 0x13 (wrong baud rate or protocol?)"_s;
+        QTest::newRow("lcus")
+            << SerialRelayProtocol::Lcus
+            << u"the relay board answered garbage: unexpected byte 0x13 (wrong baud rate or protocol?)"_s;
+        QTest::newRow("numato")
+            << SerialRelayProtocol::Numato
+            << u"the relay board answered garbage: unexpected byte 0x13 (wrong baud rate or protocol?)"_s;
     }
 
     void garbageReplyIsAnError()
@@ -179,7 +189,8 @@ private Q_SLOTS:
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::IgnoresSwitches);
-        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(
+            stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         const auto result = waitForOperation(finished, bank.switchChannel(1, true));
@@ -196,14 +207,15 @@ private Q_SLOTS:
         SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settings);
         QVERIFY(!bank.open({}));
         QVERIFY2(bank.errorString().startsWith(u"cannot open the serial port /dev/ttyPIRACK-none: "_s),
-                 qPrintable(bank.errorString()));
+            qPrintable(bank.errorString()));
     }
 
     void unpluggedBoardFailsTheRunningCommand()
     {
         FakeRelayBoard board(SerialRelayProtocol::Numato, 4);
         board.setBehaviour(FakeRelayBoard::Behaviour::Silent);
-        SerialRelayBank bank(stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
+        SerialRelayBank bank(
+            stackChannels({1}), noSafetyLimits(), settingsFor(board, SerialRelayProtocol::Numato));
         QVERIFY(bank.open({}));
         QSignalSpy finished(&bank, &RelayBank::operationFinished);
         QSignalSpy received(&board, &FakeRelayBoard::bytesReceived);

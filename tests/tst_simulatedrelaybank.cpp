@@ -39,9 +39,9 @@ private Q_SLOTS:
             QVERIFY(result && result->succeeded());
         }
         const QJsonObject saved = QJsonDocument::fromJson([&] {
-                                      QFile file(stateFile);
-                                      return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-                                  }())
+            QFile file(stateFile);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }())
                                       .object()
                                       .value(u"channels"_s)
                                       .toObject();
@@ -78,8 +78,9 @@ private Q_SLOTS:
         QVERIFY(writeFile(stateFile, "{not json"));
         SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits(), stateFile);
         QVERIFY(!bank.open({}));
-        QVERIFY2(bank.errorString().startsWith(u"the simulated relay state %1 is not a JSON object"_s.arg(stateFile)),
-                 qPrintable(bank.errorString()));
+        QVERIFY2(bank.errorString().startsWith(
+                     u"the simulated relay state %1 is not a JSON object"_s.arg(stateFile)),
+            qPrintable(bank.errorString()));
         QFile file(stateFile);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("{not json"));

@@ -31,8 +31,8 @@ RunResult runRackd(const QStringList &arguments)
     process.start(QStringLiteral(RACKD_EXECUTABLE), arguments);
     if (!process.waitForFinished(30000))
         return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+        process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
 const QString referenceRack = QStringLiteral(PIRACK_SOURCE_DIR "/structure_rack.ini");
@@ -60,20 +60,24 @@ private Q_SLOTS:
 
     void originalFileWarnsButIsValid()
     {
-        const RunResult run = runRackd({u"--check"_s, QStringLiteral(PIRACK_TEST_DATA "/original_pirack.ini")});
+        const RunResult run
+            = runRackd({u"--check"_s, QStringLiteral(PIRACK_TEST_DATA "/original_pirack.ini")});
         QCOMPARE(run.exitCode, 0);
-        QVERIFY(run.err.contains("warning: [rack] nbr_stack: nbr_stack = 1, but the file has 2 stack section(s)"));
+        QVERIFY(run.err.contains(
+            "warning: [rack] nbr_stack: nbr_stack = 1, but the file has 2 stack section(s)"));
     }
 
     void invalidFileListsEveryError()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"bad.ini"_s);
-        QVERIFY(writeFile(path, "[rack]\npi_stack = 2\nrows = 1\ncols = 1\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\n"));
+        QVERIFY(writeFile(
+            path, "[rack]\npi_stack = 2\nrows = 1\ncols = 1\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\n"));
         const RunResult run = runRackd({u"--check"_s, path});
         QCOMPARE(run.exitCode, 1);
         const QString err = QString::fromUtf8(run.err);
-        QVERIFY2(err.contains(path + u":9: error: [2] x: row 1, column 1 is already taken by stack 1"_s), qPrintable(err));
+        QVERIFY2(err.contains(path + u":9: error: [2] x: row 1, column 1 is already taken by stack 1"_s),
+            qPrintable(err));
         QVERIFY(err.contains(u"is not valid (1 error(s))"_s));
         QVERIFY(run.out.isEmpty());
     }
@@ -97,25 +101,29 @@ private Q_SLOTS:
         QCOMPARE(stacks.size(), 12);
         QCOMPARE(stacks.at(11).toObject().value(u"relay_channel"_s).toInt(), 26);
         QCOMPARE(stacks.at(11).toObject().value(u"row"_s).toInt(), 3);
-        QCOMPARE(stacks.at(0).toObject().value(u"nodes"_s).toArray().at(0).toObject().value(u"name"_s).toString(),
-                 u"s1-n1"_s);
+        QCOMPARE(
+            stacks.at(0).toObject().value(u"nodes"_s).toArray().at(0).toObject().value(u"name"_s).toString(),
+            u"s1-n1"_s);
 
         const RunResult unreadable = runRackd({u"--check"_s, u"/nonexistent.ini"_s, u"--json"_s});
         QCOMPARE(unreadable.exitCode, 2);
         const QJsonObject failure = QJsonDocument::fromJson(unreadable.out).object();
         QCOMPARE(failure.value(u"readable"_s).toBool(), false);
-        QCOMPARE(failure.value(u"issues"_s).toArray().at(0).toObject().value(u"severity"_s).toString(), u"error"_s);
+        QCOMPARE(failure.value(u"issues"_s).toArray().at(0).toObject().value(u"severity"_s).toString(),
+            u"error"_s);
     }
 
     void commandLineMistakes_data()
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"Unknown option 'frobnicate'"_s;
-        QTest::newRow("check without file") << QStringList{u"--check"_s} << u"Missing value after '--check'"_s;
-        QTest::newRow("json alone") << QStringList{u"--json"_s} << u"--json goes with --check FILE"_s;
-        QTest::newRow("stray argument") << QStringList{u"foo"_s} << u"unexpected argument 'foo'"_s;
-        QTest::newRow("no mode") << QStringList{} << u"only the check mode"_s;
+        QTest::newRow("unknown option")
+            << QStringList {u"--frobnicate"_s} << u"Unknown option 'frobnicate'"_s;
+        QTest::newRow("check without file")
+            << QStringList {u"--check"_s} << u"Missing value after '--check'"_s;
+        QTest::newRow("json alone") << QStringList {u"--json"_s} << u"--json goes with --check FILE"_s;
+        QTest::newRow("stray argument") << QStringList {u"foo"_s} << u"unexpected argument 'foo'"_s;
+        QTest::newRow("no mode") << QStringList {} << u"only the check mode"_s;
     }
 
     void commandLineMistakes()

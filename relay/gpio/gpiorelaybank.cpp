@@ -11,34 +11,21 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString systemError(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
+QString systemError(int error) { return QString::fromLocal8Bit(std::strerror(error)); }
 
 } // namespace
 
-GpioRelayBank::GpioRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings,
-                             QObject *parent)
+GpioRelayBank::GpioRelayBank(
+    QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
     , m_settings(std::move(settings))
-{
-}
+{ }
 
-GpioRelayBank::~GpioRelayBank()
-{
-    close();
-}
+GpioRelayBank::~GpioRelayBank() { close(); }
 
-QString GpioRelayBank::backendName() const
-{
-    return u"gpio"_s;
-}
+QString GpioRelayBank::backendName() const { return u"gpio"_s; }
 
-QString GpioRelayBank::deviceDescription() const
-{
-    return m_settings.chip;
-}
+QString GpioRelayBank::deviceDescription() const { return m_settings.chip; }
 
 bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)
 {
@@ -74,10 +61,10 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
             const int requestError = errno;
             const char *holder = gpiod_line_consumer(line);
             *error = requestError == EBUSY && holder
-                ? u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel)
-                      .arg(m_settings.chip, channelLabel(channel), QString::fromLocal8Bit(holder))
-                : u"cannot take line %1 of %2 (%3) as an output: %4"_s.arg(channel)
-                      .arg(m_settings.chip, channelLabel(channel), systemError(requestError));
+                ? u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(
+                    m_settings.chip, channelLabel(channel), QString::fromLocal8Bit(holder))
+                : u"cannot take line %1 of %2 (%3) as an output: %4"_s.arg(channel).arg(
+                    m_settings.chip, channelLabel(channel), systemError(requestError));
             return false;
         }
         lines.emplace(channel, GpiodRequestedLine(line));

@@ -26,7 +26,8 @@ public:
         QByteArray consumer = QByteArrayLiteral("rackd");
     };
 
-    GpioRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent = nullptr);
+    GpioRelayBank(
+        QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent = nullptr);
     ~GpioRelayBank() override;
 
     QString backendName() const override;

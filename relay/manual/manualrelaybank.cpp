@@ -8,23 +8,13 @@ using namespace Qt::Literals::StringLiterals;
 
 ManualRelayBank::ManualRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
-{
-}
+{ }
 
-ManualRelayBank::~ManualRelayBank()
-{
-    close();
-}
+ManualRelayBank::~ManualRelayBank() { close(); }
 
-QString ManualRelayBank::backendName() const
-{
-    return u"manual"_s;
-}
+QString ManualRelayBank::backendName() const { return u"manual"_s; }
 
-QString ManualRelayBank::deviceDescription() const
-{
-    return u"the operator's hands"_s;
-}
+QString ManualRelayBank::deviceDescription() const { return u"the operator's hands"_s; }
 
 bool ManualRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)
 {
@@ -47,7 +37,8 @@ void ManualRelayBank::closeDevice()
 void ManualRelayBank::startSwitch(int channel, bool on)
 {
     const QString what = on ? u"Plug in"_s : u"Unplug"_s;
-    m_pending = Request{channel, on, u"%1 the power supply of %2, then confirm."_s.arg(what, channelLabel(channel))};
+    m_pending = Request {
+        channel, on, u"%1 the power supply of %2, then confirm."_s.arg(what, channelLabel(channel))};
     qCInfo(lcRelay).noquote() << "waiting for the operator:" << m_pending->instruction;
     Q_EMIT operatorActionRequested(*m_pending);
 }
@@ -75,6 +66,7 @@ bool ManualRelayBank::decline(int channel, const QString &reason)
         return false;
     m_pending.reset();
     Q_EMIT operatorActionResolved(channel);
-    finishCommand(state(channel), reason.isEmpty() ? u"the operator declined"_s : u"the operator declined: %1"_s.arg(reason));
+    finishCommand(state(channel),
+        reason.isEmpty() ? u"the operator declined"_s : u"the operator declined: %1"_s.arg(reason));
     return true;
 }

@@ -6,8 +6,8 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-SerialRelayBank::SerialRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings,
-                                 QObject *parent)
+SerialRelayBank::SerialRelayBank(
+    QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
     , m_settings(std::move(settings))
     , m_codec(SerialRelayCodec::create(m_settings.protocol))
@@ -20,15 +20,9 @@ SerialRelayBank::SerialRelayBank(QList<RelayChannelInfo> channels, RelaySafety s
     connect(&m_port, &QSerialPort::errorOccurred, this, &SerialRelayBank::onPortError);
 }
 
-SerialRelayBank::~SerialRelayBank()
-{
-    close();
-}
+SerialRelayBank::~SerialRelayBank() { close(); }
 
-QString SerialRelayBank::backendName() const
-{
-    return u"serial"_s;
-}
+QString SerialRelayBank::backendName() const { return u"serial"_s; }
 
 QString SerialRelayBank::deviceDescription() const
 {
@@ -47,7 +41,8 @@ bool SerialRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *
         && m_port.setParity(QSerialPort::NoParity) && m_port.setStopBits(QSerialPort::OneStop)
         && m_port.setFlowControl(QSerialPort::NoFlowControl);
     if (!configured) {
-        *error = u"cannot set %1 to %2 8N1: %3"_s.arg(m_settings.portName).arg(m_settings.baudRate)
+        *error = u"cannot set %1 to %2 8N1: %3"_s.arg(m_settings.portName)
+                     .arg(m_settings.baudRate)
                      .arg(m_port.errorString());
         m_port.close();
         return false;
@@ -167,11 +162,13 @@ void SerialRelayBank::onTimeout()
         return;
     const QString what = m_stage == Stage::Switching && !m_codec->switchIsAnswered()
         ? u"did not take the command"_s
-        : m_received.isEmpty() ? u"did not answer"_s
-                               : u"sent an incomplete answer (\"%1\")"_s.arg(QString::fromLatin1(m_received.toHex(' ')));
-    finish(std::nullopt, u"the relay board %1 within %2 ms (is serial_port right, and is it a %3 board?)"_s.arg(what)
-                             .arg(m_settings.replyTimeout.count())
-                             .arg(m_codec->name()));
+        : m_received.isEmpty()
+        ? u"did not answer"_s
+        : u"sent an incomplete answer (\"%1\")"_s.arg(QString::fromLatin1(m_received.toHex(' ')));
+    finish(std::nullopt,
+        u"the relay board %1 within %2 ms (is serial_port right, and is it a %3 board?)"_s.arg(what)
+            .arg(m_settings.replyTimeout.count())
+            .arg(m_codec->name()));
 }
 
 void SerialRelayBank::onPortError(QSerialPort::SerialPortError error)
@@ -181,7 +178,8 @@ void SerialRelayBank::onPortError(QSerialPort::SerialPortError error)
         return;
     if (error == QSerialPort::ResourceError || error == QSerialPort::PermissionError
         || error == QSerialPort::DeviceNotFoundError) {
-        const QString message = u"lost the relay board on %1: %2"_s.arg(m_settings.portName, m_port.errorString());
+        const QString message
+            = u"lost the relay board on %1: %2"_s.arg(m_settings.portName, m_port.errorString());
         m_replyTimer.stop();
         m_stage = Stage::Idle;
         reportDeviceFailure(message);

@@ -25,11 +25,11 @@ public:
         int baudRate = 9600;
         /// Read the channel back after each switch (single-channel LCUS boards cannot answer).
         bool verifySwitches = true;
-        std::chrono::milliseconds replyTimeout{1000};
+        std::chrono::milliseconds replyTimeout {1000};
     };
 
-    SerialRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings,
-                    QObject *parent = nullptr);
+    SerialRelayBank(
+        QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent = nullptr);
     ~SerialRelayBank() override;
 
     QString backendName() const override;

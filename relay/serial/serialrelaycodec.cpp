@@ -17,7 +17,8 @@ std::optional<QString> findBinaryByte(const QByteArray &received)
     for (char c : received) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte != '\r' && byte != '\n' && (byte < 0x20 || byte > 0x7e))
-            return u"unexpected byte 0x%1 (wrong baud rate or protocol?)"_s.arg(byte, 2, 16, QLatin1Char('0'));
+            return u"unexpected byte 0x%1 (wrong baud rate or protocol?)"_s.arg(
+                byte, 2, 16, QLatin1Char('0'));
     }
     return std::nullopt;
 }
@@ -47,10 +48,7 @@ std::unique_ptr<SerialRelayCodec> SerialRelayCodec::create(SerialRelayProtocol p
 
 // ---- LCUS ----
 
-QString LcusCodec::name() const
-{
-    return u"LCUS"_s;
-}
+QString LcusCodec::name() const { return u"LCUS"_s; }
 
 QByteArray LcusCodec::switchCommand(int channel, bool on) const
 {
@@ -81,8 +79,8 @@ SerialReply LcusCodec::parseStatusReply(const QByteArray &received, int channel)
 {
     if (const auto binary = findBinaryByte(received))
         return SerialReply::garbage(*binary);
-    static const QRegularExpression statusLine(u"^CH(\\d+)\\s*:\\s*(ON|OFF)$"_s,
-                                               QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression statusLine(
+        u"^CH(\\d+)\\s*:\\s*(ON|OFF)$"_s, QRegularExpression::CaseInsensitiveOption);
     const QList<QByteArray> lines = received.split('\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const bool terminated = i + 1 < lines.size();
@@ -93,7 +91,8 @@ SerialReply LcusCodec::parseStatusReply(const QByteArray &received, int channel)
         if (!match.hasMatch()) {
             // The last line may still be arriving; judge it only once it is terminated.
             if (terminated || !(u"CH"_s.startsWith(line.left(2), Qt::CaseInsensitive)))
-                return SerialReply::garbage(u"unexpected status line %1"_s.arg(quoted(lines.at(i).trimmed())));
+                return SerialReply::garbage(
+                    u"unexpected status line %1"_s.arg(quoted(lines.at(i).trimmed())));
             continue;
         }
         if (match.captured(1).toInt() == channel)
@@ -106,10 +105,7 @@ SerialReply LcusCodec::parseStatusReply(const QByteArray &received, int channel)
 
 // ---- Numato ----
 
-QString NumatoCodec::name() const
-{
-    return u"Numato"_s;
-}
+QString NumatoCodec::name() const { return u"Numato"_s; }
 
 QByteArray NumatoCodec::channelName(int channel)
 {
@@ -120,7 +116,8 @@ QByteArray NumatoCodec::channelName(int channel)
 
 QByteArray NumatoCodec::switchCommand(int channel, bool on) const
 {
-    return (on ? QByteArrayLiteral("relay on ") : QByteArrayLiteral("relay off ")) + channelName(channel) + '\r';
+    return (on ? QByteArrayLiteral("relay on ") : QByteArrayLiteral("relay off ")) + channelName(channel)
+        + '\r';
 }
 
 QByteArray NumatoCodec::statusCommand(int channel) const
@@ -143,7 +140,8 @@ SerialReply parseNumatoReply(const QByteArray &received, const QByteArray &comma
     const QByteArray text = received.mid(start);
     const qsizetype compared = std::min(text.size(), echo.size());
     if (text.left(compared) != echo.left(compared))
-        return SerialReply::garbage(u"expected the echo %1, received %2"_s.arg(quoted(echo), quoted(received)));
+        return SerialReply::garbage(
+            u"expected the echo %1, received %2"_s.arg(quoted(echo), quoted(received)));
     if (text.size() < echo.size())
         return SerialReply::incomplete();
     const qsizetype prompt = text.indexOf('>', echo.size());

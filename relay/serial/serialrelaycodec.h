@@ -19,7 +19,10 @@ struct SerialReply
     QString error; ///< For garbage: what was wrong with it.
 
     static SerialReply incomplete() { return {}; }
-    static SerialReply complete(std::optional<bool> state = std::nullopt) { return {Status::Complete, state, {}}; }
+    static SerialReply complete(std::optional<bool> state = std::nullopt)
+    {
+        return {Status::Complete, state, {}};
+    }
     static SerialReply garbage(const QString &error) { return {Status::Garbage, std::nullopt, error}; }
 };
 

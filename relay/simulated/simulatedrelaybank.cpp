@@ -11,8 +11,8 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-SimulatedRelayBank::SimulatedRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QString stateFile,
-                                       QObject *parent)
+SimulatedRelayBank::SimulatedRelayBank(
+    QList<RelayChannelInfo> channels, RelaySafety safety, QString stateFile, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
     , m_stateFile(std::move(stateFile))
 {
@@ -26,15 +26,9 @@ SimulatedRelayBank::SimulatedRelayBank(QList<RelayChannelInfo> channels, RelaySa
     });
 }
 
-SimulatedRelayBank::~SimulatedRelayBank()
-{
-    close();
-}
+SimulatedRelayBank::~SimulatedRelayBank() { close(); }
 
-QString SimulatedRelayBank::backendName() const
-{
-    return u"simulated"_s;
-}
+QString SimulatedRelayBank::backendName() const { return u"simulated"_s; }
 
 QString SimulatedRelayBank::deviceDescription() const
 {
@@ -83,8 +77,8 @@ bool SimulatedRelayBank::loadStateFile(QString *error)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = u"the simulated relay state %1 is not a JSON object: %2"_s.arg(m_stateFile,
-                                                                                 parseError.errorString());
+        *error = u"the simulated relay state %1 is not a JSON object: %2"_s.arg(
+            m_stateFile, parseError.errorString());
         return false;
     }
     const QJsonObject states = document.object().value(u"channels"_s).toObject();
@@ -110,7 +104,7 @@ bool SimulatedRelayBank::saveStateFile(QString *error) const
         states.insert(QString::number(it.key()), it.value());
     QSaveFile file(m_stateFile);
     if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(QJsonObject{{u"channels"_s, states}}).toJson()) < 0 || !file.commit()) {
+        || file.write(QJsonDocument(QJsonObject {{u"channels"_s, states}}).toJson()) < 0 || !file.commit()) {
         *error = u"cannot save the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
         return false;
     }

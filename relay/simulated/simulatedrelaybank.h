@@ -24,7 +24,7 @@ public:
     };
 
     SimulatedRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QString stateFile = {},
-                       QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~SimulatedRelayBank() override;
 
     QString backendName() const override;
@@ -62,7 +62,7 @@ private:
     QHash<int, bool> m_physical;
     QList<Switch> m_switchLog;
     QHash<int, QString> m_injectedFailures;
-    std::chrono::milliseconds m_commandDelay{0};
+    std::chrono::milliseconds m_commandDelay {0};
     QTimer m_delayTimer;
     std::function<void()> m_delayedWork;
 };

@@ -23,8 +23,8 @@ QString relayBackendName(RelayBackendKind kind)
 
 std::optional<RelayBackendKind> relayBackendFromName(const QString &name)
 {
-    for (RelayBackendKind kind :
-         {RelayBackendKind::Gpio, RelayBackendKind::Serial, RelayBackendKind::Simulated, RelayBackendKind::Manual}) {
+    for (RelayBackendKind kind : {RelayBackendKind::Gpio, RelayBackendKind::Serial,
+             RelayBackendKind::Simulated, RelayBackendKind::Manual}) {
         if (relayBackendName(kind) == name.toLower())
             return kind;
     }
@@ -53,7 +53,7 @@ ChannelRange relayChannelRange(RelayBackendKind backend, SerialRelayProtocol pro
         return {0, 53}; // the BCM GPIO lines of a Raspberry Pi SoC
     case RelayBackendKind::Serial:
         // LCUS boards number their channels from 1 (up to 8); Numato boards from 0 (up to 32 relays).
-        return protocol == SerialRelayProtocol::Lcus ? ChannelRange{1, 8} : ChannelRange{0, 31};
+        return protocol == SerialRelayProtocol::Lcus ? ChannelRange {1, 8} : ChannelRange {0, 31};
     case RelayBackendKind::Simulated:
     case RelayBackendKind::Manual:
         break;
@@ -122,7 +122,7 @@ QList<RackSlot> RackStructure::slots() const
         for (int slot = 1; slot <= stack.piCount; ++slot) {
             ++index;
             result.append({stack.id, slot, index, nodeName(stack.id, slot, index),
-                           QHostAddress(first + quint32(index - 1))});
+                QHostAddress(first + quint32(index - 1))});
         }
     }
     return result;
@@ -130,10 +130,7 @@ QList<RackSlot> RackStructure::slots() const
 
 namespace {
 
-double seconds(std::chrono::milliseconds duration)
-{
-    return double(duration.count()) / 1000.0;
-}
+double seconds(std::chrono::milliseconds duration) { return double(duration.count()) / 1000.0; }
 
 } // namespace
 
@@ -145,19 +142,15 @@ QJsonObject RackStructure::toJson() const
         QJsonArray pis;
         for (const RackSlot &slot : allSlots) {
             if (slot.stackId == stack.id) {
-                pis.append(QJsonObject{{u"slot"_s, slot.slot},
-                                       {u"name"_s, slot.name},
-                                       {u"address"_s, slot.address.toString()}});
+                pis.append(QJsonObject {
+                    {u"slot"_s, slot.slot}, {u"name"_s, slot.name}, {u"address"_s, slot.address.toString()}});
             }
         }
-        stackArray.append(QJsonObject{{u"id"_s, stack.id},
-                                      {u"row"_s, stack.row},
-                                      {u"column"_s, stack.column},
-                                      {u"relay_channel"_s, stack.relayChannel},
-                                      {u"pis"_s, stack.piCount},
-                                      {u"nodes"_s, pis}});
+        stackArray.append(
+            QJsonObject {{u"id"_s, stack.id}, {u"row"_s, stack.row}, {u"column"_s, stack.column},
+                {u"relay_channel"_s, stack.relayChannel}, {u"pis"_s, stack.piCount}, {u"nodes"_s, pis}});
     }
-    QJsonObject relay{{u"backend"_s, relayBackendName(wiring.backend)}};
+    QJsonObject relay {{u"backend"_s, relayBackendName(wiring.backend)}};
     switch (wiring.backend) {
     case RelayBackendKind::Gpio:
         relay.insert(u"gpio_chip"_s, wiring.gpioChip);
@@ -173,26 +166,25 @@ QJsonObject RackStructure::toJson() const
     case RelayBackendKind::Manual:
         break;
     }
-    QJsonObject rack{{u"pi_stack"_s, pisPerStack},
-                     {u"rows"_s, rows},
-                     {u"cols"_s, columns},
-                     {u"stack_count"_s, int(stacks.size())},
-                     {u"total_pis"_s, totalPis()}};
+    QJsonObject rack {{u"pi_stack"_s, pisPerStack}, {u"rows"_s, rows}, {u"cols"_s, columns},
+        {u"stack_count"_s, int(stacks.size())}, {u"total_pis"_s, totalPis()}};
     if (declaredStackCount)
         rack.insert(u"nbr_stack"_s, *declaredStackCount);
-    return QJsonObject{
+    return QJsonObject {
         {u"file"_s, sourceFile},
         {u"rack"_s, rack},
         {u"relay"_s, relay},
         {u"timing"_s,
-         QJsonObject{{u"stagger_delay"_s, seconds(timing.staggerDelay)},
-                     {u"min_off_time"_s, seconds(timing.minimumOffTime)},
-                     {u"min_switch_interval"_s, seconds(timing.minimumSwitchInterval)}}},
+            QJsonObject {{u"stagger_delay"_s, seconds(timing.staggerDelay)},
+                {u"min_off_time"_s, seconds(timing.minimumOffTime)},
+                {u"min_switch_interval"_s, seconds(timing.minimumSwitchInterval)}}},
         {u"addressing"_s,
-         QJsonObject{{u"subnet"_s, QString(addressing.network.toString() + u'/' + QString::number(addressing.prefixLength))},
-                     {u"master_address"_s, addressing.masterAddress.toString()},
-                     {u"first_address"_s, addressing.firstAddress.toString()},
-                     {u"name_pattern"_s, addressing.namePattern}}},
+            QJsonObject {
+                {u"subnet"_s,
+                    QString(addressing.network.toString() + u'/' + QString::number(addressing.prefixLength))},
+                {u"master_address"_s, addressing.masterAddress.toString()},
+                {u"first_address"_s, addressing.firstAddress.toString()},
+                {u"name_pattern"_s, addressing.namePattern}}},
         {u"stacks"_s, stackArray},
     };
 }

@@ -42,9 +42,9 @@ struct RelayWiring
 
 struct PowerTiming
 {
-    std::chrono::milliseconds staggerDelay{2000}; ///< Between stacks when powering on the rack.
-    std::chrono::milliseconds minimumOffTime{2000}; ///< Before a stack that went off may come back on.
-    std::chrono::milliseconds minimumSwitchInterval{500}; ///< Between any two switches of one relay.
+    std::chrono::milliseconds staggerDelay {2000}; ///< Between stacks when powering on the rack.
+    std::chrono::milliseconds minimumOffTime {2000}; ///< Before a stack that went off may come back on.
+    std::chrono::milliseconds minimumSwitchInterval {500}; ///< Between any two switches of one relay.
 };
 
 /// Where the fixed addresses and names of the Pis come from.

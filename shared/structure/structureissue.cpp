@@ -22,9 +22,8 @@ QString StructureIssue::toString() const
 
 QJsonObject StructureIssue::toJson() const
 {
-    QJsonObject object{{u"severity"_s, isError() ? u"error"_s : u"warning"_s},
-                       {u"file"_s, file},
-                       {u"message"_s, message}};
+    QJsonObject object {
+        {u"severity"_s, isError() ? u"error"_s : u"warning"_s}, {u"file"_s, file}, {u"message"_s, message}};
     if (line > 0)
         object.insert(u"line"_s, line);
     if (!section.isEmpty())
@@ -49,5 +48,6 @@ QDebug operator<<(QDebug debug, const StructureIssue &issue)
 
 bool containsErrors(const QList<StructureIssue> &issues)
 {
-    return std::any_of(issues.cbegin(), issues.cend(), [](const StructureIssue &issue) { return issue.isError(); });
+    return std::any_of(
+        issues.cbegin(), issues.cend(), [](const StructureIssue &issue) { return issue.isError(); });
 }

@@ -58,8 +58,8 @@ QString closestKey(const QString &key, const QStringList &known)
 
 bool isValidHostLabel(const QString &label)
 {
-    static const QRegularExpression pattern(u"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"_s,
-                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression pattern(
+        u"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"_s, QRegularExpression::CaseInsensitiveOption);
     return pattern.match(label).hasMatch();
 }
 
@@ -69,8 +69,7 @@ class Checker
 public:
     explicit Checker(QString fileName)
         : m_file(std::move(fileName))
-    {
-    }
+    { }
 
     void error(int line, const QString &section, const QString &key, const QString &message)
     {
@@ -84,8 +83,8 @@ public:
     QList<StructureIssue> takeIssues() { return std::move(m_issues); }
     bool hasErrors() const { return containsErrors(m_issues); }
 
-    std::optional<int> integer(const IniSection &section, const QString &key, int minimum, int maximum,
-                               bool required)
+    std::optional<int> integer(
+        const IniSection &section, const QString &key, int minimum, int maximum, bool required)
     {
         const IniEntry *entry = section.find(key);
         if (!entry) {
@@ -101,7 +100,7 @@ public:
         }
         if (value < minimum || value > maximum) {
             error(entry->line, section.name, key,
-                  u"%1 is out of range (%2 to %3)"_s.arg(value).arg(minimum).arg(maximum));
+                u"%1 is out of range (%2 to %3)"_s.arg(value).arg(minimum).arg(maximum));
             return std::nullopt;
         }
         return value;
@@ -116,12 +115,12 @@ public:
         const double value = entry->value.toDouble(&ok);
         if (!ok || !std::isfinite(value)) {
             error(entry->line, section.name, key,
-                  u"\"%1\" is not a number of seconds (such as 2 or 0.5)"_s.arg(entry->value));
+                u"\"%1\" is not a number of seconds (such as 2 or 0.5)"_s.arg(entry->value));
             return std::nullopt;
         }
         if (value < 0 || value > maximumSeconds) {
             error(entry->line, section.name, key,
-                  u"%1 s is out of range (0 to %2 s)"_s.arg(entry->value).arg(maximumSeconds));
+                u"%1 s is out of range (0 to %2 s)"_s.arg(entry->value).arg(maximumSeconds));
             return std::nullopt;
         }
         return milliseconds(std::llround(value * 1000.0));
@@ -179,15 +178,15 @@ public:
         for (const IniEntry &entry : section.entries) {
             if (firstLine.contains(entry.key)) {
                 error(entry.line, section.name, entry.key,
-                      u"given twice (lines %1 and %2)"_s.arg(firstLine.value(entry.key)).arg(entry.line));
+                    u"given twice (lines %1 and %2)"_s.arg(firstLine.value(entry.key)).arg(entry.line));
                 continue;
             }
             firstLine.insert(entry.key, entry.line);
             if (!known.contains(entry.key)) {
                 const QString suggestion = closestKey(entry.key, known);
                 warning(entry.line, section.name, entry.key,
-                        suggestion.isEmpty() ? u"unknown key, ignored"_s
-                                             : u"unknown key, ignored (did you mean '%1'?)"_s.arg(suggestion));
+                    suggestion.isEmpty() ? u"unknown key, ignored"_s
+                                         : u"unknown key, ignored (did you mean '%1'?)"_s.arg(suggestion));
             }
         }
     }
@@ -222,11 +221,12 @@ public:
         if (rack)
             readRack(*rack);
         else
-            m_check.error(0, RackSection, {}, u"the [rack] section is missing (it holds pi_stack, rows and cols)"_s);
+            m_check.error(
+                0, RackSection, {}, u"the [rack] section is missing (it holds pi_stack, rows and cols)"_s);
 
         if (m_stackSections.isEmpty()) {
-            m_check.error(0, {}, {},
-                          u"no stack sections: add one section per stack, such as [1] with id, x and y"_s);
+            m_check.error(
+                0, {}, {}, u"no stack sections: add one section per stack, such as [1] with id, x and y"_s);
         }
         for (const IniSection *section : std::as_const(m_stackSections))
             readStack(*section, rack != nullptr);
@@ -237,18 +237,18 @@ public:
             checkRackWide(*rack);
 
         StructureLoadResult result;
-        result.status = m_check.hasErrors() ? StructureLoadResult::Status::Invalid
-                                            : StructureLoadResult::Status::Valid;
+        result.status
+            = m_check.hasErrors() ? StructureLoadResult::Status::Invalid : StructureLoadResult::Status::Valid;
         if (result.status == StructureLoadResult::Status::Valid)
             result.structure = m_structure;
         result.issues = m_check.takeIssues();
         // In file order, as a person reads the file; findings about missing things come last.
-        std::stable_sort(result.issues.begin(), result.issues.end(),
-                         [](const StructureIssue &a, const StructureIssue &b) {
-                             const int lineA = a.line > 0 ? a.line : std::numeric_limits<int>::max();
-                             const int lineB = b.line > 0 ? b.line : std::numeric_limits<int>::max();
-                             return lineA < lineB;
-                         });
+        std::stable_sort(
+            result.issues.begin(), result.issues.end(), [](const StructureIssue &a, const StructureIssue &b) {
+                const int lineA = a.line > 0 ? a.line : std::numeric_limits<int>::max();
+                const int lineB = b.line > 0 ? b.line : std::numeric_limits<int>::max();
+                return lineA < lineB;
+            });
         return result;
     }
 
@@ -260,8 +260,8 @@ private:
         for (const IniSection &section : m_ini.sections()) {
             if (seen.contains(section.name)) {
                 m_check.error(section.line, section.name, {},
-                              u"section appears twice (lines %1 and %2)"_s.arg(seen.value(section.name))
-                                  .arg(section.line));
+                    u"section appears twice (lines %1 and %2)"_s.arg(seen.value(section.name))
+                        .arg(section.line));
                 continue;
             }
             seen.insert(section.name, section.line);
@@ -276,7 +276,8 @@ private:
     void readRack(const IniSection &rack)
     {
         m_check.checkKeys(rack, StructureReader::rackKeys());
-        m_structure.pisPerStack = m_check.integer(rack, u"pi_stack"_s, 1, MaximumPisPerStack, true).value_or(0);
+        m_structure.pisPerStack
+            = m_check.integer(rack, u"pi_stack"_s, 1, MaximumPisPerStack, true).value_or(0);
         m_structure.rows = m_check.integer(rack, u"rows"_s, 1, MaximumGridSide, true).value_or(0);
         m_structure.columns = m_check.integer(rack, u"cols"_s, 1, MaximumGridSide, true).value_or(0);
         m_structure.declaredStackCount = m_check.integer(rack, u"nbr_stack"_s, 1, MaximumStacks, false);
@@ -287,7 +288,7 @@ private:
                 wiring.backend = *kind;
             else
                 m_check.error(m_check.lineOf(rack, u"relay_backend"_s), rack.name, u"relay_backend"_s,
-                              u"\"%1\" is not a relay backend (gpio, serial, simulated or manual)"_s.arg(*name));
+                    u"\"%1\" is not a relay backend (gpio, serial, simulated or manual)"_s.arg(*name));
         }
         wiring.activeLow = m_check.boolean(rack, u"active_low"_s).value_or(wiring.activeLow);
         wiring.gpioChip = m_check.text(rack, u"gpio_chip"_s).value_or(wiring.gpioChip);
@@ -297,25 +298,26 @@ private:
                 wiring.serialProtocol = *protocol;
             else
                 m_check.error(m_check.lineOf(rack, u"serial_protocol"_s), rack.name, u"serial_protocol"_s,
-                              u"\"%1\" is not a serial relay protocol (lcus or numato)"_s.arg(*name));
+                    u"\"%1\" is not a serial relay protocol (lcus or numato)"_s.arg(*name));
         }
         if (const auto baud = m_check.integer(rack, u"serial_baud"_s, 1200, 921600, false)) {
-            static const QList<int> standardRates{1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200,
-                                                  230400, 460800, 921600};
+            static const QList<int> standardRates {
+                1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
             if (standardRates.contains(*baud))
                 wiring.serialBaud = *baud;
             else
                 m_check.error(m_check.lineOf(rack, u"serial_baud"_s), rack.name, u"serial_baud"_s,
-                              u"%1 is not a standard baud rate (such as 9600 or 115200)"_s.arg(*baud));
+                    u"%1 is not a standard baud rate (such as 9600 or 115200)"_s.arg(*baud));
         }
 
         wiring.serialVerify = m_check.boolean(rack, u"serial_verify"_s).value_or(wiring.serialVerify);
 
         PowerTiming &timing = m_structure.timing;
         timing.staggerDelay = m_check.duration(rack, u"stagger_delay"_s, 600).value_or(timing.staggerDelay);
-        timing.minimumOffTime = m_check.duration(rack, u"min_off_time"_s, 3600).value_or(timing.minimumOffTime);
-        timing.minimumSwitchInterval =
-            m_check.duration(rack, u"min_switch_interval"_s, 3600).value_or(timing.minimumSwitchInterval);
+        timing.minimumOffTime
+            = m_check.duration(rack, u"min_off_time"_s, 3600).value_or(timing.minimumOffTime);
+        timing.minimumSwitchInterval
+            = m_check.duration(rack, u"min_switch_interval"_s, 3600).value_or(timing.minimumSwitchInterval);
 
         readAddressing(rack);
     }
@@ -328,15 +330,14 @@ private:
             const QPair<QHostAddress, int> parsed = QHostAddress::parseSubnet(*subnet);
             if (parsed.first.protocol() != QAbstractSocket::IPv4Protocol || !subnet->contains(u'/')) {
                 m_check.error(line, rack.name, u"subnet"_s,
-                              u"\"%1\" is not an IPv4 subnet such as 10.42.0.0/24"_s.arg(*subnet));
+                    u"\"%1\" is not an IPv4 subnet such as 10.42.0.0/24"_s.arg(*subnet));
             } else if (parsed.second < 8 || parsed.second > 30) {
                 m_check.error(line, rack.name, u"subnet"_s,
-                              u"prefix length /%1 is out of range (/8 to /30)"_s.arg(parsed.second));
+                    u"prefix length /%1 is out of range (/8 to /30)"_s.arg(parsed.second));
             } else if (QHostAddress(parsed.first).toString() != subnet->section(u'/', 0, 0).trimmed()) {
                 m_check.error(line, rack.name, u"subnet"_s,
-                              u"\"%1\" has host bits set; the network is %2/%3"_s.arg(*subnet,
-                                                                                     parsed.first.toString())
-                                  .arg(parsed.second));
+                    u"\"%1\" has host bits set; the network is %2/%3"_s.arg(*subnet, parsed.first.toString())
+                        .arg(parsed.second));
             } else {
                 addressing.network = parsed.first;
                 addressing.prefixLength = parsed.second;
@@ -363,15 +364,15 @@ private:
             stack.id = m_check.integer(section, u"id"_s, 1, MaximumStackId, true).value_or(0);
             if (stack.id > 0 && nameIsNumber && idFromName != stack.id) {
                 m_check.warning(idEntry->line, section.name, u"id"_s,
-                                u"id %1 differs from the section name [%2]; the id is used"_s.arg(stack.id)
-                                    .arg(section.name));
+                    u"id %1 differs from the section name [%2]; the id is used"_s.arg(stack.id).arg(
+                        section.name));
             }
         } else if (nameIsNumber && idFromName >= 1 && idFromName <= MaximumStackId) {
             stack.id = idFromName;
         } else {
             m_check.error(section.line, section.name, u"id"_s,
-                          u"missing: a stack section needs an id (1 to %1), or a number as its name"_s.arg(
-                              MaximumStackId));
+                u"missing: a stack section needs an id (1 to %1), or a number as its name"_s.arg(
+                    MaximumStackId));
         }
 
         stack.row = m_check.integer(section, u"x"_s, 1, MaximumGridSide, true).value_or(0);
@@ -390,8 +391,8 @@ private:
         const RelayWiring &wiring = m_structure.wiring;
         const ChannelRange range = relayChannelRange(wiring.backend, wiring.serialProtocol);
         if (section.find(u"relay_channel"_s)) {
-            stack.relayChannel =
-                m_check.integer(section, u"relay_channel"_s, range.first, range.last, true).value_or(-1);
+            stack.relayChannel
+                = m_check.integer(section, u"relay_channel"_s, range.first, range.last, true).value_or(-1);
             return;
         }
         std::optional<int> fallback;
@@ -400,12 +401,12 @@ private:
             fallback = originalGpioChannel(stack.id);
             if (!fallback && stack.id > 0)
                 m_check.error(section.line, section.name, u"relay_channel"_s,
-                              u"missing: only stacks 1 to 4 have a default GPIO line (BCM 18, 25, 12, 21); "
-                              "give the BCM line that drives this stack's relay"_s);
+                    u"missing: only stacks 1 to 4 have a default GPIO line (BCM 18, 25, 12, 21); "
+                    "give the BCM line that drives this stack's relay"_s);
             break;
         case RelayBackendKind::Serial:
             m_check.error(section.line, section.name, u"relay_channel"_s,
-                          u"missing: with relay_backend = serial every stack needs the board channel of its relay"_s);
+                u"missing: with relay_backend = serial every stack needs the board channel of its relay"_s);
             break;
         case RelayBackendKind::Simulated:
         case RelayBackendKind::Manual:
@@ -433,33 +434,32 @@ private:
         if (stack.id > 0) {
             if (const StackDraft *other = earlier([&](const RackStack &s) { return s.id == stack.id; }))
                 m_check.error(m_check.lineOf(section, u"id"_s), section.name, u"id"_s,
-                              u"stack id %1 is already used by %2"_s.arg(stack.id).arg(where(*other)));
+                    u"stack id %1 is already used by %2"_s.arg(stack.id).arg(where(*other)));
         }
         if (stack.row > m_structure.rows && m_structure.rows > 0)
             m_check.error(m_check.lineOf(section, u"x"_s), section.name, u"x"_s,
-                          u"row %1 is outside the grid (rows = %2)"_s.arg(stack.row).arg(m_structure.rows));
+                u"row %1 is outside the grid (rows = %2)"_s.arg(stack.row).arg(m_structure.rows));
         if (stack.column > m_structure.columns && m_structure.columns > 0)
             m_check.error(m_check.lineOf(section, u"y"_s), section.name, u"y"_s,
-                          u"column %1 is outside the grid (cols = %2)"_s.arg(stack.column).arg(m_structure.columns));
+                u"column %1 is outside the grid (cols = %2)"_s.arg(stack.column).arg(m_structure.columns));
         if (stack.row > 0 && stack.column > 0) {
-            if (const StackDraft *other = earlier([&](const RackStack &s) {
-                    return s.row == stack.row && s.column == stack.column;
-                }))
+            if (const StackDraft *other
+                = earlier([&](const RackStack &s) { return s.row == stack.row && s.column == stack.column; }))
                 m_check.error(m_check.lineOf(section, u"x"_s), section.name, u"x"_s,
-                              u"row %1, column %2 is already taken by stack %3 (%4)"_s.arg(stack.row)
-                                  .arg(stack.column)
-                                  .arg(other->stack.id)
-                                  .arg(where(*other)));
+                    u"row %1, column %2 is already taken by stack %3 (%4)"_s.arg(stack.row)
+                        .arg(stack.column)
+                        .arg(other->stack.id)
+                        .arg(where(*other)));
         }
         if (stack.relayChannel >= 0) {
-            if (const StackDraft *other =
-                    earlier([&](const RackStack &s) { return s.relayChannel == stack.relayChannel; })) {
+            if (const StackDraft *other
+                = earlier([&](const RackStack &s) { return s.relayChannel == stack.relayChannel; })) {
                 const bool defaulted = !section.find(u"relay_channel"_s);
                 m_check.error(m_check.lineOf(section, u"relay_channel"_s), section.name, u"relay_channel"_s,
-                              u"channel %1%2 is already used by stack %3 (%4)"_s.arg(stack.relayChannel)
-                                  .arg(defaulted ? u" (this stack's default)"_s : QString())
-                                  .arg(other->stack.id)
-                                  .arg(where(*other)));
+                    u"channel %1%2 is already used by stack %3 (%4)"_s.arg(stack.relayChannel)
+                        .arg(defaulted ? u" (this stack's default)"_s : QString())
+                        .arg(other->stack.id)
+                        .arg(where(*other)));
             }
         }
         m_drafts.append(draft);
@@ -469,18 +469,19 @@ private:
     void checkStackCount(const IniSection &rack)
     {
         const int sectionCount = int(m_stackSections.size());
-        if (m_structure.declaredStackCount && sectionCount > 0 && *m_structure.declaredStackCount != sectionCount) {
+        if (m_structure.declaredStackCount && sectionCount > 0
+            && *m_structure.declaredStackCount != sectionCount) {
             m_check.warning(m_check.lineOf(rack, u"nbr_stack"_s), rack.name, u"nbr_stack"_s,
-                            u"nbr_stack = %1, but the file has %2 stack section(s); the %2 section(s) are used"_s
-                                .arg(*m_structure.declaredStackCount)
-                                .arg(sectionCount));
+                u"nbr_stack = %1, but the file has %2 stack section(s); the %2 section(s) are used"_s
+                    .arg(*m_structure.declaredStackCount)
+                    .arg(sectionCount));
         }
     }
 
     void checkRackWide(const IniSection &rack)
     {
         std::sort(m_structure.stacks.begin(), m_structure.stacks.end(),
-                  [](const RackStack &a, const RackStack &b) { return a.id < b.id; });
+            [](const RackStack &a, const RackStack &b) { return a.id < b.id; });
         checkNamePattern(rack);
         checkAddresses(rack);
     }
@@ -494,7 +495,7 @@ private:
             const QString name = it.next().captured(1);
             if (name != u"stack" && name != u"slot" && name != u"index") {
                 m_check.error(line, rack.name, u"name_pattern"_s,
-                              u"unknown placeholder {%1} (use {stack}, {slot} or {index})"_s.arg(name));
+                    u"unknown placeholder {%1} (use {stack}, {slot} or {index})"_s.arg(name));
                 return;
             }
         }
@@ -503,20 +504,20 @@ private:
         for (const RackSlot &slot : slots) {
             if (!isValidHostLabel(slot.name)) {
                 m_check.error(line, rack.name, u"name_pattern"_s,
-                              u"gives \"%1\" for stack %2, slot %3, which is not a valid host name "
-                              "(letters, digits and '-', at most 63)"_s.arg(slot.name)
-                                  .arg(slot.stackId)
-                                  .arg(slot.slot));
+                    u"gives \"%1\" for stack %2, slot %3, which is not a valid host name "
+                    "(letters, digits and '-', at most 63)"_s.arg(slot.name)
+                        .arg(slot.stackId)
+                        .arg(slot.slot));
                 return;
             }
             if (seen.contains(slot.name)) {
                 const RackSlot &first = seen.value(slot.name);
                 m_check.error(line, rack.name, u"name_pattern"_s,
-                              u"gives the same name \"%1\" to stack %2 slot %3 and stack %4 slot %5"_s.arg(slot.name)
-                                  .arg(first.stackId)
-                                  .arg(first.slot)
-                                  .arg(slot.stackId)
-                                  .arg(slot.slot));
+                    u"gives the same name \"%1\" to stack %2 slot %3 and stack %4 slot %5"_s.arg(slot.name)
+                        .arg(first.stackId)
+                        .arg(first.slot)
+                        .arg(slot.stackId)
+                        .arg(slot.slot));
                 return;
             }
             seen.insert(slot.name, slot);
@@ -527,39 +528,41 @@ private:
     {
         const Addressing &addressing = m_structure.addressing;
         const quint32 network = addressing.network.toIPv4Address();
-        const quint32 hostBits = addressing.prefixLength >= 32 ? 0 : (quint32(1) << (32 - addressing.prefixLength)) - 1;
+        const quint32 hostBits
+            = addressing.prefixLength >= 32 ? 0 : (quint32(1) << (32 - addressing.prefixLength)) - 1;
         const quint32 broadcast = network | hostBits;
-        const QString subnetText = addressing.network.toString() + u'/' + QString::number(addressing.prefixLength);
+        const QString subnetText
+            = addressing.network.toString() + u'/' + QString::number(addressing.prefixLength);
         const auto usableHost = [&](quint32 address) { return address > network && address < broadcast; };
 
         const quint32 master = addressing.masterAddress.toIPv4Address();
         if (!usableHost(master)) {
             m_check.error(m_check.lineOf(rack, u"master_address"_s), rack.name, u"master_address"_s,
-                          u"%1 is not a host address in the subnet %2"_s.arg(addressing.masterAddress.toString(),
-                                                                             subnetText));
+                u"%1 is not a host address in the subnet %2"_s.arg(
+                    addressing.masterAddress.toString(), subnetText));
             return;
         }
         const quint32 first = addressing.firstAddress.toIPv4Address();
         if (!usableHost(first)) {
             m_check.error(m_check.lineOf(rack, u"first_address"_s), rack.name, u"first_address"_s,
-                          u"%1 is not a host address in the subnet %2"_s.arg(addressing.firstAddress.toString(),
-                                                                             subnetText));
+                u"%1 is not a host address in the subnet %2"_s.arg(
+                    addressing.firstAddress.toString(), subnetText));
             return;
         }
         const quint64 last = quint64(first) + quint64(m_structure.totalPis()) - 1;
         if (last >= broadcast) {
             m_check.error(m_check.lineOf(rack, u"first_address"_s), rack.name, u"first_address"_s,
-                          u"%1 Pis from %2 do not fit in the subnet %3 (the last would be %4)"_s
-                              .arg(m_structure.totalPis())
-                              .arg(addressing.firstAddress.toString(), subnetText,
-                                   QHostAddress(quint32(std::min<quint64>(last, 0xffffffffu))).toString()));
+                u"%1 Pis from %2 do not fit in the subnet %3 (the last would be %4)"_s
+                    .arg(m_structure.totalPis())
+                    .arg(addressing.firstAddress.toString(), subnetText,
+                        QHostAddress(quint32(std::min<quint64>(last, 0xffffffffu))).toString()));
             return;
         }
         if (master >= first && master <= last) {
             m_check.error(m_check.lineOf(rack, u"master_address"_s), rack.name, u"master_address"_s,
-                          u"%1 lies inside the Pis' range %2 to %3; move first_address or master_address"_s.arg(
-                              addressing.masterAddress.toString(), addressing.firstAddress.toString(),
-                              QHostAddress(quint32(last)).toString()));
+                u"%1 lies inside the Pis' range %2 to %3; move first_address or master_address"_s.arg(
+                    addressing.masterAddress.toString(), addressing.firstAddress.toString(),
+                    QHostAddress(quint32(last)).toString()));
         }
     }
 
@@ -574,17 +577,13 @@ private:
 
 QStringList StructureReader::rackKeys()
 {
-    return {u"pi_stack"_s,       u"nbr_stack"_s,     u"rows"_s,           u"cols"_s,
-            u"relay_backend"_s,  u"active_low"_s,    u"gpio_chip"_s,      u"serial_port"_s,
-            u"serial_protocol"_s, u"serial_baud"_s, u"serial_verify"_s,  u"stagger_delay"_s,  u"min_off_time"_s,
-            u"min_switch_interval"_s, u"subnet"_s,   u"master_address"_s, u"first_address"_s,
-            u"name_pattern"_s};
+    return {u"pi_stack"_s, u"nbr_stack"_s, u"rows"_s, u"cols"_s, u"relay_backend"_s, u"active_low"_s,
+        u"gpio_chip"_s, u"serial_port"_s, u"serial_protocol"_s, u"serial_baud"_s, u"serial_verify"_s,
+        u"stagger_delay"_s, u"min_off_time"_s, u"min_switch_interval"_s, u"subnet"_s, u"master_address"_s,
+        u"first_address"_s, u"name_pattern"_s};
 }
 
-QStringList StructureReader::stackKeys()
-{
-    return {u"id"_s, u"x"_s, u"y"_s, u"relay_channel"_s, u"pis"_s};
-}
+QStringList StructureReader::stackKeys() { return {u"id"_s, u"x"_s, u"y"_s, u"relay_channel"_s, u"pis"_s}; }
 
 StructureLoadResult StructureReader::readFile(const QString &path)
 {
@@ -600,9 +599,10 @@ StructureLoadResult StructureReader::readFile(const QString &path)
     if (info.isDir())
         return unreadable(u"cannot read the structure file: it is a directory"_s);
     if (info.size() > MaximumFileSize)
-        return unreadable(u"cannot read the structure file: %1 bytes is more than the %2 bytes a structure file "
-                          "may have"_s.arg(info.size())
-                              .arg(MaximumFileSize));
+        return unreadable(
+            u"cannot read the structure file: %1 bytes is more than the %2 bytes a structure file "
+            "may have"_s.arg(info.size())
+                .arg(MaximumFileSize));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return unreadable(u"cannot read the structure file: %1"_s.arg(file.errorString()));

@@ -31,10 +31,7 @@ State &state()
     return instance;
 }
 
-void reset()
-{
-    state() = State();
-}
+void reset() { state() = State(); }
 
 QList<unsigned> heldLines()
 {
@@ -68,10 +65,7 @@ gpiod_chip *gpiod_chip_open(const char *path)
     return chip;
 }
 
-gpiod_chip *gpiod_chip_open_by_name(const char *name)
-{
-    return gpiod_chip_open(name);
-}
+gpiod_chip *gpiod_chip_open_by_name(const char *name) { return gpiod_chip_open(name); }
 
 void gpiod_chip_close(gpiod_chip *chip)
 {
@@ -81,10 +75,7 @@ void gpiod_chip_close(gpiod_chip *chip)
     delete chip;
 }
 
-unsigned int gpiod_chip_num_lines(gpiod_chip *chip)
-{
-    return FakeGpiod::state().chips.value(chip->name);
-}
+unsigned int gpiod_chip_num_lines(gpiod_chip *chip) { return FakeGpiod::state().chips.value(chip->name); }
 
 gpiod_line *gpiod_chip_get_line(gpiod_chip *chip, unsigned int offset)
 {

@@ -25,7 +25,8 @@ struct LineRequest
 struct State
 {
     // Set up by the test.
-    QMap<QByteArray, unsigned> chips{{"gpiochip0", 54}}; ///< Openable chips (by name or /dev path) and line counts.
+    QMap<QByteArray, unsigned> chips {
+        {"gpiochip0", 54}}; ///< Openable chips (by name or /dev path) and line counts.
     QMap<unsigned, QByteArray> busyLines; ///< Lines already held by another consumer.
     QList<unsigned> failingSetLines; ///< gpiod_line_set_value fails (EIO) on these.
 

@@ -27,10 +27,7 @@ FakeRelayBoard::FakeRelayBoard(SerialRelayProtocol protocol, int channelCount, Q
     connect(m_notifier, &QSocketNotifier::activated, this, &FakeRelayBoard::onReadable);
 }
 
-FakeRelayBoard::~FakeRelayBoard()
-{
-    unplug();
-}
+FakeRelayBoard::~FakeRelayBoard() { unplug(); }
 
 void FakeRelayBoard::unplug()
 {
