@@ -79,19 +79,24 @@ QString StructureCheck::describe(const RackStructure &structure)
 
     // The grid as it physically stands: row 1 at the top, column 1 on the left.
     constexpr int cellWidth = 8;
+    const auto endLine = [&out](QString line) {
+        while (line.endsWith(u' '))
+            line.chop(1);
+        out << line << '\n';
+    };
     out << "grid (stack ids; '.' is an empty place):\n";
-    out << QString(7, u' ');
+    QString header(7, u' ');
     for (int column = 1; column <= structure.columns; ++column)
-        out << QString(u"col " + QString::number(column)).leftJustified(cellWidth);
-    out << '\n';
+        header += QString(u"col " + QString::number(column)).leftJustified(cellWidth);
+    endLine(header);
     for (int row = 1; row <= structure.rows; ++row) {
-        out << QString(u"row " + QString::number(row)).leftJustified(7);
+        QString line = QString(u"row " + QString::number(row)).leftJustified(7);
         for (int column = 1; column <= structure.columns; ++column) {
             const RackStack *stack = structure.stackAt(row, column);
-            out << (stack ? QString(u'[' + QString::number(stack->id) + u']') : u"."_s)
-                       .leftJustified(cellWidth);
+            line += (stack ? QString(u'[' + QString::number(stack->id) + u']') : u"."_s)
+                        .leftJustified(cellWidth);
         }
-        out << '\n';
+        endLine(line);
     }
 
     out << "\nstack  row  col  relay    pis  names              addresses\n";

@@ -118,6 +118,7 @@ private Q_SLOTS:
         const auto off = waitForOperation(finished, bank.switchChannel(11, false));
         QVERIFY(off && off->succeeded());
         QVERIFY(!board.relay(11));
+        QVERIFY(board.received().endsWith("relay read B\rrelay off B\rrelay read B\r"));
     }
 
     void silentBoardFailsWithinTheTimeout_data()
