@@ -1,0 +1,96 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "connection.h"
+
+#include "protocollogging.h"
+
+#include <QSslSocket>
+
+using namespace Qt::Literals::StringLiterals;
+
+Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_limits(limits)
+    , m_decoder(limits.maximumMessageSize)
+{
+    m_socket->setParent(this);
+    const QHostAddress address = m_socket->peerAddress();
+    m_peer = (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
+                                                                  : address.toString())
+        + u':' + QString::number(m_socket->peerPort());
+    connect(m_socket, &QSslSocket::readyRead, this, &Connection::onReadyRead);
+    connect(
+        m_socket, &QSslSocket::disconnected, this, [this] { finish(u"the peer closed the connection"_s); });
+    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError)
+            finish(m_socket->errorString());
+    });
+    // Data may have arrived with the handshake, before anyone listened.
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+// The socket is a child and goes with this object; its last signals must not reach a half-destroyed one.
+Connection::~Connection() { m_socket->disconnect(this); }
+
+bool Connection::send(const QJsonObject &message)
+{
+    if (m_closed)
+        return false;
+    if (m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite() > m_limits.maximumPendingOutput) {
+        abort(u"the peer does not read what it is sent"_s);
+        return false;
+    }
+    m_socket->write(encodeFrame(message));
+    return true;
+}
+
+void Connection::close(const QString &reason)
+{
+    if (m_closed)
+        return;
+    m_socket->disconnectFromHost(); // sends what is queued first
+    finish(reason);
+}
+
+void Connection::abort(const QString &reason)
+{
+    if (m_closed)
+        return;
+    m_socket->abort();
+    finish(reason);
+}
+
+void Connection::onReadyRead()
+{
+    if (m_closed)
+        return;
+    m_decoder.append(m_socket->readAll());
+    while (!m_closed) {
+        FrameDecoder::Result result = m_decoder.next();
+        switch (result.status) {
+        case FrameDecoder::Result::Status::NeedMore:
+            return;
+        case FrameDecoder::Result::Status::Message:
+            Q_EMIT messageReceived(result.message);
+            break;
+        case FrameDecoder::Result::Status::BadPayload:
+            Q_EMIT badMessageReceived(result.error);
+            break;
+        case FrameDecoder::Result::Status::Fatal:
+            qCWarning(lcProtocol).noquote() << m_peer << "sent a broken frame:" << result.error;
+            abort(result.error);
+            return;
+        }
+    }
+}
+
+void Connection::finish(const QString &reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    qCDebug(lcProtocol).noquote() << m_peer << "closed:" << reason;
+    Q_EMIT closed(reason);
+}

@@ -1,0 +1,58 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "framing.h"
+
+#include <QObject>
+
+class QSslSocket;
+
+/**
+ * One TLS connection carrying framed messages. It owns the socket and is the only code that
+ * touches it: everyone else sees messages and one closed(reason).
+ */
+class Connection : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Limits
+    {
+        qint64 maximumMessageSize = 1024 * 1024;
+        /// A peer that stops reading is dropped once this much waits to be sent.
+        qint64 maximumPendingOutput = 16 * 1024 * 1024;
+    };
+
+    Connection(QSslSocket *socket, Limits limits, QObject *parent = nullptr);
+    ~Connection() override;
+
+    QSslSocket *socket() const { return m_socket; }
+    /// "203.0.113.7:50312": for logs and the audit trail.
+    QString peer() const { return m_peer; }
+    bool isOpen() const { return !m_closed; }
+
+    /// Queues a message; false (and the connection closes) when the peer does not keep up.
+    bool send(const QJsonObject &message);
+    /// Sends what is queued, then closes.
+    void close(const QString &reason);
+    /// Closes at once.
+    void abort(const QString &reason);
+
+Q_SIGNALS:
+    void messageReceived(const QJsonObject &message);
+    /// A frame arrived whose payload is not a JSON object; the connection stays usable.
+    void badMessageReceived(const QString &problem);
+    /// Emitted once, whatever the cause.
+    void closed(const QString &reason);
+
+private:
+    void onReadyRead();
+    void finish(const QString &reason);
+
+    QSslSocket *m_socket; // a child of this object: it lives exactly as long
+    Limits m_limits;
+    FrameDecoder m_decoder;
+    QString m_peer;
+    bool m_closed = false;
+};
