@@ -1,0 +1,91 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "rackdconfig.h"
+#include "relaybank.h"
+#include "relaystatestore.h"
+#include "structure/rackstructure.h"
+
+#include <QHash>
+#include <QObject>
+#include <functional>
+
+/**
+ * Stack power for rackd, on top of the relay bank. Actions on one stack run one after the
+ * other, whoever asked, so two clients never interleave on a stack; every change of a relay is
+ * saved at once, so a restarted rackd takes the relays over exactly as they are.
+ */
+class PowerController : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Action { On, Off, Cycle };
+
+    struct StackOutcome
+    {
+        int stack = 0;
+        bool ok = false;
+        std::optional<bool> state; ///< The relay state after the action, as far as it is known.
+        QString error;
+    };
+    using Completion = std::function<void(const QList<StackOutcome> &)>;
+
+    PowerController(RelayBank *bank, RackStructure structure, RelayStateStore *store, QString bootId,
+        QObject *parent = nullptr);
+    ~PowerController() override;
+
+    /**
+     * Opens the relay bank and takes the relays over. In the same boot the saved states are
+     * re-asserted (no output changes); after a new boot of the master the policy decides; with
+     * nothing saved every stack starts off.
+     */
+    bool start(ColdBootPolicy coldBootPolicy, QString *error);
+
+    /// Replaces timing and layout after a reload; the caller has checked that the wiring is the same.
+    void setStructure(const RackStructure &structure);
+    const RackStructure &structure() const { return m_structure; }
+
+    /// Runs `action` on each stack; `done` gets one outcome per stack when all have finished.
+    /// With `staggered`, stacks that really switch on do so one at a time, stagger_delay apart.
+    void perform(Action action, const QList<int> &stacks, bool staggered, Completion done);
+
+    std::optional<bool> relayState(int stack) const;
+    bool isBusy(int stack) const;
+
+    static QString actionName(Action action);
+
+Q_SIGNALS:
+    void relayChanged(int stack, bool on);
+    /// Saving the relay state failed: rackd keeps running, and says so loudly.
+    void persistenceFailed(const QString &message);
+
+private:
+    struct Batch;
+    struct Step
+    {
+        std::shared_ptr<Batch> batch;
+        Action action = Action::On;
+        bool secondHalf = false; ///< Cycle: the "on" after the "off".
+        std::optional<bool> stateBefore; ///< The relay when the step started.
+    };
+
+    void enqueue(int stack, Step step);
+    void startNext(int stack);
+    void onOperationFinished(const RelayOperationResult &result);
+    void finishStep(int stack, const StackOutcome &outcome);
+    void advanceStagger(const std::shared_ptr<Batch> &batch);
+    void onChannelChanged(int channel, bool on);
+    void saveStates();
+    int channelOf(int stack) const;
+    int stackOfChannel(int channel) const;
+
+    RelayBank *m_bank;
+    RackStructure m_structure;
+    RelayStateStore *m_store;
+    QString m_bootId;
+    QMap<int, bool> m_savedStates;
+    QHash<int, QList<Step>> m_queues; ///< Per stack; the head is running.
+    QHash<quint64, int> m_operationStacks; ///< Relay operation id -> stack.
+};

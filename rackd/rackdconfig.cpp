@@ -1,0 +1,123 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackdconfig.h"
+
+#include "structure/inifile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+using namespace Qt::Literals::StringLiterals;
+
+QString RackdConfig::coldBootPolicyName(ColdBootPolicy policy)
+{
+    switch (policy) {
+    case ColdBootPolicy::Restore:
+        return u"restore"_s;
+    case ColdBootPolicy::Off:
+        return u"off"_s;
+    case ColdBootPolicy::Staged:
+        return u"staged"_s;
+    }
+    return {};
+}
+
+std::optional<RackdConfig> RackdConfig::readFile(const QString &path, QStringList *errors)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        errors->append(u"%1: cannot read the configuration: %2"_s.arg(path, file.errorString()));
+        return std::nullopt;
+    }
+    return parse(file.read(1024 * 1024), path, errors);
+}
+
+std::optional<RackdConfig> RackdConfig::parse(
+    const QByteArray &content, const QString &path, QStringList *errors)
+{
+    const IniFile ini = IniFile::parse(content);
+    const auto report = [&](int line, const QString &key, const QString &message) {
+        errors->append(
+            u"%1:%2: %3%4"_s.arg(path).arg(line).arg(key.isEmpty() ? QString() : key + u": "_s, message));
+    };
+    for (const IniSyntaxError &syntaxError : ini.errors())
+        report(syntaxError.line, {}, syntaxError.message);
+
+    RackdConfig config;
+    config.sourceFile = path;
+    const QDir base = QFileInfo(path).absoluteDir();
+    const auto resolve
+        = [&base](const QString &value) { return QDir::cleanPath(base.absoluteFilePath(value)); };
+
+    static const QStringList knownKeys {u"listen_address"_s, u"listen_port"_s, u"state_directory"_s,
+        u"structure_file"_s, u"relay_backend"_s, u"simulated_state_file"_s, u"cold_boot_policy"_s,
+        u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s};
+    for (const IniSection &section : ini.sections()) {
+        if (section.name != u"rackd") {
+            report(
+                section.line, {}, u"unknown section [%1] (the settings go in [rackd])"_s.arg(section.name));
+            continue;
+        }
+        for (const IniEntry &entry : section.entries) {
+            const QString &value = entry.value;
+            bool ok = true;
+            if (!knownKeys.contains(entry.key)) {
+                report(entry.line, entry.key, u"unknown key"_s);
+            } else if (entry.key == u"listen_address") {
+                ok = value == u"any" ? (config.listenAddress = QHostAddress::Any, true)
+                                     : config.listenAddress.setAddress(value);
+                if (!ok)
+                    report(entry.line, entry.key, u"\"%1\" is not an IP address (or \"any\")"_s.arg(value));
+            } else if (entry.key == u"listen_port") {
+                const uint port = value.toUInt(&ok);
+                ok = ok && port <= 65535;
+                if (ok)
+                    config.listenPort = quint16(port);
+                else
+                    report(entry.line, entry.key, u"\"%1\" is not a port number (0 to 65535)"_s.arg(value));
+            } else if (entry.key == u"state_directory") {
+                config.stateDirectory = resolve(value);
+            } else if (entry.key == u"structure_file") {
+                config.structureFile = resolve(value);
+            } else if (entry.key == u"simulated_state_file") {
+                config.simulatedStateFile = resolve(value);
+            } else if (entry.key == u"boot_id_file") {
+                config.bootIdFile = resolve(value);
+            } else if (entry.key == u"relay_backend") {
+                config.relayBackend = relayBackendFromName(value);
+                if (!config.relayBackend)
+                    report(entry.line, entry.key,
+                        u"\"%1\" is not a relay backend (gpio, serial, simulated or manual)"_s.arg(value));
+            } else if (entry.key == u"cold_boot_policy") {
+                const QString policy = value.toLower();
+                if (policy == u"restore")
+                    config.coldBootPolicy = ColdBootPolicy::Restore;
+                else if (policy == u"off")
+                    config.coldBootPolicy = ColdBootPolicy::Off;
+                else if (policy == u"staged")
+                    config.coldBootPolicy = ColdBootPolicy::Staged;
+                else
+                    report(entry.line, entry.key, u"\"%1\" is not restore, off or staged"_s.arg(value));
+            } else if (entry.key == u"audit_max_kib") {
+                const int kib = value.toInt(&ok);
+                if (ok && kib >= 16 && kib <= 1024 * 1024)
+                    config.auditMaximumBytes = qint64(kib) * 1024;
+                else
+                    report(
+                        entry.line, entry.key, u"\"%1\" is not a size from 16 to 1048576 KiB"_s.arg(value));
+            } else if (entry.key == u"audit_files_kept") {
+                const int kept = value.toInt(&ok);
+                if (ok && kept >= 1 && kept <= 100)
+                    config.auditFilesKept = kept;
+                else
+                    report(entry.line, entry.key, u"\"%1\" is not a number from 1 to 100"_s.arg(value));
+            }
+        }
+    }
+    if (config.simulatedStateFile.isEmpty())
+        config.simulatedStateFile = QDir(config.stateDirectory).filePath(u"simulated-relays.json"_s);
+    if (!errors->isEmpty())
+        return std::nullopt;
+    return config;
+}

@@ -1,0 +1,183 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tokenstore.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QByteArray hashToken(const QString &token)
+{
+    return QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256);
+}
+
+// Compares in time independent of where the first difference is.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return difference == 0;
+}
+
+} // namespace
+
+QString roleName(Role role)
+{
+    switch (role) {
+    case Role::Viewer:
+        return u"viewer"_s;
+    case Role::Operator:
+        return u"operator"_s;
+    case Role::Admin:
+        return u"admin"_s;
+    }
+    return {};
+}
+
+std::optional<Role> roleFromName(const QString &name)
+{
+    for (Role role : {Role::Viewer, Role::Operator, Role::Admin}) {
+        if (roleName(role) == name)
+            return role;
+    }
+    return std::nullopt;
+}
+
+TokenStore::TokenStore(QString path)
+    : m_path(std::move(path))
+{ }
+
+bool TokenStore::isValidName(const QString &name)
+{
+    static const QRegularExpression pattern(u"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"_s);
+    return pattern.match(name).hasMatch();
+}
+
+bool TokenStore::load(QString *error)
+{
+    m_tokens.clear();
+    QFile file(m_path);
+    if (!file.exists())
+        return true;
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1: %2"_s.arg(m_path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.read(16 * 1024 * 1024), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error
+            = u"%1 is damaged (%2); restore it from a backup, or remove it to start with a new admin token"_s
+                  .arg(m_path, parseError.errorString());
+        return false;
+    }
+    QList<TokenInfo> tokens;
+    const QJsonArray entries = document.object().value(u"tokens"_s).toArray();
+    for (const QJsonValue &value : entries) {
+        const QJsonObject entry = value.toObject();
+        TokenInfo info;
+        info.name = entry.value(u"name"_s).toString();
+        const auto role = roleFromName(entry.value(u"role"_s).toString());
+        info.hash = QByteArray::fromHex(entry.value(u"sha256"_s).toString().toLatin1());
+        info.created = QDateTime::fromString(entry.value(u"created"_s).toString(), Qt::ISODate);
+        if (!isValidName(info.name) || !role || info.hash.size() != 32) {
+            *error = u"%1 has a damaged entry \"%2\""_s.arg(m_path, info.name);
+            return false;
+        }
+        info.role = *role;
+        tokens.append(info);
+    }
+    m_tokens = tokens;
+    return true;
+}
+
+bool TokenStore::save(const QList<TokenInfo> &tokens, QString *error) const
+{
+    QJsonArray entries;
+    for (const TokenInfo &info : tokens) {
+        entries.append(QJsonObject {{u"name"_s, info.name}, {u"role"_s, roleName(info.role)},
+            {u"sha256"_s, QString::fromLatin1(info.hash.toHex())},
+            {u"created"_s, info.created.toString(Qt::ISODate)}});
+    }
+    const QByteArray content = QJsonDocument(QJsonObject {{u"tokens"_s, entries}}).toJson();
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(content) != content.size() || !file.commit()) {
+        *error = u"cannot save %1: %2"_s.arg(m_path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<QString> TokenStore::create(const QString &name, Role role, QString *error)
+{
+    if (!isValidName(name)) {
+        *error = u"\"%1\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s.arg(name);
+        return std::nullopt;
+    }
+    for (const TokenInfo &info : std::as_const(m_tokens)) {
+        if (info.name == name) {
+            *error = u"a token named \"%1\" exists already"_s.arg(name);
+            return std::nullopt;
+        }
+    }
+    QByteArray secret(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), secret.size() / 4);
+    const QString token = u"prt_"_s
+        + QString::fromLatin1(
+            secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    QList<TokenInfo> tokens = m_tokens;
+    tokens.append({name, role, QDateTime::currentDateTimeUtc(), hashToken(token)});
+    if (!save(tokens, error))
+        return std::nullopt;
+    m_tokens = tokens;
+    return token;
+}
+
+bool TokenStore::revoke(const QString &name, QString *error)
+{
+    QList<TokenInfo> tokens = m_tokens;
+    const auto found = std::find_if(
+        tokens.begin(), tokens.end(), [&](const TokenInfo &info) { return info.name == name; });
+    if (found == tokens.end()) {
+        *error = u"there is no token named \"%1\""_s.arg(name);
+        return false;
+    }
+    const bool lastAdmin = found->role == Role::Admin
+        && std::count_if(
+               tokens.cbegin(), tokens.cend(), [](const TokenInfo &info) { return info.role == Role::Admin; })
+            == 1;
+    if (lastAdmin) {
+        *error = u"\"%1\" is the last admin token; create another admin token first"_s.arg(name);
+        return false;
+    }
+    tokens.erase(found);
+    if (!save(tokens, error))
+        return false;
+    m_tokens = tokens;
+    return true;
+}
+
+std::optional<TokenInfo> TokenStore::authenticate(const QString &token) const
+{
+    const QByteArray hash = hashToken(token);
+    std::optional<TokenInfo> match;
+    for (const TokenInfo &info : m_tokens) {
+        if (constantTimeEquals(info.hash, hash))
+            match = info;
+    }
+    return match;
+}

@@ -1,0 +1,74 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackdconfig.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+class TestRackdConfig : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaults()
+    {
+        QStringList errors;
+        const auto config = RackdConfig::parse("[rackd]\n", u"/etc/pirack/rackd.conf"_s, &errors);
+        QVERIFY(config);
+        QCOMPARE(config->listenPort, quint16(7420));
+        QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::Any));
+        QCOMPARE(config->stateDirectory, u"/var/lib/pirack"_s);
+        QCOMPARE(config->structureFile, u"/etc/pirack/structure_rack.ini"_s);
+        QCOMPARE(config->coldBootPolicy, ColdBootPolicy::Restore);
+        QCOMPARE(config->simulatedStateFile, u"/var/lib/pirack/simulated-relays.json"_s);
+        QVERIFY(!config->relayBackend);
+    }
+
+    void readsEveryKeyAndResolvesRelativePaths()
+    {
+        QStringList errors;
+        const auto config = RackdConfig::parse(
+            "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = 0\nstate_directory = state\n"
+            "structure_file = ../rack.ini\nrelay_backend = simulated\n"
+            "cold_boot_policy = staged\nboot_id_file = boot\naudit_max_kib = 64\n"
+            "audit_files_kept = 2\n",
+            u"/srv/pirack/conf/rackd.conf"_s, &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(config->listenPort, quint16(0));
+        QCOMPARE(config->stateDirectory, u"/srv/pirack/conf/state"_s);
+        QCOMPARE(config->structureFile, u"/srv/pirack/rack.ini"_s);
+        QCOMPARE(config->relayBackend, std::optional<RelayBackendKind>(RelayBackendKind::Simulated));
+        QCOMPARE(config->coldBootPolicy, ColdBootPolicy::Staged);
+        QCOMPARE(config->bootIdFile, u"/srv/pirack/conf/boot"_s);
+        QCOMPARE(config->auditMaximumBytes, 64 * 1024);
+        QCOMPARE(config->auditFilesKept, 2);
+    }
+
+    void errorsNameFileLineAndKey()
+    {
+        QStringList errors;
+        const auto config
+            = RackdConfig::parse("[rackd]\nlisten_port = 70000\ncold_boot_policy = maybe\nlisten_adress = x\n"
+                                 "[other]\n",
+                u"r.conf"_s, &errors);
+        QVERIFY(!config);
+        QCOMPARE(errors,
+            (QStringList {u"r.conf:2: listen_port: \"70000\" is not a port number (0 to 65535)"_s,
+                u"r.conf:3: cold_boot_policy: \"maybe\" is not restore, off or staged"_s,
+                u"r.conf:4: listen_adress: unknown key"_s,
+                u"r.conf:5: unknown section [other] (the settings go in [rackd])"_s}));
+    }
+
+    void missingFile()
+    {
+        QStringList errors;
+        QVERIFY(!RackdConfig::readFile(u"/nonexistent/rackd.conf"_s, &errors));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(errors.at(0).startsWith(u"/nonexistent/rackd.conf: cannot read the configuration: "_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRackdConfig)
+#include "tst_rackdconfig.moc"
