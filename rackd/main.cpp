@@ -1,16 +1,45 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon.h"
+#include "daemonlogging.h"
 #include "rackdcommandline.h"
+#include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
-#include <cstdio>
+#include <csignal>
 
 int main(int argc, char *argv[])
 {
+    // Under systemd, stderr goes to the journal, which reads the "<N>" priority prefix.
+    qSetMessagePattern(qEnvironmentVariableIsSet("JOURNAL_STREAM")
+            ? QStringLiteral("<%{if-debug}7%{endif}%{if-info}6%{endif}%{if-warning}4%{endif}"
+                             "%{if-critical}2%{endif}%{if-fatal}0%{endif}>%{category}: %{message}")
+            : QStringLiteral("%{time yyyy-MM-dd HH:mm:ss.zzz} %{type} %{category}: %{message}"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("rackd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));
     QTextStream out(stdout);
     QTextStream err(stderr);
-    return RackdCommandLine::run(QCoreApplication::arguments(), out, err);
+    const RackdCommandLine::Outcome outcome = RackdCommandLine::run(QCoreApplication::arguments(), out, err);
+    if (outcome.exitCode)
+        return *outcome.exitCode;
+
+    Daemon daemon(*outcome.daemon);
+    UnixSignalWatcher signalWatcher({SIGTERM, SIGINT, SIGHUP});
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::received, &daemon, [&daemon](int signalNumber) {
+        if (signalNumber == SIGHUP) {
+            QString error;
+            daemon.reloadStructure(&error);
+            return;
+        }
+        // The relays stay as they are: the lines are held until the process ends.
+        qCInfo(lcDaemon) << "stopping on signal" << signalNumber;
+        QCoreApplication::quit();
+    });
+    QString error;
+    if (!daemon.start(&error)) {
+        qCCritical(lcDaemon).noquote() << "cannot start:" << error;
+        return RackdCommandLine::ConfigError;
+    }
+    return QCoreApplication::exec();
 }

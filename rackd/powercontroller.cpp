@@ -92,7 +92,11 @@ bool PowerController::start(ColdBootPolicy coldBootPolicy, QString *error)
         initialByChannel.insert(stack.relayChannel, on);
         m_savedStates.insert(stack.id, on);
     }
-    if (!m_bank->open(initialByChannel)) {
+    // Learning the states while taking over is not a change: no event, no log line per stack.
+    m_takingOver = true;
+    const bool opened = m_bank->open(initialByChannel);
+    m_takingOver = false;
+    if (!opened) {
         *error = m_bank->errorString();
         return false;
     }
@@ -237,7 +241,7 @@ void PowerController::finishStep(int stack, const StackOutcome &outcome)
 void PowerController::onChannelChanged(int channel, bool on)
 {
     const int stack = stackOfChannel(channel);
-    if (stack < 0)
+    if (stack < 0 || m_takingOver)
         return;
     m_savedStates.insert(stack, on);
     saveStates();

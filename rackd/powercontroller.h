@@ -88,4 +88,5 @@ private:
     QMap<int, bool> m_savedStates;
     QHash<int, QList<Step>> m_queues; ///< Per stack; the head is running.
     QHash<quint64, int> m_operationStacks; ///< Relay operation id -> stack.
+    bool m_takingOver = false;
 };

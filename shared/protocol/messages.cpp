@@ -77,7 +77,13 @@ std::optional<int> requiredProtocol(const QJsonObject &object, QString *problem)
 
 QString typeOf(const QJsonObject &object) { return object.value(u"type"_s).toString(); }
 
-QJsonObject Error::toJson() const { return {{u"code"_s, code}, {u"message"_s, message}}; }
+QJsonObject Error::toJson() const
+{
+    QJsonObject object {{u"code"_s, code}, {u"message"_s, message}};
+    if (!details.isEmpty())
+        object.insert(u"details"_s, details);
+    return object;
+}
 
 std::optional<Error> Error::fromJson(const QJsonObject &object, QString *problem)
 {
@@ -85,7 +91,7 @@ std::optional<Error> Error::fromJson(const QJsonObject &object, QString *problem
     const auto message = requiredString(object, u"message"_s, problem, true);
     if (!code || !message)
         return std::nullopt;
-    return Error {*code, *message};
+    return Error {*code, *message, object.value(u"details"_s).toObject()};
 }
 
 QJsonObject Hello::toJson() const
@@ -174,11 +180,19 @@ std::optional<Reply> Reply::fromJson(const QJsonObject &object, QString *problem
     return reply;
 }
 
-Reply Reply::failure(qint64 id, const QString &code, const QString &message)
+Reply Reply::failure(qint64 id, const QString &code, const QString &message, const QJsonObject &details)
 {
     Reply reply;
     reply.id = id;
-    reply.error = Error {code, message};
+    reply.error = Error {code, message, details};
+    return reply;
+}
+
+Reply Reply::success(qint64 id, const QJsonObject &result)
+{
+    Reply reply;
+    reply.id = id;
+    reply.result = result;
     return reply;
 }
 
@@ -200,7 +214,7 @@ std::optional<Event> Event::fromJson(const QJsonObject &object, QString *problem
 
 QJsonObject connectionError(const QString &code, const QString &message)
 {
-    return {{u"type"_s, Type::Error}, {u"error"_s, Error {code, message}.toJson()}};
+    return {{u"type"_s, Type::Error}, {u"error"_s, Error {code, message, {}}.toJson()}};
 }
 
 } // namespace Protocol

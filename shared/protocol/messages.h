@@ -47,6 +47,7 @@ struct Error
 {
     QString code;
     QString message;
+    QJsonObject details; ///< Optional, for machines: what failed where.
 
     QJsonObject toJson() const;
     static std::optional<Error> fromJson(const QJsonObject &object, QString *problem);
@@ -94,7 +95,9 @@ struct Reply
     bool isError() const { return error.has_value(); }
     QJsonObject toJson() const;
     static std::optional<Reply> fromJson(const QJsonObject &object, QString *problem);
-    static Reply failure(qint64 id, const QString &code, const QString &message);
+    static Reply failure(
+        qint64 id, const QString &code, const QString &message, const QJsonObject &details = {});
+    static Reply success(qint64 id, const QJsonObject &result);
 };
 
 /// rackd -> subscribed clients: something changed.

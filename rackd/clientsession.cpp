@@ -1,0 +1,152 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "clientsession.h"
+
+#include "daemonlogging.h"
+
+#include <QJsonArray>
+#include <QPointer>
+#include <QSslSocket>
+
+using namespace Qt::Literals::StringLiterals;
+namespace ErrorCode = Protocol::ErrorCode;
+
+ClientSession::ClientSession(Connection *connection, RackService *service, Limits limits, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_service(service)
+    , m_limits(limits)
+{
+    m_connection->setParent(this);
+    connect(m_connection, &Connection::messageReceived, this, &ClientSession::onMessage);
+    connect(m_connection, &Connection::badMessageReceived, this, &ClientSession::onBadMessage);
+    connect(m_connection, &Connection::closed, this, [this](const QString &reason) {
+        qCDebug(lcDaemon).noquote() << "session" << m_connection->peer() << "ended:" << reason;
+        m_helloTimer.stop();
+        Q_EMIT finished();
+    });
+    m_helloTimer.setSingleShot(true);
+    connect(&m_helloTimer, &QTimer::timeout, this,
+        [this] { closeWithError(ErrorCode::Unauthenticated, u"no hello within the time allowed"_s); });
+    m_helloTimer.start(m_limits.helloTimeout);
+}
+
+bool ClientSession::isSubscribedTo(const QString &eventName) const
+{
+    return m_subscriptions.contains(eventName);
+}
+
+void ClientSession::sendEvent(const Protocol::Event &event)
+{
+    if (m_caller)
+        m_connection->send(event.toJson());
+}
+
+void ClientSession::closeWithError(const QString &code, const QString &message)
+{
+    m_connection->send(Protocol::connectionError(code, message));
+    m_connection->close(message);
+}
+
+void ClientSession::onBadMessage(const QString &problem)
+{
+    if (++m_badMessages > m_limits.maximumBadMessages) {
+        closeWithError(ErrorCode::BadMessage, u"too many malformed messages"_s);
+        return;
+    }
+    m_connection->send(Protocol::connectionError(ErrorCode::BadMessage, problem));
+}
+
+void ClientSession::onMessage(const QJsonObject &message)
+{
+    if (!m_caller) {
+        onHello(message);
+        return;
+    }
+    if (Protocol::typeOf(message) != Protocol::Type::Request) {
+        onBadMessage(u"expected a request, not \"%1\""_s.arg(Protocol::typeOf(message)));
+        return;
+    }
+    onRequest(message);
+}
+
+void ClientSession::onHello(const QJsonObject &message)
+{
+    if (m_helloPending)
+        return; // one hello at a time; anything sent meanwhile is ignored
+    QString problem;
+    const std::optional<Protocol::Hello> hello = Protocol::Hello::fromJson(message, &problem);
+    if (!hello) {
+        closeWithError(ErrorCode::BadMessage, u"the first message must be a hello: %1"_s.arg(problem));
+        return;
+    }
+    m_helloTimer.stop();
+    m_helloPending = true;
+    const QHostAddress source = m_connection->socket()->peerAddress();
+    // A source that keeps failing waits before its token is even looked at.
+    const std::chrono::milliseconds delay = m_service->throttle().delayFor(source);
+    QPointer<ClientSession> self(this);
+    QTimer::singleShot(delay, this, [this, self, hello = *hello, source] {
+        if (!self || !m_connection->isOpen())
+            return;
+        m_helloPending = false;
+        Caller caller;
+        Protocol::Error error;
+        if (!m_service->authenticate(hello, source, m_connection->peer(), &caller, &error)) {
+            closeWithError(error.code, error.message);
+            return;
+        }
+        m_caller = caller;
+        m_connection->send(Protocol::Welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s,
+            caller.token.name, roleName(caller.token.role)}
+                               .toJson());
+    });
+}
+
+void ClientSession::onRequest(const QJsonObject &message)
+{
+    QString problem;
+    const std::optional<Protocol::Request> request = Protocol::Request::fromJson(message, &problem);
+    if (!request) {
+        const double id = message.value(u"id"_s).toDouble(-1);
+        if (id >= 1 && id <= double(Protocol::MaximumRequestId) && id == double(qint64(id)))
+            sendReply(Protocol::Reply::failure(qint64(id), ErrorCode::BadRequest, problem));
+        else
+            onBadMessage(problem);
+        return;
+    }
+    if (m_inFlight >= m_limits.maximumRequestsInFlight) {
+        sendReply(Protocol::Reply::failure(request->id, ErrorCode::TooManyRequests,
+            u"%1 requests are already waiting for their replies"_s.arg(m_inFlight)));
+        return;
+    }
+    if (request->method == u"subscribe") {
+        QSet<QString> wanted;
+        const QJsonArray events = request->params.value(u"events"_s).toArray();
+        for (const QJsonValue &value : events) {
+            if (!RackService::eventNames().contains(value.toString())) {
+                sendReply(Protocol::Reply::failure(request->id, ErrorCode::BadRequest,
+                    u"unknown event \"%1\" (known: %2)"_s.arg(
+                        value.toVariant().toString(), RackService::eventNames().join(u", "_s))));
+                return;
+            }
+            wanted.insert(value.toString());
+        }
+        m_subscriptions = wanted;
+        QJsonArray subscribed;
+        for (const QString &name : std::as_const(m_subscriptions))
+            subscribed.append(name);
+        sendReply(Protocol::Reply::success(request->id, {{u"events"_s, subscribed}}));
+        return;
+    }
+    ++m_inFlight;
+    QPointer<ClientSession> self(this);
+    m_service->handle(*m_caller, *request, [self](const Protocol::Reply &reply) {
+        if (ClientSession *session = self.data()) { // else the client left before its answer was ready
+            --session->m_inFlight;
+            session->sendReply(reply);
+        }
+    });
+}
+
+void ClientSession::sendReply(const Protocol::Reply &reply) { m_connection->send(reply.toJson()); }

@@ -1,0 +1,164 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon.h"
+
+#include "daemonlogging.h"
+#include "relaybankfactory.h"
+#include "structure/structurereader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// What must not change under a running rackd: the lines and ports it holds.
+bool sameWiring(const RackStructure &a, const RackStructure &b)
+{
+    if (a.wiring.backend != b.wiring.backend || a.wiring.gpioChip != b.wiring.gpioChip
+        || a.wiring.activeLow != b.wiring.activeLow || a.wiring.serialPort != b.wiring.serialPort
+        || a.wiring.serialProtocol != b.wiring.serialProtocol || a.wiring.serialBaud != b.wiring.serialBaud
+        || a.stacks.size() != b.stacks.size())
+        return false;
+    for (qsizetype i = 0; i < a.stacks.size(); ++i) {
+        if (a.stacks.at(i).id != b.stacks.at(i).id
+            || a.stacks.at(i).relayChannel != b.stacks.at(i).relayChannel)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Daemon::Daemon(RackdConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{ }
+
+// The server goes first, then what it uses; the bank last, so the lines are held to the end.
+Daemon::~Daemon()
+{
+    m_server.reset();
+    m_service.reset();
+    m_power.reset();
+    m_bank.reset();
+}
+
+quint16 Daemon::port() const { return m_server ? m_server->port() : 0; }
+
+QString Daemon::fingerprint() const { return m_identity.fingerprint(); }
+
+std::optional<TlsIdentity> Daemon::identity(const RackdConfig &config, QString *error)
+{
+    if (!QDir().mkpath(config.stateDirectory)) {
+        *error = u"cannot create the state directory %1"_s.arg(config.stateDirectory);
+        return std::nullopt;
+    }
+    QFile::setPermissions(
+        config.stateDirectory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return TlsIdentity::loadOrCreate(config.stateDirectory, u"rackd"_s, u"rackd"_s, error);
+}
+
+bool Daemon::loadStructure(RackStructure *structure, QString *error) const
+{
+    const StructureLoadResult result = StructureReader::readFile(m_config.structureFile);
+    QStringList errors;
+    for (const StructureIssue &issue : result.issues) {
+        if (issue.isError())
+            errors.append(issue.toString());
+        else
+            qCWarning(lcDaemon).noquote() << issue.toString();
+    }
+    if (!result.structure) {
+        *error = u"the structure file is not usable:\n"_s + errors.join(u'\n');
+        return false;
+    }
+    *structure = *result.structure;
+    if (m_config.relayBackend) {
+        structure->wiring.backend = *m_config.relayBackend;
+        // Backends without wiring of their own take each stack's id as its channel when the file has none.
+    }
+    return true;
+}
+
+bool Daemon::prepareTokens(QString *error)
+{
+    m_tokens = std::make_unique<TokenStore>(QDir(m_config.stateDirectory).filePath(u"tokens.json"_s));
+    if (!m_tokens->load(error))
+        return false;
+    if (!m_tokens->isEmpty())
+        return true;
+    const std::optional<QString> token = m_tokens->create(u"admin"_s, Role::Admin, error);
+    if (!token)
+        return false;
+    const QString path = QDir(m_config.stateDirectory).filePath(u"initial-admin-token"_s);
+    QSaveFile file(path);
+    const QByteArray content = token->toUtf8() + '\n';
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(content) != content.size() || !file.commit()) {
+        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    // Shown this once; afterwards only its hash exists in rackd (and the file, until the operator removes
+    // it).
+    qCWarning(lcDaemon).noquote() << "created the initial admin token" << *token << "- also in" << path
+                                  << "(mode 0600); store it, then delete that file";
+    return true;
+}
+
+bool Daemon::start(QString *error)
+{
+    if (!loadStructure(&m_structure, error))
+        return false;
+    const std::optional<TlsIdentity> identity = Daemon::identity(m_config, error);
+    if (!identity)
+        return false;
+    m_identity = *identity;
+    if (!prepareTokens(error))
+        return false;
+    m_audit = std::make_unique<AuditLog>(QDir(m_config.stateDirectory).filePath(u"audit.log"_s),
+        m_config.auditMaximumBytes, m_config.auditFilesKept);
+    m_stateStore
+        = std::make_unique<RelayStateStore>(QDir(m_config.stateDirectory).filePath(u"relay-state.json"_s));
+
+    RelayBankSettings settings = RelayBankSettings::fromStructure(m_structure);
+    settings.simulatedStateFile = m_config.simulatedStateFile;
+    m_bank = createRelayBank(settings);
+    m_power = std::make_unique<PowerController>(
+        m_bank.get(), m_structure, m_stateStore.get(), RelayStateStore::currentBootId(m_config.bootIdFile));
+    if (!m_power->start(m_config.coldBootPolicy, error))
+        return false;
+    m_service = std::make_unique<RackService>(
+        m_tokens.get(), m_power.get(), m_audit.get(), m_identity.fingerprint());
+    m_server = std::make_unique<ControlServer>(m_service.get());
+    if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
+        return false;
+    qCInfo(lcDaemon).noquote() << "rackd" << PIRACK_VERSION_STRING << "running:" << m_structure.stacks.size()
+                               << "stacks on" << relayBackendName(m_structure.wiring.backend)
+                               << "relays, state in" << m_config.stateDirectory;
+    return true;
+}
+
+bool Daemon::reloadStructure(QString *error)
+{
+    RackStructure fresh;
+    if (!loadStructure(&fresh, error)) {
+        *error += u"\nkeeping the structure in force"_s;
+        qCWarning(lcDaemon).noquote() << *error;
+        return false;
+    }
+    if (!sameWiring(fresh, m_structure)) {
+        *error = u"the relay wiring in %1 changed (backend, device or stack channels); restart rackd to "
+                 u"apply it. "
+                 "Keeping the structure in force"_s.arg(m_config.structureFile);
+        qCWarning(lcDaemon).noquote() << *error;
+        return false;
+    }
+    m_structure = fresh;
+    m_power->setStructure(fresh);
+    qCInfo(lcDaemon).noquote() << "reloaded" << m_config.structureFile;
+    return true;
+}

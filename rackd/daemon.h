@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "auditlog.h"
+#include "controlserver.h"
+#include "powercontroller.h"
+#include "rackdconfig.h"
+#include "rackservice.h"
+#include "relaybank.h"
+#include "relaystatestore.h"
+#include "tokenstore.h"
+
+#include <memory>
+
+/// rackd as one object: it builds every part from the configuration and owns them.
+class Daemon : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Daemon(RackdConfig config, QObject *parent = nullptr);
+    ~Daemon() override;
+
+    bool start(QString *error);
+    /// SIGHUP: a broken or re-wired structure file is reported and the current one stays in force.
+    bool reloadStructure(QString *error);
+
+    quint16 port() const;
+    QString fingerprint() const;
+    RelayBank *relayBank() const { return m_bank.get(); }
+    const RackStructure &structure() const { return m_structure; }
+
+    /// The identity in the state directory, made on first use (for `rackd --fingerprint`).
+    static std::optional<TlsIdentity> identity(const RackdConfig &config, QString *error);
+
+private:
+    bool loadStructure(RackStructure *structure, QString *error) const;
+    bool prepareTokens(QString *error);
+
+    RackdConfig m_config;
+    RackStructure m_structure;
+    TlsIdentity m_identity;
+    std::unique_ptr<TokenStore> m_tokens;
+    std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<RelayStateStore> m_stateStore;
+    std::unique_ptr<RelayBank> m_bank;
+    std::unique_ptr<PowerController> m_power;
+    std::unique_ptr<RackService> m_service;
+    std::unique_ptr<ControlServer> m_server;
+};

@@ -1,0 +1,268 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackservice.h"
+
+#include "daemonlogging.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+using namespace Qt::Literals::StringLiterals;
+namespace ErrorCode = Protocol::ErrorCode;
+
+namespace {
+
+QString relayText(std::optional<bool> state) { return state ? (*state ? u"on"_s : u"off"_s) : u"unknown"_s; }
+
+// The role each method needs.
+std::optional<Role> requiredRole(const QString &method)
+{
+    static const QHash<QString, Role> roles {
+        {u"status"_s, Role::Viewer},
+        {u"server.info"_s, Role::Viewer},
+        {u"subscribe"_s, Role::Viewer},
+        {u"power"_s, Role::Operator},
+        {u"audit"_s, Role::Operator},
+        {u"token.create"_s, Role::Admin},
+        {u"token.list"_s, Role::Admin},
+        {u"token.revoke"_s, Role::Admin},
+    };
+    const auto it = roles.constFind(method);
+    return it == roles.cend() ? std::nullopt : std::optional<Role>(*it);
+}
+
+} // namespace
+
+RackService::RackService(
+    TokenStore *tokens, PowerController *power, AuditLog *audit, QString fingerprint, QObject *parent)
+    : QObject(parent)
+    , m_tokens(tokens)
+    , m_power(power)
+    , m_audit(audit)
+    , m_fingerprint(std::move(fingerprint))
+{
+    connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on) {
+        Q_EMIT eventRaised({u"relay.changed"_s, {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}}});
+    });
+}
+
+QStringList RackService::eventNames() { return {u"relay"_s}; }
+
+bool RackService::authenticate(const Protocol::Hello &hello, const QHostAddress &source,
+    const QString &sourceText, Caller *caller, Protocol::Error *error)
+{
+    if (hello.protocol != Protocol::Version) {
+        *error = {ErrorCode::ProtocolVersion,
+            u"this rackd speaks protocol %1, the client %2"_s.arg(Protocol::Version).arg(hello.protocol), {}};
+        return false;
+    }
+    const std::optional<TokenInfo> token = m_tokens->authenticate(hello.token);
+    if (!token) {
+        const int failures = m_throttle.recordFailure(source);
+        qCWarning(lcDaemon).noquote()
+            << "authentication failed from" << sourceText << "(" << failures << "in a row)";
+        *error = {ErrorCode::Unauthenticated, u"the token is not valid (unknown or revoked)"_s, {}};
+        return false;
+    }
+    m_throttle.recordSuccess(source);
+    *caller = {*token, sourceText};
+    qCInfo(lcDaemon).noquote() << "client" << sourceText << "authenticated as" << token->name
+                               << u"(" + roleName(token->role) + u")";
+    return true;
+}
+
+void RackService::handle(const Caller &caller, const Protocol::Request &request, ReplyHandler reply)
+{
+    const std::optional<Role> needed = requiredRole(request.method);
+    if (!needed) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::UnknownMethod, u"there is no method \"%1\""_s.arg(request.method)));
+        return;
+    }
+    if (caller.token.role < *needed) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Forbidden,
+            u"%1 needs the %2 role; the token \"%3\" is %4"_s.arg(
+                request.method, roleName(*needed), caller.token.name, roleName(caller.token.role))));
+        if (*needed >= Role::Operator)
+            audit(caller, request, {}, u"forbidden"_s);
+        return;
+    }
+    if (request.method == u"status")
+        status(request, reply);
+    else if (request.method == u"server.info")
+        reply(Protocol::Reply::success(request.id,
+            {{u"software"_s, u"rackd " PIRACK_VERSION_STRING ""_s}, {u"protocol"_s, Protocol::Version},
+                {u"fingerprint"_s, m_fingerprint}}));
+    else if (request.method == u"power")
+        power(caller, request, reply);
+    else if (request.method == u"token.create")
+        tokenCreate(caller, request, reply);
+    else if (request.method == u"token.list")
+        tokenList(request, reply);
+    else if (request.method == u"token.revoke")
+        tokenRevoke(caller, request, reply);
+    else if (request.method == u"audit")
+        auditTail(request, reply);
+    else
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"method without a handler"_s));
+}
+
+void RackService::status(const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const RackStructure &structure = m_power->structure();
+    QJsonArray stacks;
+    for (const RackStack &stack : structure.stacks) {
+        stacks.append(QJsonObject {{u"id"_s, stack.id}, {u"row"_s, stack.row}, {u"column"_s, stack.column},
+            {u"relay_channel"_s, stack.relayChannel}, {u"pis"_s, stack.piCount},
+            {u"relay"_s, relayText(m_power->relayState(stack.id))}, {u"busy"_s, m_power->isBusy(stack.id)}});
+    }
+    reply(Protocol::Reply::success(request.id,
+        {{u"rack"_s,
+             QJsonObject {{u"rows"_s, structure.rows}, {u"cols"_s, structure.columns},
+                 {u"pi_stack"_s, structure.pisPerStack},
+                 {u"relay_backend"_s, relayBackendName(structure.wiring.backend)},
+                 {u"stagger_delay"_s, double(structure.timing.staggerDelay.count()) / 1000.0}}},
+            {u"stacks"_s, stacks}}));
+}
+
+void RackService::power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString actionText = request.params.value(u"action"_s).toString();
+    std::optional<PowerController::Action> action;
+    for (auto candidate :
+        {PowerController::Action::On, PowerController::Action::Off, PowerController::Action::Cycle}) {
+        if (PowerController::actionName(candidate) == actionText)
+            action = candidate;
+    }
+    if (!action) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"action\" must be on, off or cycle"_s));
+        return;
+    }
+    QList<int> stacks;
+    const QJsonValue targets = request.params.value(u"stacks"_s);
+    const bool all = targets.toString() == u"all";
+    if (all) {
+        for (const RackStack &stack : m_power->structure().stacks)
+            stacks.append(stack.id);
+    } else if (targets.isArray() && !targets.toArray().isEmpty() && targets.toArray().size() <= 4096) {
+        QSet<int> seen;
+        for (const QJsonValue &value : targets.toArray()) {
+            const double number = value.toDouble(-1);
+            const int id = int(number);
+            if (!value.isDouble() || number != double(id) || !m_power->structure().stack(id)) {
+                reply(Protocol::Reply::failure(request.id, ErrorCode::NotFound,
+                    u"there is no stack %1"_s.arg(
+                        value.isDouble() ? QString::number(number) : value.toVariant().toString())));
+                return;
+            }
+            if (!seen.contains(id))
+                stacks.append(id);
+            seen.insert(id);
+        }
+    } else {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"stacks\" must be \"all\" or a list of stack ids"_s));
+        return;
+    }
+    const bool staggered
+        = request.params.value(u"staggered"_s).toBool(*action == PowerController::Action::On);
+
+    QJsonArray targetList;
+    for (int stack : stacks)
+        targetList.append(stack);
+    m_power->perform(*action, stacks, staggered,
+        [this, caller, request, reply, targetList](const QList<PowerController::StackOutcome> &outcomes) {
+            QJsonArray results;
+            QStringList failures;
+            for (const auto &outcome : outcomes) {
+                QJsonObject entry {
+                    {u"id"_s, outcome.stack}, {u"ok"_s, outcome.ok}, {u"relay"_s, relayText(outcome.state)}};
+                if (!outcome.ok) {
+                    entry.insert(u"error"_s, outcome.error);
+                    failures.append(u"stack %1: %2"_s.arg(outcome.stack).arg(outcome.error));
+                }
+                results.append(entry);
+            }
+            const QJsonObject result {{u"stacks"_s, results}};
+            audit(caller, request, targetList, failures.isEmpty() ? u"ok"_s : failures.join(u"; "_s));
+            if (failures.isEmpty())
+                reply(Protocol::Reply::success(request.id, result));
+            else
+                reply(Protocol::Reply::failure(
+                    request.id, ErrorCode::RelayFailed, failures.join(u"; "_s), result));
+        });
+}
+
+void RackService::tokenCreate(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString name = request.params.value(u"name"_s).toString();
+    const std::optional<Role> role = roleFromName(request.params.value(u"role"_s).toString());
+    if (!role) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"role\" must be viewer, operator or admin"_s));
+        return;
+    }
+    QString error;
+    const std::optional<QString> token = m_tokens->create(name, *role, &error);
+    audit(caller, request, {name}, token ? u"ok"_s : error);
+    if (!token) {
+        reply(Protocol::Reply::failure(request.id,
+            error.contains(u"exists already"_s) ? ErrorCode::Conflict : ErrorCode::BadRequest, error));
+        return;
+    }
+    reply(Protocol::Reply::success(
+        request.id, {{u"name"_s, name}, {u"role"_s, roleName(*role)}, {u"token"_s, *token}}));
+}
+
+void RackService::tokenList(const Protocol::Request &request, const ReplyHandler &reply)
+{
+    QJsonArray tokens;
+    for (const TokenInfo &info : m_tokens->tokens()) {
+        tokens.append(QJsonObject {{u"name"_s, info.name}, {u"role"_s, roleName(info.role)},
+            {u"created"_s, info.created.toString(Qt::ISODate)}});
+    }
+    reply(Protocol::Reply::success(request.id, {{u"tokens"_s, tokens}}));
+}
+
+void RackService::tokenRevoke(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString name = request.params.value(u"name"_s).toString();
+    QString error;
+    const bool revoked = m_tokens->revoke(name, &error);
+    audit(caller, request, {name}, revoked ? u"ok"_s : error);
+    if (!revoked) {
+        reply(Protocol::Reply::failure(request.id,
+            error.startsWith(u"there is no"_s) ? ErrorCode::NotFound : ErrorCode::Conflict, error));
+        return;
+    }
+    reply(Protocol::Reply::success(request.id, {{u"name"_s, name}}));
+}
+
+void RackService::auditTail(const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QJsonValue last = request.params.value(u"last"_s);
+    const double count = last.isUndefined() ? 20 : last.toDouble(-1);
+    if (count < 1 || count > 10000 || count != double(int(count))) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"last\" must be a number from 1 to 10000"_s));
+        return;
+    }
+    QJsonArray entries;
+    for (const QJsonObject &entry : m_audit->last(int(count)))
+        entries.append(entry);
+    reply(Protocol::Reply::success(request.id, {{u"entries"_s, entries}}));
+}
+
+void RackService::audit(
+    const Caller &caller, const Protocol::Request &request, const QJsonArray &targets, const QString &result)
+{
+    QJsonObject params = request.params;
+    params.remove(u"token"_s); // never write a secret into the log
+    if (!m_audit->append({{u"token"_s, caller.token.name}, {u"role"_s, roleName(caller.token.role)},
+            {u"source"_s, caller.source}, {u"request"_s, request.method}, {u"params"_s, params},
+            {u"targets"_s, targets}, {u"result"_s, result}}))
+        qCCritical(lcDaemon).noquote() << "cannot write the audit log" << m_audit->path();
+}

@@ -1,0 +1,62 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "auditlog.h"
+#include "auththrottle.h"
+#include "powercontroller.h"
+#include "protocol/messages.h"
+#include "tokenstore.h"
+
+#include <QObject>
+#include <functional>
+
+/// Who is asking: the token a session authenticated with, and where it connects from.
+struct Caller
+{
+    TokenInfo token;
+    QString source;
+};
+
+/**
+ * What rackd answers: every request method, with its role check, validation and audit entry.
+ * Sessions hand requests in and get exactly one reply back per request, possibly later.
+ */
+class RackService : public QObject
+{
+    Q_OBJECT
+
+public:
+    using ReplyHandler = std::function<void(const Protocol::Reply &)>;
+
+    RackService(TokenStore *tokens, PowerController *power, AuditLog *audit, QString fingerprint,
+        QObject *parent = nullptr);
+
+    AuthThrottle &throttle() { return m_throttle; }
+    /// Checks a hello; on success fills `caller`, on failure `error`.
+    bool authenticate(const Protocol::Hello &hello, const QHostAddress &source, const QString &sourceText,
+        Caller *caller, Protocol::Error *error);
+    void handle(const Caller &caller, const Protocol::Request &request, ReplyHandler reply);
+
+    /// Event names a client may subscribe to.
+    static QStringList eventNames();
+
+Q_SIGNALS:
+    void eventRaised(const Protocol::Event &event);
+
+private:
+    void status(const Protocol::Request &request, const ReplyHandler &reply);
+    void power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void tokenCreate(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void tokenList(const Protocol::Request &request, const ReplyHandler &reply);
+    void tokenRevoke(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void auditTail(const Protocol::Request &request, const ReplyHandler &reply);
+    void audit(const Caller &caller, const Protocol::Request &request, const QJsonArray &targets,
+        const QString &result);
+
+    TokenStore *m_tokens;
+    PowerController *m_power;
+    AuditLog *m_audit;
+    QString m_fingerprint;
+    AuthThrottle m_throttle;
+};
