@@ -123,7 +123,6 @@ private Q_SLOTS:
             << QStringList {u"--check"_s} << u"Missing value after '--check'"_s;
         QTest::newRow("json alone") << QStringList {u"--json"_s} << u"--json goes with --check FILE"_s;
         QTest::newRow("stray argument") << QStringList {u"foo"_s} << u"unexpected argument 'foo'"_s;
-        QTest::newRow("no mode") << QStringList {} << u"only the check mode"_s;
     }
 
     void commandLineMistakes()
@@ -133,6 +132,13 @@ private Q_SLOTS:
         const RunResult run = runRackd(arguments);
         QCOMPARE(run.exitCode, 64);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+    }
+
+    void missingConfigurationIsAConfigError()
+    {
+        const RunResult run = runRackd({u"--config"_s, u"/nonexistent/rackd.conf"_s});
+        QCOMPARE(run.exitCode, 78);
+        QVERIFY2(run.err.startsWith("/nonexistent/rackd.conf: cannot read the configuration: "), run.err.constData());
     }
 
     void helpAndVersion()
