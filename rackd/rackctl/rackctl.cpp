@@ -1,0 +1,328 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackctl.h"
+
+#include "protocol/tlsidentity.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QString usageText()
+{
+    return u"Usage: rackctl [--host H] [--port P] [--token-file F] [--trust-fingerprint SHA256:...] [--json] "
+           u"COMMAND\n"
+           "Commands:\n"
+           "  status                            the rack, its stacks and their relays\n"
+           "  power on|off|cycle STACK...|all   switch stacks (on all: staggered)\n"
+           "  token create NAME --role R        R is viewer, operator or admin; prints the token once\n"
+           "  token list | token revoke NAME\n"
+           "  audit [--last N]                  who did what, newest last\n"
+           "  fingerprint                       the fingerprint the rack presents\n"
+           "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
+}
+
+QString column(const QString &text, int width) { return text.leftJustified(width); }
+
+} // namespace
+
+Rackctl::Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *parent)
+    : QObject(parent)
+    , m_out(out)
+    , m_err(err)
+    , m_prompt(std::move(prompt))
+{
+    connect(&m_client, &RackClient::ready, this, [this] {
+        if (m_pinAfterSuccess) {
+            QString error;
+            if (!m_pins.pin(m_options.host, m_options.port, m_client.serverFingerprint(), &error))
+                m_err << "rackctl: warning: " << error << '\n';
+        }
+        execute();
+    });
+    connect(&m_client, &RackClient::untrustedServer, this, [this](const QString &fingerprint) {
+        if (m_command.value(0) == u"fingerprint") {
+            m_out << fingerprint << '\n';
+            finish(Ok);
+            return;
+        }
+        const QString question
+            = u"The rack at %1:%2 presents the certificate fingerprint\n  %3\nCompare it with "
+              "'rackd --fingerprint' on the master. Trust this rack from now on? [y/N] "_s.arg(m_options.host)
+                  .arg(m_options.port)
+                  .arg(fingerprint);
+        const std::optional<bool> answer = m_prompt ? m_prompt(question) : std::nullopt;
+        if (!answer) {
+            m_err
+                << "rackctl: the rack at " << m_options.host << ':' << m_options.port
+                << " is not trusted yet and nobody can be asked.\nIts fingerprint is " << fingerprint
+                << "; if it matches 'rackd --fingerprint' on the master, run again with --trust-fingerprint "
+                << fingerprint << '\n';
+            finish(Untrusted);
+            return;
+        }
+        if (!*answer) {
+            m_err << "rackctl: not trusted; nothing was sent\n";
+            finish(Untrusted);
+            return;
+        }
+        m_pinAfterSuccess = true;
+        QTimer::singleShot(0, this, [this, fingerprint] { connectWithPin(fingerprint); });
+    });
+    connect(&m_client, &RackClient::fingerprintMismatch, this,
+        [this](const QString &pinned, const QString &presented) {
+            if (m_command.value(0) == u"fingerprint")
+                m_out << presented << '\n';
+            m_err
+                << "rackctl: WARNING: THE RACK'S IDENTITY HAS CHANGED.\n"
+                << "  " << m_options.host << ':' << m_options.port << " presents " << presented << "\n  but "
+                << pinned << " is trusted for it.\n"
+                << "  Someone may be intercepting the connection, or rackd's state directory was replaced.\n"
+                << "  Nothing was sent. If the change is expected, remove the entry from "
+                << PinStore::defaultPath() << " and trust the new fingerprint.\n";
+            finish(Untrusted);
+        });
+    connect(&m_client, &RackClient::disconnected, this, [this](const QString &code, const QString &reason) {
+        if (m_finished)
+            return;
+        m_err << "rackctl: " << reason << '\n';
+        finish(code == u"connection"_s || code.isEmpty() ? ConnectionFailed : exitCodeFor(code));
+    });
+}
+
+int Rackctl::exitCodeFor(const QString &errorCode) const
+{
+    if (errorCode == Protocol::ErrorCode::Unauthenticated || errorCode == Protocol::ErrorCode::Forbidden)
+        return NotAllowed;
+    if (errorCode == u"untrusted" || errorCode == u"fingerprint_mismatch" || errorCode == u"tls")
+        return Untrusted;
+    if (errorCode == u"connection" || errorCode == u"disconnected")
+        return ConnectionFailed;
+    return CommandFailed;
+}
+
+void Rackctl::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_out.flush();
+    m_err.flush();
+    m_client.disconnectFromRack();
+    Q_EMIT finished(exitCode);
+}
+
+void Rackctl::run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    const QCommandLineOption host(
+        u"host"_s, u"rackd's host"_s, u"host"_s, qEnvironmentVariable("PIRACK_HOST", u"localhost"_s));
+    const QCommandLineOption port(u"port"_s, u"rackd's port"_s, u"port"_s, u"7420"_s);
+    const QCommandLineOption tokenFile(u"token-file"_s, u"file holding the token"_s, u"file"_s);
+    const QCommandLineOption trust(u"trust-fingerprint"_s, u"trust this fingerprint"_s, u"fingerprint"_s);
+    const QCommandLineOption knownRacks(
+        u"known-racks"_s, u"file of trusted racks"_s, u"file"_s, PinStore::defaultPath());
+    const QCommandLineOption json(u"json"_s, u"print JSON"_s);
+    const QCommandLineOption role(u"role"_s, u"role of a new token"_s, u"role"_s);
+    const QCommandLineOption last(u"last"_s, u"number of audit entries"_s, u"n"_s, u"20"_s);
+    const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
+    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, help});
+    const auto usage = [this](const QString &message) {
+        m_err << "rackctl: " << message << '\n' << usageText();
+        finish(Usage);
+    };
+    if (!parser.parse(QStringList {u"rackctl"_s} + arguments)) // the parser expects the program name first
+        return usage(parser.errorText());
+    if (parser.isSet(help)) {
+        m_out << usageText();
+        return finish(Ok);
+    }
+    m_command = parser.positionalArguments();
+    m_json = parser.isSet(json);
+    m_tokenRole = parser.value(role);
+    bool ok = false;
+    m_auditLast = parser.value(last).toInt(&ok);
+    if (!ok || m_auditLast < 1)
+        return usage(u"--last takes a positive number"_s);
+    const uint portNumber = parser.value(port).toUInt(&ok);
+    if (!ok || portNumber == 0 || portNumber > 65535)
+        return usage(u"--port takes a number from 1 to 65535"_s);
+
+    const QString verb = m_command.value(0);
+    const QString sub = m_command.value(1);
+    const bool known = (verb == u"status" && m_command.size() == 1)
+        || (verb == u"fingerprint" && m_command.size() == 1) || (verb == u"audit" && m_command.size() == 1)
+        || (verb == u"power" && m_command.size() >= 3
+            && QStringList {u"on"_s, u"off"_s, u"cycle"_s}.contains(sub))
+        || (verb == u"token" && sub == u"create" && m_command.size() == 3 && !m_tokenRole.isEmpty())
+        || (verb == u"token" && sub == u"list" && m_command.size() == 2)
+        || (verb == u"token" && sub == u"revoke" && m_command.size() == 3);
+    if (!known)
+        return usage(m_command.isEmpty() ? u"no command given"_s
+                                         : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
+
+    m_options.host = parser.value(host);
+    m_options.port = quint16(portNumber);
+    m_options.software = u"rackctl " PIRACK_VERSION_STRING ""_s;
+    if (parser.isSet(tokenFile)) {
+        QFile file(parser.value(tokenFile));
+        if (!file.open(QIODevice::ReadOnly)) {
+            m_err << "rackctl: cannot read the token file " << file.fileName() << ": " << file.errorString()
+                  << '\n';
+            return finish(Usage);
+        }
+        if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
+            m_err << "rackctl: warning: " << file.fileName() << " is readable by others; chmod 600 it\n";
+        m_options.token = QString::fromUtf8(file.readLine(4096)).trimmed();
+    } else {
+        m_options.token = qEnvironmentVariable("PIRACK_TOKEN");
+    }
+    if (m_options.token.isEmpty() && verb != u"fingerprint")
+        return usage(u"no token: give --token-file FILE or set PIRACK_TOKEN"_s);
+    if (m_options.token.isEmpty())
+        m_options.token = u"-"_s; // fingerprint never gets as far as sending it
+
+    m_pins = PinStore(parser.value(knownRacks));
+    QString error;
+    if (!m_pins.load(&error)) {
+        m_err << "rackctl: " << error << '\n';
+        return finish(Untrusted);
+    }
+    QString pin = m_pins.fingerprint(m_options.host, m_options.port);
+    if (parser.isSet(trust)) {
+        const std::optional<QString> given = normalizeFingerprint(parser.value(trust));
+        if (!given)
+            return usage(u"--trust-fingerprint takes SHA256: and 64 hex digits"_s);
+        if (!pin.isEmpty() && pin != *given) {
+            m_err << "rackctl: " << m_options.host << ':' << m_options.port << " is already trusted with "
+                  << pin << ", not " << *given << "; refusing to replace a pin silently\n";
+            return finish(Untrusted);
+        }
+        if (pin.isEmpty())
+            m_pinAfterSuccess = true;
+        pin = *given;
+    }
+    connectWithPin(verb == u"fingerprint" ? QString() : pin);
+}
+
+void Rackctl::connectWithPin(const QString &pin)
+{
+    m_options.pinnedFingerprint = pin;
+    m_client.connectToRack(m_options);
+}
+
+void Rackctl::execute()
+{
+    const QString verb = m_command.value(0);
+    const QString sub = m_command.value(1);
+    QString method;
+    QJsonObject params;
+    if (verb == u"status") {
+        method = u"status"_s;
+    } else if (verb == u"power") {
+        method = u"power"_s;
+        params.insert(u"action"_s, sub);
+        const QStringList targets = m_command.mid(2);
+        if (targets == QStringList {u"all"_s}) {
+            params.insert(u"stacks"_s, u"all"_s);
+        } else {
+            QJsonArray stacks;
+            for (const QString &target : targets) {
+                bool ok = false;
+                const int id = target.toInt(&ok);
+                if (!ok) {
+                    m_err << "rackctl: '" << target << "' is not a stack id (or 'all')\n";
+                    return finish(Usage);
+                }
+                stacks.append(id);
+            }
+            params.insert(u"stacks"_s, stacks);
+        }
+    } else if (verb == u"token") {
+        method = u"token."_s + sub;
+        if (sub == u"create")
+            params = {{u"name"_s, m_command.value(2)}, {u"role"_s, m_tokenRole}};
+        else if (sub == u"revoke")
+            params = {{u"name"_s, m_command.value(2)}};
+    } else if (verb == u"audit") {
+        method = u"audit"_s;
+        params.insert(u"last"_s, m_auditLast);
+    } else if (verb == u"fingerprint") {
+        m_out << m_client.serverFingerprint() << '\n';
+        return finish(Ok);
+    }
+    m_client.request(method, params, [this](const Protocol::Reply &reply) { printReply(reply); });
+}
+
+void Rackctl::printReply(const Protocol::Reply &reply)
+{
+    if (m_json) {
+        m_out << QJsonDocument(
+            reply.isError() ? QJsonObject {{u"error"_s, reply.error->toJson()}} : reply.result)
+                     .toJson(QJsonDocument::Indented);
+    }
+    if (reply.isError()) {
+        m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";
+        return finish(exitCodeFor(reply.error->code));
+    }
+    if (m_json)
+        return finish(Ok);
+
+    const QString verb = m_command.value(0);
+    const QJsonObject &result = reply.result;
+    if (verb == u"status") {
+        const QJsonObject rack = result.value(u"rack"_s).toObject();
+        m_out << "rack: " << rack.value(u"rows"_s).toInt() << " x " << rack.value(u"cols"_s).toInt()
+              << " grid, " << rack.value(u"relay_backend"_s).toString() << " relays\n";
+        m_out << column(u"STACK"_s, 7) << column(u"ROW"_s, 5) << column(u"COL"_s, 5) << column(u"PIS"_s, 5)
+              << "RELAY\n";
+        for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
+            const QJsonObject stack = value.toObject();
+            m_out << column(QString::number(stack.value(u"id"_s).toInt()), 7)
+                  << column(QString::number(stack.value(u"row"_s).toInt()), 5)
+                  << column(QString::number(stack.value(u"column"_s).toInt()), 5)
+                  << column(QString::number(stack.value(u"pis"_s).toInt()), 5)
+                  << stack.value(u"relay"_s).toString()
+                  << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
+        }
+    } else if (verb == u"power") {
+        for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
+            const QJsonObject stack = value.toObject();
+            m_out << "stack " << stack.value(u"id"_s).toInt() << ": " << stack.value(u"relay"_s).toString()
+                  << '\n';
+        }
+    } else if (verb == u"token" && m_command.value(1) == u"create") {
+        m_out << result.value(u"token"_s).toString() << '\n';
+        m_err << "rackctl: token \"" << result.value(u"name"_s).toString() << "\" ("
+              << result.value(u"role"_s).toString() << ") created; it is shown only this once\n";
+    } else if (verb == u"token" && m_command.value(1) == u"list") {
+        m_out << column(u"NAME"_s, 24) << column(u"ROLE"_s, 10) << "CREATED\n";
+        for (const QJsonValue &value : result.value(u"tokens"_s).toArray()) {
+            const QJsonObject token = value.toObject();
+            m_out << column(token.value(u"name"_s).toString(), 24)
+                  << column(token.value(u"role"_s).toString(), 10) << token.value(u"created"_s).toString()
+                  << '\n';
+        }
+    } else if (verb == u"token") {
+        m_out << "revoked " << result.value(u"name"_s).toString() << '\n';
+    } else if (verb == u"audit") {
+        for (const QJsonValue &value : result.value(u"entries"_s).toArray()) {
+            const QJsonObject entry = value.toObject();
+            m_out << entry.value(u"time"_s).toString() << "  "
+                  << column(entry.value(u"token"_s).toString(), 12)
+                  << column(entry.value(u"source"_s).toString(), 22)
+                  << column(entry.value(u"request"_s).toString(), 14)
+                  << QJsonDocument(entry.value(u"params"_s).toObject()).toJson(QJsonDocument::Compact)
+                  << "  -> " << entry.value(u"result"_s).toString() << '\n';
+        }
+    }
+    finish(Ok);
+}

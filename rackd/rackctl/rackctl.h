@@ -1,0 +1,62 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "client/pinstore.h"
+#include "client/rackclient.h"
+
+#include <QObject>
+#include <QTextStream>
+#include <functional>
+
+/**
+ * rackctl: one command against one rackd, then exit. Tables for people, --json for scripts.
+ * Exit codes: 0 done, 1 rackd refused or failed the command, 2 usage, 3 cannot connect,
+ * 4 not authenticated or not allowed, 5 the rack's identity is not trusted.
+ */
+class Rackctl : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum ExitCode {
+        Ok = 0,
+        CommandFailed = 1,
+        Usage = 2,
+        ConnectionFailed = 3,
+        NotAllowed = 4,
+        Untrusted = 5
+    };
+
+    /// Asks the operator a yes/no question; empty when nobody can be asked (no terminal).
+    using Prompt = std::function<std::optional<bool>(const QString &question)>;
+
+    Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *parent = nullptr);
+
+    /// Parses the arguments (without the program name) and starts; finished(exitCode) follows.
+    void run(const QStringList &arguments);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void connectWithPin(const QString &pin);
+    void execute();
+    void printReply(const Protocol::Reply &reply);
+    void finish(int exitCode);
+    int exitCodeFor(const QString &errorCode) const;
+
+    QTextStream &m_out;
+    QTextStream &m_err;
+    Prompt m_prompt;
+    RackClient m_client;
+    PinStore m_pins;
+    RackClient::Options m_options;
+    QStringList m_command;
+    QString m_trustFingerprint;
+    bool m_json = false;
+    bool m_pinAfterSuccess = false;
+    int m_auditLast = 20;
+    QString m_tokenRole;
+    bool m_finished = false;
+};
