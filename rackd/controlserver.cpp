@@ -52,7 +52,7 @@ void ControlServer::acceptPending()
             socket->deleteLater();
             continue;
         }
-        auto *connection = new Connection(socket, Connection::Limits {});
+        auto *connection = new Connection(socket, m_connectionLimits);
         auto *session = new ClientSession(connection, m_service, m_sessionLimits, this);
         m_sessions.append(session);
         connect(session, &ClientSession::finished, this, [this, session] {

@@ -21,6 +21,7 @@ public:
     quint16 port() const { return m_server.serverPort(); }
     int sessionCount() const { return int(m_sessions.size()); }
     void setSessionLimits(ClientSession::Limits limits) { m_sessionLimits = limits; }
+    void setConnectionLimits(Connection::Limits limits) { m_connectionLimits = limits; }
 
 private:
     void acceptPending();
@@ -30,4 +31,5 @@ private:
     QSslServer m_server;
     QList<ClientSession *> m_sessions;
     ClientSession::Limits m_sessionLimits;
+    Connection::Limits m_connectionLimits;
 };

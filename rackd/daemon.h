@@ -29,6 +29,7 @@ public:
     quint16 port() const;
     QString fingerprint() const;
     RelayBank *relayBank() const { return m_bank.get(); }
+    ControlServer *controlServer() const { return m_server.get(); }
     const RackStructure &structure() const { return m_structure; }
 
     /// The identity in the state directory, made on first use (for `rackd --fingerprint`).

@@ -60,6 +60,7 @@ bool SimulatedRelayBank::applyPhysical(int channel, bool on, QString *error)
     if (physicalState(channel) == on)
         return true;
     m_physical.insert(channel, on);
+    ++m_transitions;
     m_switchLog.append({channel, on, QDateTime::currentDateTimeUtc()});
     Q_EMIT physicalStateChanged(channel, on);
     return saveStateFile(error);
@@ -81,6 +82,7 @@ bool SimulatedRelayBank::loadStateFile(QString *error)
             m_stateFile, parseError.errorString());
         return false;
     }
+    m_transitions = document.object().value(u"transitions"_s).toInteger();
     const QJsonObject states = document.object().value(u"channels"_s).toObject();
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) {
         bool ok = false;
@@ -104,7 +106,10 @@ bool SimulatedRelayBank::saveStateFile(QString *error) const
         states.insert(QString::number(it.key()), it.value());
     QSaveFile file(m_stateFile);
     if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(QJsonObject {{u"channels"_s, states}}).toJson()) < 0 || !file.commit()) {
+        || file.write(QJsonDocument(QJsonObject {{u"channels"_s, states}, {u"transitions"_s, m_transitions}})
+                          .toJson())
+            < 0
+        || !file.commit()) {
         *error = u"cannot save the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
         return false;
     }

@@ -35,6 +35,8 @@ public:
     std::optional<bool> physicalState(int channel) const;
     /// Every switch the hardware made, in order, since this object was created.
     QList<Switch> switchLog() const { return m_switchLog; }
+    /// Every switch the hardware ever made, across processes when there is a state file.
+    qint64 transitions() const { return m_transitions; }
     /// The next command on this channel fails with this message (once).
     void failNextCommand(int channel, const QString &message);
     /// Commands complete after this delay instead of at once, like a slow board.
@@ -61,6 +63,7 @@ private:
     QString m_stateFile;
     QHash<int, bool> m_physical;
     QList<Switch> m_switchLog;
+    qint64 m_transitions = 0;
     QHash<int, QString> m_injectedFailures;
     std::chrono::milliseconds m_commandDelay {0};
     QTimer m_delayTimer;

@@ -1,0 +1,117 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "client/rackclient.h"
+#include "daemon.h"
+#include "simulated/simulatedrelaybank.h"
+#include "testfiles.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QPointer>
+#include <QTemporaryDir>
+#include <QTimer>
+
+/// A rack of three simulated stacks with short timings, as a structure file.
+inline QByteArray simulatedRackFile(double staggerSeconds = 0.3)
+{
+    return "[rack]\npi_stack = 2\nrows = 1\ncols = 3\nrelay_backend = simulated\nstagger_delay = "
+        + QByteArray::number(staggerSeconds)
+        + "\nmin_off_time = 0.3\nmin_switch_interval = 0\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n[3]\nx = "
+          "1\ny = 3\n";
+}
+
+/// A real rackd, in this process, on an ephemeral loopback port, with its state in a temporary folder.
+struct RackdFixture
+{
+    QTemporaryDir dir;
+    QString adminToken;
+
+    QString path(const QString &name) const { return dir.filePath(name); }
+
+    QByteArray configFile() const
+    {
+        return "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = 0\nstate_directory = state\n"
+               "structure_file = rack.ini\nboot_id_file = boot_id\n";
+    }
+
+    bool prepare(double staggerSeconds = 0.3)
+    {
+        return writeFile(path(QStringLiteral("rack.ini")), simulatedRackFile(staggerSeconds))
+            && writeFile(path(QStringLiteral("boot_id")), "boot-1\n")
+            && writeFile(path(QStringLiteral("rackd.conf")), configFile());
+    }
+
+    std::unique_ptr<Daemon> start(QString *error)
+    {
+        QStringList errors;
+        const auto config = RackdConfig::readFile(path(QStringLiteral("rackd.conf")), &errors);
+        if (!config) {
+            *error = errors.join(u'\n');
+            return nullptr;
+        }
+        auto daemon = std::make_unique<Daemon>(*config);
+        if (!daemon->start(error))
+            return nullptr;
+        QFile tokenFile(path(QStringLiteral("state/initial-admin-token")));
+        if (adminToken.isEmpty() && tokenFile.open(QIODevice::ReadOnly))
+            adminToken = QString::fromUtf8(tokenFile.readAll()).trimmed();
+        return daemon;
+    }
+};
+
+inline SimulatedRelayBank *simulatedBank(const Daemon &daemon)
+{
+    return qobject_cast<SimulatedRelayBank *>(daemon.relayBank());
+}
+
+struct ConnectResult
+{
+    bool ready = false;
+    QString code; ///< Why not, when not ready.
+    QString reason;
+};
+
+/// Connects and waits for the welcome or the end, with a deadline.
+inline ConnectResult connectClient(
+    RackClient &client, quint16 port, const QString &token, const QString &pin, int timeoutMs = 15000)
+{
+    ConnectResult result;
+    QEventLoop loop;
+    const auto ready = QObject::connect(&client, &RackClient::ready, &loop, [&] {
+        result.ready = true;
+        loop.quit();
+    });
+    const auto ended = QObject::connect(
+        &client, &RackClient::disconnected, &loop, [&](const QString &code, const QString &reason) {
+            result.code = code;
+            result.reason = reason;
+            loop.quit();
+        });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    client.connectToRack({QStringLiteral("127.0.0.1"), port, token, pin, QStringLiteral("test")});
+    loop.exec();
+    QObject::disconnect(ready);
+    QObject::disconnect(ended);
+    return result;
+}
+
+/// Sends one request and waits for its reply, with a deadline.
+inline std::optional<Protocol::Reply> call(
+    RackClient &client, const QString &method, const QJsonObject &params = {}, int timeoutMs = 15000)
+{
+    // The reply may come after the deadline: it must find nothing of this frame but shared state.
+    auto reply = std::make_shared<std::optional<Protocol::Reply>>();
+    QEventLoop loop;
+    QPointer<QEventLoop> guard(&loop);
+    client.request(method, params, [reply, guard](const Protocol::Reply &answer) {
+        *reply = answer;
+        if (guard)
+            guard->quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!*reply)
+        loop.exec();
+    return *reply;
+}
