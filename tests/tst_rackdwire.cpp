@@ -22,10 +22,7 @@ QByteArray header(quint32 length)
     return bytes;
 }
 
-QByteArray rawFrame(const QByteArray &payload)
-{
-    return header(quint32(payload.size())) + payload;
-}
+QByteArray rawFrame(const QByteArray &payload) { return header(quint32(payload.size())) + payload; }
 
 // A TLS client that speaks bytes, not the client library, so it can say anything. It waits on
 // signals (running the event loop), because the daemon under test lives in this same thread.
@@ -35,9 +32,10 @@ public:
     bool connect(quint16 port, const QString &fingerprint)
     {
         m_socket.setSslConfiguration(PiRackTls::clientConfiguration());
-        QObject::connect(&m_socket, &QSslSocket::sslErrors, &m_socket, [this, fingerprint](const QList<QSslError> &errors) {
-            PiRackTls::acceptPinnedPeer(&m_socket, errors, fingerprint);
-        });
+        QObject::connect(&m_socket, &QSslSocket::sslErrors, &m_socket,
+            [this, fingerprint](const QList<QSslError> &errors) {
+                PiRackTls::acceptPinnedPeer(&m_socket, errors, fingerprint);
+            });
         QSignalSpy encrypted(&m_socket, &QSslSocket::encrypted);
         m_socket.connectToHostEncrypted(u"127.0.0.1"_s, port);
         return encrypted.wait(15000);
@@ -45,7 +43,10 @@ public:
 
     void send(const QByteArray &bytes) { m_socket.write(bytes); }
     void sendMessage(const QJsonObject &message) { send(encodeFrame(message)); }
-    void hello(const QString &token) { sendMessage(Protocol::Hello{Protocol::Version, u"raw"_s, token}.toJson()); }
+    void hello(const QString &token)
+    {
+        sendMessage(Protocol::Hello {Protocol::Version, u"raw"_s, token}.toJson());
+    }
 
     /// The next message, or nothing if the connection closed or the deadline passed.
     std::optional<QJsonObject> next(int timeoutMs = 10000)
@@ -76,9 +77,9 @@ public:
 
 private:
     QSslSocket m_socket;
-    QSignalSpy m_readyRead{&m_socket, &QSslSocket::readyRead};
-    QSignalSpy m_disconnected{&m_socket, &QSslSocket::disconnected};
-    FrameDecoder m_decoder{64 * 1024 * 1024};
+    QSignalSpy m_readyRead {&m_socket, &QSslSocket::readyRead};
+    QSignalSpy m_disconnected {&m_socket, &QSslSocket::disconnected};
+    FrameDecoder m_decoder {64 * 1024 * 1024};
 };
 
 } // namespace
@@ -95,7 +96,8 @@ private:
     void verifyStillServing()
     {
         RackClient client;
-        const ConnectResult connected = connectClient(client, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint());
+        const ConnectResult connected
+            = connectClient(client, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint());
         QVERIFY2(connected.ready, qPrintable(connected.reason));
         const auto status = call(client, u"status"_s);
         QVERIFY(status && !status->isError());
@@ -122,29 +124,36 @@ private Q_SLOTS:
         QTest::newRow("oversized message") << true << header(2 * 1024 * 1024) << u"closed"_s;
         QTest::newRow("zero-length frame") << true << header(0) << u"closed"_s;
         QTest::newRow("invalid JSON") << true << rawFrame("{\"type\": request") << u"error:bad_message"_s;
-        QTest::newRow("invalid UTF-8") << true << rawFrame("{\"type\":\"request\",\"method\":\"\xc3\x28\"}") << u"error:bad_message"_s;
+        QTest::newRow("invalid UTF-8")
+            << true << rawFrame("{\"type\":\"request\",\"method\":\"\xc3\x28\"}") << u"error:bad_message"_s;
         QTest::newRow("not an object") << true << rawFrame("[1,2,3]") << u"error:bad_message"_s;
-        QTest::newRow("id of the wrong type") << true << rawFrame(R"({"type":"request","id":"7","method":"status"})")
-                                              << u"error:bad_message"_s;
-        QTest::newRow("method of the wrong type") << true << rawFrame(R"({"type":"request","id":7,"method":5})")
-                                                  << u"reply:bad_request"_s;
-        QTest::newRow("params of the wrong type") << true << rawFrame(R"({"type":"request","id":8,"method":"power","params":"all"})")
-                                                  << u"reply:bad_request"_s;
-        QTest::newRow("unknown message type") << true << rawFrame(R"({"type":"launch","id":1})") << u"error:bad_message"_s;
-        QTest::newRow("unknown request") << true << rawFrame(R"({"type":"request","id":9,"method":"format.disk"})")
-                                         << u"reply:unknown_method"_s;
-        QTest::newRow("missing id") << true << rawFrame(R"({"type":"request","method":"status"})") << u"error:bad_message"_s;
+        QTest::newRow("id of the wrong type")
+            << true << rawFrame(R"({"type":"request","id":"7","method":"status"})") << u"error:bad_message"_s;
+        QTest::newRow("method of the wrong type")
+            << true << rawFrame(R"({"type":"request","id":7,"method":5})") << u"reply:bad_request"_s;
+        QTest::newRow("params of the wrong type")
+            << true << rawFrame(R"({"type":"request","id":8,"method":"power","params":"all"})")
+            << u"reply:bad_request"_s;
+        QTest::newRow("unknown message type")
+            << true << rawFrame(R"({"type":"launch","id":1})") << u"error:bad_message"_s;
+        QTest::newRow("unknown request")
+            << true << rawFrame(R"({"type":"request","id":9,"method":"format.disk"})")
+            << u"reply:unknown_method"_s;
+        QTest::newRow("missing id") << true << rawFrame(R"({"type":"request","method":"status"})")
+                                    << u"error:bad_message"_s;
         QTest::newRow("huge id") << true << rawFrame(R"({"type":"request","id":1e300,"method":"status"})")
                                  << u"error:bad_message"_s;
-        QTest::newRow("huge stack number") << true
-                                           << rawFrame(R"({"type":"request","id":3,"method":"power","params":{"action":"on","stacks":[99999999999999999999]}})")
-                                           << u"reply:not_found"_s;
-        QTest::newRow("binary garbage") << true << QByteArray("\x7f\x45\x4c\x46\x02\x01\x01\x00\xde\xad\xbe\xef", 12)
-                                        << u"closed"_s;
-        QTest::newRow("request before hello") << false << rawFrame(R"({"type":"request","id":1,"method":"status"})")
-                                              << u"closed"_s;
-        QTest::newRow("future protocol version") << false << rawFrame(R"({"type":"hello","protocol":99,"token":"x"})")
-                                                 << u"closed"_s;
+        QTest::newRow("huge stack number")
+            << true
+            << rawFrame(
+                   R"({"type":"request","id":3,"method":"power","params":{"action":"on","stacks":[99999999999999999999]}})")
+            << u"reply:not_found"_s;
+        QTest::newRow("binary garbage")
+            << true << QByteArray("\x7f\x45\x4c\x46\x02\x01\x01\x00\xde\xad\xbe\xef", 12) << u"closed"_s;
+        QTest::newRow("request before hello")
+            << false << rawFrame(R"({"type":"request","id":1,"method":"status"})") << u"closed"_s;
+        QTest::newRow("future protocol version")
+            << false << rawFrame(R"({"type":"hello","protocol":99,"token":"x"})") << u"closed"_s;
         QTest::newRow("no hello at all") << false << QByteArray() << u"closed"_s;
     }
 
@@ -172,7 +181,7 @@ private Q_SLOTS:
             QCOMPARE(Protocol::typeOf(*message), u"error"_s);
             QCOMPARE(message->value(u"error"_s).toObject().value(u"code"_s).toString(), expected.mid(6));
             // The connection is still usable after a bad message.
-            client.sendMessage(Protocol::Request{41, u"status"_s, {}}.toJson());
+            client.sendMessage(Protocol::Request {41, u"status"_s, {}}.toJson());
             const auto reply = client.next();
             QVERIFY(reply);
             QCOMPARE(reply->value(u"id"_s).toInt(), 41);
@@ -196,7 +205,9 @@ private Q_SLOTS:
         constexpr int requests = 200;
         QByteArray burst;
         for (int id = 1; id <= requests; ++id)
-            burst += encodeFrame(Protocol::Request{id, u"power"_s, {{u"action"_s, u"cycle"_s}, {u"stacks"_s, QJsonArray{2}}}}.toJson());
+            burst += encodeFrame(
+                Protocol::Request {id, u"power"_s, {{u"action"_s, u"cycle"_s}, {u"stacks"_s, QJsonArray {2}}}}
+                    .toJson());
         client.send(burst);
         int replies = 0;
         int refused = 0;
@@ -220,7 +231,7 @@ private Q_SLOTS:
         // Ask for far more than the 256 KiB rackd is allowed to hold for it, and read nothing.
         QByteArray burst;
         for (int id = 1; id <= 30000; ++id)
-            burst += encodeFrame(Protocol::Request{id, u"status"_s, {}}.toJson());
+            burst += encodeFrame(Protocol::Request {id, u"status"_s, {}}.toJson());
         stalled.socket().write(burst);
         QTRY_VERIFY_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount() == 0, 30000);
         verifyStillServing();

@@ -50,16 +50,17 @@ void Connection::close(const QString &reason)
 {
     if (m_closed)
         return;
-    m_socket->disconnectFromHost(); // sends what is queued first
+    // The reason is recorded first: the socket may report "disconnected" from inside the call.
     finish(reason);
+    m_socket->disconnectFromHost(); // sends what is queued first
 }
 
 void Connection::abort(const QString &reason)
 {
     if (m_closed)
         return;
-    m_socket->abort();
     finish(reason);
+    m_socket->abort();
 }
 
 void Connection::onReadyRead()
