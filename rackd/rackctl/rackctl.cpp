@@ -74,6 +74,7 @@ Rackctl::Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *par
             return;
         }
         m_pinAfterSuccess = true;
+        m_replacingConnection = true; // the untrusted connection's end is expected, not a failure
         QTimer::singleShot(0, this, [this, fingerprint] { connectWithPin(fingerprint); });
     });
     connect(&m_client, &RackClient::fingerprintMismatch, this,
@@ -90,7 +91,7 @@ Rackctl::Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *par
             finish(Untrusted);
         });
     connect(&m_client, &RackClient::disconnected, this, [this](const QString &code, const QString &reason) {
-        if (m_finished)
+        if (m_finished || m_replacingConnection)
             return;
         m_err << "rackctl: " << reason << '\n';
         finish(code == u"connection"_s || code.isEmpty() ? ConnectionFailed : exitCodeFor(code));
@@ -215,6 +216,7 @@ void Rackctl::run(const QStringList &arguments)
 
 void Rackctl::connectWithPin(const QString &pin)
 {
+    m_replacingConnection = false;
     m_options.pinnedFingerprint = pin;
     m_client.connectToRack(m_options);
 }

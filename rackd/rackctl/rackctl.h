@@ -56,6 +56,7 @@ private:
     QString m_trustFingerprint;
     bool m_json = false;
     bool m_pinAfterSuccess = false;
+    bool m_replacingConnection = false;
     int m_auditLast = 20;
     QString m_tokenRole;
     bool m_finished = false;

@@ -1,0 +1,196 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackctl.h"
+#include "rackdfixture.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QStringList questions;
+};
+
+} // namespace
+
+class TestRackctl : public QObject
+{
+    Q_OBJECT
+
+private:
+    RackdFixture m_fixture;
+    std::unique_ptr<Daemon> m_daemon;
+
+    // One rackctl invocation; `answer` plays the person at the terminal (empty: nobody there).
+    Run rackctl(
+        const QStringList &arguments, std::optional<bool> answer = std::nullopt, bool withToken = true)
+    {
+        Run run;
+        QTextStream out(&run.out);
+        QTextStream err(&run.err);
+        Rackctl command(out, err, [&](const QString &question) -> std::optional<bool> {
+            run.questions.append(question);
+            return answer;
+        });
+        QSignalSpy finished(&command, &Rackctl::finished);
+        QStringList full {u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_daemon->port()),
+            u"--known-racks"_s, m_fixture.path(u"known-racks.json"_s)};
+        if (withToken)
+            full += QStringList {u"--token-file"_s, m_fixture.path(u"state/initial-admin-token"_s)};
+        command.run(full + arguments);
+        if (finished.isEmpty() && !finished.wait(20000))
+            return run;
+        run.exitCode = finished.at(0).at(0).toInt();
+        out.flush();
+        err.flush();
+        return run;
+    }
+
+    Run trusted(const QStringList &arguments)
+    {
+        return rackctl(QStringList {u"--trust-fingerprint"_s, m_daemon->fingerprint()} + arguments);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QDir(m_fixture.path(u"state"_s)).removeRecursively();
+        QFile::remove(m_fixture.path(u"known-racks.json"_s));
+        QVERIFY(m_fixture.prepare());
+        QString error;
+        m_daemon = m_fixture.start(&error);
+        QVERIFY2(m_daemon, qPrintable(error));
+    }
+
+    void cleanup() { m_daemon.reset(); }
+
+    void nonInteractiveFirstContactRefuses()
+    {
+        const Run run = rackctl({u"status"_s});
+        QCOMPARE(run.exitCode, int(Rackctl::Untrusted));
+        QVERIFY(run.err.contains(u"is not trusted yet and nobody can be asked"_s));
+        QVERIFY(run.err.contains(m_daemon->fingerprint()));
+        QVERIFY(!QFile::exists(m_fixture.path(u"known-racks.json"_s)));
+    }
+
+    void interactiveFirstContactAsksThenPins()
+    {
+        const Run declined = rackctl({u"status"_s}, false);
+        QCOMPARE(declined.exitCode, int(Rackctl::Untrusted));
+        QCOMPARE(declined.questions.size(), 1);
+        QVERIFY(declined.questions.at(0).contains(m_daemon->fingerprint()));
+
+        const Run accepted = rackctl({u"status"_s}, true);
+        QCOMPARE(accepted.exitCode, int(Rackctl::Ok));
+        QVERIFY(accepted.out.contains(u"STACK  ROW  COL  PIS  RELAY"_s));
+        // Pinned: the next run asks nothing.
+        const Run again = rackctl({u"status"_s});
+        QCOMPARE(again.exitCode, int(Rackctl::Ok));
+        QVERIFY(again.questions.isEmpty());
+    }
+
+    void trustFingerprintPinsAndAMismatchIsRefusedLoudly()
+    {
+        QCOMPARE(trusted({u"status"_s}).exitCode, int(Rackctl::Ok));
+        QVERIFY(rackctl({u"status"_s}).exitCode == Rackctl::Ok);
+        const Run other = rackctl({u"--trust-fingerprint"_s, u"SHA256:"_s + QString(64, u'1'), u"status"_s});
+        QCOMPARE(other.exitCode, int(Rackctl::Untrusted));
+        QVERIFY(other.err.contains(u"refusing to replace a pin silently"_s));
+
+        const QString rack = u"127.0.0.1:"_s + QString::number(m_daemon->port());
+        const QString otherFingerprint = u"SHA256:"_s + QString(64, u'2');
+        QVERIFY(writeFile(m_fixture.path(u"known-racks.json"_s),
+            QJsonDocument(QJsonObject {{u"racks"_s, QJsonObject {{rack, otherFingerprint}}}}).toJson()));
+        const Run mismatch = rackctl({u"status"_s});
+        QCOMPARE(mismatch.exitCode, int(Rackctl::Untrusted));
+        QVERIFY(mismatch.err.contains(u"THE RACK'S IDENTITY HAS CHANGED"_s));
+        QVERIFY(mismatch.out.isEmpty());
+    }
+
+    void powerStatusAndJson()
+    {
+        const Run on = trusted({u"power"_s, u"on"_s, u"1"_s, u"3"_s});
+        QCOMPARE(on.exitCode, int(Rackctl::Ok));
+        QCOMPARE(on.out, u"stack 1: on\nstack 3: on\n"_s);
+        const Run status = trusted({u"status"_s});
+        QVERIFY2(status.out.contains(u"1      1    1    2    on\n"_s), qPrintable(status.out));
+        QVERIFY(status.out.contains(u"2      1    2    2    off\n"_s));
+        const Run json = trusted({u"--json"_s, u"status"_s});
+        QCOMPARE(json.exitCode, int(Rackctl::Ok));
+        const QJsonObject object = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(object.value(u"stacks"_s).toArray().at(2).toObject().value(u"relay"_s).toString(), u"on"_s);
+    }
+
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no command") << QStringList {} << int(Rackctl::Usage) << u"no command given"_s;
+        QTest::newRow("unknown command")
+            << QStringList {u"dance"_s} << int(Rackctl::Usage) << u"cannot understand 'dance'"_s;
+        QTest::newRow("power without target")
+            << QStringList {u"power"_s, u"on"_s} << int(Rackctl::Usage) << u"cannot understand 'power on'"_s;
+        QTest::newRow("bad stack") << QStringList {u"power"_s, u"on"_s, u"one"_s} << int(Rackctl::Usage)
+                                   << u"'one' is not a stack id"_s;
+        QTest::newRow("unknown stack") << QStringList {u"power"_s, u"on"_s, u"9"_s}
+                                       << int(Rackctl::CommandFailed) << u"there is no stack 9 (not_found)"_s;
+        QTest::newRow("token without role")
+            << QStringList {u"token"_s, u"create"_s, u"x"_s} << int(Rackctl::Usage) << u"cannot understand"_s;
+        QTest::newRow("bad fingerprint") << QStringList {u"--trust-fingerprint"_s, u"abc"_s, u"status"_s}
+                                         << int(Rackctl::Usage) << u"--trust-fingerprint takes SHA256:"_s;
+    }
+
+    void exitCodes()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const bool pinned = !arguments.contains(u"--trust-fingerprint"_s);
+        const Run run = pinned ? trusted(arguments) : rackctl(arguments);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    }
+
+    void tokensAndRoles()
+    {
+        const Run created = trusted({u"token"_s, u"create"_s, u"screen"_s, u"--role"_s, u"viewer"_s});
+        QCOMPARE(created.exitCode, int(Rackctl::Ok));
+        const QString token = created.out.trimmed();
+        QVERIFY(token.startsWith(u"prt_"_s));
+        QVERIFY(writeFile(m_fixture.path(u"viewer.token"_s), token.toUtf8()));
+        QFile::setPermissions(
+            m_fixture.path(u"viewer.token"_s), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        const Run forbidden
+            = rackctl({u"--token-file"_s, m_fixture.path(u"viewer.token"_s), u"power"_s, u"off"_s, u"all"_s});
+        QCOMPARE(forbidden.exitCode, int(Rackctl::NotAllowed));
+        QVERIFY(forbidden.err.contains(u"power needs the operator role"_s));
+        const Run list = trusted({u"token"_s, u"list"_s});
+        QVERIFY(list.out.contains(u"screen"_s) && list.out.contains(u"viewer"_s));
+        QCOMPARE(trusted({u"token"_s, u"revoke"_s, u"screen"_s}).exitCode, int(Rackctl::Ok));
+        const Run revoked = rackctl({u"--token-file"_s, m_fixture.path(u"viewer.token"_s), u"status"_s});
+        QCOMPARE(revoked.exitCode, int(Rackctl::NotAllowed));
+        const Run audit = trusted({u"audit"_s, u"--last"_s, u"3"_s});
+        QCOMPARE(audit.exitCode, int(Rackctl::Ok));
+        QVERIFY2(audit.out.contains(u"token.revoke"_s), qPrintable(audit.out));
+    }
+
+    void fingerprintNeedsNoTrustAndNoToken()
+    {
+        const Run run = rackctl({u"fingerprint"_s}, std::nullopt, false);
+        QCOMPARE(run.exitCode, int(Rackctl::Ok));
+        QCOMPARE(run.out.trimmed(), m_daemon->fingerprint());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRackctl)
+#include "tst_rackctl.moc"
