@@ -61,6 +61,21 @@ private Q_SLOTS:
                 u"r.conf:5: unknown section [other] (the settings go in [rackd])"_s}));
     }
 
+    void exampleConfigurationIsValidAndShowsTheDefaults()
+    {
+        QStringList errors;
+        const auto example = RackdConfig::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/rackd.conf"), &errors);
+        QVERIFY2(example, qPrintable(errors.join(u'\n')));
+        const auto defaults = RackdConfig::parse("[rackd]\n", u"/etc/pirack/rackd.conf"_s, &errors);
+        QCOMPARE(example->listenPort, defaults->listenPort);
+        QCOMPARE(example->listenAddress, defaults->listenAddress);
+        QCOMPARE(example->stateDirectory, defaults->stateDirectory);
+        QCOMPARE(example->structureFile, defaults->structureFile);
+        QCOMPARE(example->coldBootPolicy, defaults->coldBootPolicy);
+        QCOMPARE(example->auditMaximumBytes, defaults->auditMaximumBytes);
+        QCOMPARE(example->auditFilesKept, defaults->auditFilesKept);
+    }
+
     void missingFile()
     {
         QStringList errors;
