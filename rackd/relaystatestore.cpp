@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "relaystatestore.h"
 
+#include "storage/jsonfile.h"
+
 #include <QDateTime>
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -17,9 +17,6 @@ RelayStateStore::RelayStateStore(QString path)
 std::optional<RelayStateStore::Saved> RelayStateStore::load(QString *error, bool *damaged) const
 {
     *damaged = false;
-    QFile file(m_path);
-    if (!file.exists())
-        return std::nullopt;
     const auto fail = [&](const QString &why) -> std::optional<Saved> {
         *damaged = true;
         *error
@@ -27,15 +24,14 @@ std::optional<RelayStateStore::Saved> RelayStateStore::load(QString *error, bool
               "file, or remove it to start with every stack off"_s.arg(m_path, why);
         return std::nullopt;
     };
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(file.errorString());
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return fail(parseError.errorString());
+    const JsonFile::ReadResult file = JsonFile::read(m_path, 1024 * 1024);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
+        return std::nullopt;
+    if (file.status != JsonFile::ReadResult::Status::Ok)
+        return fail(file.error);
     Saved saved;
-    saved.bootId = document.object().value(u"boot_id"_s).toString();
-    const QJsonObject stacks = document.object().value(u"stacks"_s).toObject();
+    saved.bootId = file.object.value(u"boot_id"_s).toString();
+    const QJsonObject stacks = file.object.value(u"stacks"_s).toObject();
     for (auto it = stacks.constBegin(); it != stacks.constEnd(); ++it) {
         bool ok = false;
         const int id = it.key().toInt(&ok);
@@ -51,16 +47,10 @@ bool RelayStateStore::save(const Saved &state, QString *error) const
     QJsonObject stacks;
     for (auto it = state.stacks.cbegin(); it != state.stacks.cend(); ++it)
         stacks.insert(QString::number(it.key()), it.value());
-    const QByteArray content = QJsonDocument(
-        QJsonObject {{u"boot_id"_s, state.bootId},
-            {u"saved"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-            {u"stacks"_s, stacks}}).toJson();
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot save the relay state %1: %2"_s.arg(m_path, file.errorString());
-        return false;
-    }
-    return true;
+    return JsonFile::write(m_path,
+        {{u"boot_id"_s, state.bootId}, {u"saved"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+            {u"stacks"_s, stacks}},
+        JsonFile::WorldReadable, error);
 }
 
 QString RelayStateStore::currentBootId(const QString &bootIdFile)

@@ -2,14 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenstore.h"
 
+#include "storage/jsonfile.h"
+
 #include <QCryptographicHash>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -68,23 +67,17 @@ bool TokenStore::isValidName(const QString &name)
 bool TokenStore::load(QString *error)
 {
     m_tokens.clear();
-    QFile file(m_path);
-    if (!file.exists())
+    const JsonFile::ReadResult file = JsonFile::read(m_path);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
         return true;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1: %2"_s.arg(m_path, file.errorString());
-        return false;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(16 * 1024 * 1024), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
         *error
-            = u"%1 is damaged (%2); restore it from a backup, or remove it to start with a new admin token"_s
-                  .arg(m_path, parseError.errorString());
+            = u"%1 is damaged or unreadable (%2); restore it from a backup, or remove it to start with a new "
+              "admin token"_s.arg(m_path, file.error);
         return false;
     }
     QList<TokenInfo> tokens;
-    const QJsonArray entries = document.object().value(u"tokens"_s).toArray();
+    const QJsonArray entries = file.object.value(u"tokens"_s).toArray();
     for (const QJsonValue &value : entries) {
         const QJsonObject entry = value.toObject();
         TokenInfo info;
@@ -111,15 +104,7 @@ bool TokenStore::save(const QList<TokenInfo> &tokens, QString *error) const
             {u"sha256"_s, QString::fromLatin1(info.hash.toHex())},
             {u"created"_s, info.created.toString(Qt::ISODate)}});
     }
-    const QByteArray content = QJsonDocument(QJsonObject {{u"tokens"_s, entries}}).toJson();
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot save %1: %2"_s.arg(m_path, file.errorString());
-        return false;
-    }
-    return true;
+    return JsonFile::write(m_path, {{u"tokens"_s, entries}}, JsonFile::OwnerOnly, error);
 }
 
 std::optional<QString> TokenStore::create(const QString &name, Role role, QString *error)

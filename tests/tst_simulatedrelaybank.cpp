@@ -79,7 +79,7 @@ private Q_SLOTS:
         SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits(), stateFile);
         QVERIFY(!bank.open({}));
         QVERIFY2(bank.errorString().startsWith(
-                     u"the simulated relay state %1 is not a JSON object"_s.arg(stateFile)),
+                     u"the simulated relay state %1 is not usable: "_s.arg(stateFile)),
             qPrintable(bank.errorString()));
         QFile file(stateFile);
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -3,11 +3,9 @@
 #include "simulatedrelaybank.h"
 
 #include "relaylogging.h"
+#include "storage/jsonfile.h"
 
-#include <QFile>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -68,22 +66,17 @@ bool SimulatedRelayBank::applyPhysical(int channel, bool on, QString *error)
 
 bool SimulatedRelayBank::loadStateFile(QString *error)
 {
-    if (m_stateFile.isEmpty() || !QFile::exists(m_stateFile))
+    if (m_stateFile.isEmpty())
         return true;
-    QFile file(m_stateFile);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
+    const JsonFile::ReadResult file = JsonFile::read(m_stateFile, 1024 * 1024);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
+        return true;
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
+        *error = u"the simulated relay state %1 is not usable: %2"_s.arg(m_stateFile, file.error);
         return false;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = u"the simulated relay state %1 is not a JSON object: %2"_s.arg(
-            m_stateFile, parseError.errorString());
-        return false;
-    }
-    m_transitions = document.object().value(u"transitions"_s).toInteger();
-    const QJsonObject states = document.object().value(u"channels"_s).toObject();
+    m_transitions = file.object.value(u"transitions"_s).toInteger();
+    const QJsonObject states = file.object.value(u"channels"_s).toObject();
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) {
         bool ok = false;
         const int channel = it.key().toInt(&ok);
@@ -104,16 +97,8 @@ bool SimulatedRelayBank::saveStateFile(QString *error) const
     QJsonObject states;
     for (auto it = m_physical.cbegin(); it != m_physical.cend(); ++it)
         states.insert(QString::number(it.key()), it.value());
-    QSaveFile file(m_stateFile);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(QJsonObject {{u"channels"_s, states}, {u"transitions"_s, m_transitions}})
-                          .toJson())
-            < 0
-        || !file.commit()) {
-        *error = u"cannot save the simulated relay state %1: %2"_s.arg(m_stateFile, file.errorString());
-        return false;
-    }
-    return true;
+    return JsonFile::write(m_stateFile, {{u"channels"_s, states}, {u"transitions"_s, m_transitions}},
+        JsonFile::WorldReadable, error);
 }
 
 bool SimulatedRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)

@@ -2,12 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pinstore.h"
 
+#include "storage/jsonfile.h"
+
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 using namespace Qt::Literals::StringLiterals;
@@ -30,20 +29,14 @@ QString PinStore::key(const QString &host, quint16 port)
 bool PinStore::load(QString *error)
 {
     m_pins.clear();
-    QFile file(m_path);
-    if (!file.exists())
+    const JsonFile::ReadResult file = JsonFile::read(m_path, 1024 * 1024);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
         return true;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1: %2"_s.arg(m_path, file.errorString());
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
+        *error = u"%1 is damaged or unreadable (%2); fix or remove it"_s.arg(m_path, file.error);
         return false;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = u"%1 is damaged (%2); fix or remove it"_s.arg(m_path, parseError.errorString());
-        return false;
-    }
-    const QJsonObject racks = document.object().value(u"racks"_s).toObject();
+    const QJsonObject racks = file.object.value(u"racks"_s).toObject();
     for (auto it = racks.constBegin(); it != racks.constEnd(); ++it)
         m_pins.insert(it.key(), it.value().toString());
     return true;
@@ -62,12 +55,8 @@ bool PinStore::pin(const QString &host, quint16 port, const QString &fingerprint
     for (auto it = pins.cbegin(); it != pins.cend(); ++it)
         racks.insert(it.key(), it.value());
     QDir().mkpath(QFileInfo(m_path).absolutePath());
-    const QByteArray content = QJsonDocument(QJsonObject {{u"racks"_s, racks}}).toJson();
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot save %1: %2"_s.arg(m_path, file.errorString());
+    if (!JsonFile::write(m_path, {{u"racks"_s, racks}}, JsonFile::OwnerOnly, error))
         return false;
-    }
     m_pins = pins;
     return true;
 }

@@ -1,0 +1,48 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "jsonfile.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace JsonFile {
+
+ReadResult read(const QString &path, qint64 maximumBytes)
+{
+    using Status = ReadResult::Status;
+    QFile file(path);
+    if (!file.exists())
+        return {Status::Missing, {}, {}};
+    if (!file.open(QIODevice::ReadOnly))
+        return {Status::Unreadable, {}, file.errorString()};
+    const QByteArray content = file.read(maximumBytes + 1);
+    if (file.error() != QFileDevice::NoError)
+        return {Status::Unreadable, {}, file.errorString()};
+    if (content.size() > maximumBytes)
+        return {Status::Damaged, {}, u"larger than %1 bytes"_s.arg(maximumBytes)};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return {Status::Damaged, {}, u"%1 at byte %2"_s.arg(parseError.errorString()).arg(parseError.offset)};
+    if (!document.isObject())
+        return {Status::Damaged, {}, u"not a JSON object"_s};
+    return {Status::Ok, document.object(), {}};
+}
+
+bool write(
+    const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error)
+{
+    const QByteArray content = QJsonDocument(object).toJson();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(permissions)
+        || file.write(content) != content.size() || !file.commit()) {
+        *error = u"cannot save %1: %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace JsonFile

@@ -1,0 +1,35 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QFileDevice>
+#include <QJsonObject>
+#include <QString>
+
+/// State files holding one JSON object: read with a size cap, written atomically (QSaveFile).
+namespace JsonFile {
+
+struct ReadResult
+{
+    enum class Status {
+        Ok,
+        Missing, ///< No file: nothing was saved yet.
+        Unreadable, ///< It exists but cannot be read (permissions, I/O).
+        Damaged, ///< Read, but not a JSON object (or larger than allowed).
+    };
+    Status status = Status::Missing;
+    QJsonObject object;
+    QString error; ///< Why, for Unreadable and Damaged; the caller adds what the file is.
+};
+
+ReadResult read(const QString &path, qint64 maximumBytes = 16 * 1024 * 1024);
+
+/// Replaces the file in one step; the permissions are set before anything is written.
+bool write(
+    const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error);
+
+constexpr QFileDevice::Permissions OwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions WorldReadable
+    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+
+} // namespace JsonFile
