@@ -76,10 +76,9 @@ bool Daemon::loadStructure(RackStructure *structure, QString *error) const
         return false;
     }
     *structure = *result.structure;
-    if (m_config.relayBackend) {
+    // The channels stay those of the file: a simulated rack mirrors the real wiring channel for channel.
+    if (m_config.relayBackend)
         structure->wiring.backend = *m_config.relayBackend;
-        // Backends without wiring of their own take each stack's id as its channel when the file has none.
-    }
     return true;
 }
 

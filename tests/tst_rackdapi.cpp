@@ -132,6 +132,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("tokenKind");
         QTest::addColumn<QString>("code");
+        QTest::newRow("no token") << u"none"_s << u"bad_message"_s;
         QTest::newRow("wrong token") << u"wrong"_s << u"unauthenticated"_s;
         QTest::newRow("revoked token") << u"revoked"_s << u"unauthenticated"_s;
     }
@@ -149,11 +150,16 @@ private Q_SLOTS:
             const auto revoked = call(admin, u"token.revoke"_s, {{u"name"_s, u"temp"_s}});
             QVERIFY(revoked && !revoked->isError());
         }
+        if (tokenKind == u"none")
+            token.clear();
         RackClient client;
         const ConnectResult result = connectAs(client, token);
         QVERIFY(!result.ready);
         QCOMPARE(result.code, code);
-        QCOMPARE(result.reason, u"the token is not valid (unknown or revoked)"_s);
+        QCOMPARE(result.reason,
+            tokenKind == u"none"
+                ? u"the first message must be a hello: \"token\" must be a non-empty string"_s
+                : u"the token is not valid (unknown or revoked)"_s);
     }
 
     void rolesAreEnforced()

@@ -5,6 +5,7 @@
 #include "protocollogging.h"
 
 #include <QSslSocket>
+#include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -20,10 +21,15 @@ Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
                                                                   : address.toString())
         + u':' + QString::number(m_socket->peerPort());
     connect(m_socket, &QSslSocket::readyRead, this, &Connection::onReadyRead);
-    connect(
-        m_socket, &QSslSocket::disconnected, this, [this] { finish(u"the peer closed the connection"_s); });
+    connect(m_socket, &QSslSocket::disconnected, this, [this] {
+        // The last message (often the error that explains the close) may still wait unread.
+        onReadyRead();
+        finish(u"the peer closed the connection"_s);
+    });
     connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        if (error != QAbstractSocket::RemoteHostClosedError)
+        if (error == QAbstractSocket::RemoteHostClosedError)
+            onReadyRead(); // as for disconnected: read what came before the close
+        else
             finish(m_socket->errorString());
     });
     // Data may have arrived with the handshake, before anyone listened.
@@ -32,7 +38,11 @@ Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
 }
 
 // The socket is a child and goes with this object; its last signals must not reach a half-destroyed one.
-Connection::~Connection() { m_socket->disconnect(this); }
+Connection::~Connection()
+{
+    if (!m_socketHandedOff)
+        m_socket->disconnect(this);
+}
 
 bool Connection::send(const QJsonObject &message)
 {
@@ -50,9 +60,22 @@ void Connection::close(const QString &reason)
 {
     if (m_closed)
         return;
-    // The reason is recorded first: the socket may report "disconnected" from inside the call.
+    // The reason is recorded first: the socket may report "disconnected" from inside the calls below.
     finish(reason);
-    m_socket->disconnectFromHost(); // sends what is queued first
+    // The socket outlives this object until what is queued (often the error that explains the close)
+    // has gone out, or a few seconds have passed.
+    QSslSocket *socket = m_socket;
+    m_socketHandedOff = true;
+    socket->disconnect(this);
+    socket->setParent(nullptr);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(5000, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    socket->disconnectFromHost();
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
 }
 
 void Connection::abort(const QString &reason)

@@ -27,6 +27,7 @@ public:
     Connection(QSslSocket *socket, Limits limits, QObject *parent = nullptr);
     ~Connection() override;
 
+    /// Valid while the connection is open; after close() the socket finishes on its own.
     QSslSocket *socket() const { return m_socket; }
     /// "203.0.113.7:50312": for logs and the audit trail.
     QString peer() const { return m_peer; }
@@ -50,9 +51,10 @@ private:
     void onReadyRead();
     void finish(const QString &reason);
 
-    QSslSocket *m_socket; // a child of this object: it lives exactly as long
+    QSslSocket *m_socket; // a child of this object until close() hands it off
     Limits m_limits;
     FrameDecoder m_decoder;
     QString m_peer;
     bool m_closed = false;
+    bool m_socketHandedOff = false; ///< close() let the socket go to flush and delete itself.
 };
