@@ -121,6 +121,9 @@ private Q_SLOTS:
         const Run on = trusted({u"power"_s, u"on"_s, u"1"_s, u"3"_s});
         QCOMPARE(on.exitCode, int(Rackctl::Ok));
         QCOMPARE(on.out, u"stack 1: on\nstack 3: on\n"_s);
+        QVERIFY2(
+            on.err.contains(u"  stack 1 switched on\n"_s) && on.err.contains(u"  stack 3 switched on\n"_s),
+            qPrintable(on.err)); // progress while it runs
         const Run status = trusted({u"status"_s});
         QVERIFY2(status.out.contains(u"1      1    1    2    on\n"_s), qPrintable(status.out));
         QVERIFY(status.out.contains(u"2      1    2    2    off\n"_s));

@@ -261,6 +261,16 @@ void Rackctl::execute()
         m_out << m_client.serverFingerprint() << '\n';
         return finish(Ok);
     }
+    if (verb == u"power" && !m_json) {
+        // A staggered power-on takes stagger_delay per stack: show each switch as it happens.
+        connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+            if (event.name == u"relay.changed")
+                m_err << "  stack " << event.data.value(u"stack"_s).toInt() << " switched "
+                      << event.data.value(u"relay"_s).toString() << Qt::endl;
+        });
+        m_client.request(
+            u"subscribe"_s, {{u"events"_s, QJsonArray {u"relay"_s}}}, [](const Protocol::Reply &) {});
+    }
     m_client.request(method, params, [this](const Protocol::Reply &reply) { printReply(reply); });
 }
 
