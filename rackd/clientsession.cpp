@@ -72,8 +72,15 @@ void ClientSession::onMessage(const QJsonObject &message)
 
 void ClientSession::onHello(const QJsonObject &message)
 {
-    if (m_helloPending)
-        return; // one hello at a time; anything sent meanwhile is ignored
+    if (m_helloPending) {
+        // Sent right behind the hello: kept, and handled once the hello is accepted.
+        if (m_backlog.size() >= m_limits.maximumRequestsInFlight) {
+            closeWithError(ErrorCode::TooManyRequests, u"too many messages before the hello was answered"_s);
+            return;
+        }
+        m_backlog.append(message);
+        return;
+    }
     QString problem;
     const std::optional<Protocol::Hello> hello = Protocol::Hello::fromJson(message, &problem);
     if (!hello) {
@@ -100,6 +107,9 @@ void ClientSession::onHello(const QJsonObject &message)
         m_connection->send(Protocol::Welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s,
             caller.token.name, roleName(caller.token.role)}
                                .toJson());
+        const QList<QJsonObject> backlog = std::exchange(m_backlog, {});
+        for (const QJsonObject &queued : backlog)
+            onMessage(queued);
     });
 }
 

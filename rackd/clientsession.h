@@ -50,4 +50,5 @@ private:
     int m_inFlight = 0;
     int m_badMessages = 0;
     QSet<QString> m_subscriptions;
+    QList<QJsonObject> m_backlog; ///< Messages that came while the hello was being checked.
 };

@@ -196,6 +196,21 @@ private Q_SLOTS:
         verifyStillServing();
     }
 
+    void requestRightBehindTheHelloIsAnswered()
+    {
+        RawClient client;
+        QVERIFY(client.connect(m_daemon->port(), m_daemon->fingerprint()));
+        client.send(encodeFrame(Protocol::Hello {Protocol::Version, u"raw"_s, m_fixture.adminToken}.toJson())
+            + encodeFrame(Protocol::Request {5, u"status"_s, {}}.toJson()));
+        const auto welcome = client.next();
+        QVERIFY(welcome);
+        QCOMPARE(Protocol::typeOf(*welcome), u"welcome"_s);
+        const auto reply = client.next();
+        QVERIFY2(reply, "a request pipelined behind the hello was dropped");
+        QCOMPARE(reply->value(u"id"_s).toInt(), 5);
+        QVERIFY(reply->contains(u"result"_s));
+    }
+
     void floodOfRequestsInFlight()
     {
         RawClient client;
