@@ -1,0 +1,106 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "commandrunner.h"
+
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::optional<CommandResult> run(const CommandSpec &spec, const QStringList &extra = {})
+{
+    CommandRunner runner;
+    QSignalSpy finished(&runner, &CommandRunner::finished);
+    runner.start(spec, extra);
+    if (!finished.wait(20000))
+        return std::nullopt;
+    return finished.at(0).at(0).value<CommandResult>();
+}
+
+} // namespace
+
+class TestCommandRunner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exitCodeAndOutput()
+    {
+        const auto result = run(
+            {u"check"_s, {u"/bin/sh"_s, u"-c"_s, u"echo out; echo err >&2; exit 3"_s}, milliseconds(10000)});
+        QVERIFY(result);
+        QCOMPARE(result->exitCode, 3);
+        QVERIFY(!result->succeeded());
+        QVERIFY(result->error.isEmpty());
+        QCOMPARE(result->standardOutput, QByteArray("out\n"));
+        QCOMPARE(result->standardError, QByteArray("err\n"));
+        QVERIFY(!result->outputTruncated);
+    }
+
+    void outputIsCapped()
+    {
+        const auto result = run(
+            {u"flood"_s, {u"/usr/bin/head"_s, u"-c"_s, u"300000"_s, u"/dev/zero"_s}, milliseconds(10000)});
+        QVERIFY(result);
+        QCOMPARE(result->exitCode, 0);
+        QCOMPARE(result->standardOutput.size(), CommandRunner::OutputCap);
+        QVERIFY(result->outputTruncated);
+    }
+
+    void timeoutKillsTheCommandAndItsChildren()
+    {
+        QTemporaryDir dir;
+        const QString pidFile = dir.filePath(u"child.pid"_s);
+        const auto result = run({u"hang"_s,
+            {u"/bin/sh"_s, u"-c"_s, u"sleep 60 & echo $! > \"$0\"; wait"_s, pidFile}, milliseconds(300)});
+        QVERIFY(result);
+        QVERIFY(result->timedOut);
+        QCOMPARE(result->exitCode, -1);
+        QCOMPARE(result->error, u"killed after the 300 ms timeout"_s);
+        QVERIFY(result->durationMs < 10000);
+        QFile file(pidFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString child = QString::fromLatin1(file.readAll()).trimmed();
+        QVERIFY(!child.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !QFileInfo::exists(u"/proc/"_s + child) ||
+                [&] {
+                    QFile status(u"/proc/"_s + child + u"/stat"_s);
+                    return status.open(QIODevice::ReadOnly)
+                        && status.readAll().contains(") Z "); // reaped soon
+                }(),
+            5000);
+    }
+
+    void argumentsAreNeverInterpreted()
+    {
+        QTemporaryDir dir;
+        const QString marker = dir.filePath(u"pwned"_s);
+        const QStringList hostile {u"; rm -rf /"_s, u"$(touch "_s + marker + u")"_s,
+            u"`touch "_s + marker + u"`"_s, u"a && touch "_s + marker, u"| cat /etc/shadow"_s};
+        const auto result = run({u"echo"_s, {u"/bin/echo"_s}, milliseconds(10000)}, hostile);
+        QVERIFY(result);
+        QCOMPARE(result->exitCode, 0);
+        QCOMPARE(QString::fromUtf8(result->standardOutput), hostile.join(u' ') + u'\n');
+        QVERIFY2(!QFileInfo::exists(marker), "an argument was run by a shell");
+    }
+
+    void programThatDoesNotExist()
+    {
+        const auto result = run({u"ghost"_s, {u"/nonexistent/program"_s}, milliseconds(10000)});
+        QVERIFY(result);
+        QVERIFY(result->error.startsWith(u"cannot start /nonexistent/program: "_s));
+        QCOMPARE(result->exitCode, -1);
+        const auto empty = run({u"empty"_s, {}, milliseconds(10000)});
+        QVERIFY(empty);
+        QCOMPARE(empty->error, u"the command \"empty\" has no program"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommandRunner)
+#include "tst_commandrunner.moc"
