@@ -1,0 +1,136 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agentconfig.h"
+
+#include "argumentlist.h"
+#include "protocol/tlsidentity.h"
+#include "structure/inifile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+std::optional<AgentConfig> AgentConfig::readFile(const QString &path, QStringList *errors)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        errors->append(u"%1: cannot read the configuration: %2"_s.arg(path, file.errorString()));
+        return std::nullopt;
+    }
+    return parse(file.read(1024 * 1024), path, errors);
+}
+
+std::optional<AgentConfig> AgentConfig::parse(
+    const QByteArray &content, const QString &path, QStringList *errors)
+{
+    const IniFile ini = IniFile::parse(content);
+    const auto report = [&](int line, const QString &key, const QString &message) {
+        errors->append(
+            u"%1:%2: %3%4"_s.arg(path).arg(line).arg(key.isEmpty() ? QString() : key + u": "_s, message));
+    };
+    for (const IniSyntaxError &syntaxError : ini.errors())
+        report(syntaxError.line, {}, syntaxError.message);
+
+    AgentConfig config;
+    config.sourceFile = path;
+    const QDir base = QFileInfo(path).absoluteDir();
+    const auto seconds = [&](const IniEntry &entry, double minimum,
+                             double maximum) -> std::optional<std::chrono::milliseconds> {
+        bool ok = false;
+        const double value = entry.value.toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value < minimum || value > maximum) {
+            report(entry.line, entry.key,
+                u"\"%1\" is not a number of seconds from %2 to %3"_s.arg(entry.value)
+                    .arg(minimum)
+                    .arg(maximum));
+            return std::nullopt;
+        }
+        return std::chrono::milliseconds(std::llround(value * 1000));
+    };
+    const auto command = [&](const IniEntry &entry) -> std::optional<QStringList> {
+        QString error;
+        const std::optional<QStringList> argv = splitArguments(entry.value, &error);
+        if (!argv)
+            report(entry.line, entry.key, error);
+        else if (argv->isEmpty())
+            report(entry.line, entry.key, u"empty command"_s);
+        else
+            return argv;
+        return std::nullopt;
+    };
+    static const QRegularExpression commandName(u"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"_s);
+
+    for (const IniSection &section : ini.sections()) {
+        if (section.name == u"agent") {
+            for (const IniEntry &entry : section.entries) {
+                bool ok = true;
+                if (entry.key == u"rackd_host") {
+                    config.rackdHost = entry.value;
+                } else if (entry.key == u"rackd_port") {
+                    const uint port = entry.value.toUInt(&ok);
+                    if (ok && port >= 1 && port <= 65535)
+                        config.rackdPort = quint16(port);
+                    else
+                        report(
+                            entry.line, entry.key, u"\"%1\" is not a port (1 to 65535)"_s.arg(entry.value));
+                } else if (entry.key == u"rackd_fingerprint") {
+                    const auto fingerprint = normalizeFingerprint(entry.value);
+                    if (fingerprint)
+                        config.rackdFingerprint = *fingerprint;
+                    else
+                        report(
+                            entry.line, entry.key, u"\"%1\" is not a SHA256 fingerprint"_s.arg(entry.value));
+                } else if (entry.key == u"credential_file") {
+                    config.credentialFile = QDir::cleanPath(base.absoluteFilePath(entry.value));
+                } else if (entry.key == u"interface") {
+                    config.interfaceName = entry.value;
+                } else if (entry.key == u"root_directory") {
+                    config.rootDirectory = QDir::cleanPath(base.absoluteFilePath(entry.value));
+                } else if (entry.key == u"heartbeat_interval") {
+                    config.heartbeatInterval = seconds(entry, 0.1, 3600).value_or(config.heartbeatInterval);
+                } else if (entry.key == u"reconnect_max") {
+                    config.reconnectMaximum = seconds(entry, 1, 3600).value_or(config.reconnectMaximum);
+                } else if (entry.key == u"reboot_command") {
+                    config.rebootCommand = command(entry).value_or(config.rebootCommand);
+                } else if (entry.key == u"shutdown_command") {
+                    config.shutdownCommand = command(entry).value_or(config.shutdownCommand);
+                } else {
+                    report(entry.line, entry.key, u"unknown key"_s);
+                }
+            }
+        } else if (section.name.startsWith(u"command "_s)) {
+            const QString name = section.name.mid(8).trimmed();
+            if (!commandName.match(name).hasMatch()) {
+                report(section.line, {},
+                    u"\"%1\" is not a command name (letters, digits, '_', '.', '-')"_s.arg(name));
+                continue;
+            }
+            CommandSpec spec {name, {}, std::chrono::milliseconds(30000)};
+            for (const IniEntry &entry : section.entries) {
+                if (entry.key == u"argv")
+                    spec.argv = command(entry).value_or(QStringList());
+                else if (entry.key == u"timeout")
+                    spec.timeout = seconds(entry, 0.1, 86400).value_or(spec.timeout);
+                else
+                    report(entry.line, entry.key, u"unknown key (a command has argv and timeout)"_s);
+            }
+            if (spec.argv.isEmpty())
+                report(section.line, u"argv"_s, u"missing: the command \"%1\" needs an argv"_s.arg(name));
+            else if (!QDir::isAbsolutePath(spec.argv.constFirst()))
+                report(section.line, u"argv"_s,
+                    u"\"%1\" must be an absolute path (no search through PATH)"_s.arg(
+                        spec.argv.constFirst()));
+            config.commands.insert(name, spec);
+        } else {
+            report(section.line, {},
+                u"unknown section [%1] (use [agent] and [command NAME])"_s.arg(section.name));
+        }
+    }
+    if (!errors->isEmpty())
+        return std::nullopt;
+    return config;
+}

@@ -1,0 +1,49 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "commandrunner.h"
+
+#include <QHash>
+#include <QStringList>
+#include <chrono>
+#include <optional>
+
+/**
+ * rack-agent's configuration (/etc/pirack/agent.conf): where rackd is and how to trust it (written
+ * by `rack-agent join`), what the node reports, and the only commands it will ever run.
+ *
+ *   [agent]
+ *   rackd_host = 10.42.0.1             rackd_port = 7420
+ *   rackd_fingerprint = SHA256:...      credential_file = /var/lib/pirack-agent/credential
+ *   interface = eth0                    heartbeat_interval = 5   reconnect_max = 30
+ *   root_directory = /                  reboot_command = systemctl reboot
+ *   shutdown_command = systemctl poweroff
+ *
+ *   Commands are split by splitArguments(): no shell. A value wholly in double quotes is unquoted
+ *   by the INI reader first, so group words with single quotes: argv = '/opt/my tool' --flag
+ *
+ *   [command uptime]                    ; one section per named command
+ *   argv = /usr/bin/uptime -p
+ *   timeout = 10
+ */
+class AgentConfig
+{
+public:
+    QString sourceFile;
+    QString rackdHost;
+    quint16 rackdPort = 7420;
+    QString rackdFingerprint;
+    QString credentialFile = QStringLiteral("/var/lib/pirack-agent/credential");
+    QString interfaceName; ///< Empty: the first interface with a real MAC.
+    QString rootDirectory = QStringLiteral("/");
+    std::chrono::milliseconds heartbeatInterval {5000};
+    std::chrono::milliseconds reconnectMaximum {30000};
+    QStringList rebootCommand {QStringLiteral("systemctl"), QStringLiteral("reboot")};
+    QStringList shutdownCommand {QStringLiteral("systemctl"), QStringLiteral("poweroff")};
+    QHash<QString, CommandSpec> commands; ///< Named commands, by name.
+
+    static std::optional<AgentConfig> readFile(const QString &path, QStringList *errors);
+    static std::optional<AgentConfig> parse(
+        const QByteArray &content, const QString &path, QStringList *errors);
+};
