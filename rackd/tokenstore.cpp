@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenstore.h"
 
+#include "protocol/secrets.h"
 #include "storage/jsonfile.h"
 
 #include <QCryptographicHash>
@@ -17,17 +18,6 @@ namespace {
 QByteArray hashToken(const QString &token)
 {
     return QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256);
-}
-
-// Compares in time independent of where the first difference is.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return difference == 0;
 }
 
 } // namespace

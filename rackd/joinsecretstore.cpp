@@ -1,0 +1,127 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "joinsecretstore.h"
+
+#include "protocol/secrets.h"
+#include "storage/jsonfile.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QRandomGenerator>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+QByteArray hashSecret(const QString &secret)
+{
+    return QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256);
+}
+} // namespace
+
+JoinSecretStore::JoinSecretStore(QString path)
+    : m_path(std::move(path))
+{ }
+
+QString JoinSecretStore::describe(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Accepted:
+        return u"accepted"_s;
+    case Outcome::Unknown:
+        return u"the join secret is not known"_s;
+    case Outcome::Expired:
+        return u"the join secret has expired"_s;
+    case Outcome::UsedUp:
+        return u"the join secret has been used up"_s;
+    }
+    return {};
+}
+
+bool JoinSecretStore::load(QString *error)
+{
+    m_secrets.clear();
+    const JsonFile::ReadResult file = JsonFile::read(m_path);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
+        return true;
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
+        *error = u"%1 is damaged or unreadable (%2); remove it (pending joins will need new secrets)"_s.arg(
+            m_path, file.error);
+        return false;
+    }
+    for (const QJsonValue &value : file.object.value(u"secrets"_s).toArray()) {
+        const QJsonObject entry = value.toObject();
+        Secret secret {entry.value(u"id"_s).toString(),
+            QByteArray::fromHex(entry.value(u"sha256"_s).toString().toLatin1()),
+            QDateTime::fromString(entry.value(u"created"_s).toString(), Qt::ISODate),
+            QDateTime::fromString(entry.value(u"expires"_s).toString(), Qt::ISODate),
+            entry.value(u"uses_left"_s).toInt(-1), entry.value(u"created_by"_s).toString()};
+        if (secret.hash.size() != 32 || !secret.expires.isValid() || secret.usesLeft < 0) {
+            *error = u"%1 has a damaged entry \"%2\""_s.arg(m_path, secret.id);
+            return false;
+        }
+        m_secrets.append(secret);
+    }
+    return true;
+}
+
+bool JoinSecretStore::save(const QList<Secret> &secrets, QString *error) const
+{
+    QJsonArray entries;
+    for (const Secret &secret : secrets) {
+        entries.append(
+            QJsonObject {{u"id"_s, secret.id}, {u"sha256"_s, QString::fromLatin1(secret.hash.toHex())},
+                {u"created"_s, secret.created.toString(Qt::ISODate)},
+                {u"expires"_s, secret.expires.toString(Qt::ISODate)}, {u"uses_left"_s, secret.usesLeft},
+                {u"created_by"_s, secret.createdBy}});
+    }
+    return JsonFile::write(m_path, {{u"secrets"_s, entries}}, JsonFile::OwnerOnly, error);
+}
+
+std::optional<QString> JoinSecretStore::create(
+    std::chrono::seconds ttl, int uses, const QString &createdBy, const QDateTime &now, QString *error)
+{
+    if (ttl.count() < 60 || ttl.count() > 30L * 24 * 3600) {
+        *error = u"a join secret lives from 1 minute to 30 days"_s;
+        return std::nullopt;
+    }
+    if (uses < 1 || uses > 10000) {
+        *error = u"a join secret has from 1 to 10000 uses"_s;
+        return std::nullopt;
+    }
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(random.data()), random.size() / 4);
+    const QString secret = QString::fromLatin1(
+        random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    // Expired secrets are dropped whenever the list is written anyway.
+    QList<Secret> secrets;
+    for (const Secret &existing : std::as_const(m_secrets)) {
+        if (existing.expires > now)
+            secrets.append(existing);
+    }
+    secrets.append({QString::fromLatin1(hashSecret(secret).toHex().left(8)), hashSecret(secret), now,
+        now.addSecs(ttl.count()), uses, createdBy});
+    if (!save(secrets, error))
+        return std::nullopt;
+    m_secrets = secrets;
+    return secret;
+}
+
+JoinSecretStore::Outcome JoinSecretStore::consume(const QString &secret, const QDateTime &now, QString *error)
+{
+    const QByteArray hash = hashSecret(secret);
+    for (qsizetype i = 0; i < m_secrets.size(); ++i) {
+        if (!constantTimeEquals(m_secrets.at(i).hash, hash))
+            continue;
+        if (m_secrets.at(i).expires <= now)
+            return Outcome::Expired;
+        if (m_secrets.at(i).usesLeft <= 0)
+            return Outcome::UsedUp;
+        QList<Secret> secrets = m_secrets;
+        --secrets[i].usesLeft;
+        if (!save(secrets, error))
+            return Outcome::Unknown;
+        m_secrets = secrets;
+        return Outcome::Accepted;
+    }
+    return Outcome::Unknown;
+}

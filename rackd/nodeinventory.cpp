@@ -1,0 +1,209 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "nodeinventory.h"
+
+#include "protocol/secrets.h"
+#include "storage/jsonfile.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+using namespace Qt::Literals::StringLiterals;
+
+QString stackStateName(StackState state)
+{
+    switch (state) {
+    case StackState::Ok:
+        return u"ok"_s;
+    case StackState::Warning:
+        return u"warning"_s;
+    case StackState::Ko:
+        return u"ko"_s;
+    case StackState::Off:
+        return u"off"_s;
+    }
+    return {};
+}
+
+StackState stackState(std::optional<bool> relayOn, int expectedPis, int upPis)
+{
+    if (relayOn == false)
+        return StackState::Off;
+    if (upPis <= 0)
+        return StackState::Ko;
+    return upPis >= expectedPis ? StackState::Ok : StackState::Warning;
+}
+
+QJsonObject NodeRecord::toJson() const
+{
+    QJsonObject object {{u"mac"_s, mac}, {u"name"_s, name}, {u"address"_s, address},
+        {u"identity"_s, identity},
+        {u"last_seen"_s, lastSeen.isValid() ? lastSeen.toString(Qt::ISODate) : QString()},
+        {u"metrics"_s, lastMetrics}};
+    if (stack)
+        object.insert(u"stack"_s, *stack);
+    if (slot)
+        object.insert(u"slot"_s, *slot);
+    return object;
+}
+
+NodeInventory::NodeInventory(QString path)
+    : m_path(std::move(path))
+{ }
+
+namespace {
+bool isMac(const QString &mac)
+{
+    static const QRegularExpression pattern(u"^([0-9a-f]{2}:){5}[0-9a-f]{2}$"_s);
+    return pattern.match(mac).hasMatch();
+}
+} // namespace
+
+bool NodeInventory::load(QString *error)
+{
+    m_nodes.clear();
+    const JsonFile::ReadResult file = JsonFile::read(m_path);
+    if (file.status == JsonFile::ReadResult::Status::Missing)
+        return true;
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
+        *error = u"the node inventory %1 is damaged or unreadable (%2); restore it from a backup"_s.arg(
+            m_path, file.error);
+        return false;
+    }
+    for (const QJsonValue &value : file.object.value(u"nodes"_s).toArray()) {
+        const QJsonObject entry = value.toObject();
+        NodeRecord node;
+        node.mac = entry.value(u"mac"_s).toString();
+        if (!isMac(node.mac)) {
+            *error = u"the node inventory %1 has a bad MAC \"%2\""_s.arg(m_path, node.mac);
+            return false;
+        }
+        if (entry.contains(u"stack"_s))
+            node.stack = entry.value(u"stack"_s).toInt();
+        if (entry.contains(u"slot"_s))
+            node.slot = entry.value(u"slot"_s).toInt();
+        node.name = entry.value(u"name"_s).toString();
+        node.address = entry.value(u"address"_s).toString();
+        node.identity = entry.value(u"identity"_s).toObject();
+        node.credentialHash = QByteArray::fromHex(entry.value(u"credential_sha256"_s).toString().toLatin1());
+        node.lastSeen = QDateTime::fromString(entry.value(u"last_seen"_s).toString(), Qt::ISODate);
+        node.lastMetrics = entry.value(u"metrics"_s).toObject();
+        m_nodes.insert(node.mac, node);
+    }
+    return true;
+}
+
+bool NodeInventory::save(QString *error)
+{
+    QJsonArray entries;
+    for (const NodeRecord &node : std::as_const(m_nodes)) {
+        QJsonObject entry = node.toJson();
+        entry.insert(u"credential_sha256"_s, QString::fromLatin1(node.credentialHash.toHex()));
+        entries.append(entry);
+    }
+    if (!JsonFile::write(m_path, {{u"nodes"_s, entries}}, JsonFile::OwnerOnly, error))
+        return false;
+    m_lastSave = QDateTime::currentDateTimeUtc();
+    m_dirty = false;
+    return true;
+}
+
+std::optional<NodeRecord> NodeInventory::node(const QString &mac) const
+{
+    const auto it = m_nodes.constFind(mac.toLower());
+    return it == m_nodes.cend() ? std::nullopt : std::optional<NodeRecord>(*it);
+}
+
+std::optional<NodeRecord> NodeInventory::nodeAt(int stack, int slot) const
+{
+    for (const NodeRecord &node : m_nodes) {
+        if (node.stack == stack && node.slot == slot)
+            return node;
+    }
+    return std::nullopt;
+}
+
+bool NodeInventory::registerNode(
+    const QString &mac, const QJsonObject &identity, const QByteArray &credentialHash, QString *error)
+{
+    const QString key = mac.toLower();
+    if (!isMac(key)) {
+        *error = u"\"%1\" is not a MAC address"_s.arg(mac);
+        return false;
+    }
+    const QMap<QString, NodeRecord> before = m_nodes;
+    NodeRecord &node = m_nodes[key];
+    node.mac = key;
+    node.identity = identity;
+    node.credentialHash = credentialHash;
+    if (!save(error)) {
+        m_nodes = before;
+        return false;
+    }
+    return true;
+}
+
+bool NodeInventory::assign(
+    const QString &mac, int stack, int slot, const RackStructure &structure, QString *error)
+{
+    const QString key = mac.toLower();
+    if (!m_nodes.contains(key)) {
+        *error = u"no node with MAC %1 has joined"_s.arg(mac);
+        return false;
+    }
+    const RackStack *rackStack = structure.stack(stack);
+    if (!rackStack) {
+        *error = u"there is no stack %1"_s.arg(stack);
+        return false;
+    }
+    if (slot < 1 || slot > rackStack->piCount) {
+        *error = u"stack %1 has slots 1 to %2"_s.arg(stack).arg(rackStack->piCount);
+        return false;
+    }
+    if (const auto holder = nodeAt(stack, slot); holder && holder->mac != key) {
+        *error
+            = u"stack %1 slot %2 is taken by %3 (%4)"_s.arg(stack).arg(slot).arg(holder->mac, holder->name);
+        return false;
+    }
+    const QMap<QString, NodeRecord> before = m_nodes;
+    NodeRecord &node = m_nodes[key];
+    node.stack = stack;
+    node.slot = slot;
+    for (const RackSlot &rackSlot : structure.slots()) {
+        if (rackSlot.stackId == stack && rackSlot.slot == slot) {
+            node.name = rackSlot.name;
+            node.address = rackSlot.address.toString();
+        }
+    }
+    if (!save(error)) {
+        m_nodes = before;
+        return false;
+    }
+    return true;
+}
+
+void NodeInventory::recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when)
+{
+    const auto it = m_nodes.find(mac.toLower());
+    if (it == m_nodes.end())
+        return;
+    it->lastSeen = when;
+    it->lastMetrics = metrics;
+    m_dirty = true;
+}
+
+bool NodeInventory::saveIfDue(const QDateTime &now, QString *error)
+{
+    if (!m_dirty || (m_lastSave.isValid() && m_lastSave.msecsTo(now) < HeartbeatSaveIntervalMs))
+        return true;
+    return save(error);
+}
+
+std::optional<NodeRecord> NodeInventory::authenticate(const QByteArray &credentialHash) const
+{
+    for (const NodeRecord &node : m_nodes) {
+        if (!node.credentialHash.isEmpty() && constantTimeEquals(node.credentialHash, credentialHash))
+            return node;
+    }
+    return std::nullopt;
+}
