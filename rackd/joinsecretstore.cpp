@@ -7,7 +7,6 @@
 
 #include <QCryptographicHash>
 #include <QJsonArray>
-#include <QRandomGenerator>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -88,10 +87,7 @@ std::optional<QString> JoinSecretStore::create(
         *error = u"a join secret has from 1 to 10000 uses"_s;
         return std::nullopt;
     }
-    QByteArray random(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(random.data()), random.size() / 4);
-    const QString secret = QString::fromLatin1(
-        random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    const QString secret = randomSecret();
     // Expired secrets are dropped whenever the list is written anyway.
     QList<Secret> secrets;
     for (const Secret &existing : std::as_const(m_secrets)) {

@@ -8,7 +8,6 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -109,11 +108,7 @@ std::optional<QString> TokenStore::create(const QString &name, Role role, QStrin
             return std::nullopt;
         }
     }
-    QByteArray secret(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), secret.size() / 4);
-    const QString token = u"prt_"_s
-        + QString::fromLatin1(
-            secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    const QString token = u"prt_"_s + randomSecret();
     QList<TokenInfo> tokens = m_tokens;
     tokens.append({name, role, QDateTime::currentDateTimeUtc(), hashToken(token)});
     if (!save(tokens, error))

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QRandomGenerator>
+#include <QString>
 
 /// Compares two secrets (or their hashes) in a time that does not depend on where they differ.
 inline bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -13,4 +15,13 @@ inline bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
     for (qsizetype i = 0; i < a.size(); ++i)
         difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
     return difference == 0;
+}
+
+/// A new secret of 256 random bits from the system's generator, as base64url without padding (43 characters).
+inline QString randomSecret()
+{
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+    return QString::fromLatin1(
+        bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
