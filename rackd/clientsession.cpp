@@ -23,6 +23,8 @@ ClientSession::ClientSession(Connection *connection, RackService *service, Limit
     connect(m_connection, &Connection::closed, this, [this](const QString &reason) {
         qCDebug(lcDaemon).noquote() << "session" << m_connection->peer() << "ended:" << reason;
         m_helloTimer.stop();
+        if (m_caller && m_caller->isAgent())
+            m_service->nodes()->agentDisconnected(m_caller->agentMac, this);
         Q_EMIT finished();
     });
     m_helloTimer.setSingleShot(true);
@@ -61,6 +63,10 @@ void ClientSession::onMessage(const QJsonObject &message)
 {
     if (!m_caller) {
         onHello(message);
+        return;
+    }
+    if (m_caller->isAgent()) {
+        onAgentMessage(message);
         return;
     }
     if (Protocol::typeOf(message) != Protocol::Type::Request) {
@@ -104,13 +110,46 @@ void ClientSession::onHello(const QJsonObject &message)
             return;
         }
         m_caller = caller;
-        m_connection->send(Protocol::Welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s,
-            caller.token.name, roleName(caller.token.role)}
-                               .toJson());
+        Protocol::Welcome welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s, caller.token.name,
+            caller.isAgent() ? u"node"_s : roleName(caller.token.role)};
+        welcome.credential = caller.newCredential;
+        m_connection->send(welcome.toJson());
+        m_caller->newCredential.clear(); // handed over; not kept
+        // A join is a one-shot exchange; the node is online once its agent connects with the credential.
+        if (caller.isAgent() && caller.newCredential.isEmpty())
+            registerAgent(caller.agentMac);
         const QList<QJsonObject> backlog = std::exchange(m_backlog, {});
         for (const QJsonObject &queued : backlog)
             onMessage(queued);
     });
+}
+
+void ClientSession::registerAgent(const QString &mac)
+{
+    QPointer<ClientSession> session(this);
+    NodeManager *nodes = m_service->nodes();
+    nodes->agentConnected(mac, this, [session](const QString &reason) {
+        if (ClientSession *alive = session.data())
+            alive->closeWithError(ErrorCode::Conflict, reason);
+    });
+}
+
+void ClientSession::onAgentMessage(const QJsonObject &message)
+{
+    QString problem;
+    const QString type = Protocol::typeOf(message);
+    if (type == Protocol::Type::Event) {
+        const std::optional<Protocol::Event> event = Protocol::Event::fromJson(message, &problem);
+        if (event && event->name == u"node.heartbeat") {
+            m_service->nodes()->heartbeat(m_caller->agentMac, event->data);
+            return;
+        }
+        onBadMessage(event ? u"unknown event \"%1\" from an agent"_s.arg(event->name) : problem);
+        return;
+    }
+    if (type == Protocol::Type::Reply)
+        return; // answers to actions; rackd sends none yet
+    onBadMessage(u"an agent sends heartbeats and replies, not \"%1\""_s.arg(type));
 }
 
 void ClientSession::onRequest(const QJsonObject &message)

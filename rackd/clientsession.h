@@ -38,6 +38,8 @@ private:
     void onBadMessage(const QString &problem);
     void onHello(const QJsonObject &message);
     void onRequest(const QJsonObject &message);
+    void onAgentMessage(const QJsonObject &message);
+    void registerAgent(const QString &mac);
     void sendReply(const Protocol::Reply &reply);
     void closeWithError(const QString &code, const QString &message);
 

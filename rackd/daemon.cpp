@@ -42,6 +42,7 @@ Daemon::~Daemon()
 {
     m_server.reset();
     m_service.reset();
+    m_nodes.reset();
     m_power.reset();
     m_bank.reset();
 }
@@ -130,11 +131,21 @@ bool Daemon::start(QString *error)
         m_bank.get(), m_structure, m_stateStore.get(), RelayStateStore::currentBootId(m_config.bootIdFile));
     if (!m_power->start(m_config.coldBootPolicy, error))
         return false;
+    m_inventory = std::make_unique<NodeInventory>(QDir(m_config.stateDirectory).filePath(u"nodes.json"_s));
+    m_joinSecrets
+        = std::make_unique<JoinSecretStore>(QDir(m_config.stateDirectory).filePath(u"join-secrets.json"_s));
+    if (!m_inventory->load(error) || !m_joinSecrets->load(error))
+        return false;
+    m_nodes
+        = std::make_unique<NodeManager>(m_inventory.get(), m_joinSecrets.get(), m_config.heartbeatInterval);
     m_service = std::make_unique<RackService>(
-        m_tokens.get(), m_power.get(), m_audit.get(), m_identity.fingerprint());
+        m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
         return false;
+    m_service->setJoinAddress(
+        m_config.joinHost.isEmpty() ? m_structure.addressing.masterAddress.toString() : m_config.joinHost,
+        m_server->port());
     qCInfo(lcDaemon).noquote() << "rackd" << PIRACK_VERSION_STRING << "running:" << m_structure.stacks.size()
                                << "stacks on" << relayBackendName(m_structure.wiring.backend)
                                << "relays, state in" << m_config.stateDirectory;

@@ -4,6 +4,9 @@
 
 #include "auditlog.h"
 #include "controlserver.h"
+#include "joinsecretstore.h"
+#include "nodeinventory.h"
+#include "nodemanager.h"
 #include "powercontroller.h"
 #include "rackdconfig.h"
 #include "rackservice.h"
@@ -30,6 +33,7 @@ public:
     QString fingerprint() const;
     RelayBank *relayBank() const { return m_bank.get(); }
     ControlServer *controlServer() const { return m_server.get(); }
+    NodeManager *nodeManager() const { return m_nodes.get(); }
     const RackStructure &structure() const { return m_structure; }
 
     /// The identity in the state directory, made on first use (for `rackd --fingerprint`).
@@ -45,6 +49,9 @@ private:
     std::unique_ptr<TokenStore> m_tokens;
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<RelayStateStore> m_stateStore;
+    std::unique_ptr<NodeInventory> m_inventory;
+    std::unique_ptr<JoinSecretStore> m_joinSecrets;
+    std::unique_ptr<NodeManager> m_nodes;
     std::unique_ptr<RelayBank> m_bank;
     std::unique_ptr<PowerController> m_power;
     std::unique_ptr<RackService> m_service;

@@ -3,18 +3,15 @@
 #include "daemon.h"
 #include "daemonlogging.h"
 #include "rackdcommandline.h"
-#include "unixsignalwatcher.h"
+#include "system/logformat.h"
+#include "system/unixsignalwatcher.h"
 
 #include <QCoreApplication>
 #include <csignal>
 
 int main(int argc, char *argv[])
 {
-    // Under systemd, stderr goes to the journal, which reads the "<N>" priority prefix.
-    qSetMessagePattern(qEnvironmentVariableIsSet("JOURNAL_STREAM")
-            ? QStringLiteral("<%{if-debug}7%{endif}%{if-info}6%{endif}%{if-warning}4%{endif}"
-                             "%{if-critical}2%{endif}%{if-fatal}0%{endif}>%{category}: %{message}")
-            : QStringLiteral("%{time yyyy-MM-dd HH:mm:ss.zzz} %{type} %{category}: %{message}"));
+    installPiRackLogFormat();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("rackd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));

@@ -52,7 +52,8 @@ std::optional<RackdConfig> RackdConfig::parse(
 
     static const QStringList knownKeys {u"listen_address"_s, u"listen_port"_s, u"state_directory"_s,
         u"structure_file"_s, u"relay_backend"_s, u"simulated_state_file"_s, u"cold_boot_policy"_s,
-        u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s};
+        u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s,
+        u"join_host"_s};
     for (const IniSection &section : ini.sections()) {
         if (section.name != u"rackd") {
             report(
@@ -99,6 +100,15 @@ std::optional<RackdConfig> RackdConfig::parse(
                     config.coldBootPolicy = ColdBootPolicy::Staged;
                 else
                     report(entry.line, entry.key, u"\"%1\" is not restore, off or staged"_s.arg(value));
+            } else if (entry.key == u"heartbeat_interval") {
+                const double seconds = value.toDouble(&ok);
+                if (ok && seconds >= 0.1 && seconds <= 3600)
+                    config.heartbeatInterval = std::chrono::milliseconds(qint64(seconds * 1000));
+                else
+                    report(entry.line, entry.key,
+                        u"\"%1\" is not a number of seconds from 0.1 to 3600"_s.arg(value));
+            } else if (entry.key == u"join_host") {
+                config.joinHost = value;
             } else if (entry.key == u"audit_max_kib") {
                 const int kib = value.toInt(&ok);
                 if (ok && kib >= 16 && kib <= 1024 * 1024)

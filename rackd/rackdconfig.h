@@ -33,6 +33,9 @@ public:
     QString simulatedStateFile; ///< Default: simulated-relays.json in the state directory.
     ColdBootPolicy coldBootPolicy = ColdBootPolicy::Restore;
     QString bootIdFile = QStringLiteral("/proc/sys/kernel/random/boot_id");
+    std::chrono::milliseconds heartbeatInterval {
+        5000}; ///< What agents are told to expect; down after 3 missed.
+    QString joinHost; ///< Where nodes reach rackd, for join strings; default: the structure's master_address.
     qint64 auditMaximumBytes = 4 * 1024 * 1024;
     int auditFilesKept = 5;
 

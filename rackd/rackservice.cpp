@@ -3,6 +3,7 @@
 #include "rackservice.h"
 
 #include "daemonlogging.h"
+#include "protocol/joinstring.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -26,6 +27,9 @@ std::optional<Role> requiredRole(const QString &method)
         {u"token.create"_s, Role::Admin},
         {u"token.list"_s, Role::Admin},
         {u"token.revoke"_s, Role::Admin},
+        {u"nodes"_s, Role::Viewer},
+        {u"node.assign"_s, Role::Admin},
+        {u"join.create"_s, Role::Admin},
     };
     const auto it = roles.constFind(method);
     return it == roles.cend() ? std::nullopt : std::optional<Role>(*it);
@@ -33,20 +37,28 @@ std::optional<Role> requiredRole(const QString &method)
 
 } // namespace
 
-RackService::RackService(
-    TokenStore *tokens, PowerController *power, AuditLog *audit, QString fingerprint, QObject *parent)
+RackService::RackService(TokenStore *tokens, PowerController *power, NodeManager *nodes, AuditLog *audit,
+    QString fingerprint, QObject *parent)
     : QObject(parent)
     , m_tokens(tokens)
     , m_power(power)
+    , m_nodes(nodes)
     , m_audit(audit)
     , m_fingerprint(std::move(fingerprint))
 {
+    connect(m_nodes, &NodeManager::eventRaised, this, &RackService::eventRaised);
     connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on) {
         Q_EMIT eventRaised({u"relay.changed"_s, {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}}});
     });
 }
 
-QStringList RackService::eventNames() { return {u"relay"_s}; }
+QStringList RackService::eventNames() { return {u"relay"_s, u"node"_s}; }
+
+void RackService::setJoinAddress(const QString &host, quint16 port)
+{
+    m_joinHost = host;
+    m_joinPort = port;
+}
 
 bool RackService::authenticate(const Protocol::Hello &hello, const QHostAddress &source,
     const QString &sourceText, Caller *caller, Protocol::Error *error)
@@ -55,6 +67,19 @@ bool RackService::authenticate(const Protocol::Hello &hello, const QHostAddress 
         *error = {ErrorCode::ProtocolVersion,
             u"this rackd speaks protocol %1, the client %2"_s.arg(Protocol::Version).arg(hello.protocol), {}};
         return false;
+    }
+    if (hello.isAgent()) {
+        const std::optional<NodeManager::Login> login = m_nodes->authenticate(hello, error);
+        if (!login) {
+            const int failures = m_throttle.recordFailure(source);
+            qCWarning(lcDaemon).noquote() << "agent authentication failed from" << sourceText << "("
+                                          << failures << "in a row):" << error->message;
+            return false;
+        }
+        m_throttle.recordSuccess(source);
+        *caller
+            = {TokenInfo {login->name, Role::Viewer, {}, {}}, sourceText, login->mac, login->newCredential};
+        return true;
     }
     const std::optional<TokenInfo> token = m_tokens->authenticate(hello.token);
     if (!token) {
@@ -73,6 +98,11 @@ bool RackService::authenticate(const Protocol::Hello &hello, const QHostAddress 
 
 void RackService::handle(const Caller &caller, const Protocol::Request &request, ReplyHandler reply)
 {
+    if (caller.isAgent()) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::Forbidden, u"agents report; they do not send requests"_s));
+        return;
+    }
     const std::optional<Role> needed = requiredRole(request.method);
     if (!needed) {
         reply(Protocol::Reply::failure(
@@ -103,6 +133,12 @@ void RackService::handle(const Caller &caller, const Protocol::Request &request,
         tokenRevoke(caller, request, reply);
     else if (request.method == u"audit")
         auditTail(request, reply);
+    else if (request.method == u"nodes")
+        nodeList(request, reply);
+    else if (request.method == u"node.assign")
+        nodeAssign(caller, request, reply);
+    else if (request.method == u"join.create")
+        joinCreate(caller, request, reply);
     else
         reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"method without a handler"_s));
 }
@@ -114,7 +150,11 @@ void RackService::status(const Protocol::Request &request, const ReplyHandler &r
     for (const RackStack &stack : structure.stacks) {
         stacks.append(QJsonObject {{u"id"_s, stack.id}, {u"row"_s, stack.row}, {u"column"_s, stack.column},
             {u"relay_channel"_s, stack.relayChannel}, {u"pis"_s, stack.piCount},
-            {u"relay"_s, relayText(m_power->relayState(stack.id))}, {u"busy"_s, m_power->isBusy(stack.id)}});
+            {u"relay"_s, relayText(m_power->relayState(stack.id))},
+            {u"state"_s,
+                stackStateName(
+                    stackState(m_power->relayState(stack.id), stack.piCount, m_nodes->upCount(stack.id)))},
+            {u"up"_s, m_nodes->upCount(stack.id)}, {u"busy"_s, m_power->isBusy(stack.id)}});
     }
     reply(Protocol::Reply::success(request.id,
         {{u"rack"_s,
@@ -265,4 +305,54 @@ void RackService::audit(
             {u"source"_s, caller.source}, {u"request"_s, request.method}, {u"params"_s, params},
             {u"targets"_s, targets}, {u"result"_s, result}}))
         qCCritical(lcDaemon).noquote() << "cannot write the audit log" << m_audit->path();
+}
+
+void RackService::nodeList(const Protocol::Request &request, const ReplyHandler &reply)
+{
+    reply(Protocol::Reply::success(request.id, {{u"nodes"_s, m_nodes->nodesJson()}}));
+}
+
+void RackService::nodeAssign(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString mac = request.params.value(u"mac"_s).toString().toLower();
+    const int stack = request.params.value(u"stack"_s).toInt(-1);
+    const int slot = request.params.value(u"slot"_s).toInt(-1);
+    QString error;
+    const bool assigned = m_nodes->inventory()->assign(mac, stack, slot, m_power->structure(), &error);
+    audit(caller, request, {mac}, assigned ? u"ok"_s : error);
+    if (!assigned) {
+        const QString code = error.contains(u"taken"_s)                            ? ErrorCode::Conflict
+            : error.startsWith(u"no node"_s) || error.startsWith(u"there is no"_s) ? ErrorCode::NotFound
+                                                                                   : ErrorCode::BadRequest;
+        reply(Protocol::Reply::failure(request.id, code, error));
+        return;
+    }
+    reply(Protocol::Reply::success(request.id, m_nodes->inventory()->node(mac)->toJson()));
+}
+
+void RackService::joinCreate(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const double ttl = request.params.value(u"ttl_s"_s).toDouble(3600);
+    const double uses = request.params.value(u"uses"_s).toDouble(1);
+    if (ttl < 0 || ttl > 1e9 || uses < 0 || uses > 1e6 || ttl != double(qint64(ttl))
+        || uses != double(int(uses))) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"ttl_s\" and \"uses\" are whole numbers"_s));
+        return;
+    }
+    QString error;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const std::optional<QString> secret = m_nodes->joinSecrets()->create(
+        std::chrono::seconds(qint64(ttl)), int(uses), caller.token.name, now, &error);
+    audit(caller, request, {}, secret ? u"ok"_s : error);
+    if (!secret) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::BadRequest, error));
+        return;
+    }
+    const JoinString join {m_joinHost, m_joinPort, m_fingerprint, *secret};
+    reply(Protocol::Reply::success(request.id,
+        {{u"join_string"_s, join.toString()}, {u"expires"_s, now.addSecs(qint64(ttl)).toString(Qt::ISODate)},
+            {u"uses"_s, int(uses)}}));
 }

@@ -4,6 +4,7 @@
 
 #include "auditlog.h"
 #include "auththrottle.h"
+#include "nodemanager.h"
 #include "powercontroller.h"
 #include "protocol/messages.h"
 #include "tokenstore.h"
@@ -16,6 +17,10 @@ struct Caller
 {
     TokenInfo token;
     QString source;
+    QString agentMac = {}; ///< Set when the caller is a node's agent, not a person or script.
+    QString newCredential = {}; ///< After a join: the node's credential, for the welcome only.
+
+    bool isAgent() const { return !agentMac.isEmpty(); }
 };
 
 /**
@@ -29,8 +34,12 @@ class RackService : public QObject
 public:
     using ReplyHandler = std::function<void(const Protocol::Reply &)>;
 
-    RackService(TokenStore *tokens, PowerController *power, AuditLog *audit, QString fingerprint,
-        QObject *parent = nullptr);
+    RackService(TokenStore *tokens, PowerController *power, NodeManager *nodes, AuditLog *audit,
+        QString fingerprint, QObject *parent = nullptr);
+
+    NodeManager *nodes() const { return m_nodes; }
+    /// Where joining nodes reach rackd, for join strings.
+    void setJoinAddress(const QString &host, quint16 port);
 
     AuthThrottle &throttle() { return m_throttle; }
     /// Checks a hello; on success fills `caller`, on failure `error`.
@@ -51,11 +60,17 @@ private:
     void tokenList(const Protocol::Request &request, const ReplyHandler &reply);
     void tokenRevoke(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void auditTail(const Protocol::Request &request, const ReplyHandler &reply);
+    void nodeList(const Protocol::Request &request, const ReplyHandler &reply);
+    void nodeAssign(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void joinCreate(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void audit(const Caller &caller, const Protocol::Request &request, const QJsonArray &targets,
         const QString &result);
 
     TokenStore *m_tokens;
     PowerController *m_power;
+    NodeManager *m_nodes;
+    QString m_joinHost;
+    quint16 m_joinPort = 0;
     AuditLog *m_audit;
     QString m_fingerprint;
     AuthThrottle m_throttle;

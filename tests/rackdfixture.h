@@ -27,13 +27,15 @@ struct RackdFixture
 {
     QTemporaryDir dir;
     QString adminToken;
+    quint16 port = 0; ///< 0: any free port; a fixed one lets agents find a restarted rackd again.
 
     QString path(const QString &name) const { return dir.filePath(name); }
 
     QByteArray configFile() const
     {
-        return "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = 0\nstate_directory = state\n"
-               "structure_file = rack.ini\nboot_id_file = boot_id\n";
+        return "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = " + QByteArray::number(port)
+            + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
+              "join_host = 127.0.0.1\nheartbeat_interval = 0.2\n";
     }
 
     bool prepare(double staggerSeconds = 0.3)
@@ -75,7 +77,7 @@ struct ConnectResult
 
 /// Connects and waits for the welcome or the end, with a deadline.
 inline ConnectResult connectClient(
-    RackClient &client, quint16 port, const QString &token, const QString &pin, int timeoutMs = 15000)
+    RackClient &client, const RackClient::Options &options, int timeoutMs = 15000)
 {
     ConnectResult result;
     QEventLoop loop;
@@ -90,11 +92,18 @@ inline ConnectResult connectClient(
             loop.quit();
         });
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    client.connectToRack({QStringLiteral("127.0.0.1"), port, token, pin, QStringLiteral("test")});
+    client.connectToRack(options);
     loop.exec();
     QObject::disconnect(ready);
     QObject::disconnect(ended);
     return result;
+}
+
+inline ConnectResult connectClient(
+    RackClient &client, quint16 port, const QString &token, const QString &pin, int timeoutMs = 15000)
+{
+    return connectClient(
+        client, {QStringLiteral("127.0.0.1"), port, token, pin, QStringLiteral("test")}, timeoutMs);
 }
 
 /// Sends one request and waits for its reply, with a deadline.

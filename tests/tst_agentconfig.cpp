@@ -82,6 +82,15 @@ private Q_SLOTS:
         QVERIFY(config->commands.isEmpty());
     }
 
+    void exampleConfigurationIsValid()
+    {
+        QStringList errors;
+        const auto config = AgentConfig::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/agent.conf"), &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(5000));
+        QCOMPARE(config->commands.value(u"disk-usage"_s).argv, (QStringList{u"/usr/bin/df"_s, u"-h"_s, u"/"_s}));
+    }
+
     void errorsNameFileLineAndKey()
     {
         QStringList errors;

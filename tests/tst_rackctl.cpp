@@ -91,7 +91,7 @@ private Q_SLOTS:
 
         const Run accepted = rackctl({u"status"_s}, true);
         QCOMPARE(accepted.exitCode, int(Rackctl::Ok));
-        QVERIFY(accepted.out.contains(u"STACK  ROW  COL  PIS  RELAY"_s));
+        QVERIFY(accepted.out.contains(u"STACK  ROW  COL  PIS  UP  RELAY   STATE"_s));
         // Pinned: the next run asks nothing.
         const Run again = rackctl({u"status"_s});
         QCOMPARE(again.exitCode, int(Rackctl::Ok));
@@ -125,8 +125,8 @@ private Q_SLOTS:
             on.err.contains(u"  stack 1 switched on\n"_s) && on.err.contains(u"  stack 3 switched on\n"_s),
             qPrintable(on.err)); // progress while it runs
         const Run status = trusted({u"status"_s});
-        QVERIFY2(status.out.contains(u"1      1    1    2    on\n"_s), qPrintable(status.out));
-        QVERIFY(status.out.contains(u"2      1    2    2    off\n"_s));
+        QVERIFY2(status.out.contains(u"1      1    1    2    0   on      ko\n"_s), qPrintable(status.out));
+        QVERIFY(status.out.contains(u"2      1    2    2    0   off     off\n"_s));
         const Run json = trusted({u"--json"_s, u"status"_s});
         QCOMPARE(json.exitCode, int(Rackctl::Ok));
         const QJsonObject object = QJsonDocument::fromJson(json.out.toUtf8()).object();
@@ -185,6 +185,21 @@ private Q_SLOTS:
         const Run audit = trusted({u"audit"_s, u"--last"_s, u"3"_s});
         QCOMPARE(audit.exitCode, int(Rackctl::Ok));
         QVERIFY2(audit.out.contains(u"token.revoke"_s), qPrintable(audit.out));
+    }
+
+    void joinCreateAndNodes()
+    {
+        const Run join = trusted({u"join"_s, u"create"_s, u"--uses"_s, u"3"_s});
+        QCOMPARE(join.exitCode, int(Rackctl::Ok));
+        QVERIFY2(join.out.startsWith(u"pirack-join:1/127.0.0.1/"_s), qPrintable(join.out));
+        QVERIFY(join.err.contains(u"3 use(s)"_s));
+        const Run nodes = trusted({u"nodes"_s});
+        QCOMPARE(nodes.exitCode, int(Rackctl::Ok));
+        QVERIFY(nodes.out.startsWith(u"MAC"_s));
+        const Run unknown = trusted({u"node"_s, u"assign"_s, u"aa:bb:cc:dd:ee:ff"_s, u"1"_s, u"1"_s});
+        QCOMPARE(unknown.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY(unknown.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s));
+        QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"5"_s}).exitCode, int(Rackctl::Usage));
     }
 
     void fingerprintNeedsNoTrustAndNoToken()

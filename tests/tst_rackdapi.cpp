@@ -158,7 +158,7 @@ private Q_SLOTS:
         QCOMPARE(result.code, code);
         QCOMPARE(result.reason,
             tokenKind == u"none"
-                ? u"the first message must be a hello: \"token\" must be a non-empty string"_s
+                ? u"the first message must be a hello: \"token\" is missing"_s
                 : u"the token is not valid (unknown or revoked)"_s);
     }
 

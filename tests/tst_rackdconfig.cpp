@@ -74,6 +74,8 @@ private Q_SLOTS:
         QCOMPARE(example->coldBootPolicy, defaults->coldBootPolicy);
         QCOMPARE(example->auditMaximumBytes, defaults->auditMaximumBytes);
         QCOMPARE(example->auditFilesKept, defaults->auditFilesKept);
+        QCOMPARE(example->heartbeatInterval, defaults->heartbeatInterval);
+        QCOMPARE(example->joinHost, defaults->joinHost);
     }
 
     void missingFile()

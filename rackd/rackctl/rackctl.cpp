@@ -26,6 +26,9 @@ QString usageText()
            "  token list | token revoke NAME\n"
            "  audit [--last N]                  who did what, newest last\n"
            "  fingerprint                       the fingerprint the rack presents\n"
+           "  nodes                             the nodes with their state and last metrics\n"
+           "  join create [--ttl S] [--uses N]  a join string for new nodes (default: 1 hour, 1 use)\n"
+           "  node assign MAC STACK SLOT        place a joined node in the rack\n"
            "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
 }
 
@@ -134,8 +137,11 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption json(u"json"_s, u"print JSON"_s);
     const QCommandLineOption role(u"role"_s, u"role of a new token"_s, u"role"_s);
     const QCommandLineOption last(u"last"_s, u"number of audit entries"_s, u"n"_s, u"20"_s);
+    const QCommandLineOption ttl(
+        u"ttl"_s, u"lifetime of a join secret, in seconds"_s, u"seconds"_s, u"3600"_s);
+    const QCommandLineOption uses(u"uses"_s, u"how many nodes may join with it"_s, u"n"_s, u"1"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
-    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, help});
+    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, help});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -153,6 +159,12 @@ void Rackctl::run(const QStringList &arguments)
     m_auditLast = parser.value(last).toInt(&ok);
     if (!ok || m_auditLast < 1)
         return usage(u"--last takes a positive number"_s);
+    m_joinTtl = parser.value(ttl).toInt(&ok);
+    if (!ok || m_joinTtl < 60)
+        return usage(u"--ttl takes a number of seconds, at least 60"_s);
+    m_joinUses = parser.value(uses).toInt(&ok);
+    if (!ok || m_joinUses < 1)
+        return usage(u"--uses takes a positive number"_s);
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
@@ -165,7 +177,10 @@ void Rackctl::run(const QStringList &arguments)
             && QStringList {u"on"_s, u"off"_s, u"cycle"_s}.contains(sub))
         || (verb == u"token" && sub == u"create" && m_command.size() == 3 && !m_tokenRole.isEmpty())
         || (verb == u"token" && sub == u"list" && m_command.size() == 2)
-        || (verb == u"token" && sub == u"revoke" && m_command.size() == 3);
+        || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
+        || (verb == u"nodes" && m_command.size() == 1)
+        || (verb == u"join" && sub == u"create" && m_command.size() == 2)
+        || (verb == u"node" && sub == u"assign" && m_command.size() == 5);
     if (!known)
         return usage(m_command.isEmpty() ? u"no command given"_s
                                          : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
@@ -254,6 +269,22 @@ void Rackctl::execute()
             params = {{u"name"_s, m_command.value(2)}, {u"role"_s, m_tokenRole}};
         else if (sub == u"revoke")
             params = {{u"name"_s, m_command.value(2)}};
+    } else if (verb == u"nodes") {
+        method = u"nodes"_s;
+    } else if (verb == u"join") {
+        method = u"join.create"_s;
+        params = {{u"ttl_s"_s, m_joinTtl}, {u"uses"_s, m_joinUses}};
+    } else if (verb == u"node") {
+        method = u"node.assign"_s;
+        bool stackOk = false;
+        bool slotOk = false;
+        const int stack = m_command.value(3).toInt(&stackOk);
+        const int slot = m_command.value(4).toInt(&slotOk);
+        if (!stackOk || !slotOk) {
+            m_err << "rackctl: STACK and SLOT are numbers\n";
+            return finish(Usage);
+        }
+        params = {{u"mac"_s, m_command.value(2)}, {u"stack"_s, stack}, {u"slot"_s, slot}};
     } else if (verb == u"audit") {
         method = u"audit"_s;
         params.insert(u"last"_s, m_auditLast);
@@ -295,14 +326,15 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         m_out << "rack: " << rack.value(u"rows"_s).toInt() << " x " << rack.value(u"cols"_s).toInt()
               << " grid, " << rack.value(u"relay_backend"_s).toString() << " relays\n";
         m_out << column(u"STACK"_s, 7) << column(u"ROW"_s, 5) << column(u"COL"_s, 5) << column(u"PIS"_s, 5)
-              << "RELAY\n";
+              << column(u"UP"_s, 4) << column(u"RELAY"_s, 8) << "STATE\n";
         for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
             const QJsonObject stack = value.toObject();
             m_out << column(QString::number(stack.value(u"id"_s).toInt()), 7)
                   << column(QString::number(stack.value(u"row"_s).toInt()), 5)
                   << column(QString::number(stack.value(u"column"_s).toInt()), 5)
                   << column(QString::number(stack.value(u"pis"_s).toInt()), 5)
-                  << stack.value(u"relay"_s).toString()
+                  << column(QString::number(stack.value(u"up"_s).toInt()), 4)
+                  << column(stack.value(u"relay"_s).toString(), 8) << stack.value(u"state"_s).toString()
                   << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
         }
     } else if (verb == u"power") {
@@ -325,6 +357,40 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         }
     } else if (verb == u"token") {
         m_out << "revoked " << result.value(u"name"_s).toString() << '\n';
+    } else if (verb == u"nodes") {
+        m_out << column(u"MAC"_s, 19) << column(u"NAME"_s, 12) << column(u"STACK"_s, 7)
+              << column(u"SLOT"_s, 6) << column(u"STATE"_s, 9) << column(u"CPU%"_s, 7) << column(u"TEMP"_s, 7)
+              << "LAST SEEN\n";
+        for (const QJsonValue &value : result.value(u"nodes"_s).toArray()) {
+            const QJsonObject node = value.toObject();
+            const QJsonObject metrics = node.value(u"metrics"_s).toObject();
+            const auto number = [](const QJsonValue &v, int decimals) {
+                return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : u"-"_s;
+            };
+            m_out << column(node.value(u"mac"_s).toString(), 19)
+                  << column(node.value(u"name"_s).toString().isEmpty() ? u"-"_s
+                                                                       : node.value(u"name"_s).toString(),
+                         12)
+                  << column(
+                         node.contains(u"stack"_s) ? QString::number(node.value(u"stack"_s).toInt()) : u"-"_s,
+                         7)
+                  << column(
+                         node.contains(u"slot"_s) ? QString::number(node.value(u"slot"_s).toInt()) : u"-"_s,
+                         6)
+                  << column(node.value(u"state"_s).toString(), 9)
+                  << column(number(metrics.value(u"cpu_percent"_s), 1), 7)
+                  << column(number(metrics.value(u"temperature_c"_s), 1), 7)
+                  << node.value(u"last_seen"_s).toString() << '\n';
+        }
+    } else if (verb == u"join") {
+        m_out << result.value(u"join_string"_s).toString() << '\n';
+        m_err << "rackctl: on the new Pi run: rack-agent join '<the line above>' (valid until "
+              << result.value(u"expires"_s).toString() << ", " << result.value(u"uses"_s).toInt()
+              << " use(s))\n";
+    } else if (verb == u"node") {
+        m_out << result.value(u"mac"_s).toString() << " is " << result.value(u"name"_s).toString()
+              << " (stack " << result.value(u"stack"_s).toInt() << ", slot "
+              << result.value(u"slot"_s).toInt() << ", " << result.value(u"address"_s).toString() << ")\n";
     } else if (verb == u"audit") {
         for (const QJsonValue &value : result.value(u"entries"_s).toArray()) {
             const QJsonObject entry = value.toObject();

@@ -89,7 +89,10 @@ void RackClient::onEncrypted()
     connect(m_connection, &Connection::closed, this, [this](const QString &reason) {
         end(m_errorCode, m_errorMessage.isEmpty() ? reason : m_errorMessage);
     });
-    m_connection->send(Protocol::Hello {Protocol::Version, m_options.software, m_options.token}.toJson());
+    Protocol::Hello hello {Protocol::Version, m_options.software, m_options.token};
+    hello.joinSecret = m_options.joinSecret;
+    hello.agent = m_options.agentIdentity;
+    m_connection->send(hello.toJson());
 }
 
 void RackClient::onMessage(const QJsonObject &message)
@@ -109,6 +112,9 @@ void RackClient::onMessage(const QJsonObject &message)
         const ReplyHandler handler = m_pending.take(reply->id);
         if (handler)
             handler(*reply);
+    } else if (type == Protocol::Type::Request) {
+        if (const auto request = Protocol::Request::fromJson(message, &problem))
+            Q_EMIT requestReceived(*request);
     } else if (type == Protocol::Type::Event) {
         if (const auto event = Protocol::Event::fromJson(message, &problem))
             Q_EMIT eventReceived(*event);
@@ -135,6 +141,16 @@ qint64 RackClient::request(const QString &method, const QJsonObject &params, Rep
     m_pending.insert(id, std::move(handler));
     m_connection->send(Protocol::Request {id, method, params}.toJson());
     return id;
+}
+
+bool RackClient::sendEvent(const Protocol::Event &event)
+{
+    return m_connection && m_welcome && m_connection->send(event.toJson());
+}
+
+bool RackClient::sendReply(const Protocol::Reply &reply)
+{
+    return m_connection && m_welcome && m_connection->send(reply.toJson());
 }
 
 void RackClient::end(const QString &code, const QString &reason)

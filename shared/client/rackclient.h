@@ -28,6 +28,9 @@ public:
         QString token;
         QString pinnedFingerprint; ///< Empty: the server is not trusted yet (untrustedServer is emitted).
         QString software = QStringLiteral("pirack-client");
+        QString joinSecret = {}; ///< rack-agent joining: sent instead of the token.
+        QJsonObject agentIdentity
+            = {}; ///< rack-agent: the node's identity, which makes this an agent connection.
     };
     using ReplyHandler = std::function<void(const Protocol::Reply &)>;
 
@@ -43,6 +46,10 @@ public:
 
     /// Sends a request; `handler` gets its reply, or a failure if the connection ends first.
     qint64 request(const QString &method, const QJsonObject &params, ReplyHandler handler);
+    /// Agents: report something (a heartbeat) to rackd. False when not connected.
+    bool sendEvent(const Protocol::Event &event);
+    /// Agents: answer a request rackd sent.
+    bool sendReply(const Protocol::Reply &reply);
 
 Q_SIGNALS:
     void ready(const Protocol::Welcome &welcome);
@@ -51,6 +58,8 @@ Q_SIGNALS:
     /// The rack presents another certificate than the pinned one. Never talk to it.
     void fingerprintMismatch(const QString &pinned, const QString &presented);
     void eventReceived(const Protocol::Event &event);
+    /// Agents: rackd asks for something (an action).
+    void requestReceived(const Protocol::Request &request);
     /// The connection ended (or never came up). `code` is a protocol error code when rackd gave one.
     void disconnected(const QString &code, const QString &reason);
 

@@ -96,8 +96,14 @@ std::optional<Error> Error::fromJson(const QJsonObject &object, QString *problem
 
 QJsonObject Hello::toJson() const
 {
-    return {
-        {u"type"_s, Type::Hello}, {u"protocol"_s, protocol}, {u"software"_s, software}, {u"token"_s, token}};
+    QJsonObject object {{u"type"_s, Type::Hello}, {u"protocol"_s, protocol}, {u"software"_s, software}};
+    if (!token.isEmpty())
+        object.insert(u"token"_s, token);
+    if (!joinSecret.isEmpty())
+        object.insert(u"join_secret"_s, joinSecret);
+    if (!agent.isEmpty())
+        object.insert(u"agent"_s, agent);
+    return object;
 }
 
 std::optional<Hello> Hello::fromJson(const QJsonObject &object, QString *problem)
@@ -107,16 +113,36 @@ std::optional<Hello> Hello::fromJson(const QJsonObject &object, QString *problem
     const auto protocol = requiredProtocol(object, problem);
     if (!protocol)
         return std::nullopt;
+    Hello hello {*protocol, object.value(u"software"_s).toString(), {}};
+    const auto agent = optionalObject(object, u"agent"_s, problem);
+    if (!agent)
+        return std::nullopt;
+    hello.agent = *agent;
+    if (object.contains(u"join_secret"_s)) {
+        const auto secret = requiredString(object, u"join_secret"_s, problem);
+        if (!secret)
+            return std::nullopt;
+        if (hello.agent.value(u"mac"_s).toString().isEmpty()) {
+            *problem = u"a join needs \"agent\" with the node's \"mac\""_s;
+            return std::nullopt;
+        }
+        hello.joinSecret = *secret;
+        return hello;
+    }
     const auto token = requiredString(object, u"token"_s, problem);
     if (!token)
         return std::nullopt;
-    return Hello {*protocol, object.value(u"software"_s).toString(), *token};
+    hello.token = *token;
+    return hello;
 }
 
 QJsonObject Welcome::toJson() const
 {
-    return {{u"type"_s, Type::Welcome}, {u"protocol"_s, protocol}, {u"software"_s, software},
+    QJsonObject object {{u"type"_s, Type::Welcome}, {u"protocol"_s, protocol}, {u"software"_s, software},
         {u"token_name"_s, tokenName}, {u"role"_s, role}};
+    if (!credential.isEmpty())
+        object.insert(u"credential"_s, credential);
+    return object;
 }
 
 std::optional<Welcome> Welcome::fromJson(const QJsonObject &object, QString *problem)
@@ -128,7 +154,8 @@ std::optional<Welcome> Welcome::fromJson(const QJsonObject &object, QString *pro
     const auto role = name ? requiredString(object, u"role"_s, problem) : std::nullopt;
     if (!role)
         return std::nullopt;
-    return Welcome {*protocol, object.value(u"software"_s).toString(), *name, *role};
+    return Welcome {*protocol, object.value(u"software"_s).toString(), *name, *role,
+        object.value(u"credential"_s).toString()};
 }
 
 QJsonObject Request::toJson() const

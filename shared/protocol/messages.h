@@ -58,7 +58,11 @@ struct Hello
 {
     int protocol = Version;
     QString software;
-    QString token;
+    QString token; ///< A client's token, or a joined node's own credential.
+    QString joinSecret = {}; ///< Instead of a token: a node joining for the first time.
+    QJsonObject agent = {}; ///< Set by rack-agent: the node's identity (mac, hostname, model, ...).
+
+    bool isAgent() const { return !agent.isEmpty(); }
 
     QJsonObject toJson() const;
     static std::optional<Hello> fromJson(const QJsonObject &object, QString *problem);
@@ -71,6 +75,7 @@ struct Welcome
     QString software;
     QString tokenName;
     QString role;
+    QString credential = {}; ///< Only when a node joined: its own credential, shown this once.
 
     QJsonObject toJson() const;
     static std::optional<Welcome> fromJson(const QJsonObject &object, QString *problem);

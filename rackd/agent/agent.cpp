@@ -1,0 +1,183 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agent.h"
+
+#include "agentlogging.h"
+#include "storage/jsonfile.h"
+
+#include <QRandomGenerator>
+
+using namespace Qt::Literals::StringLiterals;
+
+std::optional<Enrollment> Enrollment::load(const QString &path, QString *error)
+{
+    const JsonFile::ReadResult file = JsonFile::read(path, 64 * 1024);
+    if (file.status == JsonFile::ReadResult::Status::Missing) {
+        *error = u"%1 does not exist: join this node first with 'rack-agent join JOIN-STRING'"_s.arg(path);
+        return std::nullopt;
+    }
+    if (file.status != JsonFile::ReadResult::Status::Ok) {
+        *error = u"the credential file %1 is damaged or unreadable (%2); join the node again"_s.arg(
+            path, file.error);
+        return std::nullopt;
+    }
+    Enrollment enrollment {file.object.value(u"rackd_host"_s).toString(),
+        quint16(file.object.value(u"rackd_port"_s).toInt()),
+        file.object.value(u"rackd_fingerprint"_s).toString(), file.object.value(u"credential"_s).toString()};
+    if (enrollment.host.isEmpty() || enrollment.port == 0 || enrollment.fingerprint.isEmpty()
+        || enrollment.credential.isEmpty()) {
+        *error = u"the credential file %1 is incomplete; join the node again"_s.arg(path);
+        return std::nullopt;
+    }
+    return enrollment;
+}
+
+bool Enrollment::save(const QString &path, QString *error) const
+{
+    return JsonFile::write(path,
+        {{u"rackd_host"_s, host}, {u"rackd_port"_s, port}, {u"rackd_fingerprint"_s, fingerprint},
+            {u"credential"_s, credential}},
+        JsonFile::OwnerOnly, error);
+}
+
+QJsonObject agentHelloIdentity(const NodeIdentity &identity) { return identity.toJson(); }
+
+Agent::Agent(AgentConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_reader(m_config.rootDirectory)
+{
+    m_heartbeat.setInterval(m_config.heartbeatInterval);
+    connect(&m_heartbeat, &QTimer::timeout, this, &Agent::sendHeartbeat);
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, &Agent::connectNow);
+    connect(&m_client, &RackClient::ready, this, [this] {
+        m_failures = 0;
+        qCInfo(lcAgent).noquote() << "connected to rackd at"
+                                  << m_enrollment.host + u':' + QString::number(m_enrollment.port);
+        sendHeartbeat();
+        m_heartbeat.start();
+        Q_EMIT connected();
+    });
+    connect(&m_client, &RackClient::disconnected, this, [this](const QString &code, const QString &reason) {
+        m_heartbeat.stop();
+        if (code == u"fingerprint_mismatch")
+            qCCritical(lcAgent).noquote()
+                << "the server at" << m_enrollment.host << "is not the rackd this node joined:" << reason;
+        else
+            qCWarning(lcAgent).noquote() << "disconnected from rackd:" << reason;
+        Q_EMIT disconnected(reason);
+        scheduleReconnect();
+    });
+    connect(&m_client, &RackClient::requestReceived, this, &Agent::onRequest);
+}
+
+bool Agent::start(QString *error)
+{
+    const std::optional<Enrollment> enrollment = Enrollment::load(m_config.credentialFile, error);
+    if (!enrollment)
+        return false;
+    m_enrollment = *enrollment;
+    // The configuration may point at rackd by another name (a moved master, say).
+    if (!m_config.rackdHost.isEmpty())
+        m_enrollment.host = m_config.rackdHost;
+    if (!m_config.rackdFingerprint.isEmpty())
+        m_enrollment.fingerprint = m_config.rackdFingerprint;
+    m_identity = m_reader.identity(m_config.interfaceName);
+    if (m_identity.mac.isEmpty()) {
+        *error = m_config.interfaceName.isEmpty()
+            ? u"no network interface with a MAC address was found; set interface = in %1"_s.arg(
+                m_config.sourceFile)
+            : u"the interface %1 has no MAC address"_s.arg(m_config.interfaceName);
+        return false;
+    }
+    connectNow();
+    return true;
+}
+
+void Agent::connectNow()
+{
+    RackClient::Options options;
+    options.host = m_enrollment.host;
+    options.port = m_enrollment.port;
+    options.token = m_enrollment.credential;
+    options.pinnedFingerprint = m_enrollment.fingerprint;
+    options.software = u"rack-agent " PIRACK_VERSION_STRING ""_s;
+    options.agentIdentity = agentHelloIdentity(m_identity);
+    m_client.connectToRack(options);
+}
+
+void Agent::scheduleReconnect()
+{
+    // Exponential backoff with jitter, capped: 0.5 s, 1 s, 2 s ... up to reconnect_max, each 50-100 %.
+    const qint64 cap = m_config.reconnectMaximum.count();
+    const qint64 base = std::min<qint64>(cap, qint64(500) << std::min(m_failures, 20));
+    ++m_failures;
+    const qint64 delay = base / 2 + qint64(QRandomGenerator::global()->bounded(quint32(base / 2 + 1)));
+    qCInfo(lcAgent) << "reconnecting in" << delay << "ms";
+    m_reconnect.start(std::chrono::milliseconds(delay));
+}
+
+void Agent::sendHeartbeat() { m_client.sendEvent({u"node.heartbeat"_s, m_reader.sample().toJson()}); }
+
+void Agent::onRequest(const Protocol::Request &request)
+{
+    // Actions (reboot, shutdown, identify, named commands) are not offered to rackd yet.
+    m_client.sendReply(Protocol::Reply::failure(request.id, Protocol::ErrorCode::UnknownMethod,
+        u"this agent does not offer \"%1\""_s.arg(request.method)));
+}
+
+AgentJoin::AgentJoin(AgentConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    const auto finish = [this](int result, const QString &message) {
+        if (m_done)
+            return;
+        m_done = true;
+        m_client.disconnectFromRack();
+        Q_EMIT finished(result, message);
+    };
+    connect(&m_client, &RackClient::ready, this, [this, finish](const Protocol::Welcome &welcome) {
+        if (welcome.credential.isEmpty())
+            return finish(Refused, u"rackd accepted the join but issued no credential"_s);
+        const Enrollment enrollment {m_join.host, m_join.port, m_join.fingerprint, welcome.credential};
+        QString error;
+        if (!enrollment.save(m_config.credentialFile, &error))
+            return finish(Refused, error);
+        finish(Joined,
+            u"joined the rack at %1:%2 as %3; credential saved in %4"_s.arg(m_join.host)
+                .arg(m_join.port)
+                .arg(welcome.tokenName, m_config.credentialFile));
+    });
+    connect(&m_client, &RackClient::disconnected, this, [finish](const QString &code, const QString &reason) {
+        if (code == u"fingerprint_mismatch" || code == u"untrusted" || code == u"tls")
+            finish(Untrusted, u"refusing to join: %1"_s.arg(reason));
+        else if (code == Protocol::ErrorCode::Unauthenticated || code == Protocol::ErrorCode::BadMessage)
+            finish(Refused, u"rackd refused the join: %1"_s.arg(reason));
+        else
+            finish(ConnectionFailed, u"cannot reach rackd: %1"_s.arg(reason));
+    });
+}
+
+void AgentJoin::run(const JoinString &join)
+{
+    m_join = join;
+    const NodeIdentity identity = SystemReader(m_config.rootDirectory).identity(m_config.interfaceName);
+    if (identity.mac.isEmpty()) {
+        m_done = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] { Q_EMIT finished(Refused, u"no network interface with a MAC address was found"_s); },
+            Qt::QueuedConnection);
+        return;
+    }
+    RackClient::Options options;
+    options.host = join.host;
+    options.port = join.port;
+    options.pinnedFingerprint = join.fingerprint; // pinned before the secret is sent
+    options.joinSecret = join.secret;
+    options.software = u"rack-agent " PIRACK_VERSION_STRING ""_s;
+    options.agentIdentity = agentHelloIdentity(identity);
+    m_client.connectToRack(options);
+}

@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agent.h"
+#include "system/logformat.h"
+#include "system/unixsignalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <csignal>
+
+int main(int argc, char *argv[])
+{
+    installPiRackLogFormat();
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("rack-agent"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));
+    QTextStream err(stderr);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("rack-agent: reports this Pi to the PiRack master (rackd).\n"
+                       "  rack-agent [--config FILE]              run\n"
+                       "  rack-agent [--config FILE] join JOIN    join the rack once"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("The configuration file."),
+        QStringLiteral("file"), QStringLiteral("/etc/pirack/agent.conf"));
+    parser.addOption(configOption);
+    parser.process(app);
+
+    QStringList errors;
+    const std::optional<AgentConfig> config = AgentConfig::readFile(parser.value(configOption), &errors);
+    if (!config) {
+        for (const QString &error : std::as_const(errors))
+            err << error << '\n';
+        return 78;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.value(0) == QStringLiteral("join")) {
+        if (positional.size() != 2) {
+            err << "rack-agent: join takes one JOIN-STRING (from 'rackctl join create')\n";
+            return 2;
+        }
+        QString error;
+        const std::optional<JoinString> join = JoinString::parse(positional.at(1), &error);
+        if (!join) {
+            err << "rack-agent: " << error << '\n';
+            return 2;
+        }
+        AgentJoin joining(*config);
+        QObject::connect(&joining, &AgentJoin::finished, &app, [&err](int result, const QString &message) {
+            err << "rack-agent: " << message << '\n';
+            err.flush();
+            QCoreApplication::exit(result);
+        });
+        joining.run(*join);
+        return QCoreApplication::exec();
+    }
+    if (!positional.isEmpty()) {
+        err << "rack-agent: unknown command '" << positional.constFirst() << "'\n";
+        return 2;
+    }
+
+    Agent agent(*config);
+    UnixSignalWatcher signals({SIGTERM, SIGINT});
+    QObject::connect(&signals, &UnixSignalWatcher::received, &app, [] { QCoreApplication::quit(); });
+    QString error;
+    if (!agent.start(&error)) {
+        err << "rack-agent: " << error << '\n';
+        return 78;
+    }
+    return QCoreApplication::exec();
+}

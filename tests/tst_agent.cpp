@@ -1,0 +1,273 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Agents and rackd together, over real TLS on loopback: join, heartbeats, up and down.
+#include "agent.h"
+#include "rackdfixture.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// A Pi's identity and metrics as files; each agent gets its own MAC.
+bool makeNodeRoot(const QString &root, const QString &mac)
+{
+    const auto put = [&](const QString &relative, const QByteArray &content) {
+        const QString path = QDir(root).filePath(relative);
+        return QDir().mkpath(QFileInfo(path).absolutePath()) && writeFile(path, content);
+    };
+    return put(u"sys/class/net/eth0/address"_s, mac.toLatin1() + '\n')
+        && put(u"proc/sys/kernel/hostname"_s, "raspberrypi\n")
+        && put(u"proc/stat"_s, "cpu  100 0 100 800 0 0 0 0\n") && put(u"proc/uptime"_s, "42.5 80.0\n")
+        && put(u"proc/meminfo"_s, "MemTotal: 1000 kB\nMemAvailable: 600 kB\n")
+        && put(u"proc/device-tree/model"_s, QByteArray("Raspberry Pi 3 Model B Plus Rev 1.3\0", 36));
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+} // namespace
+
+class TestAgent : public QObject
+{
+    Q_OBJECT
+
+private:
+    RackdFixture m_fixture;
+    std::unique_ptr<Daemon> m_daemon;
+
+    AgentConfig agentConfig(const QString &name, const QString &mac)
+    {
+        const QString root = m_fixture.path(name + u"/root"_s);
+        makeNodeRoot(root, mac);
+        AgentConfig config;
+        config.sourceFile = m_fixture.path(name + u"/agent.conf"_s);
+        config.credentialFile = m_fixture.path(name + u"/credential"_s);
+        config.rootDirectory = root;
+        config.heartbeatInterval = std::chrono::milliseconds(200);
+        config.reconnectMaximum = std::chrono::milliseconds(1000);
+        return config;
+    }
+
+    std::optional<Protocol::Reply> admin(const QString &method, const QJsonObject &params = {})
+    {
+        RackClient client;
+        if (!connectClient(client, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready)
+            return std::nullopt;
+        return call(client, method, params);
+    }
+
+    QString newJoinString(int uses = 1)
+    {
+        const auto reply = admin(u"join.create"_s, {{u"ttl_s"_s, 600}, {u"uses"_s, uses}});
+        return reply && !reply->isError() ? reply->result.value(u"join_string"_s).toString() : QString();
+    }
+
+    std::pair<int, QString> join(const AgentConfig &config, const QString &joinText)
+    {
+        QString error;
+        const std::optional<JoinString> parsed = JoinString::parse(joinText, &error);
+        if (!parsed)
+            return {-1, error};
+        AgentJoin joining(config);
+        QSignalSpy finished(&joining, &AgentJoin::finished);
+        joining.run(*parsed);
+        if (!finished.wait(15000))
+            return {-2, u"no answer"_s};
+        return {finished.at(0).at(0).toInt(), finished.at(0).at(1).toString()};
+    }
+
+    // A hand-made agent connection with a joined node's credential, claiming to be `mac`.
+    ConnectResult connectAsAgent(RackClient &client, const AgentConfig &config, const QString &mac)
+    {
+        QString error;
+        const auto enrollment = Enrollment::load(config.credentialFile, &error);
+        if (!enrollment)
+            return {false, u"no enrollment"_s, error};
+        RackClient::Options options {
+            u"127.0.0.1"_s, m_daemon->port(), enrollment->credential, m_daemon->fingerprint(), u"test"_s};
+        options.agentIdentity = {{u"mac"_s, mac}};
+        return connectClient(client, options);
+    }
+
+    QJsonObject node(const QString &mac)
+    {
+        const auto reply = admin(u"nodes"_s);
+        if (!reply || reply->isError())
+            return {};
+        for (const QJsonValue &value : reply->result.value(u"nodes"_s).toArray()) {
+            if (value.toObject().value(u"mac"_s).toString() == mac)
+                return value.toObject();
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QDir(m_fixture.path(u"state"_s)).removeRecursively();
+        m_fixture.adminToken.clear();
+        m_fixture.port = 0;
+        QVERIFY(m_fixture.prepare());
+        QString error;
+        m_daemon = m_fixture.start(&error);
+        QVERIFY2(m_daemon, qPrintable(error));
+    }
+
+    void cleanup() { m_daemon.reset(); }
+
+    void joinThenHeartbeatsMakeTheNodeUp()
+    {
+        const AgentConfig config = agentConfig(u"pi1"_s, u"b8:27:eb:00:00:01"_s);
+        const auto [result, message] = join(config, newJoinString());
+        QCOMPARE(result, int(AgentJoin::Joined));
+        QVERIFY2(message.contains(u"joined the rack at 127.0.0.1"_s), qPrintable(message));
+        QFileInfo credential(config.credentialFile);
+        QVERIFY(credential.exists());
+        QCOMPARE(credential.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+            QFileDevice::Permissions());
+        QString error;
+        const auto enrollment = Enrollment::load(config.credentialFile, &error);
+        QVERIFY2(enrollment, qPrintable(error));
+        QCOMPARE(enrollment->fingerprint, m_daemon->fingerprint());
+
+        QJsonObject joined = node(u"b8:27:eb:00:00:01"_s);
+        QCOMPARE(joined.value(u"state"_s).toString(), u"unknown"_s); // joined, not connected yet
+        QVERIFY(!joined.contains(u"stack"_s));
+        QCOMPARE(joined.value(u"identity"_s).toObject().value(u"model"_s).toString(),
+            u"Raspberry Pi 3 Model B Plus Rev 1.3"_s);
+
+        Agent agent(config);
+        QSignalSpy connected(&agent, &Agent::connected);
+        QVERIFY2(agent.start(&error), qPrintable(error));
+        QVERIFY(connected.wait(15000));
+        QTRY_COMPARE_WITH_TIMEOUT(node(u"b8:27:eb:00:00:01"_s).value(u"state"_s).toString(), u"up"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            node(u"b8:27:eb:00:00:01"_s).value(u"metrics"_s).toObject().value(u"uptime_s"_s).toDouble()
+                == 42.5,
+            10000);
+
+        // Placed in stack 1: the stack counts it, and the stack state follows relay and nodes.
+        const auto assigned
+            = admin(u"node.assign"_s, {{u"mac"_s, u"b8:27:eb:00:00:01"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}});
+        QVERIFY(assigned && !assigned->isError());
+        QCOMPARE(assigned->result.value(u"name"_s).toString(), u"s1-n1"_s);
+        QVERIFY(admin(u"power"_s, {{u"action"_s, u"on"_s}, {u"stacks"_s, QJsonArray {1}}}));
+        const auto status = admin(u"status"_s);
+        const QJsonObject stack1 = status->result.value(u"stacks"_s).toArray().at(0).toObject();
+        QCOMPARE(stack1.value(u"up"_s).toInt(), 1);
+        QCOMPARE(stack1.value(u"state"_s).toString(), u"warning"_s); // 1 of its 2 Pis
+        const QJsonObject stack2 = status->result.value(u"stacks"_s).toArray().at(1).toObject();
+        QCOMPARE(stack2.value(u"state"_s).toString(), u"off"_s);
+    }
+
+    void joinRefusals()
+    {
+        const AgentConfig config = agentConfig(u"pi2"_s, u"b8:27:eb:00:00:02"_s);
+        const QString good = newJoinString();
+        QVERIFY(!good.isEmpty());
+
+        // A join string with another fingerprint: the agent refuses rackd, and the secret is not spent.
+        QString tampered = good;
+        const QString fingerprintHex = m_daemon->fingerprint().mid(7);
+        tampered.replace(fingerprintHex, QString(64, u'0'));
+        auto [result, message] = join(config, tampered);
+        QCOMPARE(result, int(AgentJoin::Untrusted));
+        QVERIFY(!QFile::exists(config.credentialFile));
+
+        std::tie(result, message) = join(config, good.left(good.lastIndexOf(u'/') + 1) + QString(43, u'x'));
+        QCOMPARE(result, int(AgentJoin::Refused));
+        QVERIFY2(message.contains(u"the join secret is not known"_s), qPrintable(message));
+
+        std::tie(result, message) = join(config, good);
+        QCOMPARE(result, int(AgentJoin::Joined));
+        std::tie(result, message) = join(agentConfig(u"pi3"_s, u"b8:27:eb:00:00:03"_s), good);
+        QCOMPARE(result, int(AgentJoin::Refused));
+        QVERIFY2(message.contains(u"used up"_s), qPrintable(message));
+
+        QString error;
+        const auto expired = m_daemon->nodeManager()->joinSecrets()->create(
+            std::chrono::seconds(60), 1, u"test"_s, QDateTime::currentDateTimeUtc().addSecs(-120), &error);
+        QVERIFY(expired);
+        const QString expiredJoin = good.left(good.lastIndexOf(u'/') + 1) + *expired;
+        std::tie(result, message) = join(agentConfig(u"pi4"_s, u"b8:27:eb:00:00:04"_s), expiredJoin);
+        QCOMPARE(result, int(AgentJoin::Refused));
+        QVERIFY2(message.contains(u"expired"_s), qPrintable(message));
+    }
+
+    void downWhenTheAgentGoesAndWhenHeartbeatsStop()
+    {
+        const AgentConfig config = agentConfig(u"pi5"_s, u"b8:27:eb:00:00:05"_s);
+        QCOMPARE(join(config, newJoinString()).first, int(AgentJoin::Joined));
+        RackClient watcher;
+        QVERIFY(
+            connectClient(watcher, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
+        QVERIFY(call(watcher, u"subscribe"_s, {{u"events"_s, QJsonArray {u"node"_s}}}));
+        QSignalSpy events(&watcher, &RackClient::eventReceived);
+        {
+            Agent agent(config);
+            QString error;
+            QVERIFY(agent.start(&error));
+            QTRY_VERIFY_WITH_TIMEOUT(!events.isEmpty(), 10000);
+            QCOMPARE(events.last().at(0).value<Protocol::Event>().name, u"node.up"_s);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(events.last().at(0).value<Protocol::Event>().name == u"node.down", 10000);
+        QCOMPARE(node(u"b8:27:eb:00:00:05"_s).value(u"state"_s).toString(), u"down"_s);
+
+        // Connected but silent: down after three missed heartbeats (3 x 0.2 s here).
+        RackClient silent;
+        QVERIFY(connectAsAgent(silent, config, u"b8:27:eb:00:00:05"_s).ready);
+        QTRY_COMPARE_WITH_TIMEOUT(node(u"b8:27:eb:00:00:05"_s).value(u"state"_s).toString(), u"up"_s, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(node(u"b8:27:eb:00:00:05"_s).value(u"state"_s).toString(), u"down"_s, 5000);
+    }
+
+    void credentialIsBoundToItsMac()
+    {
+        const AgentConfig config = agentConfig(u"pi6"_s, u"b8:27:eb:00:00:06"_s);
+        QCOMPARE(join(config, newJoinString()).first, int(AgentJoin::Joined));
+        RackClient impostor;
+        const ConnectResult result = connectAsAgent(impostor, config, u"b8:27:eb:99:99:99"_s);
+        QVERIFY(!result.ready);
+        QCOMPARE(result.code, u"unauthenticated"_s);
+        QVERIFY(result.reason.contains(u"belongs to b8:27:eb:00:00:06"_s));
+    }
+
+    void agentsFindARestartedRackdAndNothingIsLost()
+    {
+        m_daemon.reset();
+        m_fixture.port = freePort();
+        QVERIFY(m_fixture.prepare());
+        QString error;
+        m_daemon = m_fixture.start(&error);
+        QVERIFY2(m_daemon, qPrintable(error));
+        const AgentConfig config = agentConfig(u"pi7"_s, u"b8:27:eb:00:00:07"_s);
+        QCOMPARE(join(config, newJoinString()).first, int(AgentJoin::Joined));
+        QVERIFY(
+            admin(u"node.assign"_s, {{u"mac"_s, u"b8:27:eb:00:00:07"_s}, {u"stack"_s, 2}, {u"slot"_s, 2}}));
+        Agent agent(config);
+        QSignalSpy connected(&agent, &Agent::connected);
+        QVERIFY(agent.start(&error));
+        QVERIFY(connected.wait(10000));
+
+        m_daemon.reset(); // rackd stops ...
+        m_daemon = m_fixture.start(&error); // ... and comes back on the same port
+        QVERIFY2(m_daemon, qPrintable(error));
+        QVERIFY2(connected.wait(15000), "the agent did not reconnect");
+        QTRY_COMPARE_WITH_TIMEOUT(node(u"b8:27:eb:00:00:07"_s).value(u"state"_s).toString(), u"up"_s, 10000);
+        const QJsonObject kept = node(u"b8:27:eb:00:00:07"_s);
+        QCOMPARE(kept.value(u"name"_s).toString(), u"s2-n2"_s);
+        QCOMPARE(kept.value(u"stack"_s).toInt(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgent)
+#include "tst_agent.moc"
