@@ -23,8 +23,13 @@ ClientSession::ClientSession(Connection *connection, RackService *service, Limit
     connect(m_connection, &Connection::closed, this, [this](const QString &reason) {
         qCDebug(lcDaemon).noquote() << "session" << m_connection->peer() << "ended:" << reason;
         m_helloTimer.stop();
-        if (m_caller && m_caller->isAgent())
+        if (m_caller && m_caller->isAgent()) {
+            // Whatever this node was asked and has not answered, it will not answer now.
+            const auto pending = std::exchange(m_agentRequests, {});
+            for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+                it.value()(Protocol::Reply::failure(it.key(), u"disconnected"_s, u"the node disconnected"_s));
             m_service->nodes()->agentDisconnected(m_caller->agentMac, this);
+        }
         Q_EMIT finished();
     });
     m_helloTimer.setSingleShot(true);
@@ -128,10 +133,28 @@ void ClientSession::registerAgent(const QString &mac)
 {
     QPointer<ClientSession> session(this);
     NodeManager *nodes = m_service->nodes();
-    nodes->agentConnected(mac, this, [session](const QString &reason) {
-        if (ClientSession *alive = session.data())
-            alive->closeWithError(ErrorCode::Conflict, reason);
-    });
+    nodes->agentConnected(
+        mac, this,
+        [session](const QString &reason) {
+            if (ClientSession *alive = session.data())
+                alive->closeWithError(ErrorCode::Conflict, reason);
+        },
+        [session](const Protocol::Request &request, NodeManager::ReplyHandler handler) {
+            if (ClientSession *alive = session.data())
+                alive->sendAgentRequest(request, std::move(handler));
+            else
+                handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
+        });
+}
+
+void ClientSession::sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler)
+{
+    if (!m_connection->isOpen()) {
+        handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
+        return;
+    }
+    m_agentRequests.insert(request.id, std::move(handler));
+    m_connection->send(request.toJson());
 }
 
 void ClientSession::onAgentMessage(const QJsonObject &message)
@@ -147,8 +170,17 @@ void ClientSession::onAgentMessage(const QJsonObject &message)
         onBadMessage(event ? u"unknown event \"%1\" from an agent"_s.arg(event->name) : problem);
         return;
     }
-    if (type == Protocol::Type::Reply)
-        return; // answers to actions; rackd sends none yet
+    if (type == Protocol::Type::Reply) {
+        const std::optional<Protocol::Reply> reply = Protocol::Reply::fromJson(message, &problem);
+        if (!reply) {
+            onBadMessage(problem);
+            return;
+        }
+        const NodeManager::ReplyHandler handler = m_agentRequests.take(reply->id);
+        if (handler)
+            handler(*reply); // else: late, after its timeout
+        return;
+    }
     onBadMessage(u"an agent sends heartbeats and replies, not \"%1\""_s.arg(type));
 }
 
@@ -190,7 +222,11 @@ void ClientSession::onRequest(const QJsonObject &message)
     }
     ++m_inFlight;
     QPointer<ClientSession> self(this);
-    m_service->handle(*m_caller, *request, [self](const Protocol::Reply &reply) {
+    const auto progress = [self](const Protocol::Event &event) {
+        if (ClientSession *session = self.data())
+            session->m_connection->send(event.toJson());
+    };
+    m_service->handle(*m_caller, *request, progress, [self](const Protocol::Reply &reply) {
         if (ClientSession *session = self.data()) { // else the client left before its answer was ready
             --session->m_inFlight;
             session->sendReply(reply);

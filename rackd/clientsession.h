@@ -28,6 +28,8 @@ public:
     ClientSession(Connection *connection, RackService *service, Limits limits, QObject *parent = nullptr);
 
     void sendEvent(const Protocol::Event &event);
+    /// Agents only: asks the node something; `handler` runs once, with its answer or a failure.
+    void sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler);
     bool isSubscribedTo(const QString &eventName) const;
 
 Q_SIGNALS:
@@ -52,5 +54,8 @@ private:
     int m_inFlight = 0;
     int m_badMessages = 0;
     QSet<QString> m_subscriptions;
-    QList<QJsonObject> m_backlog; ///< Messages that came while the hello was being checked.
+    QList<QJsonObject> m_backlog;
+    QHash<qint64, NodeManager::ReplyHandler>
+        m_agentRequests; ///< Asked of this agent, not answered yet. ///< Messages that came while the hello
+                         ///< was being checked.
 };

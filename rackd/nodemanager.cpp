@@ -104,7 +104,7 @@ Protocol::Event NodeManager::nodeEvent(const QString &name, const QString &mac) 
 }
 
 void NodeManager::agentConnected(
-    const QString &mac, QObject *session, std::function<void(const QString &)> close)
+    const QString &mac, QObject *session, std::function<void(const QString &)> close, AgentSender send)
 {
     const auto previous = m_online.find(mac);
     if (previous != m_online.end() && previous->session != session && previous->close) {
@@ -113,7 +113,7 @@ void NodeManager::agentConnected(
         m_online.erase(previous);
         oldClose(u"the node connected again"_s);
     }
-    m_online.insert(mac, {session, std::move(close), m_clock.elapsed()});
+    m_online.insert(mac, {session, std::move(close), std::move(send), m_clock.elapsed()});
     if (m_states.value(mac, State::Unknown) != State::Up) {
         m_states.insert(mac, State::Up);
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
@@ -190,4 +190,122 @@ QJsonArray NodeManager::nodesJson() const
         nodes.append(entry);
     }
     return nodes;
+}
+
+QJsonObject NodeManager::ActionResult::toJson() const
+{
+    QJsonObject object {{u"mac"_s, mac}, {u"name"_s, name}, {u"outcome"_s, outcome}};
+    if (!result.isEmpty())
+        object.insert(u"result"_s, result);
+    if (!error.isEmpty())
+        object.insert(u"error"_s, error);
+    return object;
+}
+
+QStringList NodeManager::resolveTargets(
+    const QJsonValue &targets, const RackStructure &structure, QString *error) const
+{
+    QStringList macs;
+    const QList<NodeRecord> nodes = m_inventory->nodes();
+    if (targets.toString() == u"all") {
+        for (const NodeRecord &node : nodes)
+            macs.append(node.mac);
+    } else if (targets.isObject() && targets.toObject().contains(u"stack"_s)) {
+        const int stack = targets.toObject().value(u"stack"_s).toInt(-1);
+        if (!structure.stack(stack)) {
+            *error
+                = u"there is no stack %1"_s.arg(targets.toObject().value(u"stack"_s).toVariant().toString());
+            return {};
+        }
+        for (const NodeRecord &node : nodes) {
+            if (node.stack == stack)
+                macs.append(node.mac);
+        }
+    } else if (targets.isArray() && !targets.toArray().isEmpty()) {
+        for (const QJsonValue &value : targets.toArray()) {
+            const QString wanted = value.toString().toLower();
+            const auto byName = std::find_if(nodes.cbegin(), nodes.cend(), [&](const NodeRecord &node) {
+                return node.mac == wanted || (!node.name.isEmpty() && node.name == value.toString());
+            });
+            if (byName == nodes.cend()) {
+                *error = u"there is no node \"%1\""_s.arg(value.toVariant().toString());
+                return {};
+            }
+            if (!macs.contains(byName->mac))
+                macs.append(byName->mac);
+        }
+    } else {
+        *error = u"\"targets\" must be \"all\", {\"stack\": N} or a list of MACs or names"_s;
+        return {};
+    }
+    return macs;
+}
+
+void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
+    std::chrono::milliseconds timeout, std::function<void(const ActionResult &)> each,
+    std::function<void(const QList<ActionResult> &)> done)
+{
+    struct FanOut
+    {
+        QList<ActionResult> results;
+        QList<bool> finished;
+        int pending = 0;
+        std::function<void(const ActionResult &)> each;
+        std::function<void(const QList<ActionResult> &)> done;
+        std::vector<std::unique_ptr<QTimer>> timers;
+    };
+    auto state = std::make_shared<FanOut>();
+    state->each = std::move(each);
+    state->done = std::move(done);
+    state->pending = int(macs.size());
+    for (const QString &mac : macs) {
+        const auto node = m_inventory->node(mac);
+        state->results.append({mac, node && !node->name.isEmpty() ? node->name : mac, {}, {}, {}});
+        state->finished.append(false);
+    }
+    // Each node ends exactly once: by its answer, its timeout, or its absence.
+    const auto finish
+        = [state](qsizetype index, const QString &outcome, const QJsonObject &result, const QString &error) {
+              if (state->finished.at(index))
+                  return;
+              state->finished[index] = true;
+              ActionResult &entry = state->results[index];
+              entry.outcome = outcome;
+              entry.result = result;
+              entry.error = error;
+              state->timers.at(size_t(index))->stop();
+              state->each(entry);
+              if (--state->pending == 0)
+                  state->done(state->results);
+          };
+    if (macs.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [state] { state->done({}); }, Qt::QueuedConnection);
+        return;
+    }
+    for (qsizetype index = 0; index < macs.size(); ++index) {
+        auto timer = std::make_unique<QTimer>();
+        timer->setSingleShot(true);
+        connect(timer.get(), &QTimer::timeout, this, [finish, index, timeout] {
+            finish(index, u"timeout"_s, {}, u"no answer within %1 ms"_s.arg(timeout.count()));
+        });
+        state->timers.push_back(std::move(timer));
+    }
+    for (qsizetype index = 0; index < macs.size(); ++index) {
+        const auto online = m_online.constFind(macs.at(index));
+        if (online == m_online.cend() || !online->send) {
+            QMetaObject::invokeMethod(
+                this, [finish, index] { finish(index, u"down"_s, {}, u"the node is not connected"_s); },
+                Qt::QueuedConnection);
+            continue;
+        }
+        state->timers.at(size_t(index))->start(timeout);
+        online->send(Protocol::Request {m_nextActionId++, u"action"_s, params},
+            [finish, index](const Protocol::Reply &reply) {
+                if (reply.isError())
+                    finish(index, u"failed"_s, reply.error->details, reply.error->message);
+                else
+                    finish(index, u"ok"_s, reply.result, {});
+            });
+    }
 }

@@ -38,9 +38,37 @@ public:
 
     std::optional<Login> authenticate(const Protocol::Hello &hello, Protocol::Error *error);
     /// `close` ends the session, for when the same node connects again.
-    void agentConnected(const QString &mac, QObject *session, std::function<void(const QString &)> close);
+    using ReplyHandler = std::function<void(const Protocol::Reply &)>;
+    /// How rackd asks one agent for something; the handler runs exactly once (a failure if the agent goes).
+    using AgentSender = std::function<void(const Protocol::Request &, ReplyHandler)>;
+
+    void agentConnected(
+        const QString &mac, QObject *session, std::function<void(const QString &)> close, AgentSender send);
     void agentDisconnected(const QString &mac, QObject *session);
     void heartbeat(const QString &mac, const QJsonObject &metrics);
+
+    /// One node's answer to a fanned-out action.
+    struct ActionResult
+    {
+        QString mac;
+        QString name;
+        QString outcome; ///< "ok", "failed", "timeout" or "down".
+        QJsonObject result; ///< What the agent answered, when it did.
+        QString error;
+
+        QJsonObject toJson() const;
+    };
+    /// "all", {"stack": N} or a list of MACs; an unknown MAC or stack is an error.
+    QStringList resolveTargets(
+        const QJsonValue &targets, const RackStructure &structure, QString *error) const;
+    /**
+     * Sends `params` as an "action" request to every target at once. `each` gets every result as it
+     * arrives; a node that does not answer within `timeout`, or is not connected, never delays the
+     * others. `done` gets all results, in target order.
+     */
+    void fanOut(const QJsonObject &params, const QStringList &macs, std::chrono::milliseconds timeout,
+        std::function<void(const ActionResult &)> each,
+        std::function<void(const QList<ActionResult> &)> done);
 
     State state(const QString &mac) const;
     static QString stateName(State state);
@@ -57,6 +85,7 @@ private:
     {
         QObject *session = nullptr;
         std::function<void(const QString &)> close;
+        AgentSender send;
         qint64 lastHeartbeatMs = 0;
     };
     void markDown(const QString &mac, const QString &why);
@@ -69,5 +98,6 @@ private:
     QHash<QString, Online> m_online;
     QHash<QString, State> m_states;
     QElapsedTimer m_clock;
+    qint64 m_nextActionId = 1;
     QTimer m_checkTimer;
 };

@@ -29,6 +29,7 @@ std::optional<Role> requiredRole(const QString &method)
         {u"token.revoke"_s, Role::Admin},
         {u"nodes"_s, Role::Viewer},
         {u"node.assign"_s, Role::Admin},
+        {u"exec"_s, Role::Operator},
         {u"join.create"_s, Role::Admin},
     };
     const auto it = roles.constFind(method);
@@ -96,7 +97,8 @@ bool RackService::authenticate(const Protocol::Hello &hello, const QHostAddress 
     return true;
 }
 
-void RackService::handle(const Caller &caller, const Protocol::Request &request, ReplyHandler reply)
+void RackService::handle(
+    const Caller &caller, const Protocol::Request &request, ProgressHandler progress, ReplyHandler reply)
 {
     if (caller.isAgent()) {
         reply(Protocol::Reply::failure(
@@ -139,6 +141,8 @@ void RackService::handle(const Caller &caller, const Protocol::Request &request,
         nodeAssign(caller, request, reply);
     else if (request.method == u"join.create")
         joinCreate(caller, request, reply);
+    else if (request.method == u"exec")
+        exec(caller, request, progress, reply);
     else
         reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"method without a handler"_s));
 }
@@ -355,4 +359,74 @@ void RackService::joinCreate(
     reply(Protocol::Reply::success(request.id,
         {{u"join_string"_s, join.toString()}, {u"expires"_s, now.addSecs(qint64(ttl)).toString(Qt::ISODate)},
             {u"uses"_s, int(uses)}}));
+}
+
+void RackService::exec(const Caller &caller, const Protocol::Request &request,
+    const ProgressHandler &progress, const ReplyHandler &reply)
+{
+    static const QStringList actions {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s};
+    const QString action = request.params.value(u"action"_s).toString();
+    if (!actions.contains(action)) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"action\" must be identify, reboot, shutdown or run"_s));
+        return;
+    }
+    QJsonObject params {{u"action"_s, action}};
+    if (action == u"run") {
+        const QString command = request.params.value(u"command"_s).toString();
+        if (command.isEmpty()) {
+            reply(Protocol::Reply::failure(
+                request.id, ErrorCode::BadRequest, u"run needs \"command\": a name from agent.conf"_s));
+            return;
+        }
+        params.insert(u"command"_s, command);
+        QJsonArray args;
+        for (const QJsonValue &value : request.params.value(u"args"_s).toArray()) {
+            if (!value.isString()) {
+                reply(Protocol::Reply::failure(
+                    request.id, ErrorCode::BadRequest, u"\"args\" must be strings"_s));
+                return;
+            }
+            args.append(value);
+        }
+        params.insert(u"args"_s, args);
+    }
+    if (action == u"identify")
+        params.insert(u"duration_s"_s, request.params.value(u"duration_s"_s).toDouble(10));
+    const double timeout = request.params.value(u"timeout_s"_s).toDouble(30);
+    if (!(timeout >= 0.1 && timeout <= 3600)) {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::BadRequest, u"\"timeout_s\" must be from 0.1 to 3600"_s));
+        return;
+    }
+    QString error;
+    const QStringList macs
+        = m_nodes->resolveTargets(request.params.value(u"targets"_s), m_power->structure(), &error);
+    if (!error.isEmpty()) {
+        reply(Protocol::Reply::failure(request.id,
+            error.startsWith(u"there is no"_s) ? ErrorCode::NotFound : ErrorCode::BadRequest, error));
+        return;
+    }
+    QJsonArray targets;
+    for (const QString &mac : macs)
+        targets.append(mac);
+    const qint64 id = request.id;
+    m_nodes->fanOut(
+        params, macs, std::chrono::milliseconds(qint64(timeout * 1000)),
+        [progress, id](const NodeManager::ActionResult &result) {
+            QJsonObject data = result.toJson();
+            data.insert(u"request"_s, double(id));
+            progress({u"exec.result"_s, data});
+        },
+        [this, caller, request, reply, targets](const QList<NodeManager::ActionResult> &results) {
+            QJsonArray entries;
+            int failed = 0;
+            for (const auto &result : results) {
+                entries.append(result.toJson());
+                failed += result.outcome == u"ok" ? 0 : 1;
+            }
+            audit(caller, request, targets,
+                failed == 0 ? u"ok"_s : u"%1 of %2 nodes failed"_s.arg(failed).arg(results.size()));
+            reply(Protocol::Reply::success(request.id, {{u"results"_s, entries}, {u"failed"_s, failed}}));
+        });
 }

@@ -33,6 +33,8 @@ class RackService : public QObject
 
 public:
     using ReplyHandler = std::function<void(const Protocol::Reply &)>;
+    /// Events for the caller alone while its request runs (per-node results of an action).
+    using ProgressHandler = std::function<void(const Protocol::Event &)>;
 
     RackService(TokenStore *tokens, PowerController *power, NodeManager *nodes, AuditLog *audit,
         QString fingerprint, QObject *parent = nullptr);
@@ -45,7 +47,8 @@ public:
     /// Checks a hello; on success fills `caller`, on failure `error`.
     bool authenticate(const Protocol::Hello &hello, const QHostAddress &source, const QString &sourceText,
         Caller *caller, Protocol::Error *error);
-    void handle(const Caller &caller, const Protocol::Request &request, ReplyHandler reply);
+    void handle(
+        const Caller &caller, const Protocol::Request &request, ProgressHandler progress, ReplyHandler reply);
 
     /// Event names a client may subscribe to.
     static QStringList eventNames();
@@ -63,6 +66,8 @@ private:
     void nodeList(const Protocol::Request &request, const ReplyHandler &reply);
     void nodeAssign(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void joinCreate(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void exec(const Caller &caller, const Protocol::Request &request, const ProgressHandler &progress,
+        const ReplyHandler &reply);
     void audit(const Caller &caller, const Protocol::Request &request, const QJsonArray &targets,
         const QString &result);
 

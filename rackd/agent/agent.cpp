@@ -5,6 +5,7 @@
 #include "agentlogging.h"
 #include "storage/jsonfile.h"
 
+#include <QJsonArray>
 #include <QRandomGenerator>
 
 using namespace Qt::Literals::StringLiterals;
@@ -46,6 +47,7 @@ Agent::Agent(AgentConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_reader(m_config.rootDirectory)
+    , m_led(m_config.rootDirectory)
 {
     m_heartbeat.setInterval(m_config.heartbeatInterval);
     connect(&m_heartbeat, &QTimer::timeout, this, &Agent::sendHeartbeat);
@@ -122,9 +124,54 @@ void Agent::sendHeartbeat() { m_client.sendEvent({u"node.heartbeat"_s, m_reader.
 
 void Agent::onRequest(const Protocol::Request &request)
 {
-    // Actions (reboot, shutdown, identify, named commands) are not offered to rackd yet.
-    m_client.sendReply(Protocol::Reply::failure(request.id, Protocol::ErrorCode::UnknownMethod,
-        u"this agent does not offer \"%1\""_s.arg(request.method)));
+    namespace ErrorCode = Protocol::ErrorCode;
+    const auto fail = [this, &request](const QString &code, const QString &message) {
+        m_client.sendReply(Protocol::Reply::failure(request.id, code, message));
+    };
+    if (request.method != u"action")
+        return fail(ErrorCode::UnknownMethod, u"this agent does not offer \"%1\""_s.arg(request.method));
+
+    const QString action = request.params.value(u"action"_s).toString();
+    qCInfo(lcAgent).noquote() << "rackd asks for" << action;
+    if (action == u"identify") {
+        const double seconds = request.params.value(u"duration_s"_s).toDouble(10);
+        QString error;
+        if (seconds <= 0 || seconds > 3600
+            || !m_led.start(std::chrono::milliseconds(qint64(seconds * 1000)), &error))
+            return fail(
+                ErrorCode::CommandFailed, error.isEmpty() ? u"duration_s must be from 0 to 3600"_s : error);
+        return (void)m_client.sendReply(Protocol::Reply::success(request.id, {{u"blinking_s"_s, seconds}}));
+    }
+    CommandSpec spec;
+    QStringList extra;
+    if (action == u"reboot" || action == u"shutdown") {
+        spec = {action, action == u"reboot" ? m_config.rebootCommand : m_config.shutdownCommand,
+            std::chrono::milliseconds(30000)};
+    } else if (action == u"run") {
+        const QString name = request.params.value(u"command"_s).toString();
+        if (!m_config.commands.contains(name))
+            return fail(
+                ErrorCode::NotFound, u"this node has no command \"%1\" in its agent.conf"_s.arg(name));
+        spec = m_config.commands.value(name);
+        for (const QJsonValue &value : request.params.value(u"args"_s).toArray())
+            extra.append(value.toString()); // passed as separate, literal arguments: never to a shell
+    } else {
+        return fail(ErrorCode::BadRequest,
+            u"unknown action \"%1\" (identify, reboot, shutdown or run)"_s.arg(action));
+    }
+    auto *runner = new CommandRunner(this);
+    const qint64 id = request.id;
+    connect(runner, &CommandRunner::finished, this, [this, runner, id](const CommandResult &result) {
+        if (result.succeeded())
+            m_client.sendReply(Protocol::Reply::success(id, result.toJson()));
+        else
+            m_client.sendReply(Protocol::Reply::failure(id, Protocol::ErrorCode::CommandFailed,
+                result.error.isEmpty() ? u"%1 exited with %2"_s.arg(result.name).arg(result.exitCode)
+                                       : result.error,
+                result.toJson()));
+        runner->deleteLater();
+    });
+    runner->start(spec, extra);
 }
 
 AgentJoin::AgentJoin(AgentConfig config, QObject *parent)

@@ -4,6 +4,7 @@
 
 #include "agentconfig.h"
 #include "client/rackclient.h"
+#include "ledidentifier.h"
 #include "protocol/joinstring.h"
 #include "systemreader.h"
 
@@ -57,6 +58,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_reconnect;
     int m_failures = 0;
+    LedIdentifier m_led;
 };
 
 /// `rack-agent join JOIN-STRING`: presents the one-time secret and stores the credential rackd issues.

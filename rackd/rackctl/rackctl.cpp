@@ -29,6 +29,8 @@ QString usageText()
            "  nodes                             the nodes with their state and last metrics\n"
            "  join create [--ttl S] [--uses N]  a join string for new nodes (default: 1 hour, 1 use)\n"
            "  node assign MAC STACK SLOT        place a joined node in the rack\n"
+           "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
+           "  exec run COMMAND TARGET [ARGS...]         a command named in the nodes' agent.conf\n"
            "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
 }
 
@@ -180,7 +182,10 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
         || (verb == u"nodes" && m_command.size() == 1)
         || (verb == u"join" && sub == u"create" && m_command.size() == 2)
-        || (verb == u"node" && sub == u"assign" && m_command.size() == 5);
+        || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
+        || (verb == u"exec" && QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
+            && m_command.size() == 3)
+        || (verb == u"exec" && sub == u"run" && m_command.size() >= 4);
     if (!known)
         return usage(m_command.isEmpty() ? u"no command given"_s
                                          : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
@@ -285,6 +290,42 @@ void Rackctl::execute()
             return finish(Usage);
         }
         params = {{u"mac"_s, m_command.value(2)}, {u"stack"_s, stack}, {u"slot"_s, slot}};
+    } else if (verb == u"exec") {
+        method = u"exec"_s;
+        const bool run = sub == u"run";
+        const QString target = m_command.value(run ? 3 : 2);
+        QJsonValue targets = target == u"all" ? QJsonValue(u"all"_s) : QJsonValue(QJsonArray {target});
+        if (target.startsWith(u"stack:"_s)) {
+            bool ok = false;
+            const int stack = target.mid(6).toInt(&ok);
+            if (!ok) {
+                m_err << "rackctl: '" << target << "' is not stack:N\n";
+                return finish(Usage);
+            }
+            targets = QJsonObject {{u"stack"_s, stack}};
+        }
+        params = {{u"action"_s, sub}, {u"targets"_s, targets}};
+        if (run) {
+            params.insert(u"command"_s, m_command.value(2));
+            params.insert(u"args"_s, QJsonArray::fromStringList(m_command.mid(4)));
+        }
+        if (!m_json) {
+            // Each node's answer as it comes, so a slow node does not hide the others.
+            connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+                if (event.name != u"exec.result")
+                    return;
+                const QJsonObject result = event.data.value(u"result"_s).toObject();
+                m_err << "  " << event.data.value(u"name"_s).toString() << ": "
+                      << event.data.value(u"outcome"_s).toString();
+                if (event.data.contains(u"error"_s))
+                    m_err << " (" << event.data.value(u"error"_s).toString() << ')';
+                m_err << Qt::endl;
+                const QString output = result.value(u"stdout"_s).toString();
+                if (!output.isEmpty())
+                    m_out << event.data.value(u"name"_s).toString() << ": " << output
+                          << (output.endsWith(u'\n') ? "" : "\n");
+            });
+        }
     } else if (verb == u"audit") {
         method = u"audit"_s;
         params.insert(u"last"_s, m_auditLast);
@@ -387,6 +428,11 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         m_err << "rackctl: on the new Pi run: rack-agent join '<the line above>' (valid until "
               << result.value(u"expires"_s).toString() << ", " << result.value(u"uses"_s).toInt()
               << " use(s))\n";
+    } else if (verb == u"exec") {
+        const int failed = result.value(u"failed"_s).toInt();
+        m_err << "rackctl: " << result.value(u"results"_s).toArray().size() - failed << " node(s) ok, "
+              << failed << " failed\n";
+        return finish(failed == 0 ? Ok : CommandFailed);
     } else if (verb == u"node") {
         m_out << result.value(u"mac"_s).toString() << " is " << result.value(u"name"_s).toString()
               << " (stack " << result.value(u"stack"_s).toInt() << ", slot "

@@ -41,6 +41,8 @@ inline const QString TooManyRequests = QStringLiteral("too_many_requests");
 inline const QString RelayFailed = QStringLiteral("relay_failed");
 inline const QString TooLarge = QStringLiteral("too_large");
 inline const QString Internal = QStringLiteral("internal");
+inline const QString CommandFailed
+    = QStringLiteral("command_failed"); ///< A node's command ran and failed (details: its result).
 } // namespace ErrorCode
 
 struct Error
