@@ -135,6 +135,7 @@ void NodeManager::markDown(const QString &mac, const QString &why)
     if (m_states.value(mac, State::Unknown) == State::Down)
         return;
     m_states.insert(mac, State::Down);
+    m_downSinceMs.insert(mac, m_clock.elapsed());
     qCWarning(lcDaemon).noquote() << "node" << mac << "down:" << why;
     Q_EMIT eventRaised(nodeEvent(u"node.down"_s, mac));
 }
@@ -308,4 +309,29 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
                     finish(index, u"ok"_s, reply.result, {});
             });
     }
+}
+
+void NodeManager::waitUntilDown(const QStringList &macs, std::chrono::milliseconds settle,
+    std::chrono::milliseconds timeout, std::function<void(const QStringList &)> done)
+{
+    const qint64 deadline = m_clock.elapsed() + timeout.count();
+    auto *poll = new QTimer(this);
+    poll->setInterval(50);
+    const auto check = [this, macs, settle, deadline, poll, done] {
+        QStringList stillUp;
+        const qint64 now = m_clock.elapsed();
+        for (const QString &mac : macs) {
+            const bool goneForGood = state(mac) != State::Up && !m_online.contains(mac)
+                && now - m_downSinceMs.value(mac, now) >= settle.count();
+            if (!goneForGood)
+                stillUp.append(mac);
+        }
+        if (stillUp.isEmpty() || now >= deadline) {
+            poll->stop();
+            poll->deleteLater();
+            done(stillUp);
+        }
+    };
+    connect(poll, &QTimer::timeout, this, check);
+    poll->start();
 }

@@ -70,6 +70,13 @@ public:
         std::function<void(const ActionResult &)> each,
         std::function<void(const QList<ActionResult> &)> done);
 
+    /**
+     * Waits until each node is down and has stayed down for `settle` (a Pi that reboots instead of
+     * halting comes back), or until `timeout`. `done` gets the MACs that did not go down for good.
+     */
+    void waitUntilDown(const QStringList &macs, std::chrono::milliseconds settle,
+        std::chrono::milliseconds timeout, std::function<void(const QStringList &stillUp)> done);
+
     State state(const QString &mac) const;
     static QString stateName(State state);
     int upCount(int stack) const;
@@ -97,6 +104,7 @@ private:
     std::chrono::milliseconds m_heartbeatInterval;
     QHash<QString, Online> m_online;
     QHash<QString, State> m_states;
+    QHash<QString, qint64> m_downSinceMs; ///< When each node last went down (m_clock).
     QElapsedTimer m_clock;
     qint64 m_nextActionId = 1;
     QTimer m_checkTimer;

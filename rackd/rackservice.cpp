@@ -172,15 +172,16 @@ void RackService::status(const Protocol::Request &request, const ReplyHandler &r
 void RackService::power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
 {
     const QString actionText = request.params.value(u"action"_s).toString();
+    const bool graceful = actionText == u"graceful-off";
     std::optional<PowerController::Action> action;
     for (auto candidate :
         {PowerController::Action::On, PowerController::Action::Off, PowerController::Action::Cycle}) {
         if (PowerController::actionName(candidate) == actionText)
             action = candidate;
     }
-    if (!action) {
+    if (!action && !graceful) {
         reply(Protocol::Reply::failure(
-            request.id, ErrorCode::BadRequest, u"\"action\" must be on, off or cycle"_s));
+            request.id, ErrorCode::BadRequest, u"\"action\" must be on, off, cycle or graceful-off"_s));
         return;
     }
     QList<int> stacks;
@@ -207,6 +208,10 @@ void RackService::power(const Caller &caller, const Protocol::Request &request, 
     } else {
         reply(Protocol::Reply::failure(
             request.id, ErrorCode::BadRequest, u"\"stacks\" must be \"all\" or a list of stack ids"_s));
+        return;
+    }
+    if (graceful) {
+        gracefulOff(caller, request, stacks, reply);
         return;
     }
     const bool staggered
@@ -428,5 +433,90 @@ void RackService::exec(const Caller &caller, const Protocol::Request &request,
             audit(caller, request, targets,
                 failed == 0 ? u"ok"_s : u"%1 of %2 nodes failed"_s.arg(failed).arg(results.size()));
             reply(Protocol::Reply::success(request.id, {{u"results"_s, entries}, {u"failed"_s, failed}}));
+        });
+}
+
+void RackService::gracefulOff(const Caller &caller, const Protocol::Request &request,
+    const QList<int> &stacks, const ReplyHandler &reply)
+{
+    const double timeout = request.params.value(u"timeout_s"_s).toDouble(120);
+    const double settle = request.params.value(u"settle_s"_s).toDouble(5);
+    const bool force = request.params.value(u"force"_s).toBool(false);
+    if (!(timeout >= 0.1 && timeout <= 3600) || !(settle >= 0 && settle <= 600)) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::BadRequest,
+            u"\"timeout_s\" must be from 0.1 to 3600 and \"settle_s\" from 0 to 600"_s));
+        return;
+    }
+    // Who is asked to shut down: every node of these stacks that is up now.
+    QStringList upNodes;
+    QHash<QString, int> stackOf;
+    QHash<QString, QString> nameOf;
+    for (const NodeRecord &node : m_nodes->inventory()->nodes()) {
+        if (!node.stack || !stacks.contains(*node.stack))
+            continue;
+        stackOf.insert(node.mac, *node.stack);
+        nameOf.insert(node.mac, node.name.isEmpty() ? node.mac : node.name);
+        if (m_nodes->state(node.mac) == NodeManager::State::Up)
+            upNodes.append(node.mac);
+    }
+    QJsonArray targets;
+    for (int stack : stacks)
+        targets.append(stack);
+    m_nodes->fanOut(
+        {{u"action"_s, u"shutdown"_s}}, upNodes, std::chrono::milliseconds(qint64(timeout * 1000)),
+        [](const NodeManager::ActionResult &) {}, [](const QList<NodeManager::ActionResult> &) {});
+    m_nodes->waitUntilDown(upNodes, std::chrono::milliseconds(qint64(settle * 1000)),
+        std::chrono::milliseconds(qint64(timeout * 1000)),
+        [this, caller, request, reply, stacks, upNodes, stackOf, nameOf, force, timeout, targets](
+            const QStringList &stillUp) {
+            QList<int> toCut;
+            QJsonObject perStack;
+            QStringList reasons;
+            for (int stack : stacks) {
+                QJsonArray nodes;
+                QStringList stuck;
+                for (auto it = stackOf.cbegin(); it != stackOf.cend(); ++it) {
+                    if (it.value() != stack)
+                        continue;
+                    const QString outcome = !upNodes.contains(it.key()) ? u"already down"_s
+                        : stillUp.contains(it.key())                    ? u"timed out"_s
+                                                                        : u"shut down"_s;
+                    if (outcome == u"timed out")
+                        stuck.append(nameOf.value(it.key()));
+                    nodes.append(QJsonObject {
+                        {u"mac"_s, it.key()}, {u"name"_s, nameOf.value(it.key())}, {u"outcome"_s, outcome}});
+                }
+                const bool cut = stuck.isEmpty() || force;
+                if (cut)
+                    toCut.append(stack);
+                else
+                    reasons.append(u"stack %1 stays on: %2 did not shut down within %3 s"_s.arg(stack)
+                                       .arg(stuck.join(u", "_s))
+                                       .arg(timeout));
+                perStack.insert(QString::number(stack), QJsonObject {{u"nodes"_s, nodes}, {u"cut"_s, cut}});
+            }
+            m_power->perform(PowerController::Action::Off, toCut, false,
+                [this, caller, request, reply, stacks, perStack, reasons, targets](
+                    const QList<PowerController::StackOutcome> &outcomes) mutable {
+                    QStringList problems = reasons;
+                    for (const auto &outcome : outcomes) {
+                        if (!outcome.ok)
+                            problems.append(u"stack %1: %2"_s.arg(outcome.stack).arg(outcome.error));
+                    }
+                    QJsonArray result;
+                    for (int stack : stacks) {
+                        QJsonObject entry = perStack.value(QString::number(stack)).toObject();
+                        entry.insert(u"id"_s, stack);
+                        entry.insert(u"relay"_s, relayText(m_power->relayState(stack)));
+                        result.append(entry);
+                    }
+                    audit(caller, request, targets, problems.isEmpty() ? u"ok"_s : problems.join(u"; "_s));
+                    const QJsonObject details {{u"stacks"_s, result}};
+                    if (problems.isEmpty())
+                        reply(Protocol::Reply::success(request.id, details));
+                    else
+                        reply(Protocol::Reply::failure(
+                            request.id, ErrorCode::Incomplete, problems.join(u"; "_s), details));
+                });
         });
 }

@@ -68,6 +68,8 @@ private:
     void joinCreate(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void exec(const Caller &caller, const Protocol::Request &request, const ProgressHandler &progress,
         const ReplyHandler &reply);
+    void gracefulOff(const Caller &caller, const Protocol::Request &request, const QList<int> &stacks,
+        const ReplyHandler &reply);
     void audit(const Caller &caller, const Protocol::Request &request, const QJsonArray &targets,
         const QString &result);
 

@@ -207,6 +207,11 @@ private Q_SLOTS:
         QCOMPARE(badStack.exitCode, int(Rackctl::CommandFailed));
         QVERIFY(badStack.err.contains(u"there is no stack 9"_s));
         QCOMPARE(trusted({u"exec"_s, u"format"_s, u"all"_s}).exitCode, int(Rackctl::Usage));
+        // No node is placed here: a graceful off has nobody to wait for and cuts at once.
+        QCOMPARE(trusted({u"power"_s, u"on"_s, u"2"_s}).exitCode, int(Rackctl::Ok));
+        const Run graceful = trusted({u"power"_s, u"graceful-off"_s, u"2"_s, u"--force-after"_s, u"5"_s});
+        QCOMPARE(graceful.exitCode, int(Rackctl::Ok));
+        QCOMPARE(graceful.out, u"stack 2: relay off\n"_s);
     }
 
     void fingerprintNeedsNoTrustAndNoToken()

@@ -22,6 +22,9 @@ QString usageText()
            "Commands:\n"
            "  status                            the rack, its stacks and their relays\n"
            "  power on|off|cycle STACK...|all   switch stacks (on all: staggered)\n"
+           "  power graceful-off STACK...|all [--timeout S] [--force-after S]\n"
+           "                                    shut the Pis down, then cut; --force-after cuts even if some "
+           "hang\n"
            "  token create NAME --role R        R is viewer, operator or admin; prints the token once\n"
            "  token list | token revoke NAME\n"
            "  audit [--last N]                  who did what, newest last\n"
@@ -141,9 +144,14 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption last(u"last"_s, u"number of audit entries"_s, u"n"_s, u"20"_s);
     const QCommandLineOption ttl(
         u"ttl"_s, u"lifetime of a join secret, in seconds"_s, u"seconds"_s, u"3600"_s);
+    const QCommandLineOption gracefulTimeout(
+        u"timeout"_s, u"graceful-off: how long to wait for the Pis"_s, u"seconds"_s, u"120"_s);
+    const QCommandLineOption forceAfter(
+        u"force-after"_s, u"graceful-off: cut power anyway after this long"_s, u"seconds"_s);
     const QCommandLineOption uses(u"uses"_s, u"how many nodes may join with it"_s, u"n"_s, u"1"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
-    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, help});
+    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, gracefulTimeout,
+        forceAfter, help});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -164,6 +172,10 @@ void Rackctl::run(const QStringList &arguments)
     m_joinTtl = parser.value(ttl).toInt(&ok);
     if (!ok || m_joinTtl < 60)
         return usage(u"--ttl takes a number of seconds, at least 60"_s);
+    m_gracefulTimeout = parser.value(parser.isSet(forceAfter) ? forceAfter : gracefulTimeout).toDouble(&ok);
+    if (!ok || m_gracefulTimeout <= 0)
+        return usage(u"--timeout and --force-after take a number of seconds"_s);
+    m_force = parser.isSet(forceAfter);
     m_joinUses = parser.value(uses).toInt(&ok);
     if (!ok || m_joinUses < 1)
         return usage(u"--uses takes a positive number"_s);
@@ -176,7 +188,7 @@ void Rackctl::run(const QStringList &arguments)
     const bool known = (verb == u"status" && m_command.size() == 1)
         || (verb == u"fingerprint" && m_command.size() == 1) || (verb == u"audit" && m_command.size() == 1)
         || (verb == u"power" && m_command.size() >= 3
-            && QStringList {u"on"_s, u"off"_s, u"cycle"_s}.contains(sub))
+            && QStringList {u"on"_s, u"off"_s, u"cycle"_s, u"graceful-off"_s}.contains(sub))
         || (verb == u"token" && sub == u"create" && m_command.size() == 3 && !m_tokenRole.isEmpty())
         || (verb == u"token" && sub == u"list" && m_command.size() == 2)
         || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
@@ -252,6 +264,12 @@ void Rackctl::execute()
     } else if (verb == u"power") {
         method = u"power"_s;
         params.insert(u"action"_s, sub);
+        if (sub == u"graceful-off") {
+            params.insert(u"timeout_s"_s, m_gracefulTimeout);
+            params.insert(u"force"_s, m_force);
+            m_err << "rackctl: shutting the Pis down, then cutting power (waiting up to " << m_gracefulTimeout
+                  << " s)" << Qt::endl;
+        }
         const QStringList targets = m_command.mid(2);
         if (targets == QStringList {u"all"_s}) {
             params.insert(u"stacks"_s, u"all"_s);
@@ -353,6 +371,17 @@ void Rackctl::printReply(const Protocol::Reply &reply)
             reply.isError() ? QJsonObject {{u"error"_s, reply.error->toJson()}} : reply.result)
                      .toJson(QJsonDocument::Indented);
     }
+    if (m_command.value(1) == u"graceful-off" && !m_json) {
+        const QJsonObject details = reply.isError() ? reply.error->details : reply.result;
+        for (const QJsonValue &value : details.value(u"stacks"_s).toArray()) {
+            const QJsonObject stack = value.toObject();
+            m_out << "stack " << stack.value(u"id"_s).toInt() << ": relay "
+                  << stack.value(u"relay"_s).toString() << '\n';
+            for (const QJsonValue &node : stack.value(u"nodes"_s).toArray())
+                m_out << "  " << node.toObject().value(u"name"_s).toString() << ": "
+                      << node.toObject().value(u"outcome"_s).toString() << '\n';
+        }
+    }
     if (reply.isError()) {
         m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";
         return finish(exitCodeFor(reply.error->code));
@@ -378,6 +407,8 @@ void Rackctl::printReply(const Protocol::Reply &reply)
                   << column(stack.value(u"relay"_s).toString(), 8) << stack.value(u"state"_s).toString()
                   << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
         }
+    } else if (verb == u"power" && m_command.value(1) == u"graceful-off") {
+        // printed above, with the nodes
     } else if (verb == u"power") {
         for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
             const QJsonObject stack = value.toObject();

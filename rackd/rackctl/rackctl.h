@@ -57,9 +57,11 @@ private:
     bool m_json = false;
     bool m_pinAfterSuccess = false;
     bool m_replacingConnection = false;
-        int m_auditLast = 20;
+    int m_auditLast = 20;
     int m_joinTtl = 3600;
     int m_joinUses = 1;
+    double m_gracefulTimeout = 120;
+    bool m_force = false;
     QString m_tokenRole;
     bool m_finished = false;
 };

@@ -43,6 +43,8 @@ inline const QString TooLarge = QStringLiteral("too_large");
 inline const QString Internal = QStringLiteral("internal");
 inline const QString CommandFailed
     = QStringLiteral("command_failed"); ///< A node's command ran and failed (details: its result).
+inline const QString Incomplete
+    = QStringLiteral("incomplete"); ///< Not every part was done; details say which and why.
 } // namespace ErrorCode
 
 struct Error
