@@ -29,6 +29,20 @@ NodeManager::NodeManager(NodeInventory *inventory, JoinSecretStore *secrets,
         std::max<std::chrono::milliseconds>(std::chrono::milliseconds(50), heartbeatInterval / 2));
     connect(&m_checkTimer, &QTimer::timeout, this, &NodeManager::checkHeartbeats);
     m_checkTimer.start();
+    m_metricsTimer.setInterval(MetricsEventInterval);
+    connect(&m_metricsTimer, &QTimer::timeout, this, [this] {
+        if (m_metricsChanged.isEmpty())
+            return;
+        QJsonArray nodes;
+        for (const QString &mac : std::as_const(m_metricsChanged)) {
+            if (const auto node = m_inventory->node(mac))
+                nodes.append(QJsonObject {
+                    {u"mac"_s, mac}, {u"name"_s, node->name}, {u"metrics"_s, node->lastMetrics}});
+        }
+        m_metricsChanged.clear();
+        Q_EMIT eventRaised({u"node.metrics"_s, {{u"nodes"_s, nodes}}});
+    });
+    m_metricsTimer.start();
 }
 
 NodeManager::~NodeManager()
@@ -148,6 +162,7 @@ void NodeManager::heartbeat(const QString &mac, const QJsonObject &metrics)
     online->lastHeartbeatMs = m_clock.elapsed();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     m_inventory->recordHeartbeat(mac, metrics, now);
+    m_metricsChanged.insert(mac);
     QString error;
     if (!m_inventory->saveIfDue(now, &error))
         qCWarning(lcDaemon).noquote() << error;

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <functional>
 
@@ -34,6 +35,9 @@ public:
 
     NodeManager(NodeInventory *inventory, JoinSecretStore *secrets,
         std::chrono::milliseconds heartbeatInterval, QObject *parent = nullptr);
+
+    /// At most one node.metrics event per this interval, holding every node that reported since.
+    static constexpr std::chrono::milliseconds MetricsEventInterval {1000};
     ~NodeManager() override;
 
     std::optional<Login> authenticate(const Protocol::Hello &hello, Protocol::Error *error);
@@ -108,4 +112,6 @@ private:
     QElapsedTimer m_clock;
     qint64 m_nextActionId = 1;
     QTimer m_checkTimer;
+    QTimer m_metricsTimer; ///< Coalesces heartbeats into one node.metrics event per interval.
+    QSet<QString> m_metricsChanged;
 };

@@ -218,8 +218,20 @@ private Q_SLOTS:
             QString error;
             QVERIFY(agent.start(&error));
             QTRY_VERIFY_WITH_TIMEOUT(!events.isEmpty(), 10000);
-            QCOMPARE(events.last().at(0).value<Protocol::Event>().name, u"node.up"_s);
+            QCOMPARE(events.first().at(0).value<Protocol::Event>().name, u"node.up"_s);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                events.last().at(0).value<Protocol::Event>().name == u"node.metrics", 10000);
         }
+        // Heartbeats came as coalesced metrics events: at most one a second, each naming the nodes.
+        QList<Protocol::Event> metrics;
+        for (const QList<QVariant> &arguments : std::as_const(events)) {
+            const auto event = arguments.at(0).value<Protocol::Event>();
+            if (event.name == u"node.metrics")
+                metrics.append(event);
+        }
+        QVERIFY(!metrics.isEmpty());
+        QCOMPARE(metrics.first().data.value(u"nodes"_s).toArray().at(0).toObject().value(u"mac"_s).toString(),
+            u"b8:27:eb:00:00:05"_s);
         QTRY_VERIFY_WITH_TIMEOUT(events.last().at(0).value<Protocol::Event>().name == u"node.down", 10000);
         QCOMPARE(node(u"b8:27:eb:00:00:05"_s).value(u"state"_s).toString(), u"down"_s);
 
