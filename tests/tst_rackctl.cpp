@@ -200,13 +200,19 @@ private Q_SLOTS:
         QCOMPARE(unknown.exitCode, int(Rackctl::CommandFailed));
         QVERIFY(unknown.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"5"_s}).exitCode, int(Rackctl::Usage));
+        QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"1h"_s}).exitCode, int(Rackctl::Ok));
+        QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"soon"_s}).exitCode, int(Rackctl::Usage));
+        const Run shortForm
+            = trusted({u"exec"_s, u"uptime"_s, u"stack:9"_s}); // a named command, without "run"
+        QCOMPARE(shortForm.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY(shortForm.err.contains(u"there is no stack 9"_s));
         const Run noNodes = trusted({u"exec"_s, u"identify"_s, u"all"_s});
         QCOMPARE(noNodes.exitCode, int(Rackctl::Ok));
         QVERIFY2(noNodes.err.contains(u"0 node(s) ok, 0 failed"_s), qPrintable(noNodes.err));
         const Run badStack = trusted({u"exec"_s, u"run"_s, u"uptime"_s, u"stack:9"_s});
         QCOMPARE(badStack.exitCode, int(Rackctl::CommandFailed));
         QVERIFY(badStack.err.contains(u"there is no stack 9"_s));
-        QCOMPARE(trusted({u"exec"_s, u"format"_s, u"all"_s}).exitCode, int(Rackctl::Usage));
+        QCOMPARE(trusted({u"exec"_s, u"identify"_s}).exitCode, int(Rackctl::Usage));
         // No node is placed here: a graceful off has nobody to wait for and cuts at once.
         QCOMPARE(trusted({u"power"_s, u"on"_s, u"2"_s}).exitCode, int(Rackctl::Ok));
         const Run graceful = trusted({u"power"_s, u"graceful-off"_s, u"2"_s, u"--force-after"_s, u"5"_s});

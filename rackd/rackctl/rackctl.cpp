@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -30,11 +31,26 @@ QString usageText()
            "  audit [--last N]                  who did what, newest last\n"
            "  fingerprint                       the fingerprint the rack presents\n"
            "  nodes                             the nodes with their state and last metrics\n"
-           "  join create [--ttl S] [--uses N]  a join string for new nodes (default: 1 hour, 1 use)\n"
+           "  join create [--ttl T] [--uses N]  a join string for new nodes; T like 90s, 30m, 1h, 7d "
+           "(default 1h, 1 use)\n"
            "  node assign MAC STACK SLOT        place a joined node in the rack\n"
            "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
-           "  exec run COMMAND TARGET [ARGS...]         a command named in the nodes' agent.conf\n"
+           "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
+           "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
            "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
+}
+
+// "90s", "30m", "1h", "7d" or plain seconds.
+std::optional<int> parseDuration(const QString &text)
+{
+    static const QHash<QChar, int> units {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}};
+    const QString trimmed = text.trimmed().toLower();
+    const int unit = trimmed.isEmpty() ? 1 : units.value(trimmed.back(), 0);
+    bool ok = false;
+    const qint64 amount = (unit ? trimmed.chopped(1) : trimmed).toLongLong(&ok);
+    if (!ok || amount < 0 || amount * (unit ? unit : 1) > 30LL * 86400)
+        return std::nullopt;
+    return int(amount * (unit ? unit : 1));
 }
 
 QString column(const QString &text, int width) { return text.leftJustified(width); }
@@ -143,7 +159,7 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption role(u"role"_s, u"role of a new token"_s, u"role"_s);
     const QCommandLineOption last(u"last"_s, u"number of audit entries"_s, u"n"_s, u"20"_s);
     const QCommandLineOption ttl(
-        u"ttl"_s, u"lifetime of a join secret, in seconds"_s, u"seconds"_s, u"3600"_s);
+        u"ttl"_s, u"lifetime of a join secret (90s, 30m, 1h, 7d)"_s, u"duration"_s, u"1h"_s);
     const QCommandLineOption gracefulTimeout(
         u"timeout"_s, u"graceful-off: how long to wait for the Pis"_s, u"seconds"_s, u"120"_s);
     const QCommandLineOption forceAfter(
@@ -169,9 +185,10 @@ void Rackctl::run(const QStringList &arguments)
     m_auditLast = parser.value(last).toInt(&ok);
     if (!ok || m_auditLast < 1)
         return usage(u"--last takes a positive number"_s);
-    m_joinTtl = parser.value(ttl).toInt(&ok);
-    if (!ok || m_joinTtl < 60)
-        return usage(u"--ttl takes a number of seconds, at least 60"_s);
+    const std::optional<int> joinTtl = parseDuration(parser.value(ttl));
+    if (!joinTtl || *joinTtl < 60)
+        return usage(u"--ttl takes a duration of at least a minute, such as 90s, 30m, 1h or 7d"_s);
+    m_joinTtl = *joinTtl;
     m_gracefulTimeout = parser.value(parser.isSet(forceAfter) ? forceAfter : gracefulTimeout).toDouble(&ok);
     if (!ok || m_gracefulTimeout <= 0)
         return usage(u"--timeout and --force-after take a number of seconds"_s);
@@ -197,7 +214,10 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
         || (verb == u"exec" && QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
             && m_command.size() == 3)
-        || (verb == u"exec" && sub == u"run" && m_command.size() >= 4);
+        || (verb == u"exec" && sub == u"run" && m_command.size() >= 4)
+        || (verb == u"exec"
+            && !QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s}.contains(sub)
+            && m_command.size() >= 3);
     if (!known)
         return usage(m_command.isEmpty() ? u"no command given"_s
                                          : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
@@ -310,8 +330,13 @@ void Rackctl::execute()
         params = {{u"mac"_s, m_command.value(2)}, {u"stack"_s, stack}, {u"slot"_s, slot}};
     } else if (verb == u"exec") {
         method = u"exec"_s;
-        const bool run = sub == u"run";
-        const QString target = m_command.value(run ? 3 : 2);
+        // "exec run NAME TARGET" or the short "exec NAME TARGET" for a named command.
+        const bool builtIn = QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub);
+        const bool explicitRun = sub == u"run";
+        const bool run = !builtIn;
+        const int targetIndex = explicitRun ? 3 : 2;
+        const QString commandName = explicitRun ? m_command.value(2) : sub;
+        const QString target = m_command.value(targetIndex);
         QJsonValue targets = target == u"all" ? QJsonValue(u"all"_s) : QJsonValue(QJsonArray {target});
         if (target.startsWith(u"stack:"_s)) {
             bool ok = false;
@@ -322,10 +347,10 @@ void Rackctl::execute()
             }
             targets = QJsonObject {{u"stack"_s, stack}};
         }
-        params = {{u"action"_s, sub}, {u"targets"_s, targets}};
+        params = {{u"action"_s, run ? u"run"_s : sub}, {u"targets"_s, targets}};
         if (run) {
-            params.insert(u"command"_s, m_command.value(2));
-            params.insert(u"args"_s, QJsonArray::fromStringList(m_command.mid(4)));
+            params.insert(u"command"_s, commandName);
+            params.insert(u"args"_s, QJsonArray::fromStringList(m_command.mid(targetIndex + 1)));
         }
         if (!m_json) {
             // Each node's answer as it comes, so a slow node does not hide the others.
