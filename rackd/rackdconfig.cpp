@@ -25,24 +25,19 @@ QString RackdConfig::coldBootPolicyName(ColdBootPolicy policy)
 
 std::optional<RackdConfig> RackdConfig::readFile(const QString &path, QStringList *errors)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        errors->append(u"%1: cannot read the configuration: %2"_s.arg(path, file.errorString()));
-        return std::nullopt;
-    }
-    return parse(file.read(1024 * 1024), path, errors);
+    const std::optional<QByteArray> content = ConfigProblems::read(path, errors);
+    return content ? parse(*content, path, errors) : std::nullopt;
 }
 
 std::optional<RackdConfig> RackdConfig::parse(
     const QByteArray &content, const QString &path, QStringList *errors)
 {
     const IniFile ini = IniFile::parse(content);
-    const auto report = [&](int line, const QString &key, const QString &message) {
-        errors->append(
-            u"%1:%2: %3%4"_s.arg(path).arg(line).arg(key.isEmpty() ? QString() : key + u": "_s, message));
+    const ConfigProblems problems(path, errors);
+    const auto report = [&problems](int line, const QString &key, const QString &message) {
+        problems.report(line, key, message);
     };
-    for (const IniSyntaxError &syntaxError : ini.errors())
-        report(syntaxError.line, {}, syntaxError.message);
+    problems.reportSyntax(ini);
 
     RackdConfig config;
     config.sourceFile = path;

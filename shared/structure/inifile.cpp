@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "inifile.h"
 
+#include <QFile>
 #include <QStringDecoder>
 
 using namespace Qt::Literals::StringLiterals;
@@ -131,4 +132,26 @@ IniFile IniFile::parse(const QByteArray &content)
         file.m_sections.last().entries.append({key, value, lineNumber});
     }
     return file;
+}
+
+void ConfigProblems::report(int line, const QString &key, const QString &message) const
+{
+    m_problems->append(
+        u"%1:%2: %3%4"_s.arg(m_path).arg(line).arg(key.isEmpty() ? QString() : key + u": "_s, message));
+}
+
+void ConfigProblems::reportSyntax(const IniFile &ini) const
+{
+    for (const IniSyntaxError &syntaxError : ini.errors())
+        report(syntaxError.line, {}, syntaxError.message);
+}
+
+std::optional<QByteArray> ConfigProblems::read(const QString &path, QStringList *problems)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        problems->append(u"%1: cannot read the configuration: %2"_s.arg(path, file.errorString()));
+        return std::nullopt;
+    }
+    return file.read(1024 * 1024);
 }

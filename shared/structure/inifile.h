@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <optional>
 
 /// One `key = value` line. Keys are lower-cased (as Python's configparser, which read the
 /// original PiRack files, does); values are trimmed and stripped of an inline comment.
@@ -49,4 +51,25 @@ public:
 private:
     QList<IniSection> m_sections;
     QList<IniSyntaxError> m_errors;
+};
+
+/// For small configuration files (rackd.conf, agent.conf): problems as "file:line: key: message".
+class ConfigProblems
+{
+public:
+    ConfigProblems(QString path, QStringList *problems)
+        : m_path(std::move(path))
+        , m_problems(problems)
+    { }
+
+    void report(int line, const QString &key, const QString &message) const;
+    /// The file's INI syntax errors, each as a problem.
+    void reportSyntax(const IniFile &ini) const;
+
+    /// Reads the file (at most 1 MiB); when it cannot be read, that is the one problem reported.
+    static std::optional<QByteArray> read(const QString &path, QStringList *problems);
+
+private:
+    QString m_path;
+    QStringList *m_problems;
 };
