@@ -5,7 +5,6 @@
 #include "structure/inifile.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 using namespace Qt::Literals::StringLiterals;

@@ -7,7 +7,6 @@
 #include "structure/inifile.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <cmath>
