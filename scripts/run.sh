@@ -63,7 +63,8 @@ cat <<NOTE
     $rackctl --host 127.0.0.1 --port $port --token-file $token_file power on all
     $rackctl --host 127.0.0.1 --port $port --token-file $token_file audit
     (the rack's fingerprint is pinned in ~/.config/pirack/known-racks.json)
-    Not built yet: rack-agent, the virtual rack with real DHCP, and the pirack desktop app.
+    Pis join with rack-agent (README: "Joining a Pi to the rack"). Not built yet: the virtual rack
+    with real DHCP and simulated Pis, the staged install, and the pirack desktop app.
 NOTE
 
 if [ -t 0 ] && [ -z "${CI:-}" ]; then
