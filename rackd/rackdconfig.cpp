@@ -33,9 +33,6 @@ std::optional<RackdConfig> RackdConfig::parse(
 {
     const IniFile ini = IniFile::parse(content);
     const ConfigProblems problems(path, errors);
-    const auto report = [&problems](int line, const QString &key, const QString &message) {
-        problems.report(line, key, message);
-    };
     problems.reportSyntax(ini);
 
     RackdConfig config;
@@ -50,7 +47,7 @@ std::optional<RackdConfig> RackdConfig::parse(
         u"join_host"_s};
     for (const IniSection &section : ini.sections()) {
         if (section.name != u"rackd") {
-            report(
+            problems.report(
                 section.line, {}, u"unknown section [%1] (the settings go in [rackd])"_s.arg(section.name));
             continue;
         }
@@ -58,19 +55,21 @@ std::optional<RackdConfig> RackdConfig::parse(
             const QString &value = entry.value;
             bool ok = true;
             if (!knownKeys.contains(entry.key)) {
-                report(entry.line, entry.key, u"unknown key"_s);
+                problems.report(entry.line, entry.key, u"unknown key"_s);
             } else if (entry.key == u"listen_address") {
                 ok = value == u"any" ? (config.listenAddress = QHostAddress::Any, true)
                                      : config.listenAddress.setAddress(value);
                 if (!ok)
-                    report(entry.line, entry.key, u"\"%1\" is not an IP address (or \"any\")"_s.arg(value));
+                    problems.report(
+                        entry.line, entry.key, u"\"%1\" is not an IP address (or \"any\")"_s.arg(value));
             } else if (entry.key == u"listen_port") {
                 const uint port = value.toUInt(&ok);
                 ok = ok && port <= 65535;
                 if (ok)
                     config.listenPort = quint16(port);
                 else
-                    report(entry.line, entry.key, u"\"%1\" is not a port number (0 to 65535)"_s.arg(value));
+                    problems.report(
+                        entry.line, entry.key, u"\"%1\" is not a port number (0 to 65535)"_s.arg(value));
             } else if (entry.key == u"state_directory") {
                 config.stateDirectory = resolve(value);
             } else if (entry.key == u"structure_file") {
@@ -82,7 +81,7 @@ std::optional<RackdConfig> RackdConfig::parse(
             } else if (entry.key == u"relay_backend") {
                 config.relayBackend = relayBackendFromName(value);
                 if (!config.relayBackend)
-                    report(entry.line, entry.key,
+                    problems.report(entry.line, entry.key,
                         u"\"%1\" is not a relay backend (gpio, serial, simulated or manual)"_s.arg(value));
             } else if (entry.key == u"cold_boot_policy") {
                 const QString policy = value.toLower();
@@ -93,13 +92,14 @@ std::optional<RackdConfig> RackdConfig::parse(
                 else if (policy == u"staged")
                     config.coldBootPolicy = ColdBootPolicy::Staged;
                 else
-                    report(entry.line, entry.key, u"\"%1\" is not restore, off or staged"_s.arg(value));
+                    problems.report(
+                        entry.line, entry.key, u"\"%1\" is not restore, off or staged"_s.arg(value));
             } else if (entry.key == u"heartbeat_interval") {
                 const double seconds = value.toDouble(&ok);
                 if (ok && seconds >= 0.1 && seconds <= 3600)
                     config.heartbeatInterval = std::chrono::milliseconds(qint64(seconds * 1000));
                 else
-                    report(entry.line, entry.key,
+                    problems.report(entry.line, entry.key,
                         u"\"%1\" is not a number of seconds from 0.1 to 3600"_s.arg(value));
             } else if (entry.key == u"join_host") {
                 config.joinHost = value;
@@ -108,14 +108,15 @@ std::optional<RackdConfig> RackdConfig::parse(
                 if (ok && kib >= 16 && kib <= 1024 * 1024)
                     config.auditMaximumBytes = qint64(kib) * 1024;
                 else
-                    report(
+                    problems.report(
                         entry.line, entry.key, u"\"%1\" is not a size from 16 to 1048576 KiB"_s.arg(value));
             } else if (entry.key == u"audit_files_kept") {
                 const int kept = value.toInt(&ok);
                 if (ok && kept >= 1 && kept <= 100)
                     config.auditFilesKept = kept;
                 else
-                    report(entry.line, entry.key, u"\"%1\" is not a number from 1 to 100"_s.arg(value));
+                    problems.report(
+                        entry.line, entry.key, u"\"%1\" is not a number from 1 to 100"_s.arg(value));
             }
         }
     }

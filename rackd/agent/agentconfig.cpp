@@ -24,9 +24,6 @@ std::optional<AgentConfig> AgentConfig::parse(
 {
     const IniFile ini = IniFile::parse(content);
     const ConfigProblems problems(path, errors);
-    const auto report = [&problems](int line, const QString &key, const QString &message) {
-        problems.report(line, key, message);
-    };
     problems.reportSyntax(ini);
 
     AgentConfig config;
@@ -37,7 +34,7 @@ std::optional<AgentConfig> AgentConfig::parse(
         bool ok = false;
         const double value = entry.value.toDouble(&ok);
         if (!ok || !std::isfinite(value) || value < minimum || value > maximum) {
-            report(entry.line, entry.key,
+            problems.report(entry.line, entry.key,
                 u"\"%1\" is not a number of seconds from %2 to %3"_s.arg(entry.value)
                     .arg(minimum)
                     .arg(maximum));
@@ -49,9 +46,9 @@ std::optional<AgentConfig> AgentConfig::parse(
         QString error;
         const std::optional<QStringList> argv = splitArguments(entry.value, &error);
         if (!argv)
-            report(entry.line, entry.key, error);
+            problems.report(entry.line, entry.key, error);
         else if (argv->isEmpty())
-            report(entry.line, entry.key, u"empty command"_s);
+            problems.report(entry.line, entry.key, u"empty command"_s);
         else
             return argv;
         return std::nullopt;
@@ -69,14 +66,14 @@ std::optional<AgentConfig> AgentConfig::parse(
                     if (ok && port >= 1 && port <= 65535)
                         config.rackdPort = quint16(port);
                     else
-                        report(
+                        problems.report(
                             entry.line, entry.key, u"\"%1\" is not a port (1 to 65535)"_s.arg(entry.value));
                 } else if (entry.key == u"rackd_fingerprint") {
                     const auto fingerprint = normalizeFingerprint(entry.value);
                     if (fingerprint)
                         config.rackdFingerprint = *fingerprint;
                     else
-                        report(
+                        problems.report(
                             entry.line, entry.key, u"\"%1\" is not a SHA256 fingerprint"_s.arg(entry.value));
                 } else if (entry.key == u"credential_file") {
                     config.credentialFile = QDir::cleanPath(base.absoluteFilePath(entry.value));
@@ -93,13 +90,13 @@ std::optional<AgentConfig> AgentConfig::parse(
                 } else if (entry.key == u"shutdown_command") {
                     config.shutdownCommand = command(entry).value_or(config.shutdownCommand);
                 } else {
-                    report(entry.line, entry.key, u"unknown key"_s);
+                    problems.report(entry.line, entry.key, u"unknown key"_s);
                 }
             }
         } else if (section.name.startsWith(u"command "_s)) {
             const QString name = section.name.mid(8).trimmed();
             if (!commandName.match(name).hasMatch()) {
-                report(section.line, {},
+                problems.report(section.line, {},
                     u"\"%1\" is not a command name (letters, digits, '_', '.', '-')"_s.arg(name));
                 continue;
             }
@@ -110,17 +107,18 @@ std::optional<AgentConfig> AgentConfig::parse(
                 else if (entry.key == u"timeout")
                     spec.timeout = seconds(entry, 0.1, 86400).value_or(spec.timeout);
                 else
-                    report(entry.line, entry.key, u"unknown key (a command has argv and timeout)"_s);
+                    problems.report(entry.line, entry.key, u"unknown key (a command has argv and timeout)"_s);
             }
             if (spec.argv.isEmpty())
-                report(section.line, u"argv"_s, u"missing: the command \"%1\" needs an argv"_s.arg(name));
+                problems.report(
+                    section.line, u"argv"_s, u"missing: the command \"%1\" needs an argv"_s.arg(name));
             else if (!QDir::isAbsolutePath(spec.argv.constFirst()))
-                report(section.line, u"argv"_s,
+                problems.report(section.line, u"argv"_s,
                     u"\"%1\" must be an absolute path (no search through PATH)"_s.arg(
                         spec.argv.constFirst()));
             config.commands.insert(name, spec);
         } else {
-            report(section.line, {},
+            problems.report(section.line, {},
                 u"unknown section [%1] (use [agent] and [command NAME])"_s.arg(section.name));
         }
     }
