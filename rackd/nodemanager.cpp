@@ -144,6 +144,22 @@ void NodeManager::agentDisconnected(const QString &mac, QObject *session)
     markDown(mac, u"its agent disconnected"_s);
 }
 
+void NodeManager::stackPoweredOff(int stack)
+{
+    for (const NodeRecord &node : m_inventory->nodes()) {
+        if (node.stack != stack)
+            continue;
+        const auto online = m_online.find(node.mac);
+        if (online != m_online.end()) {
+            const auto close = std::move(online->close);
+            m_online.erase(online); // first: closing reports the disconnect, which must find nothing
+            if (close)
+                close(u"the relay of stack %1 went off"_s.arg(stack));
+        }
+        markDown(node.mac, u"the relay of stack %1 went off"_s.arg(stack));
+    }
+}
+
 void NodeManager::markDown(const QString &mac, const QString &why)
 {
     if (m_states.value(mac, State::Unknown) == State::Down)

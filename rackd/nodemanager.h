@@ -50,6 +50,11 @@ public:
         const QString &mac, QObject *session, std::function<void(const QString &)> close, AgentSender send);
     void agentDisconnected(const QString &mac, QObject *session);
     void heartbeat(const QString &mac, const QJsonObject &metrics);
+    /**
+     * The relay of `stack` went off: its placed nodes lost power, so they are down now rather than
+     * after three missed heartbeats, and their connections (dead, with nobody left to close them) end.
+     */
+    void stackPoweredOff(int stack);
 
     /// One node's answer to a fanned-out action.
     struct ActionResult

@@ -50,6 +50,8 @@ RackService::RackService(TokenStore *tokens, PowerController *power, NodeManager
     connect(m_nodes, &NodeManager::eventRaised, this, &RackService::eventRaised);
     connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on) {
         Q_EMIT eventRaised({u"relay.changed"_s, {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}}});
+        if (!on)
+            m_nodes->stackPoweredOff(stack);
     });
 }
 

@@ -106,6 +106,7 @@ void Agent::connectNow()
     options.pinnedFingerprint = m_enrollment.fingerprint;
     options.software = u"rack-agent " PIRACK_VERSION_STRING ""_s;
     options.agentIdentity = agentHelloIdentity(m_identity);
+    options.localAddress = m_config.bindAddress;
     m_client.connectToRack(options);
 }
 
@@ -226,5 +227,6 @@ void AgentJoin::run(const JoinString &join)
     options.joinSecret = join.secret;
     options.software = u"rack-agent " PIRACK_VERSION_STRING ""_s;
     options.agentIdentity = agentHelloIdentity(identity);
+    options.localAddress = m_config.bindAddress;
     m_client.connectToRack(options);
 }

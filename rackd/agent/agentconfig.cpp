@@ -79,6 +79,13 @@ std::optional<AgentConfig> AgentConfig::parse(
                     config.credentialFile = QDir::cleanPath(base.absoluteFilePath(entry.value));
                 } else if (entry.key == u"interface") {
                     config.interfaceName = entry.value;
+                } else if (entry.key == u"bind_address") {
+                    const QHostAddress address(entry.value);
+                    if (address.isNull())
+                        problems.report(
+                            entry.line, entry.key, u"\"%1\" is not an IP address"_s.arg(entry.value));
+                    else
+                        config.bindAddress = address;
                 } else if (entry.key == u"root_directory") {
                     config.rootDirectory = QDir::cleanPath(base.absoluteFilePath(entry.value));
                 } else if (entry.key == u"heartbeat_interval") {

@@ -5,6 +5,7 @@
 #include "commandrunner.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QStringList>
 #include <chrono>
 #include <optional>
@@ -17,6 +18,7 @@
  *   rackd_host = 10.42.0.1             rackd_port = 7420
  *   rackd_fingerprint = SHA256:...      credential_file = /var/lib/pirack-agent/credential
  *   interface = eth0                    heartbeat_interval = 5   reconnect_max = 30
+ *   bind_address = 127.0.1.11           ; the local address to connect from (default: the kernel's choice)
  *   root_directory = /                  reboot_command = systemctl reboot
  *   shutdown_command = systemctl poweroff
  *
@@ -36,6 +38,7 @@ public:
     QString rackdFingerprint;
     QString credentialFile = QStringLiteral("/var/lib/pirack-agent/credential");
     QString interfaceName; ///< Empty: the first interface with a real MAC.
+    QHostAddress bindAddress; ///< Null: the kernel chooses. The virtual rack's loopback Pis each have one.
     QString rootDirectory = QStringLiteral("/");
     std::chrono::milliseconds heartbeatInterval {5000};
     std::chrono::milliseconds reconnectMaximum {30000};

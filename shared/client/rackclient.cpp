@@ -60,6 +60,18 @@ void RackClient::connectToRack(const Options &options)
         if (!m_connection)
             end(u"connection"_s, m_socket->errorString());
     });
+    if (!options.localAddress.isNull() && !m_socket->bind(options.localAddress)) {
+        const QString reason = u"cannot use the local address %1: %2"_s.arg(
+            options.localAddress.toString(), m_socket->errorString());
+        QMetaObject::invokeMethod(
+            this,
+            [this, reason, generation = m_generation] {
+                if (generation == m_generation)
+                    end(u"connection"_s, reason);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     m_socket->connectToHostEncrypted(options.host, options.port);
 }
 

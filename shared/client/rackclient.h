@@ -6,6 +6,7 @@
 #include "protocol/messages.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <functional>
 
@@ -31,6 +32,7 @@ public:
         QString joinSecret = {}; ///< rack-agent joining: sent instead of the token.
         QJsonObject agentIdentity
             = {}; ///< rack-agent: the node's identity, which makes this an agent connection.
+        QHostAddress localAddress = {}; ///< Null: the kernel picks the source address.
     };
     using ReplyHandler = std::function<void(const Protocol::Reply &)>;
 

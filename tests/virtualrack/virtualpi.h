@@ -1,0 +1,105 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pifixture.h"
+#include "racknetwork.h"
+#include "virtualrackoptions.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QProcess>
+#include <QTimer>
+#include <functional>
+
+/// What a virtual Pi needs from the rack it stands in.
+class VirtualPiHost
+{
+public:
+    virtual ~VirtualPiHost() = default;
+    virtual RackNetwork *network() const = 0;
+    virtual const VirtualRackOptions &options() const = 0;
+    /// For the first boot; empty when the rack has none (the Pi then waits and asks again).
+    virtual QString joinString() const = 0;
+    /// Puts a freshly joined node in its slot in rackd, as an install would; `done` runs either way.
+    virtual void place(const QString &mac, PiPlace place, std::function<void()> done) = 0;
+    virtual QString agentProgram() const = 0;
+    virtual QString hookProgram() const = 0;
+    virtual QString controlSocket() const = 0;
+};
+
+/**
+ * One Raspberry Pi of the virtual rack, as a state machine driven by its stack's relay:
+ *
+ *   Off --power--> Booting --delay--> WaitingForAddress --DHCP--> [Joining -->] Running
+ *   Running --shutdown--> ShuttingDown --agent stops--> Halted   (reboot: back to Booting)
+ *   any state --power cut--> Off; a dead Pi stays Dead while powered.
+ *
+ * Its files (agent.conf, credential, the /proc and /sys fixture, logs) live in its directory.
+ */
+class VirtualPi : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Off, Booting, WaitingForAddress, Joining, Running, ShuttingDown, Halted, Dead };
+
+    struct Spec
+    {
+        PiPlace place;
+        VirtualPiNic nic;
+        QString fixedName;
+        QHostAddress fixedAddress;
+        bool dead = false;
+        bool slow = false;
+        bool hangsOnShutdown = false;
+    };
+
+    VirtualPi(Spec spec, VirtualPiHost *host, QObject *parent = nullptr);
+    ~VirtualPi() override;
+
+    static QString stateName(State state);
+    State state() const { return m_state; }
+    const Spec &spec() const { return m_spec; }
+    QString name() const { return m_spec.nic.name; }
+    QHostAddress address() const { return m_address; }
+    bool isPowered() const { return m_powered; }
+    /// The agent's process id while one runs (0 otherwise).
+    qint64 agentProcessId() const;
+
+    bool prepare(QString *error);
+    void setPower(bool on);
+    void addressBound(const QHostAddress &address);
+    void osRequest(bool reboot);
+    /// Moves the fixture's counters on while the Pi runs.
+    void tick(double seconds);
+
+Q_SIGNALS:
+    void stateChanged(VirtualPi::State state);
+
+private:
+    void setState(State state);
+    void startBoot(std::chrono::milliseconds delay);
+    void after(std::chrono::milliseconds delay, std::function<void()> action);
+    void agentEnded();
+    bool writeAgentConfig(QString *error) const;
+    void joinThenRun();
+    void startAgent();
+    QProcess *startProgram(const QString &program, const QStringList &arguments, const QString &log);
+    void cut();
+    QString path(const QString &name) const;
+
+    Spec m_spec;
+    VirtualPiHost *m_host;
+    PiFixture m_fixture;
+    State m_state = State::Off;
+    bool m_powered = false;
+    QHostAddress m_address;
+    QTimer m_timer; ///< Boot, shutdown and retry delays: one at a time.
+    std::function<void()> m_timerAction;
+    bool m_rebooting = false;
+    QPointer<QProcess> m_agent;
+    QPointer<QProcess> m_join;
+    quint64 m_bootGeneration = 0; ///< Tells a process's end apart from one of an earlier boot.
+};
