@@ -69,8 +69,11 @@ std::optional<HookMessage> HookMessage::fromJson(const QJsonObject &json, QStrin
         }
     }
     if (message.kind == Kind::Bound || message.kind == Kind::Dhcp) {
+        // Dotted quads only: QHostAddress would also take "10.0.0" or "167772161".
+        static const QRegularExpression dottedQuad(u"^[0-9]{1,3}(\\.[0-9]{1,3}){3}$"_s);
         const QString ip = json.value(u"ip"_s).toString();
-        if (!message.address.setAddress(ip) || message.address.protocol() != QAbstractSocket::IPv4Protocol) {
+        if (!dottedQuad.match(ip).hasMatch() || !message.address.setAddress(ip)
+            || message.address.protocol() != QAbstractSocket::IPv4Protocol) {
             *error = u"\"%1\" is not an IPv4 address"_s.arg(ip.left(64));
             return std::nullopt;
         }

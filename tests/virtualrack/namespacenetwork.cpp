@@ -229,7 +229,10 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
         u"--dhcp-leasefile="_s + QDir(directory).filePath(u"dnsmasq.leases"_s),
         u"--dhcp-hostsfile="_s + m_setup.hostsFile, u"--addn-hosts="_s + m_setup.namesFile,
         u"--dhcp-script="_s + m_setup.dhcpScript, u"--pid-file="_s + pidFile, u"--log-facility="_s + logFile,
-        u"--log-dhcp"_s};
+        u"--log-dhcp"_s,
+        // It keeps root instead of becoming the dnsmasq user: it reads the reservations from the run
+        // directory, which may sit under a private home directory, and serves only our own bridge.
+        u"--user=root"_s, u"--group=root"_s};
     wrapCommand({}, &program, &arguments);
     auto *dnsmasq = new QProcess(this);
     ChildProcess::prepare(dnsmasq, logFile);

@@ -1,0 +1,195 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// End to end on the virtual rack in network-namespace mode: real rackd, real dnsmasq, real udhcpc,
+// real agents. Needs root; where namespaces are unavailable it skips, except in CI, where it fails.
+#include "virtualrackharness.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+class TestVirtualRack : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<VirtualRackHarness> m_harness;
+
+    void requireNamespaces()
+    {
+        QString why;
+        if (NamespaceNetwork::available(&why))
+            return;
+        if (qEnvironmentVariable("CI") == u"true")
+            QFAIL(qPrintable(u"CI runs as root, so network namespaces must work here: "_s + why));
+        QSKIP(qPrintable(u"needs root and network namespaces: "_s + why));
+    }
+
+    VirtualRackHarness &startRack(VirtualRackOptions options, const QByteArray &structure = smallVirtualRackFile())
+    {
+        m_harness = std::make_unique<VirtualRackHarness>();
+        options.mode = VirtualRackOptions::Mode::Namespaces;
+        QString error;
+        const bool started = m_harness->start(options, &error, structure);
+        if (!started)
+            qWarning().noquote() << error;
+        return *m_harness;
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        if (!m_harness)
+            return;
+        const QStringList left = m_harness->stopAndListLeftovers();
+        m_harness.reset();
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
+    }
+
+    void powerOnGivesEveryPiALeaseAndAnAgent()
+    {
+        requireNamespaces();
+        VirtualRackHarness &rack = startRack(VirtualRackHarness::quickOptions());
+        QVERIFY(rack.client && rack.rack->usesNamespaces());
+        QCOMPARE(rack.upCount(), 0);
+
+        const auto reply = rack.power(u"on"_s, QJsonArray {1});
+        QVERIFY(reply && !reply->isError());
+        QVERIFY2(rack.waitUntil([&] { return rack.stackUp(1); }, 60000), "stack 1's agents did not come up");
+
+        // dnsmasq leased each Pi of stack 1 its reserved address, and nothing to stack 2.
+        QFile leases(rack.rack->dhcpLeaseFile());
+        QVERIFY(leases.open(QIODevice::ReadOnly));
+        const QByteArray leaseText = leases.readAll();
+        for (const VirtualPi *pi : rack.stackPis(1)) {
+            const QByteArray expected = pi->spec().nic.mac.toUtf8() + ' ' + pi->spec().fixedAddress.toString().toUtf8();
+            QVERIFY2(leaseText.contains(expected), leaseText.constData());
+            QCOMPARE(pi->state(), VirtualPi::State::Running);
+            QCOMPARE(pi->address(), pi->spec().fixedAddress);
+            const bool scriptSawIt = std::any_of(rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(),
+                [pi](const HookMessage &event) { return event.mac == pi->spec().nic.mac && event.action == u"add"; });
+            QVERIFY2(scriptSawIt, "dnsmasq's --dhcp-script did not report the lease");
+        }
+        for (const VirtualPi *pi : rack.stackPis(2)) {
+            QCOMPARE(pi->state(), VirtualPi::State::Off);
+            QVERIFY(!leaseText.contains(pi->spec().nic.mac.toUtf8()));
+        }
+        // rackd placed them where the relay says they are.
+        const auto nodes = rack.call(u"nodes"_s);
+        QVERIFY(nodes && !nodes->isError());
+        QCOMPARE(nodes->result.value(u"nodes"_s).toArray().size(), 3);
+        for (const QJsonValue &node : nodes->result.value(u"nodes"_s).toArray())
+            QCOMPARE(node[u"stack"_s].toInt(), 1);
+    }
+
+    void powerCycleTakesAgentsDownAndBack()
+    {
+        requireNamespaces();
+        VirtualRackHarness &rack = startRack(VirtualRackHarness::quickOptions());
+        QVERIFY(rack.client);
+        QVERIFY(rack.power(u"on"_s, QJsonArray {1}));
+        QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 60000));
+        QList<qint64> agentsBefore;
+        for (const VirtualPi *pi : rack.stackPis(1))
+            agentsBefore.append(pi->agentProcessId());
+
+        rack.seenDown.clear();
+        const auto reply = rack.power(u"cycle"_s, QJsonArray {1});
+        QVERIFY(reply && !reply->isError());
+        const auto allWentDownAndCameBack = [&] {
+            for (const VirtualPi *pi : rack.stackPis(1)) {
+                if (!rack.seenDown.contains(pi->spec().nic.mac))
+                    return false;
+            }
+            return rack.stackUp(1);
+        };
+        QVERIFY2(rack.waitUntil(allWentDownAndCameBack, 60000), "the agents did not go down and come back");
+        // New boots: new agent processes, the old ones were cut with the power.
+        for (const VirtualPi *pi : rack.stackPis(1))
+            QVERIFY(!agentsBefore.contains(pi->agentProcessId()));
+    }
+
+    void gracefulOffReportsAPiThatHangs()
+    {
+        requireNamespaces();
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.hangingPis = {PiPlace {1, 2}};
+        VirtualRackHarness &rack = startRack(options);
+        QVERIFY(rack.client);
+        QVERIFY(rack.power(u"on"_s, QJsonArray {1}));
+        QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 60000));
+
+        // Without force the stack stays on, and the reply names the Pi that did not halt.
+        auto reply = rack.power(u"graceful-off"_s, QJsonArray {1}, {{u"timeout_s"_s, 4}, {u"settle_s"_s, 0.5}});
+        QVERIFY(reply && reply->isError());
+        QCOMPARE(reply->error->code, u"incomplete"_s);
+        const QJsonObject stack = reply->error->details.value(u"stacks"_s).toArray().at(0).toObject();
+        QCOMPARE(stack.value(u"cut"_s).toBool(), false);
+        QCOMPARE(stack.value(u"relay"_s).toString(), u"on"_s);
+        QHash<QString, QString> outcomes;
+        for (const QJsonValue &node : stack.value(u"nodes"_s).toArray())
+            outcomes.insert(node[u"name"_s].toString(), node[u"outcome"_s].toString());
+        QCOMPARE(outcomes.value(u"s1-n1"_s), u"shut down"_s);
+        QCOMPARE(outcomes.value(u"s1-n2"_s), u"timed out"_s);
+        QCOMPARE(outcomes.value(u"s1-n3"_s), u"shut down"_s);
+        QCOMPARE(rack.rack->pi(PiPlace {1, 1})->state(), VirtualPi::State::Halted);
+        QCOMPARE(rack.rack->pi(PiPlace {1, 2})->state(), VirtualPi::State::ShuttingDown);
+        QCOMPARE(rack.relayFile().value(u"channels"_s).toObject().value(u"1"_s).toBool(), true);
+
+        // With force the relay goes off anyway, and the hanging Pi loses its power.
+        reply = rack.power(u"graceful-off"_s, QJsonArray {1},
+            {{u"timeout_s"_s, 2}, {u"settle_s"_s, 0.5}, {u"force"_s, true}});
+        QVERIFY(reply && !reply->isError());
+        QCOMPARE(reply->result.value(u"stacks"_s).toArray().at(0)[u"relay"_s].toString(), u"off"_s);
+        QVERIFY(rack.waitUntil([&] { return rack.rack->pi(PiPlace {1, 2})->state() == VirtualPi::State::Off; }, 10000));
+        QCOMPARE(rack.relayFile().value(u"channels"_s).toObject().value(u"1"_s).toBool(), false);
+    }
+
+    void rackdKilledAndRestartedChangesNoRelayAndLosesNoNode()
+    {
+        requireNamespaces();
+        VirtualRackHarness &rack = startRack(VirtualRackHarness::quickOptions());
+        QVERIFY(rack.client);
+        QVERIFY(rack.power(u"on"_s, u"all"_s));
+        QVERIFY(rack.waitUntil([&] { return rack.stackUp(1) && rack.stackUp(2); }, 60000));
+        const QJsonObject relaysBefore = rack.relayFile();
+        QCOMPARE(relaysBefore.value(u"transitions"_s).toInt(), 2);
+
+        rack.rack->killRackd();
+        QString error;
+        QVERIFY2(rack.rack->startRackd(&error), qPrintable(error));
+        QVERIFY2(rack.connect(&error), qPrintable(error));
+        // Every agent finds the new rackd by itself.
+        QVERIFY2(rack.waitUntil([&] { return rack.upCount() == 6; }, 60000), "not every agent reconnected");
+        QCOMPARE(rack.relayFile(), relaysBefore); // same states, not one more switch
+        const auto nodes = rack.call(u"nodes"_s);
+        QVERIFY(nodes && !nodes->isError());
+        QCOMPARE(nodes->result.value(u"nodes"_s).toArray().size(), 6);
+        for (const VirtualPi *pi : rack.rack->pis())
+            QCOMPARE(pi->state(), VirtualPi::State::Running);
+    }
+
+    void wholeRackComesUpStaggered()
+    {
+        requireNamespaces();
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.structureFile = QStringLiteral(PIRACK_SOURCE_DIR "/structure_rack.ini");
+        options.heartbeatInterval = std::chrono::milliseconds(2000);
+        VirtualRackHarness &rack = startRack(options);
+        QVERIFY(rack.client);
+        QCOMPARE(rack.rack->pis().size(), 48);
+        QElapsedTimer clock;
+        clock.start();
+        const auto reply = rack.power(u"on"_s, u"all"_s);
+        QVERIFY(reply && !reply->isError());
+        // 12 stacks 2 s apart, then a boot and a DHCP exchange: well within two minutes.
+        QVERIFY2(rack.waitUntil([&] { return rack.upCount() == 48; }, 120000),
+            qPrintable(u"only %1 of 48 agents up"_s.arg(rack.upCount())));
+        qInfo() << "all 48 agents up" << clock.elapsed() << "ms after the staggered power-on began";
+        QCOMPARE(rack.relayFile().value(u"transitions"_s).toInt(), 12);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVirtualRack)
+#include "tst_virtualrack.moc"

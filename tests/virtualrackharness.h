@@ -1,0 +1,221 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "client/rackclient.h"
+#include "namespacenetwork.h"
+#include "testfiles.h"
+#include "virtualrack.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <memory>
+
+/// A 2-stack x 3-Pi rack with quick relays, for the end-to-end tests.
+inline QByteArray smallVirtualRackFile()
+{
+    return "[rack]\npi_stack = 3\nrows = 1\ncols = 2\nrelay_backend = simulated\nstagger_delay = 0.3\n"
+           "min_off_time = 0.5\nmin_switch_interval = 0\nsubnet = 10.77.0.0/24\nmaster_address = 10.77.0.1\n"
+           "first_address = 10.77.0.11\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n";
+}
+
+/**
+ * A virtual rack in a temporary folder, and a test's own admin connection to its rackd, subscribed
+ * to node and relay events. waitUntil() wakes on those events and on the Pis' state changes, never
+ * on a timer other than its deadline.
+ */
+struct VirtualRackHarness
+{
+    QTemporaryDir dir;
+    std::unique_ptr<VirtualRack> rack;
+    std::unique_ptr<RackClient> client;
+    QHash<QString, QString> nodeStates; ///< MAC -> "up" / "down", from rackd's events and answers
+    QList<HookMessage> dhcpEvents;
+    QStringList seenDown; ///< MACs reported down since the list was last cleared
+    QString prefix;
+    QString runDirectory;
+
+    static VirtualRackOptions quickOptions()
+    {
+        VirtualRackOptions options;
+        options.port = 0;
+        options.bootDelay = std::chrono::milliseconds(300);
+        options.bootJitter = std::chrono::milliseconds(300);
+        options.shutdownTime = std::chrono::milliseconds(300);
+        options.heartbeatInterval = std::chrono::milliseconds(1000);
+        return options;
+    }
+
+    bool start(VirtualRackOptions options, QString *error, const QByteArray &structure = smallVirtualRackFile())
+    {
+        if (options.structureFile.isEmpty()) {
+            options.structureFile = dir.filePath(QStringLiteral("rack.ini"));
+            if (!writeFile(options.structureFile, structure)) {
+                *error = QStringLiteral("cannot write the structure file");
+                return false;
+            }
+        }
+        runDirectory = dir.filePath(QStringLiteral("run"));
+        options.runDirectory = runDirectory;
+        rack = std::make_unique<VirtualRack>(options);
+        QObject::connect(rack.get(), &VirtualRack::dhcpEvent, rack.get(),
+            [this](const HookMessage &message) { dhcpEvents.append(message); });
+        if (!rack->start(error))
+            return false;
+        prefix = rack->namespacePrefix();
+        return connect(error);
+    }
+
+    /// (Re)connects the test's client, subscribes, and learns every node's state.
+    bool connect(QString *error)
+    {
+        client = std::make_unique<RackClient>();
+        QObject::connect(client.get(), &RackClient::eventReceived, client.get(), [this](const Protocol::Event &event) {
+            const QString mac = event.data.value(QStringLiteral("mac")).toString();
+            if (event.name == QStringLiteral("node.up"))
+                nodeStates.insert(mac, QStringLiteral("up"));
+            else if (event.name == QStringLiteral("node.down")) {
+                nodeStates.insert(mac, QStringLiteral("down"));
+                seenDown.append(mac);
+            }
+        });
+        QEventLoop loop;
+        bool ready = false;
+        QObject::connect(client.get(), &RackClient::ready, &loop, [&] {
+            ready = true;
+            loop.quit();
+        });
+        QObject::connect(client.get(), &RackClient::disconnected, &loop, &QEventLoop::quit);
+        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+        client->connectToRack({QStringLiteral("127.0.0.1"), rack->port(), rack->adminToken(), rack->fingerprint(),
+            QStringLiteral("test")});
+        loop.exec();
+        if (!ready) {
+            *error = QStringLiteral("the test could not connect to rackd");
+            return false;
+        }
+        const std::optional<Protocol::Reply> subscribed
+            = call(QStringLiteral("subscribe"), {{QStringLiteral("events"), QJsonArray {QStringLiteral("node"), QStringLiteral("relay")}}});
+        const std::optional<Protocol::Reply> nodes = call(QStringLiteral("nodes"));
+        if (!subscribed || subscribed->isError() || !nodes || nodes->isError()) {
+            *error = QStringLiteral("subscribe / nodes failed");
+            return false;
+        }
+        nodeStates.clear();
+        for (const QJsonValue &node : nodes->result.value(QStringLiteral("nodes")).toArray())
+            nodeStates.insert(node[QStringLiteral("mac")].toString(), node[QStringLiteral("state")].toString());
+        return true;
+    }
+
+    std::optional<Protocol::Reply> call(const QString &method, const QJsonObject &params = {}, int timeoutMs = 60000)
+    {
+        auto reply = std::make_shared<std::optional<Protocol::Reply>>();
+        QEventLoop loop;
+        QPointer<QEventLoop> guard(&loop);
+        client->request(method, params, [reply, guard](const Protocol::Reply &answer) {
+            *reply = answer;
+            if (guard)
+                guard->quit();
+        });
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        if (!*reply)
+            loop.exec();
+        return *reply;
+    }
+
+    std::optional<Protocol::Reply> power(const QString &action, const QJsonValue &stacks, QJsonObject extra = {})
+    {
+        extra.insert(QStringLiteral("action"), action);
+        extra.insert(QStringLiteral("stacks"), stacks);
+        return call(QStringLiteral("power"), extra, 120000);
+    }
+
+    /// Waits, with a deadline, until `condition` holds; re-checked on every event and Pi state change.
+    bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
+    {
+        if (condition())
+            return true;
+        QEventLoop loop;
+        const auto check = [&] {
+            if (condition())
+                loop.quit();
+        };
+        QObject::connect(client.get(), &RackClient::eventReceived, &loop, check);
+        QObject::connect(rack.get(), &VirtualRack::piStateChanged, &loop, check);
+        QObject::connect(rack.get(), &VirtualRack::dhcpEvent, &loop, check, Qt::QueuedConnection);
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        return condition();
+    }
+
+    QList<VirtualPi *> stackPis(int stack) const
+    {
+        QList<VirtualPi *> pis;
+        for (VirtualPi *pi : rack->pis()) {
+            if (pi->spec().place.stack == stack)
+                pis.append(pi);
+        }
+        return pis;
+    }
+
+    bool stackUp(int stack) const
+    {
+        for (const VirtualPi *pi : stackPis(stack)) {
+            if (nodeStates.value(pi->spec().nic.mac) != QStringLiteral("up"))
+                return false;
+        }
+        return true;
+    }
+
+    int upCount() const
+    {
+        int up = 0;
+        for (const QString &state : nodeStates)
+            up += state == QStringLiteral("up") ? 1 : 0;
+        return up;
+    }
+
+    /// The simulated relays as rackd last saved them: channel -> on, and the switch counter.
+    QJsonObject relayFile() const
+    {
+        QFile file(rack->relayStateFile());
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }
+
+    /// Stops everything and says what, if anything, was left behind.
+    QStringList stopAndListLeftovers()
+    {
+        client.reset();
+        rack.reset();
+        QStringList left;
+        QProcess ip;
+        ip.start(QStringLiteral("ip"), {QStringLiteral("netns"), QStringLiteral("list")});
+        ip.waitForFinished(10000);
+        if (!prefix.isEmpty()) {
+            for (const QByteArray &line : ip.readAllStandardOutput().split('\n')) {
+                if (line.startsWith(prefix.toUtf8()))
+                    left.append(QStringLiteral("namespace ") + QString::fromUtf8(line));
+            }
+            if (QFile::exists(QDir(NamespaceNetwork::manifestDirectory()).filePath(prefix + QStringLiteral(".json"))))
+                left.append(QStringLiteral("the manifest of ") + prefix);
+        }
+        // Any process still naming the run directory: rackd, dnsmasq, udhcpc, agents.
+        for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+            if (pid.toInt() > 0 && cmdline.open(QIODevice::ReadOnly)) {
+                const QByteArray text = cmdline.readAll().replace('\0', ' ');
+                if (text.contains(runDirectory.toUtf8()))
+                    left.append(QStringLiteral("process %1: %2").arg(pid, QString::fromUtf8(text)));
+            }
+        }
+        return left;
+    }
+};
