@@ -14,6 +14,8 @@ PIRACK_BUILD_PACKAGES=(
     qt6-base-dev qt6-serialport-dev libgl-dev
     libgpiod-dev qtkeychain-qt6-dev libssl-dev
 )
+# What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
+PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -2,72 +2,85 @@
 # SPDX-FileCopyrightText: 2026 The PiRack authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The main job: installs what is missing, builds, and runs rackd on a simulated rack described by
-# the structure file (default: the repo's 48-Pi structure_rack.ini), then drives it with rackctl.
-# At a terminal it keeps rackd running until Ctrl-C; otherwise it stops after the demonstration.
+# The main job: installs what is missing, builds, and brings up the virtual rack for the structure
+# file (default: the repo's 48-Pi structure_rack.ini): rackd with simulated relays, and one virtual
+# Pi per slot that boots when its stack's relay goes on (as root: network namespaces, dnsmasq,
+# udhcpc; otherwise loopback mode). It powers the rack on with rackctl and shows it.
+# At a terminal it keeps the rack running until Ctrl-C; otherwise it stops after the demonstration.
 # Usage: scripts/run.sh [STRUCTURE_FILE]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 structure="$(realpath "${1:-$PIRACK_ROOT/structure_rack.ini}")"
 build_dir="${PIRACK_BUILD_DIR:-$PIRACK_ROOT/build}"
-demo_dir="$build_dir/demo"
+run_dir="$build_dir/virtual-rack"
 port="${PIRACK_PORT:-7420}"
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
+[ "$(id -u)" -eq 0 ] && ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
 configure_and_build "$build_dir"
 
 rackd="$build_dir/rackd/rackd"
 rackctl="$build_dir/rackd/rackctl"
+virtual_rack="$build_dir/tests/virtualrack/virtual-rack"
 
 say "Checking the rack described by $structure"
 "$rackd" --check "$structure" || die "fix the structure file first"
 
-# The demo keeps its state (key, tokens, simulated relays) in the build tree, so it survives a rerun.
-mkdir -p "$demo_dir"
-cat > "$demo_dir/rackd.conf" <<CONF
-[rackd]
-listen_address = 127.0.0.1
-listen_port = $port
-state_directory = state
-structure_file = $structure
-relay_backend = simulated
-CONF
-
-say "Starting rackd on 127.0.0.1:$port with simulated relays (log: $demo_dir/rackd.log)"
-"$rackd" --config "$demo_dir/rackd.conf" > "$demo_dir/rackd.log" 2>&1 &
-rackd_pid=$!
-stop_rackd() { kill -TERM "$rackd_pid" 2>/dev/null && wait "$rackd_pid" 2>/dev/null; }
-trap stop_rackd EXIT
-for _ in $(seq 50); do
-    grep -q "listening on" "$demo_dir/rackd.log" && break
-    kill -0 "$rackd_pid" 2>/dev/null || { cat "$demo_dir/rackd.log"; die "rackd did not start"; }
-    sleep 0.1
+# The rack keeps its state (rackd's key and tokens, the Pis' credentials) in the build tree across runs.
+mkdir -p "$run_dir"
+log="$build_dir/virtual-rack.log"
+say "Starting the virtual rack (log: $log)"
+"$virtual_rack" --structure "$structure" --run-dir "$run_dir" --port "$port" > "$log" 2>&1 &
+rack_pid=$!
+stop_rack() {
+    kill -INT "$rack_pid" 2>/dev/null && wait "$rack_pid" 2>/dev/null
+    grep -E "virtual rack is down|removed" "$log" | tail -2
+}
+trap stop_rack EXIT
+for _ in $(seq 600); do
+    grep -q "virtual-rack: ready" "$log" && break
+    kill -0 "$rack_pid" 2>/dev/null || { cat "$log"; die "the virtual rack did not start"; }
+    sleep 0.2
 done
-grep -q "listening on" "$demo_dir/rackd.log" || { cat "$demo_dir/rackd.log"; die "rackd did not start listening"; }
+grep -q "virtual-rack: ready" "$log" || { cat "$log"; die "the virtual rack did not become ready"; }
+grep "^virtual-rack: " "$log" | grep -v "Pis running"
 
-fingerprint=$("$rackd" --config "$demo_dir/rackd.conf" --fingerprint)
-token_file="$demo_dir/state/initial-admin-token"
-ctl=("$rackctl" --host 127.0.0.1 --port "$port" --token-file "$token_file")
+fingerprint=$(grep -o "SHA256:[0-9a-f]*" "$log" | head -1)
+total=$(grep -o "[0-9]* virtual Pis" "$log" | head -1 | cut -d' ' -f1)
+ctl=("$rackctl" --host 127.0.0.1 --port "$port" --token-file "$run_dir/admin-token"
+    --known-racks "$run_dir/known-racks.json")
 
-say "rackctl status (trusting this rackd's fingerprint $fingerprint)"
+say "rackctl status (trusting this rack's fingerprint $fingerprint)"
 "${ctl[@]}" --trust-fingerprint "$fingerprint" status
-say "rackctl power on 1 2"
-"${ctl[@]}" power on 1 2
-say "rackctl power cycle 2   (off, at least min_off_time, on)"
-"${ctl[@]}" power cycle 2
+say "rackctl power on all   (stack by stack, stagger_delay apart; each Pi boots, gets a lease, joins)"
+"${ctl[@]}" power on all
+say "Waiting for the $total agents to report to rackd"
+up=0
+for _ in $(seq 180); do
+    up=$("${ctl[@]}" nodes | grep -c " up " || true)
+    printf '\r    %s of %s Pis up' "$up" "$total"
+    [ "$up" -eq "$total" ] && break
+    sleep 1
+done
+echo
+[ "$up" -eq "$total" ] || die "only $up of $total Pis came up (see $log and $run_dir/pis/*/agent.log)"
+"${ctl[@]}" status
 
 cat <<NOTE
 
-==> rackd is running on a simulated rack. Drive it with rackctl, for example:
-    $rackctl --host 127.0.0.1 --port $port --token-file $token_file status
-    $rackctl --host 127.0.0.1 --port $port --token-file $token_file power on all
-    $rackctl --host 127.0.0.1 --port $port --token-file $token_file audit
-    (the rack's fingerprint is pinned in ~/.config/pirack/known-racks.json)
-    Pis join with rack-agent (README: "Joining a Pi to the rack"). Not built yet: the virtual rack
-    with real DHCP and simulated Pis, the staged install, and the pirack desktop app.
+==> The virtual rack is up: $total virtual Pis whose power follows their stack's relay.
+    Drive it with rackctl (the token file holds the admin token):
+    $rackctl --host 127.0.0.1 --port $port --token-file $run_dir/admin-token --known-racks $run_dir/known-racks.json status
+    ... nodes                         every Pi, its state, CPU and temperature
+    ... power cycle 3                 stack 3's Pis go down and come back
+    ... power graceful-off 2          shut stack 2's Pis down, then cut its relay
+    ... exec reboot s1-n1             one Pi reboots; exec shutdown halts it until its power is cycled
+    ... exec uptime stack:4           a named command on every Pi of stack 4
+    Each Pi's files and logs are in $run_dir/pis/NAME; DHCP in $run_dir/dnsmasq (namespace mode).
+    Not built yet: the staged install and the pirack desktop app.
 NOTE
 
 if [ -t 0 ] && [ -z "${CI:-}" ]; then
-    say "Press Ctrl-C to stop rackd (the simulated relays keep their state in $demo_dir/state)"
-    wait "$rackd_pid" || true
+    say "Press Ctrl-C to stop the virtual rack (everything it made is removed; its state stays in $run_dir)"
+    wait "$rack_pid" || true
 fi

@@ -17,6 +17,8 @@ for argument in "$@"; do
 done
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
+# As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc.
+[ "$(id -u)" -eq 0 ] && ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
 
 run_tests() {
     local build_dir="$1"

@@ -50,7 +50,7 @@ private Q_SLOTS:
         const auto config = AgentConfig::parse(
             "[agent]\nrackd_host = 10.42.0.1\nrackd_port = 7421\nrackd_fingerprint = SHA256:"
                 + QByteArray(64, 'a')
-                + "\ncredential_file = cred\ninterface = eth1\nroot_directory = fixture\nheartbeat_interval "
+                + "\ncredential_file = cred\ninterface = eth1\nbind_address = 127.42.0.11\nroot_directory = fixture\nheartbeat_interval "
                   "= 0.5\n"
                   "reconnect_max = 10\nreboot_command = /sbin/reboot now\nshutdown_command = '/usr/bin/my "
                   "shutdown'\n"
@@ -62,6 +62,7 @@ private Q_SLOTS:
         QCOMPARE(config->rackdFingerprint, u"SHA256:"_s + QString(64, u'a'));
         QCOMPARE(config->credentialFile, u"/etc/pirack/cred"_s);
         QCOMPARE(config->interfaceName, u"eth1"_s);
+        QCOMPARE(config->bindAddress, QHostAddress(u"127.42.0.11"_s));
         QCOMPARE(config->rootDirectory, u"/etc/pirack/fixture"_s);
         QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(500));
         QCOMPARE(config->reconnectMaximum, std::chrono::milliseconds(10000));
@@ -96,17 +97,18 @@ private Q_SLOTS:
         QStringList errors;
         QVERIFY(!AgentConfig::parse(
             "[agent]\nrackd_port = 0\nheartbeat_interval = fast\nrackd_fingerprint = abc\n"
-            "[command bad name]\nargv = x\n[command ls]\nargv = ls -l\n[command empty]\n"
+            "bind_address = here\n[command bad name]\nargv = x\n[command ls]\nargv = ls -l\n[command empty]\n"
             "timeout = 1\n[other]\n",
             u"a.conf"_s, &errors));
         QCOMPARE(errors,
             (QStringList {u"a.conf:2: rackd_port: \"0\" is not a port (1 to 65535)"_s,
                 u"a.conf:3: heartbeat_interval: \"fast\" is not a number of seconds from 0.1 to 3600"_s,
                 u"a.conf:4: rackd_fingerprint: \"abc\" is not a SHA256 fingerprint"_s,
-                u"a.conf:5: \"bad name\" is not a command name (letters, digits, '_', '.', '-')"_s,
-                u"a.conf:7: argv: \"ls\" must be an absolute path (no search through PATH)"_s,
-                u"a.conf:9: argv: missing: the command \"empty\" needs an argv"_s,
-                u"a.conf:11: unknown section [other] (use [agent] and [command NAME])"_s}));
+                u"a.conf:5: bind_address: \"here\" is not an IP address"_s,
+                u"a.conf:6: \"bad name\" is not a command name (letters, digits, '_', '.', '-')"_s,
+                u"a.conf:8: argv: \"ls\" must be an absolute path (no search through PATH)"_s,
+                u"a.conf:10: argv: missing: the command \"empty\" needs an argv"_s,
+                u"a.conf:12: unknown section [other] (use [agent] and [command NAME])"_s}));
     }
 };
 

@@ -140,6 +140,9 @@ private Q_SLOTS:
 
     void forcingCutsItAnyway()
     {
+        Agent *hanging = m_nodes.at(1).agent.get();
+        QVERIFY(hanging && hanging->isConnected());
+        QSignalSpy lost(hanging, &Agent::disconnected);
         const auto reply = admin(u"power"_s,
             {{u"action"_s, u"graceful-off"_s}, {u"stacks"_s, QJsonArray {1}}, {u"timeout_s"_s, 1},
                 {u"settle_s"_s, 0.2}, {u"force"_s, true}});
@@ -151,6 +154,11 @@ private Q_SLOTS:
         QCOMPARE(outcomeOf(stack1, u"s1-n1"_s), u"already down"_s);
         QCOMPARE(outcomeOf(stack1, u"s1-n2"_s), u"timed out"_s);
         QCOMPARE(simulatedBank(*m_daemon)->physicalState(1), std::optional<bool>(false));
+        // The cut took the hanging node's power: rackd ends its connection at once, without waiting
+        // for three missed heartbeats.
+        QVERIFY(lost.count() > 0 || lost.wait(5000));
+        QVERIFY2(lost.at(0).at(0).toString().contains(u"the relay of stack 1 went off"_s),
+            qPrintable(lost.at(0).at(0).toString()));
     }
 };
 
