@@ -50,7 +50,8 @@ private Q_SLOTS:
         const auto config = AgentConfig::parse(
             "[agent]\nrackd_host = 10.42.0.1\nrackd_port = 7421\nrackd_fingerprint = SHA256:"
                 + QByteArray(64, 'a')
-                + "\ncredential_file = cred\ninterface = eth1\nbind_address = 127.42.0.11\nroot_directory = fixture\nheartbeat_interval "
+                + "\ncredential_file = cred\ninterface = eth1\nbind_address = 127.42.0.11\nroot_directory = "
+                  "fixture\nheartbeat_interval "
                   "= 0.5\n"
                   "reconnect_max = 10\nreboot_command = /sbin/reboot now\nshutdown_command = '/usr/bin/my "
                   "shutdown'\n"
@@ -86,10 +87,12 @@ private Q_SLOTS:
     void exampleConfigurationIsValid()
     {
         QStringList errors;
-        const auto config = AgentConfig::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/agent.conf"), &errors);
+        const auto config = AgentConfig::readFile(
+            QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/agent.conf"), &errors);
         QVERIFY2(config, qPrintable(errors.join(u'\n')));
         QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(5000));
-        QCOMPARE(config->commands.value(u"disk-usage"_s).argv, (QStringList{u"/usr/bin/df"_s, u"-h"_s, u"/"_s}));
+        QCOMPARE(
+            config->commands.value(u"disk-usage"_s).argv, (QStringList {u"/usr/bin/df"_s, u"-h"_s, u"/"_s}));
     }
 
     void errorsNameFileLineAndKey()

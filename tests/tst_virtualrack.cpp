@@ -6,7 +6,9 @@
 #include "virtualrackharness.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTest>
+#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -26,7 +28,8 @@ class TestVirtualRack : public QObject
         QSKIP(qPrintable(u"needs root and network namespaces: "_s + why));
     }
 
-    VirtualRackHarness &startRack(VirtualRackOptions options, const QByteArray &structure = smallVirtualRackFile())
+    VirtualRackHarness &startRack(
+        VirtualRackOptions options, const QByteArray &structure = smallVirtualRackFile())
     {
         m_harness = std::make_unique<VirtualRackHarness>();
         options.mode = VirtualRackOptions::Mode::Namespaces;
@@ -37,6 +40,88 @@ class TestVirtualRack : public QObject
         return *m_harness;
     }
 
+    /// The real program, until it says it is ready; its output so far is in `output`.
+    static bool launch(
+        QProcess &process, const QString &structure, const QString &runDirectory, QByteArray *output)
+    {
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        QEventLoop loop;
+        QObject::connect(&process, &QProcess::readyRead, &loop, [&] {
+            *output += process.readAll();
+            if (output->contains("virtual-rack: ready"))
+                loop.quit();
+        });
+        QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        process.start(QStringLiteral(VIRTUAL_RACK_EXECUTABLE),
+            {u"--structure"_s, structure, u"--run-dir"_s, runDirectory, u"--port"_s, u"0"_s,
+                u"--boot-delay"_s, u"200ms"_s, u"--heartbeat"_s, u"1s"_s});
+        loop.exec();
+        QObject::disconnect(&process, nullptr, &loop, nullptr);
+        return output->contains("virtual-rack: ready");
+    }
+
+    /// Powers a stack on through the program's rackd and waits until its output says its Pis run.
+    static bool powerOnStackOne(QProcess &process, const QString &runDirectory, QByteArray *output)
+    {
+        const QRegularExpressionMatch address
+            = QRegularExpression(u"127\\.0\\.0\\.1:([0-9]+) \\(fingerprint (SHA256:[0-9a-f]+)\\)"_s)
+                  .match(QString::fromUtf8(*output));
+        QFile tokenFile(QDir(runDirectory).filePath(u"admin-token"_s));
+        if (!address.hasMatch() || !tokenFile.open(QIODevice::ReadOnly))
+            return false;
+        RackClient client;
+        QEventLoop loop;
+        QObject::connect(&client, &RackClient::ready, &loop, &QEventLoop::quit);
+        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+        client.connectToRack({u"127.0.0.1"_s, quint16(address.captured(1).toUInt()),
+            QString::fromUtf8(tokenFile.readAll()).trimmed(), address.captured(2), u"test"_s});
+        loop.exec();
+        if (!client.isReady())
+            return false;
+        QObject::connect(&process, &QProcess::readyRead, &loop, [&] {
+            *output += process.readAll();
+            if (output->contains("Pis running: 3/6"))
+                loop.quit();
+        });
+        client.request(u"power"_s, {{u"action"_s, u"on"_s}, {u"stacks"_s, QJsonArray {1}}},
+            [](const Protocol::Reply &) {});
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QObject::disconnect(&process, nullptr, &loop, nullptr);
+        return output->contains("Pis running: 3/6");
+    }
+
+    static QString prefixIn(const QByteArray &output)
+    {
+        return QRegularExpression(u"(pvr[0-9a-f]{5})-m"_s).match(QString::fromUtf8(output)).captured(1);
+    }
+
+    static QStringList namespacesWith(const QString &prefix)
+    {
+        QProcess ip;
+        ip.start(u"ip"_s, {u"netns"_s, u"list"_s});
+        ip.waitForFinished(10000);
+        QStringList found;
+        for (const QByteArray &line : ip.readAllStandardOutput().split('\n')) {
+            if (!prefix.isEmpty() && line.startsWith(prefix.toUtf8()))
+                found.append(QString::fromUtf8(line.split(' ').constFirst()));
+        }
+        return found;
+    }
+
+    static QStringList processesUsing(const QString &runDirectory)
+    {
+        QStringList found;
+        for (const QString &pid : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+            QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
+            if (pid.toInt() > 0 && cmdline.open(QIODevice::ReadOnly)
+                && cmdline.readAll().contains(runDirectory.toUtf8()))
+                found.append(pid);
+        }
+        return found;
+    }
+
 private Q_SLOTS:
     void cleanup()
     {
@@ -45,6 +130,87 @@ private Q_SLOTS:
         const QStringList left = m_harness->stopAndListLeftovers();
         m_harness.reset();
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
+    }
+
+    void interruptedOrKilledItLeavesNothingBehind()
+    {
+        requireNamespaces();
+        QTemporaryDir dir;
+        const QString structure = dir.filePath(u"rack.ini"_s), run = dir.filePath(u"run"_s);
+        QVERIFY(writeFile(structure, smallVirtualRackFile()));
+
+        // Ctrl-C: the Pis lose power, rackd stops, the network goes.
+        QProcess interrupted;
+        QByteArray output;
+        QVERIFY2(launch(interrupted, structure, run, &output), output.constData());
+        QVERIFY2(powerOnStackOne(interrupted, run, &output), output.constData());
+        const QString firstPrefix = prefixIn(output);
+        QCOMPARE(namespacesWith(firstPrefix).size(), 7);
+        ::kill(pid_t(interrupted.processId()), SIGINT);
+        QVERIFY(interrupted.waitForFinished(30000));
+        QCOMPARE(interrupted.exitCode(), 0);
+        QVERIFY(namespacesWith(firstPrefix).isEmpty());
+        QVERIFY(processesUsing(run).isEmpty());
+
+        // SIGKILL: nothing can be tidied, but every process it started dies with it...
+        QProcess killed;
+        output.clear();
+        QVERIFY2(launch(killed, structure, run, &output), output.constData());
+        QVERIFY2(powerOnStackOne(killed, run, &output), output.constData());
+        const QString secondPrefix = prefixIn(output);
+        QVERIFY(!processesUsing(run).isEmpty());
+        const qint64 killedPid = killed.processId();
+        killed.kill();
+        QVERIFY(killed.waitForFinished(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(processesUsing(run).isEmpty(), 10000);
+        QCOMPARE(namespacesWith(secondPrefix).size(), 7);
+
+        // ...and the next virtual rack removes the namespaces it left, and only those.
+        QProcess next;
+        output.clear();
+        QVERIFY2(launch(next, structure, run, &output), output.constData());
+        QVERIFY2(output.contains(QByteArray(
+                     "removed 7 namespaces of a virtual rack (pid " + QByteArray::number(killedPid))),
+            output.constData());
+        QVERIFY(namespacesWith(secondPrefix).isEmpty());
+        const QString thirdPrefix = prefixIn(output);
+        QCOMPARE(namespacesWith(thirdPrefix).size(), 7);
+        ::kill(pid_t(next.processId()), SIGINT);
+        QVERIFY(next.waitForFinished(30000));
+        QVERIFY(namespacesWith(thirdPrefix).isEmpty());
+        QVERIFY(processesUsing(run).isEmpty());
+    }
+
+    void aFailedStartRemovesWhatItMade()
+    {
+        requireNamespaces();
+        QTemporaryDir dir;
+        // A rackd that cannot start, found after the network was made.
+        const QString bin = dir.filePath(u"bin"_s);
+        QVERIFY(QDir().mkpath(bin));
+        QVERIFY(QFile::link(QStringLiteral(AGENT_EXECUTABLE), QDir(bin).filePath(u"rack-agent"_s)));
+        QVERIFY(
+            QFile::link(QFileInfo(QStringLiteral(VIRTUAL_RACK_EXECUTABLE)).dir().filePath(u"vrack-hook"_s),
+                QDir(bin).filePath(u"vrack-hook"_s)));
+        QVERIFY(writeFile(QDir(bin).filePath(u"rackd"_s),
+            "#!/bin/sh\necho 'rackd: the state directory is broken' >&2\nexit 1\n"));
+        QVERIFY(QFile::setPermissions(
+            QDir(bin).filePath(u"rackd"_s), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.binaryDirectory = bin;
+        options.mode = VirtualRackOptions::Mode::Namespaces;
+        options.structureFile = dir.filePath(u"rack.ini"_s);
+        options.runDirectory = dir.filePath(u"run"_s);
+        QVERIFY(writeFile(options.structureFile, smallVirtualRackFile()));
+        VirtualRack rack(options);
+        QString error;
+        QVERIFY(!rack.start(&error));
+        QVERIFY2(error.contains(u"rackd: the state directory is broken"_s), qPrintable(error));
+        QVERIFY(!rack.namespacePrefix().isEmpty());
+        QVERIFY(namespacesWith(rack.namespacePrefix()).isEmpty());
+        QVERIFY(processesUsing(options.runDirectory).isEmpty());
+        QVERIFY(!QFile::exists(
+            QDir(NamespaceNetwork::manifestDirectory()).filePath(rack.namespacePrefix() + u".json"_s)));
     }
 
     void powerOnGivesEveryPiALeaseAndAnAgent()
@@ -63,12 +229,15 @@ private Q_SLOTS:
         QVERIFY(leases.open(QIODevice::ReadOnly));
         const QByteArray leaseText = leases.readAll();
         for (const VirtualPi *pi : rack.stackPis(1)) {
-            const QByteArray expected = pi->spec().nic.mac.toUtf8() + ' ' + pi->spec().fixedAddress.toString().toUtf8();
+            const QByteArray expected
+                = pi->spec().nic.mac.toUtf8() + ' ' + pi->spec().fixedAddress.toString().toUtf8();
             QVERIFY2(leaseText.contains(expected), leaseText.constData());
             QCOMPARE(pi->state(), VirtualPi::State::Running);
             QCOMPARE(pi->address(), pi->spec().fixedAddress);
-            const bool scriptSawIt = std::any_of(rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(),
-                [pi](const HookMessage &event) { return event.mac == pi->spec().nic.mac && event.action == u"add"; });
+            const bool scriptSawIt = std::any_of(
+                rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(), [pi](const HookMessage &event) {
+                    return event.mac == pi->spec().nic.mac && event.action == u"add";
+                });
             QVERIFY2(scriptSawIt, "dnsmasq's --dhcp-script did not report the lease");
         }
         for (const VirtualPi *pi : rack.stackPis(2)) {
@@ -121,7 +290,8 @@ private Q_SLOTS:
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 60000));
 
         // Without force the stack stays on, and the reply names the Pi that did not halt.
-        auto reply = rack.power(u"graceful-off"_s, QJsonArray {1}, {{u"timeout_s"_s, 4}, {u"settle_s"_s, 0.5}});
+        auto reply
+            = rack.power(u"graceful-off"_s, QJsonArray {1}, {{u"timeout_s"_s, 4}, {u"settle_s"_s, 0.5}});
         QVERIFY(reply && reply->isError());
         QCOMPARE(reply->error->code, u"incomplete"_s);
         const QJsonObject stack = reply->error->details.value(u"stacks"_s).toArray().at(0).toObject();
@@ -142,7 +312,11 @@ private Q_SLOTS:
             {{u"timeout_s"_s, 2}, {u"settle_s"_s, 0.5}, {u"force"_s, true}});
         QVERIFY(reply && !reply->isError());
         QCOMPARE(reply->result.value(u"stacks"_s).toArray().at(0)[u"relay"_s].toString(), u"off"_s);
-        QVERIFY(rack.waitUntil([&] { return rack.rack->pi(PiPlace {1, 2})->state() == VirtualPi::State::Off; }, 10000));
+        QVERIFY(rack.waitUntil(
+            [&] {
+                return rack.rack->pi(PiPlace {1, 2})->state() == VirtualPi::State::Off;
+            },
+            10000));
         QCOMPARE(rack.relayFile().value(u"channels"_s).toObject().value(u"1"_s).toBool(), false);
     }
 

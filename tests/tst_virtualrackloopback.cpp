@@ -73,33 +73,39 @@ private Q_SLOTS:
 
         // Each agent connects from its own 127.x address: 127.77.0.N for 10.77.0.N.
         QProcess ss;
-        ss.start(u"ss"_s, {u"-Htn"_s, u"state"_s, u"established"_s, u"( dport = :%1 )"_s.arg(rack.rack->port())});
+        ss.start(
+            u"ss"_s, {u"-Htn"_s, u"state"_s, u"established"_s, u"( dport = :%1 )"_s.arg(rack.rack->port())});
         QVERIFY(ss.waitForFinished(10000));
         const QByteArray sockets = ss.readAllStandardOutput();
         for (const VirtualPi *pi : rack.rack->pis()) {
             if (pi->state() != VirtualPi::State::Running)
                 continue;
             const QString local = u"127.77.0.%1:"_s.arg(pi->spec().fixedAddress.toIPv4Address() & 0xff);
-            QVERIFY2(sockets.contains(local.toUtf8()), qPrintable(local + u" not in\n"_s + QString::fromUtf8(sockets)));
+            QVERIFY2(sockets.contains(local.toUtf8()),
+                qPrintable(local + u" not in\n"_s + QString::fromUtf8(sockets)));
         }
 
         // shutdown halts a Pi until its power is cycled; reboot brings one back by itself.
         const QString halted = nodeName(rack, {1, 1}), rebooted = nodeName(rack, {1, 2});
         rack.seenDown.clear();
-        auto reply = rack.call(u"exec"_s, {{u"action"_s, u"shutdown"_s}, {u"targets"_s, QJsonArray {halted}}});
+        auto reply
+            = rack.call(u"exec"_s, {{u"action"_s, u"shutdown"_s}, {u"targets"_s, QJsonArray {halted}}});
         QVERIFY(reply && !reply->isError());
         reply = rack.call(u"exec"_s, {{u"action"_s, u"reboot"_s}, {u"targets"_s, QJsonArray {rebooted}}});
         QVERIFY(reply && !reply->isError());
         const QString haltedMac = rack.rack->pi(PiPlace {1, 1})->spec().nic.mac;
         const QString rebootedMac = rack.rack->pi(PiPlace {1, 2})->spec().nic.mac;
-        QVERIFY(rack.waitUntil([&] {
-            return rack.rack->pi(PiPlace {1, 1})->state() == VirtualPi::State::Halted
-                && rack.nodeStates.value(haltedMac) == u"down" && rack.seenDown.contains(rebootedMac)
-                && rack.nodeStates.value(rebootedMac) == u"up";
-        }, 30000));
+        QVERIFY(rack.waitUntil(
+            [&] {
+                return rack.rack->pi(PiPlace {1, 1})->state() == VirtualPi::State::Halted
+                    && rack.nodeStates.value(haltedMac) == u"down" && rack.seenDown.contains(rebootedMac)
+                    && rack.nodeStates.value(rebootedMac) == u"up";
+            },
+            30000));
 
         QVERIFY(rack.power(u"cycle"_s, QJsonArray {1}));
-        QVERIFY2(rack.waitUntil([&] { return rack.stackUp(1); }, 60000), "the halted Pi should boot after a cycle");
+        QVERIFY2(rack.waitUntil([&] { return rack.stackUp(1); }, 60000),
+            "the halted Pi should boot after a cycle");
     }
 
     void aFreshRackHasNeitherPlacesNorReservations()
@@ -119,7 +125,8 @@ private Q_SLOTS:
         const auto nodes = rack.call(u"nodes"_s);
         QVERIFY(nodes && !nodes->isError());
         for (const QJsonValue &node : nodes->result.value(u"nodes"_s).toArray())
-            QVERIFY2(!node.toObject().contains(u"stack"_s) || node[u"stack"_s].isNull(), "nothing is placed before an install");
+            QVERIFY2(!node.toObject().contains(u"stack"_s) || node[u"stack"_s].isNull(),
+                "nothing is placed before an install");
     }
 };
 

@@ -27,13 +27,12 @@ private Q_SLOTS:
     void readsEveryOption()
     {
         QString error;
-        const auto options = VirtualRackOptions::fromArguments({u"--structure"_s, u"/r/rack.ini"_s, u"--run-dir"_s,
-                                                                   u"/tmp/run"_s, u"--mode"_s, u"loopback"_s, u"--port"_s,
-                                                                   u"0"_s, u"--boot-delay"_s, u"500ms"_s, u"--boot-jitter"_s,
-                                                                   u"2"_s, u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s,
-                                                                   u"1s"_s, u"--slow-extra"_s, u"1m"_s, u"--dead"_s, u"2:3,4:1"_s,
-                                                                   u"--slow"_s, u"1:1"_s, u"--hang-on-shutdown"_s, u"3:2"_s,
-                                                                   u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s},
+        const auto options = VirtualRackOptions::fromArguments(
+            {u"--structure"_s, u"/r/rack.ini"_s, u"--run-dir"_s, u"/tmp/run"_s, u"--mode"_s, u"loopback"_s,
+                u"--port"_s, u"0"_s, u"--boot-delay"_s, u"500ms"_s, u"--boot-jitter"_s, u"2"_s,
+                u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s, u"--slow-extra"_s, u"1m"_s,
+                u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s, u"--hang-on-shutdown"_s, u"3:2"_s,
+                u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s},
             &error);
         QVERIFY2(options, qPrintable(error));
         QCOMPARE(options->structureFile, u"/r/rack.ini"_s);
@@ -57,13 +56,16 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("error");
         const QStringList base {u"--structure"_s, u"r.ini"_s, u"--run-dir"_s, u"run"_s};
-        QTest::newRow("missing") << QStringList {u"--structure"_s, u"r.ini"_s} << u"--structure and --run-dir are required"_s;
+        QTest::newRow("missing") << QStringList {u"--structure"_s, u"r.ini"_s}
+                                 << u"--structure and --run-dir are required"_s;
         QTest::newRow("mode") << base + QStringList {u"--mode"_s, u"docker"_s}
                               << u"--mode: \"docker\" is not auto, namespaces or loopback"_s;
-        QTest::newRow("port") << base + QStringList {u"--port"_s, u"70000"_s} << u"--port: \"70000\" is not a port (0 to 65535)"_s;
+        QTest::newRow("port") << base + QStringList {u"--port"_s, u"70000"_s}
+                              << u"--port: \"70000\" is not a port (0 to 65535)"_s;
         QTest::newRow("duration") << base + QStringList {u"--boot-delay"_s, u"soon"_s}
                                   << u"--boot-delay: \"soon\" is not a duration (like 500ms, 3s or 2m)"_s;
-        QTest::newRow("heartbeat") << base + QStringList {u"--heartbeat"_s, u"10ms"_s} << u"--heartbeat: at least 100ms"_s;
+        QTest::newRow("heartbeat") << base + QStringList {u"--heartbeat"_s, u"10ms"_s}
+                                   << u"--heartbeat: at least 100ms"_s;
         QTest::newRow("place") << base + QStringList {u"--dead"_s, u"2-3"_s}
                                << u"--dead: \"2-3\" is not a Pi's place STACK:SLOT (like 2:3)"_s;
         QTest::newRow("zero") << base + QStringList {u"--slow"_s, u"0:1"_s}
@@ -113,21 +115,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("json");
         QTest::addColumn<QString>("error");
-        QTest::newRow("event") << QJsonObject {{u"event"_s, u"format-disk"_s}} << u"unknown event \"format-disk\""_s;
+        QTest::newRow("event") << QJsonObject {{u"event"_s, u"format-disk"_s}}
+                               << u"unknown event \"format-disk\""_s;
         QTest::newRow("pi") << QJsonObject {{u"event"_s, u"shutdown"_s}, {u"pi"_s, u"../etc"_s}}
                             << u"\"../etc\" is not a Pi's name"_s;
-        QTest::newRow("ip") << QJsonObject {{u"event"_s, u"bound"_s}, {u"pi"_s, u"s1-n1"_s}, {u"ip"_s, u"10.0.0"_s}}
+        QTest::newRow("ip") << QJsonObject {{u"event"_s, u"bound"_s}, {u"pi"_s, u"s1-n1"_s},
+            {u"ip"_s, u"10.0.0"_s}}
                             << u"\"10.0.0\" is not an IPv4 address"_s;
-        QTest::newRow("prefix") << QJsonObject {{u"event"_s, u"bound"_s}, {u"pi"_s, u"s1-n1"_s}, {u"ip"_s, u"10.0.0.1"_s},
-                                       {u"prefix"_s, 33}}
+        QTest::newRow("prefix") << QJsonObject {{u"event"_s, u"bound"_s}, {u"pi"_s, u"s1-n1"_s},
+            {u"ip"_s, u"10.0.0.1"_s}, {u"prefix"_s, 33}}
                                 << u"the prefix length must be from 1 to 32"_s;
-        QTest::newRow("action") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s}, {u"action"_s, u"tftp"_s}}
+        QTest::newRow("action") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s},
+            {u"action"_s, u"tftp"_s}}
                                 << u"\"tftp\" is not a lease action (add, old or del)"_s;
-        QTest::newRow("mac") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s}, {u"action"_s, u"add"_s},
-                                    {u"mac"_s, u"02:aa"_s}}
+        QTest::newRow("mac") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s},
+            {u"action"_s, u"add"_s}, {u"mac"_s, u"02:aa"_s}}
                              << u"\"02:aa\" is not a MAC address"_s;
-        QTest::newRow("hostname") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s}, {u"action"_s, u"add"_s},
-                                         {u"mac"_s, u"02:aa:bb:cc:dd:ee"_s}, {u"hostname"_s, u"a;rm -rf /"_s}}
+        QTest::newRow("hostname") << QJsonObject {{u"event"_s, u"dhcp"_s}, {u"ip"_s, u"10.0.0.1"_s},
+            {u"action"_s, u"add"_s}, {u"mac"_s, u"02:aa:bb:cc:dd:ee"_s}, {u"hostname"_s, u"a;rm -rf /"_s}}
                                   << u"\"a;rm -rf /\" is not a host name"_s;
     }
 
@@ -142,7 +147,8 @@ private Q_SLOTS:
 
     void dhcpPoolFollowsTheFixedAddresses()
     {
-        const StructureLoadResult loaded = StructureReader::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/structure_rack.ini"));
+        const StructureLoadResult loaded
+            = StructureReader::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/structure_rack.ini"));
         QVERIFY(loaded.structure);
         QString error;
         const std::optional<DhcpPool> pool = DhcpPool::forStructure(*loaded.structure, &error);

@@ -52,7 +52,8 @@ struct VirtualRackHarness
         return options;
     }
 
-    bool start(VirtualRackOptions options, QString *error, const QByteArray &structure = smallVirtualRackFile())
+    bool start(
+        VirtualRackOptions options, QString *error, const QByteArray &structure = smallVirtualRackFile())
     {
         if (options.structureFile.isEmpty()) {
             options.structureFile = dir.filePath(QStringLiteral("rack.ini"));
@@ -76,15 +77,16 @@ struct VirtualRackHarness
     bool connect(QString *error)
     {
         client = std::make_unique<RackClient>();
-        QObject::connect(client.get(), &RackClient::eventReceived, client.get(), [this](const Protocol::Event &event) {
-            const QString mac = event.data.value(QStringLiteral("mac")).toString();
-            if (event.name == QStringLiteral("node.up"))
-                nodeStates.insert(mac, QStringLiteral("up"));
-            else if (event.name == QStringLiteral("node.down")) {
-                nodeStates.insert(mac, QStringLiteral("down"));
-                seenDown.append(mac);
-            }
-        });
+        QObject::connect(
+            client.get(), &RackClient::eventReceived, client.get(), [this](const Protocol::Event &event) {
+                const QString mac = event.data.value(QStringLiteral("mac")).toString();
+                if (event.name == QStringLiteral("node.up"))
+                    nodeStates.insert(mac, QStringLiteral("up"));
+                else if (event.name == QStringLiteral("node.down")) {
+                    nodeStates.insert(mac, QStringLiteral("down"));
+                    seenDown.append(mac);
+                }
+            });
         QEventLoop loop;
         bool ready = false;
         QObject::connect(client.get(), &RackClient::ready, &loop, [&] {
@@ -93,15 +95,15 @@ struct VirtualRackHarness
         });
         QObject::connect(client.get(), &RackClient::disconnected, &loop, &QEventLoop::quit);
         QTimer::singleShot(20000, &loop, &QEventLoop::quit);
-        client->connectToRack({QStringLiteral("127.0.0.1"), rack->port(), rack->adminToken(), rack->fingerprint(),
-            QStringLiteral("test")});
+        client->connectToRack({QStringLiteral("127.0.0.1"), rack->port(), rack->adminToken(),
+            rack->fingerprint(), QStringLiteral("test")});
         loop.exec();
         if (!ready) {
             *error = QStringLiteral("the test could not connect to rackd");
             return false;
         }
-        const std::optional<Protocol::Reply> subscribed
-            = call(QStringLiteral("subscribe"), {{QStringLiteral("events"), QJsonArray {QStringLiteral("node"), QStringLiteral("relay")}}});
+        const std::optional<Protocol::Reply> subscribed = call(QStringLiteral("subscribe"),
+            {{QStringLiteral("events"), QJsonArray {QStringLiteral("node"), QStringLiteral("relay")}}});
         const std::optional<Protocol::Reply> nodes = call(QStringLiteral("nodes"));
         if (!subscribed || subscribed->isError() || !nodes || nodes->isError()) {
             *error = QStringLiteral("subscribe / nodes failed");
@@ -109,11 +111,13 @@ struct VirtualRackHarness
         }
         nodeStates.clear();
         for (const QJsonValue &node : nodes->result.value(QStringLiteral("nodes")).toArray())
-            nodeStates.insert(node[QStringLiteral("mac")].toString(), node[QStringLiteral("state")].toString());
+            nodeStates.insert(
+                node[QStringLiteral("mac")].toString(), node[QStringLiteral("state")].toString());
         return true;
     }
 
-    std::optional<Protocol::Reply> call(const QString &method, const QJsonObject &params = {}, int timeoutMs = 60000)
+    std::optional<Protocol::Reply> call(
+        const QString &method, const QJsonObject &params = {}, int timeoutMs = 60000)
     {
         auto reply = std::make_shared<std::optional<Protocol::Reply>>();
         QEventLoop loop;
@@ -129,7 +133,8 @@ struct VirtualRackHarness
         return *reply;
     }
 
-    std::optional<Protocol::Reply> power(const QString &action, const QJsonValue &stacks, QJsonObject extra = {})
+    std::optional<Protocol::Reply> power(
+        const QString &action, const QJsonValue &stacks, QJsonObject extra = {})
     {
         extra.insert(QStringLiteral("action"), action);
         extra.insert(QStringLiteral("stacks"), stacks);
@@ -204,7 +209,8 @@ struct VirtualRackHarness
                 if (line.startsWith(prefix.toUtf8()))
                     left.append(QStringLiteral("namespace ") + QString::fromUtf8(line));
             }
-            if (QFile::exists(QDir(NamespaceNetwork::manifestDirectory()).filePath(prefix + QStringLiteral(".json"))))
+            if (QFile::exists(
+                    QDir(NamespaceNetwork::manifestDirectory()).filePath(prefix + QStringLiteral(".json"))))
                 left.append(QStringLiteral("the manifest of ") + prefix);
         }
         // Any process still naming the run directory: rackd, dnsmasq, udhcpc, agents.

@@ -253,8 +253,14 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
                          .arg(tail.trimmed());
             return false;
         }
-        if (QFileInfo(pidFile).size() > 0)
+        if (QFileInfo(pidFile).size() > 0) {
+            connect(dnsmasq, &QProcess::finished, this, [logFile](int code) {
+                qCCritical(lcVirtualRack).noquote()
+                    << "dnsmasq stopped with exit code" << code
+                    << "- Pis that boot now get no address; restart the virtual rack (log:" << logFile + u')';
+            });
             return true;
+        }
     }
     *error = u"dnsmasq did not start within 10 s (log: %1)"_s.arg(logFile);
     return false;
@@ -331,6 +337,7 @@ void NamespaceNetwork::destroy()
     }
     m_dhcpClients.clear();
     if (QProcess *dnsmasq = m_dnsmasq.data()) {
+        dnsmasq->disconnect(this); // its end is expected now
         ChildProcess::stop(dnsmasq, std::chrono::milliseconds(5000));
         delete dnsmasq;
     }
