@@ -108,6 +108,21 @@ private Q_SLOTS:
             "the halted Pi should boot after a cycle");
     }
 
+    void aSlowPiBootsLater()
+    {
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.slowPis = {PiPlace {1, 3}};
+        options.slowBootExtra = std::chrono::milliseconds(3000);
+        VirtualRackHarness &rack = startRack(options);
+        QVERIFY(rack.client);
+        QVERIFY(rack.power(u"on"_s, QJsonArray {1}));
+        const QString slow = rack.rack->pi(PiPlace {1, 3})->spec().nic.mac;
+        QVERIFY(rack.waitUntil([&] { return rack.upCount() == 2; }, 30000));
+        QCOMPARE(rack.rack->pi(PiPlace {1, 3})->state(), VirtualPi::State::Booting);
+        QVERIFY(!rack.nodeStates.contains(slow));
+        QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 30000));
+    }
+
     void aFreshRackHasNeitherPlacesNorReservations()
     {
         VirtualRackOptions options = VirtualRackHarness::quickOptions();

@@ -199,9 +199,10 @@ void VirtualPi::joinThenRun()
         }
         if (!m_host->options().installed)
             return startAgent();
-        m_host->place(m_spec.nic.mac, m_spec.place, [this, generation] {
-            if (generation == m_bootGeneration && m_state == State::Joining)
-                startAgent();
+        m_host->place(m_spec.nic.mac, m_spec.place, [self = QPointer<VirtualPi>(this), generation] {
+            if (VirtualPi *pi = self.data();
+                pi && generation == pi->m_bootGeneration && pi->m_state == State::Joining)
+                pi->startAgent();
         });
     });
 }

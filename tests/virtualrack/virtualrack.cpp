@@ -470,6 +470,8 @@ bool VirtualRack::prepareJoin(QString *error)
 
 void VirtualRack::place(const QString &mac, PiPlace where, std::function<void()> done)
 {
+    if (!m_started)
+        return; // stopping: the Pi that asked is going away
     if (!m_admin.isReady()) {
         // rackd is restarting: ask again shortly, the Pi waits as an install would.
         QTimer::singleShot(1000, this,
