@@ -4,11 +4,11 @@
 
 #include "daemonlogging.h"
 #include "relaybankfactory.h"
+#include "storage/atomicfile.h"
 #include "structure/structurereader.h"
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -94,14 +94,8 @@ bool Daemon::prepareTokens(QString *error)
     if (!token)
         return false;
     const QString path = QDir(m_config.stateDirectory).filePath(u"initial-admin-token"_s);
-    QSaveFile file(path);
-    const QByteArray content = token->toUtf8() + '\n';
-    if (!file.open(QIODevice::WriteOnly)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
+    if (!AtomicFile::write(path, token->toUtf8() + '\n', AtomicFile::OwnerOnly, error))
         return false;
-    }
     // Shown this once; afterwards only its hash exists in rackd (and the file, until the operator removes
     // it).
     qCWarning(lcDaemon).noquote() << "created the initial admin token" << *token << "- also in" << path

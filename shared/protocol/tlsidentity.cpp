@@ -2,13 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tlsidentity.h"
 
+#include "storage/atomicfile.h"
+
 #include "protocollogging.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -52,19 +53,6 @@ QByteArray readBio(BIO *bio)
 }
 
 constexpr long ValiditySeconds = 20L * 365 * 24 * 3600; // a rack outlives any renewal plan
-
-bool writePrivateFile(
-    const QString &path, const QByteArray &content, QFileDevice::Permissions permissions, QString *error)
-{
-    QSaveFile file(path);
-    // Permissions are set before any byte is written, so the key is never readable by others.
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(permissions)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
 
 bool keyMatchesCertificate(const TlsIdentity &identity)
 {
@@ -178,9 +166,9 @@ std::optional<TlsIdentity> TlsIdentity::loadOrCreate(
     if (!identity)
         return std::nullopt;
     // The key first: a crash in between leaves a lone key, which is reported, never half-trusted.
-    if (!writePrivateFile(
+    if (!AtomicFile::write(
             keyPath, identity->key.toPem(), QFileDevice::ReadOwner | QFileDevice::WriteOwner, error)
-        || !writePrivateFile(certificatePath, identity->certificate.toPem(),
+        || !AtomicFile::write(certificatePath, identity->certificate.toPem(),
             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
                 | QFileDevice::ReadOther,
             error))

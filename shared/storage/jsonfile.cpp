@@ -4,7 +4,6 @@
 
 #include <QFile>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -35,14 +34,7 @@ ReadResult read(const QString &path, qint64 maximumBytes)
 bool write(
     const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error)
 {
-    const QByteArray content = QJsonDocument(object).toJson();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(permissions)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot save %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return AtomicFile::write(path, QJsonDocument(object).toJson(), permissions, error);
 }
 
 } // namespace JsonFile

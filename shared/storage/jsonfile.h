@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "atomicfile.h"
+
 #include <QFileDevice>
 #include <QJsonObject>
 #include <QString>
@@ -28,8 +30,7 @@ ReadResult read(const QString &path, qint64 maximumBytes = 16 * 1024 * 1024);
 bool write(
     const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error);
 
-constexpr QFileDevice::Permissions OwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions WorldReadable
-    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+constexpr QFileDevice::Permissions OwnerOnly = AtomicFile::OwnerOnly;
+constexpr QFileDevice::Permissions WorldReadable = AtomicFile::WorldReadable;
 
 } // namespace JsonFile

@@ -2,9 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pifixture.h"
 
+#include "storage/atomicfile.h"
+
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -25,13 +26,8 @@ bool PiFixture::writeFile(const QString &relative, const QByteArray &content, QS
     const QString path = QDir(m_root).filePath(relative);
     QDir().mkpath(QFileInfo(path).absolutePath());
     // Whole files only: the agent may read at any moment.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
-        if (error)
-            *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    QString ignored;
+    return AtomicFile::write(path, content, AtomicFile::WorldReadable, error ? error : &ignored);
 }
 
 bool PiFixture::write(QString *error)

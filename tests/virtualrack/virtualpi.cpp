@@ -4,12 +4,12 @@
 
 #include "childprocess.h"
 #include "hookmessage.h"
+#include "storage/atomicfile.h"
 #include "virtualracklogging.h"
 
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 using std::chrono::milliseconds;
@@ -144,13 +144,7 @@ bool VirtualPi::writeAgentConfig(QString *error) const
         text += u"bind_address = %1\n"_s.arg(bind.toString());
     text += u"\n[command uptime]\nargv = /usr/bin/uptime\ntimeout = 10\n"_s;
     text += u"\n[command sleep]\nargv = /bin/sleep\ntimeout = 60\n"_s;
-    QSaveFile file(path(u"agent.conf"_s));
-    const QByteArray bytes = text.toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(file.fileName(), file.errorString());
-        return false;
-    }
-    return true;
+    return AtomicFile::write(path(u"agent.conf"_s), text.toUtf8(), AtomicFile::WorldReadable, error);
 }
 
 QProcess *VirtualPi::startProgram(const QString &program, const QStringList &arguments, const QString &log)

@@ -7,6 +7,7 @@
 #include "loopbacknetwork.h"
 #include "namespacenetwork.h"
 #include "protocol/tlsidentity.h"
+#include "storage/atomicfile.h"
 #include "storage/jsonfile.h"
 #include "structure/structurereader.h"
 #include "virtualracklogging.h"
@@ -20,31 +21,13 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLocalSocket>
-#include <QSaveFile>
 #include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using std::chrono::milliseconds;
 
-namespace {
-
-bool writeWhole(
-    const QString &path, const QByteArray &content, QFileDevice::Permissions permissions, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(permissions)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
-constexpr QFileDevice::Permissions OwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions WorldReadable
-    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
-
-} // namespace
+using AtomicFile::OwnerOnly;
+using AtomicFile::WorldReadable;
 
 VirtualRack::VirtualRack(VirtualRackOptions options, QObject *parent)
     : QObject(parent)
@@ -238,7 +221,7 @@ bool VirtualRack::writeReservations(QString *error) const
     if (!m_options.installed) {
         // What an install writes later; an earlier install's reservations stay.
         for (const QString &file : {hosts, names}) {
-            if (!QFile::exists(file) && !writeWhole(file, {}, WorldReadable, error))
+            if (!QFile::exists(file) && !AtomicFile::write(file, {}, WorldReadable, error))
                 return false;
         }
         return true;
@@ -250,8 +233,8 @@ bool VirtualRack::writeReservations(QString *error) const
         hostLines += u"%1,%2,%3\n"_s.arg(spec.nic.mac, spec.fixedAddress.toString(), spec.fixedName).toUtf8();
         nameLines += u"%1 %2\n"_s.arg(spec.fixedAddress.toString(), spec.fixedName).toUtf8();
     }
-    return writeWhole(hosts, hostLines, WorldReadable, error)
-        && writeWhole(names, nameLines, WorldReadable, error);
+    return AtomicFile::write(hosts, hostLines, WorldReadable, error)
+        && AtomicFile::write(names, nameLines, WorldReadable, error);
 }
 
 bool VirtualRack::writeRackdConfig(QString *error) const
@@ -265,7 +248,7 @@ bool VirtualRack::writeRackdConfig(QString *error) const
     text += u"heartbeat_interval = %1\njoin_host = %2\n"_s
                 .arg(double(m_options.heartbeatInterval.count()) / 1000.0)
                 .arg(m_network->rackdAddress().toString());
-    return writeWhole(path(u"rackd.conf"_s), text.toUtf8(), OwnerOnly, error);
+    return AtomicFile::write(path(u"rackd.conf"_s), text.toUtf8(), OwnerOnly, error);
 }
 
 bool VirtualRack::readFingerprint(QString *error)
@@ -397,7 +380,7 @@ bool VirtualRack::connectAdmin(milliseconds timeout, QString *error)
                     break;
             }
             if (!m_adminToken.isEmpty() && !QFile::exists(adminTokenFile())
-                && !writeWhole(adminTokenFile(), m_adminToken.toUtf8() + '\n', OwnerOnly, error))
+                && !AtomicFile::write(adminTokenFile(), m_adminToken.toUtf8() + '\n', OwnerOnly, error))
                 return false;
         }
         if (!m_adminToken.isEmpty()) {
