@@ -90,9 +90,11 @@ private Q_SLOTS:
         rack.seenDown.clear();
         auto reply
             = rack.call(u"exec"_s, {{u"action"_s, u"shutdown"_s}, {u"targets"_s, QJsonArray {halted}}});
-        QVERIFY(reply && !reply->isError());
+        QVERIFY(reply);
+        QVERIFY2(!reply->isError(), qPrintable(reply->error->message));
         reply = rack.call(u"exec"_s, {{u"action"_s, u"reboot"_s}, {u"targets"_s, QJsonArray {rebooted}}});
-        QVERIFY(reply && !reply->isError());
+        QVERIFY(reply);
+        QVERIFY2(!reply->isError(), qPrintable(reply->error->message));
         const QString haltedMac = rack.rack->pi(PiPlace {1, 1})->spec().nic.mac;
         const QString rebootedMac = rack.rack->pi(PiPlace {1, 2})->spec().nic.mac;
         QVERIFY(rack.waitUntil(
@@ -112,7 +114,7 @@ private Q_SLOTS:
     {
         VirtualRackOptions options = VirtualRackHarness::quickOptions();
         options.slowPis = {PiPlace {1, 3}};
-        options.slowBootExtra = std::chrono::milliseconds(3000);
+        options.slowBootExtra = std::chrono::milliseconds(10000);
         VirtualRackHarness &rack = startRack(options);
         QVERIFY(rack.client);
         QVERIFY(rack.power(u"on"_s, QJsonArray {1}));

@@ -5,6 +5,7 @@
 #include "protocollogging.h"
 
 #include <QSslSocket>
+#include <QCoreApplication>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -67,7 +68,9 @@ void Connection::close(const QString &reason)
     QSslSocket *socket = m_socket;
     m_socketHandedOff = true;
     socket->disconnect(this);
-    socket->setParent(nullptr);
+    // Held by the application meanwhile, so a program that exits at once still frees it.
+    QObject *application = QCoreApplication::instance();
+    socket->setParent(application && application->thread() == socket->thread() ? application : nullptr);
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(5000, socket, [socket] {
         socket->abort();

@@ -170,8 +170,21 @@ void VirtualPi::joinThenRun()
         qCWarning(lcVirtualRack).noquote() << name() << ":" << error;
         return;
     }
-    if (QFile::exists(path(u"credential"_s)))
-        return startAgent();
+    const quint64 generation = m_bootGeneration;
+    if (QFile::exists(path(u"credential"_s))) {
+        if (!m_needsPlacing)
+            return startAgent();
+        // Joined just now: put the node in its slot first, as the install would have.
+        setState(State::Joining);
+        m_host->place(m_spec.nic.mac, m_spec.place, [self = QPointer<VirtualPi>(this), generation] {
+            VirtualPi *pi = self.data();
+            if (!pi || generation != pi->m_bootGeneration || pi->m_state != State::Joining)
+                return;
+            pi->m_needsPlacing = false;
+            pi->startAgent();
+        });
+        return;
+    }
     setState(State::Joining);
     const QString join = m_host->joinString();
     if (join.isEmpty()) {
@@ -179,25 +192,21 @@ void VirtualPi::joinThenRun()
         return;
     }
     // First boot: the image's first-boot service joins the rack with the string it was given.
-    const quint64 generation = m_bootGeneration;
     m_join = startProgram(
         m_host->agentProgram(), {u"--config"_s, path(u"agent.conf"_s), u"join"_s, join}, u"agent.log"_s);
     connect(m_join, &QProcess::finished, this, [this, generation](int exitCode, QProcess::ExitStatus status) {
         if (generation != m_bootGeneration || m_state != State::Joining)
             return;
-        if (status != QProcess::NormalExit || exitCode != 0) {
-            qCWarning(lcVirtualRack).noquote() << name() << "could not join the rack (see"
+        // The credential is what counts: a join that saved one went through, whatever the exit said.
+        if (!QFile::exists(path(u"credential"_s))) {
+            qCWarning(lcVirtualRack).noquote() << name() << "could not join the rack (exit" << exitCode
+                                               << (status == QProcess::CrashExit ? "crashed" : "") << "; see"
                                                << path(u"agent.log"_s) << "); trying again in 5 s";
             after(milliseconds(5000), [this] { joinThenRun(); });
             return;
         }
-        if (!m_host->options().installed)
-            return startAgent();
-        m_host->place(m_spec.nic.mac, m_spec.place, [self = QPointer<VirtualPi>(this), generation] {
-            if (VirtualPi *pi = self.data();
-                pi && generation == pi->m_bootGeneration && pi->m_state == State::Joining)
-                pi->startAgent();
-        });
+        m_needsPlacing = m_host->options().installed;
+        joinThenRun();
     });
 }
 

@@ -99,6 +99,7 @@ private:
     QTimer m_timer; ///< Boot, shutdown and retry delays: one at a time.
     std::function<void()> m_timerAction;
     bool m_rebooting = false;
+    bool m_needsPlacing = false; ///< Joined in this run and not placed in rackd yet.
     QPointer<QProcess> m_agent;
     QPointer<QProcess> m_join;
     quint64 m_bootGeneration = 0; ///< Tells a process's end apart from one of an earlier boot.
