@@ -257,7 +257,7 @@ private Q_SLOTS:
         requireNamespaces();
         VirtualRackHarness &rack = startRack(VirtualRackHarness::quickOptions());
         QVERIFY(rack.client);
-        QVERIFY(rack.power(u"on"_s, QJsonArray {1}));
+        QVERIFY(rack.powerOk(u"on"_s, QJsonArray {1}));
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 60000));
         QList<qint64> agentsBefore;
         for (const VirtualPi *pi : rack.stackPis(1))
@@ -286,7 +286,7 @@ private Q_SLOTS:
         options.hangingPis = {PiPlace {1, 2}};
         VirtualRackHarness &rack = startRack(options);
         QVERIFY(rack.client);
-        QVERIFY(rack.power(u"on"_s, QJsonArray {1}));
+        QVERIFY(rack.powerOk(u"on"_s, QJsonArray {1}));
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 60000));
 
         // Without force the stack stays on, and the reply names the Pi that did not halt.
@@ -325,7 +325,7 @@ private Q_SLOTS:
         requireNamespaces();
         VirtualRackHarness &rack = startRack(VirtualRackHarness::quickOptions());
         QVERIFY(rack.client);
-        QVERIFY(rack.power(u"on"_s, u"all"_s));
+        QVERIFY(rack.powerOk(u"on"_s, u"all"_s));
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1) && rack.stackUp(2); }, 60000));
         const QJsonObject relaysBefore = rack.relayFile();
         QCOMPARE(relaysBefore.value(u"transitions"_s).toInt(), 2);

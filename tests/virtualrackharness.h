@@ -141,6 +141,15 @@ struct VirtualRackHarness
         return call(QStringLiteral("power"), extra, 120000);
     }
 
+    /// The power request succeeded (every relay did what was asked).
+    bool powerOk(const QString &action, const QJsonValue &stacks)
+    {
+        const std::optional<Protocol::Reply> reply = power(action, stacks);
+        if (reply && reply->isError())
+            qWarning().noquote() << "power" << action << "failed:" << reply->error->message;
+        return reply && !reply->isError();
+    }
+
     /// Waits, with a deadline, until `condition` holds; re-checked on every event and Pi state change.
     bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
     {

@@ -276,6 +276,7 @@ bool VirtualRack::start(QString *error)
             return false;
         }
     }
+    // Only its owner writes here (the control socket and the Pis' credentials live here); others may read.
     QFile::setPermissions(m_options.runDirectory,
         QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
             | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
@@ -283,8 +284,7 @@ bool VirtualRack::start(QString *error)
         || !writeReservations(error))
         return false;
     m_started = true; // from here on, stop() has something to undo
-    startControlServer(error);
-    if (!error->isEmpty()) {
+    if (!startControlServer(error)) {
         stop();
         return false;
     }
@@ -470,12 +470,15 @@ void VirtualRack::place(const QString &mac, PiPlace where, std::function<void()>
         });
 }
 
-void VirtualRack::startControlServer(QString *error)
+bool VirtualRack::startControlServer(QString *error)
 {
     QLocalServer::removeServer(controlSocket());
     m_control.setSocketOptions(QLocalServer::UserAccessOption);
-    if (!m_control.listen(controlSocket()))
+    if (!m_control.listen(controlSocket())) {
         *error = u"cannot listen on %1: %2"_s.arg(controlSocket(), m_control.errorString());
+        return false;
+    }
+    return true;
 }
 
 void VirtualRack::onControlConnection()

@@ -81,7 +81,7 @@ private:
     bool readFingerprint(QString *error);
     bool connectAdmin(std::chrono::milliseconds timeout, QString *error);
     bool prepareJoin(QString *error);
-    void startControlServer(QString *error);
+    bool startControlServer(QString *error);
     void onControlConnection();
     QString handleHookMessage(const QByteArray &line);
     void followRelays();
