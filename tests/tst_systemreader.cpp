@@ -32,6 +32,7 @@ bool makePi(const QTemporaryDir &root)
         && put(root, u"sys/class/net/lo/address"_s, "00:00:00:00:00:00\n")
         && put(root, u"sys/class/net/eth0/address"_s, "DC:A6:32:01:02:03\n")
         && put(root, u"sys/class/net/wlan0/address"_s, "dc:a6:32:01:02:04\n")
+        && put(root, u"sys/devices/system/cpu/online"_s, "0-3\n")
         && put(root, u"sys/class/thermal/thermal_zone0/type"_s, "cpu-thermal\n")
         && put(root, u"sys/class/thermal/thermal_zone0/temp"_s, "48312\n")
         && put(root, u"sys/devices/platform/soc/soc:firmware/get_throttled"_s, "0x50005\n");
@@ -56,6 +57,31 @@ private Q_SLOTS:
         QCOMPARE(identity.serial, u"10000000abcdef01"_s);
         QCOMPARE(SystemReader(root.path()).identity(u"wlan0"_s).mac, u"dc:a6:32:01:02:04"_s);
         QVERIFY(SystemReader(root.path()).identity(u"eth9"_s).mac.isEmpty());
+        QCOMPARE(identity.cores, 4);
+        QCOMPARE(identity.toJson().value(u"cores"_s).toInt(), 4);
+    }
+
+    void coresFromTheKernelsList_data()
+    {
+        QTest::addColumn<QByteArray>("online");
+        QTest::addColumn<int>("cores");
+        QTest::newRow("pi 4") << QByteArray("0-3\n") << 4;
+        QTest::newRow("one") << QByteArray("0\n") << 1;
+        QTest::newRow("gaps") << QByteArray("0,2-3\n") << 3;
+        QTest::newRow("garbage") << QByteArray("many\n") << 0;
+        QTest::newRow("backwards") << QByteArray("3-0\n") << 0;
+        QTest::newRow("empty") << QByteArray() << 0;
+    }
+
+    void coresFromTheKernelsList()
+    {
+        QFETCH(QByteArray, online);
+        QFETCH(int, cores);
+        QTemporaryDir root;
+        QVERIFY(put(root, u"sys/devices/system/cpu/online"_s, online));
+        const NodeIdentity identity = SystemReader(root.path()).identity();
+        QCOMPARE(identity.cores, cores);
+        QCOMPARE(identity.toJson().contains(u"cores"_s), cores > 0); // unknown is left out, not 0
     }
 
     void metricsOfAPi()

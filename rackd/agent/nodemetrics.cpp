@@ -39,6 +39,9 @@ QJsonObject NodeMetrics::toJson() const
 
 QJsonObject NodeIdentity::toJson() const
 {
-    return {{u"mac"_s, mac}, {u"interface"_s, interfaceName}, {u"hostname"_s, hostname}, {u"model"_s, model},
-        {u"serial"_s, serial}};
+    QJsonObject json {{u"mac"_s, mac}, {u"interface"_s, interfaceName}, {u"hostname"_s, hostname},
+        {u"model"_s, model}, {u"serial"_s, serial}};
+    if (cores > 0)
+        json.insert(u"cores"_s, cores);
+    return json;
 }

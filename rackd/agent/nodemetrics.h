@@ -45,6 +45,7 @@ struct NodeIdentity
     QString hostname;
     QString model; ///< From the device tree; empty off a Pi.
     QString serial;
+    int cores = 0; ///< Online CPUs; 0 when unknown.
 
     QJsonObject toJson() const;
 };

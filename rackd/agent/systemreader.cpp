@@ -40,6 +40,23 @@ bool isUsableMac(const QString &mac)
     return pattern.match(mac).hasMatch() && mac != u"00:00:00:00:00:00";
 }
 
+// The kernel's CPU list, like "0-3" or "0,2-3"; 0 when it does not read as one.
+int onlineCpus(const QString &list)
+{
+    int count = 0;
+    for (const QString &range : list.trimmed().split(u',', Qt::SkipEmptyParts)) {
+        const QStringList ends = range.split(u'-');
+        bool firstOk = false, lastOk = false;
+        const int first = ends.value(0).toInt(&firstOk);
+        const int last = ends.size() == 2 ? ends.at(1).toInt(&lastOk) : first;
+        if (!firstOk || (ends.size() == 2 && !lastOk) || ends.size() > 2 || last < first
+            || last - first > 4096)
+            return 0;
+        count += last - first + 1;
+    }
+    return count;
+}
+
 } // namespace
 
 NodeIdentity SystemReader::identity(const QString &interfaceName) const
@@ -66,6 +83,7 @@ NodeIdentity SystemReader::identity(const QString &interfaceName) const
     identity.hostname = QString::fromUtf8(readSmallFile(u"proc/sys/kernel/hostname"_s)).trimmed();
     identity.model = deviceTreeString(readSmallFile(u"proc/device-tree/model"_s));
     identity.serial = deviceTreeString(readSmallFile(u"proc/device-tree/serial-number"_s));
+    identity.cores = onlineCpus(QString::fromLatin1(readSmallFile(u"sys/devices/system/cpu/online"_s)));
     return identity;
 }
 

@@ -40,6 +40,7 @@ bool PiFixture::write(QString *error)
         && writeFile(u"proc/meminfo"_s,
             "MemTotal:        3884084 kB\nMemFree:         3312840 kB\nMemAvailable:    3581220 kB\n", error)
         && writeFile(u"sys/class/thermal/thermal_zone0/type"_s, "cpu-thermal\n", error)
+        && writeFile(u"sys/devices/system/cpu/online"_s, "0-3\n", error)
         && writeFile(u"sys/devices/platform/soc/soc:firmware/get_throttled"_s, "0x0\n", error)
         && writeFile(u"sys/class/leds/ACT/trigger"_s, "none [mmc0] timer heartbeat\n", error)
         && writeFile(u"sys/class/leds/ACT/brightness"_s, "0\n", error) && (boot(), true);

@@ -1,0 +1,117 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dnsmasqreservations.h"
+
+#include "dhcpevent.h"
+#include "storage/atomicfile.h"
+
+#include <QFile>
+#include <algorithm>
+#include <csignal>
+
+using namespace Qt::Literals::StringLiterals;
+
+QList<Reservation> DnsmasqReservations::merged(
+    const QList<Reservation> &existing, const QList<Reservation> &incoming)
+{
+    QList<Reservation> result;
+    for (const Reservation &old : existing) {
+        const bool replaced
+            = std::any_of(incoming.cbegin(), incoming.cend(), [&old](const Reservation &fresh) {
+                  return fresh.mac == old.mac || fresh.address == old.address || fresh.name == old.name;
+              });
+        if (!replaced)
+            result.append(old);
+    }
+    for (const Reservation &fresh : incoming) {
+        // The last word for a MAC wins when the incoming list itself repeats one.
+        result.erase(std::remove_if(result.begin(), result.end(),
+                         [&fresh](const Reservation &r) {
+                             return r.mac == fresh.mac || r.address == fresh.address || r.name == fresh.name;
+                         }),
+            result.end());
+        result.append(fresh);
+    }
+    std::sort(result.begin(), result.end(), [](const Reservation &a, const Reservation &b) {
+        return a.address.toIPv4Address() < b.address.toIPv4Address();
+    });
+    return result;
+}
+
+QByteArray DnsmasqReservations::hostsFileContent(const QList<Reservation> &reservations)
+{
+    QByteArray content
+        = "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n";
+    for (const Reservation &r : reservations)
+        content += u"%1,%2,%3\n"_s.arg(r.mac, r.address.toString(), r.name).toUtf8();
+    return content;
+}
+
+QByteArray DnsmasqReservations::namesFileContent(const QList<Reservation> &reservations)
+{
+    QByteArray content = "# Written by rackd (PiRack's staged install). dnsmasq: --addn-hosts=THIS FILE\n";
+    for (const Reservation &r : reservations)
+        content += u"%1 %2\n"_s.arg(r.address.toString(), r.name).toUtf8();
+    return content;
+}
+
+QList<Reservation> DnsmasqReservations::readHostsFile(const QByteArray &content, QStringList *problems)
+{
+    QList<Reservation> reservations;
+    const QList<QByteArray> lines = content.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = QString::fromUtf8(lines.at(i)).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const QStringList fields = line.split(u',');
+        Reservation r;
+        r.mac = fields.size() == 3 ? DhcpEventParser::normalizedMac(fields.at(0).trimmed()) : QString();
+        const std::optional<QHostAddress> address = DhcpEventParser::ipv4(fields.value(1).trimmed());
+        r.name = fields.value(2).trimmed();
+        if (r.mac.isEmpty() || !address || !DhcpEventParser::isHostname(r.name)) {
+            problems->append(u"line %1: expected MAC,IP,NAME, got \"%2\""_s.arg(i + 1).arg(line.left(80)));
+            continue;
+        }
+        r.address = *address;
+        reservations.append(r);
+    }
+    return reservations;
+}
+
+bool DnsmasqReservations::write(const QString &hostsPath, const QString &namesPath,
+    const QList<Reservation> &reservations, QString *error)
+{
+    // dnsmasq runs as its own user and must read them; they hold nothing secret.
+    return AtomicFile::write(hostsPath, hostsFileContent(reservations), AtomicFile::WorldReadable, error)
+        && (namesPath.isEmpty()
+            || AtomicFile::write(
+                namesPath, namesFileContent(reservations), AtomicFile::WorldReadable, error));
+}
+
+bool DnsmasqReservations::reload(const QString &pidFile, QString *error)
+{
+    QFile file(pidFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read dnsmasq's pid file %1: %2"_s.arg(pidFile, file.errorString());
+        return false;
+    }
+    bool ok = false;
+    const qint64 pid = file.read(32).trimmed().toLongLong(&ok);
+    if (!ok || pid <= 1) {
+        *error = u"%1 does not hold a process id"_s.arg(pidFile);
+        return false;
+    }
+    QFile comm(u"/proc/%1/comm"_s.arg(pid));
+    if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "dnsmasq") {
+        *error = u"process %1 (from %2) is not a running dnsmasq; the reservations are written but not "
+                 u"loaded: restart dnsmasq"_s.arg(pid)
+                     .arg(pidFile);
+        return false;
+    }
+    if (::kill(pid_t(pid), SIGHUP) != 0) {
+        *error
+            = u"cannot signal dnsmasq (pid %1): %2"_s.arg(pid).arg(QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+/// One Pi's fixed address and name, keyed by its MAC.
+struct Reservation
+{
+    QString mac;
+    QHostAddress address;
+    QString name;
+
+    friend bool operator==(const Reservation &a, const Reservation &b)
+    {
+        return a.mac == b.mac && a.address == b.address && a.name == b.name;
+    }
+};
+
+/**
+ * The install's output for dnsmasq: a --dhcp-hostsfile (`MAC,IP,NAME` per line, what follows
+ * `dhcp-host=` in dnsmasq.conf) and an --addn-hosts file (`IP NAME`), both replaced atomically, then
+ * dnsmasq told to re-read them with SIGHUP. A MAC never has two lines: a new reservation for a MAC,
+ * an address or a name replaces the old one.
+ */
+namespace DnsmasqReservations {
+
+/// `incoming` wins over `existing` for the same MAC, address or name; the result is sorted by address.
+QList<Reservation> merged(const QList<Reservation> &existing, const QList<Reservation> &incoming);
+
+QByteArray hostsFileContent(const QList<Reservation> &reservations);
+QByteArray namesFileContent(const QList<Reservation> &reservations);
+
+/// Reads a hosts file written by us or by hand; lines it cannot use go to `problems` and are dropped.
+QList<Reservation> readHostsFile(const QByteArray &content, QStringList *problems);
+
+/// Writes both files (the names file only when its path is not empty).
+bool write(const QString &hostsPath, const QString &namesPath, const QList<Reservation> &reservations,
+    QString *error);
+
+/**
+ * Sends SIGHUP to the dnsmasq whose pid is in `pidFile`, after checking that the process is a
+ * dnsmasq: a stale pid file must not make rackd signal some other process.
+ */
+bool reload(const QString &pidFile, QString *error);
+
+} // namespace DnsmasqReservations

@@ -1,0 +1,114 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The files the install writes for dnsmasq, byte for byte, and how they are replaced.
+#include "dnsmasqreservations.h"
+#include "testfiles.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+Reservation reservation(const QString &mac, const QString &address, const QString &name)
+{
+    return {mac, QHostAddress(address), name};
+}
+} // namespace
+
+class TestDnsmasqReservations : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void goldenFiles()
+    {
+        const QList<Reservation> reservations = DnsmasqReservations::merged({},
+            {reservation(u"dc:a6:32:00:00:02"_s, u"10.42.0.12"_s, u"s1-n2"_s),
+                reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.11"_s, u"s1-n1"_s)});
+        QCOMPARE(DnsmasqReservations::hostsFileContent(reservations),
+            QByteArray("# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
+                       "dc:a6:32:00:00:01,10.42.0.11,s1-n1\n"
+                       "dc:a6:32:00:00:02,10.42.0.12,s1-n2\n"));
+        QCOMPARE(DnsmasqReservations::namesFileContent(reservations),
+            QByteArray("# Written by rackd (PiRack's staged install). dnsmasq: --addn-hosts=THIS FILE\n"
+                       "10.42.0.11 s1-n1\n"
+                       "10.42.0.12 s1-n2\n"));
+    }
+
+    void aMacsOldReservationIsReplacedNeverDuplicated()
+    {
+        const QList<Reservation> existing {reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.11"_s, u"s1-n1"_s),
+            reservation(u"dc:a6:32:00:00:02"_s, u"10.42.0.12"_s, u"s1-n2"_s),
+            reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s)};
+        // 01 moves to another slot; a new Pi (09) replaces 02 in its slot.
+        const QList<Reservation> result = DnsmasqReservations::merged(existing,
+            {reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.21"_s, u"s2-n1"_s),
+                reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s)});
+        QCOMPARE(result,
+            (QList<Reservation> {reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s),
+                reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s),
+                reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.21"_s, u"s2-n1"_s)}));
+    }
+
+    void readsItsOwnFileAndRefusesBrokenLines()
+    {
+        const QList<Reservation> written {reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.11"_s, u"s1-n1"_s)};
+        QStringList problems;
+        QCOMPARE(
+            DnsmasqReservations::readHostsFile(DnsmasqReservations::hostsFileContent(written), &problems),
+            written);
+        QVERIFY(problems.isEmpty());
+        const QList<Reservation> read = DnsmasqReservations::readHostsFile(
+            "DC-A6-32-00-00-05,10.42.0.15,s1-n5\nnot,a,line\ndc:a6:32:00:00:06,10.42.0,s1-n6\n"
+            "dc:a6:32:00:00:07,10.42.0.17,bad name\ndc:a6:32:00:00:08,10.42.0.18\n",
+            &problems);
+        QCOMPARE(
+            read, (QList<Reservation> {reservation(u"dc:a6:32:00:00:05"_s, u"10.42.0.15"_s, u"s1-n5"_s)}));
+        QCOMPARE(problems.size(), 4);
+        QCOMPARE(problems.constFirst(), u"line 2: expected MAC,IP,NAME, got \"not,a,line\""_s);
+    }
+
+    void writesBothFilesAtomically()
+    {
+        QTemporaryDir dir;
+        const QList<Reservation> reservations {
+            reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.11"_s, u"s1-n1"_s)};
+        QString error;
+        QVERIFY2(DnsmasqReservations::write(
+                     dir.filePath(u"dhcp-hosts"_s), dir.filePath(u"hosts"_s), reservations, &error),
+            qPrintable(error));
+        QFile hosts(dir.filePath(u"dhcp-hosts"_s));
+        QVERIFY(hosts.open(QIODevice::ReadOnly));
+        QCOMPARE(hosts.readAll(), DnsmasqReservations::hostsFileContent(reservations));
+        QVERIFY(QFile::permissions(dir.filePath(u"hosts"_s)) & QFileDevice::ReadOther); // dnsmasq reads them
+        QVERIFY(!DnsmasqReservations::write(dir.filePath(u"missing/dhcp-hosts"_s), {}, reservations, &error));
+        QVERIFY2(error.contains(u"missing/dhcp-hosts"_s), qPrintable(error));
+    }
+
+    void reloadSignalsOnlyADnsmasq()
+    {
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY(!DnsmasqReservations::reload(dir.filePath(u"none.pid"_s), &error));
+        QVERIFY2(error.startsWith(u"cannot read dnsmasq's pid file"_s), qPrintable(error));
+        QVERIFY(writeFile(dir.filePath(u"junk.pid"_s), "twelve\n"));
+        QVERIFY(!DnsmasqReservations::reload(dir.filePath(u"junk.pid"_s), &error));
+        QVERIFY2(error.contains(u"does not hold a process id"_s), qPrintable(error));
+        // A stale pid file that names some other process: it is not signalled.
+        QProcess sleeper;
+        sleeper.start(u"sleep"_s, {u"30"_s});
+        QVERIFY(sleeper.waitForStarted());
+        QVERIFY(writeFile(dir.filePath(u"stale.pid"_s), QByteArray::number(sleeper.processId()) + '\n'));
+        QVERIFY(!DnsmasqReservations::reload(dir.filePath(u"stale.pid"_s), &error));
+        QVERIFY2(error.contains(u"is not a running dnsmasq"_s), qPrintable(error));
+        QCOMPARE(sleeper.state(), QProcess::Running);
+        sleeper.kill();
+        sleeper.waitForFinished();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDnsmasqReservations)
+#include "tst_dnsmasqreservations.moc"
