@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -135,6 +136,7 @@ bool Daemon::start(QString *error)
     m_service = std::make_unique<RackService>(
         m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
+    startDhcpEvents();
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
         return false;
     m_service->setJoinAddress(
@@ -144,6 +146,32 @@ bool Daemon::start(QString *error)
                                << "stacks on" << relayBackendName(m_structure.wiring.backend)
                                << "relays, state in" << m_config.stateDirectory;
     return true;
+}
+
+void Daemon::startDhcpEvents()
+{
+    m_dhcp = std::make_unique<DhcpEventSource>();
+    connect(m_dhcp.get(), &DhcpEventSource::eventReceived, m_service.get(), [this](const DhcpEvent &event) {
+        qCInfo(lcDaemon).noquote() << "DHCP" << DhcpEvent::kindName(event.kind) << event.mac
+                                   << event.address.toString() << "from the"
+                                   << DhcpEvent::sourceName(event.source);
+        m_service->reportDhcpEvent(event);
+    });
+    connect(m_dhcp.get(), &DhcpEventSource::problem, this,
+        [](const QString &message) { qCWarning(lcDaemon).noquote() << message; });
+    // Without these rackd still switches relays and serves nodes; the staged install needs one of them.
+    if (!m_config.dhcpEventSocket.isEmpty()) {
+        QString error;
+        QDir().mkpath(QFileInfo(m_config.dhcpEventSocket).absolutePath());
+        if (m_dhcp->listen(m_config.dhcpEventSocket, &error))
+            qCInfo(lcDaemon).noquote() << "DHCP events from dnsmasq's script on" << m_config.dhcpEventSocket;
+        else
+            qCWarning(lcDaemon).noquote() << "no DHCP events from dnsmasq's script:" << error;
+    }
+    if (!m_config.dhcpLeaseFile.isEmpty())
+        m_dhcp->watchLeaseFile(m_config.dhcpLeaseFile);
+    if (!m_config.dhcpLogFile.isEmpty())
+        m_dhcp->followIscLog(m_config.dhcpLogFile);
 }
 
 bool Daemon::reloadStructure(QString *error)

@@ -4,6 +4,7 @@
 
 #include "auditlog.h"
 #include "controlserver.h"
+#include "dhcpeventsource.h"
 #include "joinsecretstore.h"
 #include "nodeinventory.h"
 #include "nodemanager.h"
@@ -34,6 +35,7 @@ public:
     RelayBank *relayBank() const { return m_bank.get(); }
     ControlServer *controlServer() const { return m_server.get(); }
     NodeManager *nodeManager() const { return m_nodes.get(); }
+    DhcpEventSource *dhcpEvents() const { return m_dhcp.get(); }
     const RackStructure &structure() const { return m_structure; }
 
     /// The identity in the state directory, made on first use (for `rackd --fingerprint`).
@@ -42,6 +44,7 @@ public:
 private:
     bool loadStructure(RackStructure *structure, QString *error) const;
     bool prepareTokens(QString *error);
+    void startDhcpEvents();
 
     RackdConfig m_config;
     RackStructure m_structure;
@@ -56,4 +59,5 @@ private:
     std::unique_ptr<PowerController> m_power;
     std::unique_ptr<RackService> m_service;
     std::unique_ptr<ControlServer> m_server;
+    std::unique_ptr<DhcpEventSource> m_dhcp;
 };

@@ -43,8 +43,8 @@ std::optional<RackdConfig> RackdConfig::parse(
 
     static const QStringList knownKeys {u"listen_address"_s, u"listen_port"_s, u"state_directory"_s,
         u"structure_file"_s, u"relay_backend"_s, u"simulated_state_file"_s, u"cold_boot_policy"_s,
-        u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s,
-        u"join_host"_s};
+        u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s, u"join_host"_s,
+        u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s};
     for (const IniSection &section : ini.sections()) {
         if (section.name != u"rackd") {
             problems.report(
@@ -103,6 +103,12 @@ std::optional<RackdConfig> RackdConfig::parse(
                         u"\"%1\" is not a number of seconds from 0.1 to 3600"_s.arg(value));
             } else if (entry.key == u"join_host") {
                 config.joinHost = value;
+            } else if (entry.key == u"dhcp_event_socket") {
+                config.dhcpEventSocket = value.isEmpty() || value == u"off" ? QString() : resolve(value);
+            } else if (entry.key == u"dhcp_lease_file") {
+                config.dhcpLeaseFile = value.isEmpty() ? QString() : resolve(value);
+            } else if (entry.key == u"dhcp_log_file") {
+                config.dhcpLogFile = value.isEmpty() ? QString() : resolve(value);
             } else if (entry.key == u"audit_max_kib") {
                 const int kib = value.toInt(&ok);
                 if (ok && kib >= 16 && kib <= 1024 * 1024)

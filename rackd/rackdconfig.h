@@ -36,6 +36,10 @@ public:
     std::chrono::milliseconds heartbeatInterval {
         5000}; ///< What agents are told to expect; down after 3 missed.
     QString joinHost; ///< Where nodes reach rackd, for join strings; default: the structure's master_address.
+    /// Where dnsmasq's DHCP script (pirack-dhcp-script) reports leases; empty: nowhere.
+    QString dhcpEventSocket = QStringLiteral("/run/pirack/dhcp-events.sock");
+    QString dhcpLeaseFile; ///< dnsmasq's lease file, watched as a fallback; empty: not watched.
+    QString dhcpLogFile; ///< A syslog file with ISC dhcpd's lines, followed; empty: not followed.
     qint64 auditMaximumBytes = 4 * 1024 * 1024;
     int auditFilesKept = 5;
 

@@ -55,7 +55,16 @@ RackService::RackService(TokenStore *tokens, PowerController *power, NodeManager
     });
 }
 
-QStringList RackService::eventNames() { return {u"relay"_s, u"node"_s}; }
+QStringList RackService::eventNames() { return {u"relay"_s, u"node"_s, u"dhcp"_s}; }
+
+void RackService::reportDhcpEvent(const DhcpEvent &event)
+{
+    QJsonObject data {{u"kind"_s, DhcpEvent::kindName(event.kind)}, {u"mac"_s, event.mac},
+        {u"ip"_s, event.address.toString()}, {u"source"_s, DhcpEvent::sourceName(event.source)}};
+    if (!event.hostname.isEmpty())
+        data.insert(u"hostname"_s, event.hostname);
+    Q_EMIT eventRaised({u"dhcp."_s + DhcpEvent::kindName(event.kind), data});
+}
 
 void RackService::setJoinAddress(const QString &host, quint16 port)
 {

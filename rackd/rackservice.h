@@ -4,6 +4,7 @@
 
 #include "auditlog.h"
 #include "auththrottle.h"
+#include "dhcpevent.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
 #include "protocol/messages.h"
@@ -52,6 +53,8 @@ public:
 
     /// Event names a client may subscribe to.
     static QStringList eventNames();
+    /// A Pi asked for an address: subscribers of "dhcp" hear it (the install listens here too).
+    void reportDhcpEvent(const DhcpEvent &event);
 
 Q_SIGNALS:
     void eventRaised(const Protocol::Event &event);

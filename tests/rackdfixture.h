@@ -35,7 +35,7 @@ struct RackdFixture
     {
         return "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = " + QByteArray::number(port)
             + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
-              "join_host = 127.0.0.1\nheartbeat_interval = 0.2\n";
+              "join_host = 127.0.0.1\nheartbeat_interval = 0.2\ndhcp_event_socket = dhcp-events.sock\n";
     }
 
     bool prepare(double staggerSeconds = 0.3)

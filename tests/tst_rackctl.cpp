@@ -220,6 +220,46 @@ private Q_SLOTS:
         QCOMPARE(graceful.out, u"stack 2: relay off\n"_s);
     }
 
+    void dhcpEventReachesRackdAndItsSubscribers()
+    {
+        RackClient watcher;
+        QFile tokenFile(m_fixture.path(u"state/initial-admin-token"_s)); // each test's rackd is a fresh one
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        const QString token = QString::fromUtf8(tokenFile.readAll()).trimmed();
+        QVERIFY(connectClient(watcher, m_daemon->port(), token, m_daemon->fingerprint()).ready);
+        QVERIFY(call(watcher, u"subscribe"_s, {{u"events"_s, QJsonArray {u"dhcp"_s}}}));
+        QSignalSpy events(&watcher, &RackClient::eventReceived);
+        const QString socket = m_fixture.path(u"dhcp-events.sock"_s);
+
+        // What dnsmasq runs: no token, no TLS, the local socket.
+        Run run = rackctl({u"--dhcp-socket"_s, socket, u"dhcp-event"_s, u"add"_s, u"DC:A6:32:01:02:03"_s,
+                              u"10.42.0.60"_s, u"raspberrypi"_s},
+            std::nullopt, false);
+        QCOMPARE(run.exitCode, int(Rackctl::Ok));
+        QVERIFY(events.count() > 0 || events.wait(10000));
+        const Protocol::Event event = events.at(0).at(0).value<Protocol::Event>();
+        QCOMPARE(event.name, u"dhcp.lease"_s);
+        QCOMPARE(event.data.value(u"mac"_s).toString(), u"dc:a6:32:01:02:03"_s);
+        QCOMPARE(event.data.value(u"ip"_s).toString(), u"10.42.0.60"_s);
+        QCOMPARE(event.data.value(u"hostname"_s).toString(), u"raspberrypi"_s);
+        QCOMPARE(event.data.value(u"source"_s).toString(), u"dnsmasq script"_s);
+
+        // dnsmasq's other calls are not errors; a broken one is refused and said so.
+        QCOMPARE(
+            rackctl({u"--dhcp-socket"_s, socket, u"dhcp-event"_s, u"init"_s}, std::nullopt, false).exitCode,
+            int(Rackctl::Ok));
+        run = rackctl({u"--dhcp-socket"_s, socket, u"dhcp-event"_s, u"add"_s, u"nope"_s, u"10.42.0.60"_s},
+            std::nullopt, false);
+        QCOMPARE(run.exitCode, int(Rackctl::CommandFailed));
+        QCOMPARE(run.err, u"rackctl: rackd refused the DHCP event: \"nope\" is not a MAC address\n"_s);
+        run = rackctl({u"--dhcp-socket"_s, m_fixture.path(u"nothing.sock"_s), u"dhcp-event"_s, u"add"_s,
+                          u"dc:a6:32:01:02:03"_s, u"10.42.0.60"_s},
+            std::nullopt, false);
+        QCOMPARE(run.exitCode, int(Rackctl::ConnectionFailed));
+        QVERIFY2(run.err.startsWith(u"rackctl: cannot reach rackd's DHCP socket"_s), qPrintable(run.err));
+        QCOMPARE(events.count(), 1);
+    }
+
     void fingerprintNeedsNoTrustAndNoToken()
     {
         const Run run = rackctl({u"fingerprint"_s}, std::nullopt, false);

@@ -32,7 +32,9 @@ private Q_SLOTS:
             "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = 0\nstate_directory = state\n"
             "structure_file = ../rack.ini\nrelay_backend = simulated\n"
             "cold_boot_policy = staged\nboot_id_file = boot\naudit_max_kib = 64\n"
-            "audit_files_kept = 2\n",
+            "audit_files_kept = 2\ndhcp_event_socket = run/dhcp.sock\ndhcp_lease_file = "
+            "/var/lib/misc/dnsmasq.leases\n"
+            "dhcp_log_file = /var/log/syslog\n",
             u"/srv/pirack/conf/rackd.conf"_s, &errors);
         QVERIFY2(config, qPrintable(errors.join(u'\n')));
         QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
@@ -44,6 +46,11 @@ private Q_SLOTS:
         QCOMPARE(config->bootIdFile, u"/srv/pirack/conf/boot"_s);
         QCOMPARE(config->auditMaximumBytes, 64 * 1024);
         QCOMPARE(config->auditFilesKept, 2);
+        QCOMPARE(config->dhcpEventSocket, u"/srv/pirack/conf/run/dhcp.sock"_s);
+        QCOMPARE(config->dhcpLeaseFile, u"/var/lib/misc/dnsmasq.leases"_s);
+        QCOMPARE(config->dhcpLogFile, u"/var/log/syslog"_s);
+        QVERIFY(RackdConfig::parse("[rackd]\ndhcp_event_socket = off\n", u"r.conf"_s, &errors)
+                    ->dhcpEventSocket.isEmpty());
     }
 
     void errorsNameFileLineAndKey()
@@ -64,7 +71,8 @@ private Q_SLOTS:
     void exampleConfigurationIsValidAndShowsTheDefaults()
     {
         QStringList errors;
-        const auto example = RackdConfig::readFile(QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/rackd.conf"), &errors);
+        const auto example = RackdConfig::readFile(
+            QStringLiteral(PIRACK_SOURCE_DIR "/resources/config/rackd.conf"), &errors);
         QVERIFY2(example, qPrintable(errors.join(u'\n')));
         const auto defaults = RackdConfig::parse("[rackd]\n", u"/etc/pirack/rackd.conf"_s, &errors);
         QCOMPARE(example->listenPort, defaults->listenPort);
@@ -76,6 +84,9 @@ private Q_SLOTS:
         QCOMPARE(example->auditFilesKept, defaults->auditFilesKept);
         QCOMPARE(example->heartbeatInterval, defaults->heartbeatInterval);
         QCOMPARE(example->joinHost, defaults->joinHost);
+        QCOMPARE(example->dhcpEventSocket, defaults->dhcpEventSocket);
+        QCOMPARE(example->dhcpLeaseFile, defaults->dhcpLeaseFile);
+        QCOMPARE(example->dhcpLogFile, defaults->dhcpLogFile);
     }
 
     void missingFile()

@@ -3,6 +3,7 @@
 #include "rackctl.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <cstdio>
 #include <unistd.h>
 
@@ -24,7 +25,17 @@ int main(int argc, char *argv[])
     };
     Rackctl rackctl(out, err, prompt);
     QObject::connect(&rackctl, &Rackctl::finished, &app, [](int code) { QCoreApplication::exit(code); });
+    // Installed under this name, rackctl is dnsmasq's --dhcp-script, which can pass no arguments of its own.
+    const bool dhcpScript = QFileInfo(QCoreApplication::arguments().constFirst()).fileName()
+        == QStringLiteral("pirack-dhcp-script");
     QMetaObject::invokeMethod(
-        &rackctl, [&] { rackctl.run(QCoreApplication::arguments().mid(1)); }, Qt::QueuedConnection);
+        &rackctl,
+        [&] {
+            if (dhcpScript)
+                rackctl.sendDhcpEvent(QCoreApplication::arguments().mid(1), Rackctl::defaultDhcpSocket());
+            else
+                rackctl.run(QCoreApplication::arguments().mid(1));
+        },
+        Qt::QueuedConnection);
     return QCoreApplication::exec();
 }

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocalSocket>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,6 +38,9 @@ QString usageText()
            "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
            "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
            "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
+           "  dhcp-event add|old|del MAC IP [HOST]      tell rackd a Pi asked for an address (what\n"
+           "                                            dnsmasq's --dhcp-script=pirack-dhcp-script does;\n"
+           "                                            local socket --dhcp-socket, no token)\n"
            "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
 }
 
@@ -144,6 +148,54 @@ void Rackctl::finish(int exitCode)
     Q_EMIT finished(exitCode);
 }
 
+QString Rackctl::defaultDhcpSocket()
+{
+    return qEnvironmentVariable("PIRACK_DHCP_SOCKET", u"/run/pirack/dhcp-events.sock"_s);
+}
+
+void Rackctl::sendDhcpEvent(const QStringList &arguments, const QString &socketPath)
+{
+    const QString action = arguments.value(0);
+    if (action != u"add" && action != u"old" && action != u"del")
+        return finish(Ok); // init, tftp, arp-add ...: nothing rackd needs, and never an error for dnsmasq
+    auto *socket = new QLocalSocket(this);
+    auto *deadline = new QTimer(socket);
+    const auto fail = [this, socket](int code, const QString &message) {
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+        m_err << "rackctl: " << message << '\n';
+        finish(code);
+    };
+    connect(socket, &QLocalSocket::connected, socket, [socket, arguments] {
+        QJsonArray list;
+        for (const QString &argument : arguments)
+            list.append(argument);
+        socket->write(QJsonDocument(list).toJson(QJsonDocument::Compact) + '\n');
+    });
+    connect(socket, &QLocalSocket::readyRead, this, [this, socket, fail] {
+        if (!socket->canReadLine())
+            return;
+        const QString answer = QString::fromUtf8(socket->readLine(4096)).trimmed();
+        if (answer != u"ok")
+            return fail(
+                CommandFailed, u"rackd refused the DHCP event: "_s + answer.mid(answer.indexOf(u' ') + 1));
+        socket->disconnect(this);
+        socket->deleteLater();
+        finish(Ok);
+    });
+    connect(socket, &QLocalSocket::errorOccurred, this, [socket, socketPath, fail] {
+        fail(ConnectionFailed,
+            u"cannot reach rackd's DHCP socket %1: %2"_s.arg(socketPath, socket->errorString()));
+    });
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this, [fail, socketPath] {
+        fail(ConnectionFailed, u"rackd did not answer on %1 within 10 s"_s.arg(socketPath));
+    });
+    deadline->start(10000);
+    socket->connectToServer(socketPath);
+}
+
 void Rackctl::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -165,9 +217,11 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption forceAfter(
         u"force-after"_s, u"graceful-off: cut power anyway after this long"_s, u"seconds"_s);
     const QCommandLineOption uses(u"uses"_s, u"how many nodes may join with it"_s, u"n"_s, u"1"_s);
+    const QCommandLineOption dhcpSocket(
+        u"dhcp-socket"_s, u"rackd's local DHCP socket"_s, u"path"_s, defaultDhcpSocket());
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
     parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, gracefulTimeout,
-        forceAfter, help});
+        forceAfter, dhcpSocket, help});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -202,6 +256,11 @@ void Rackctl::run(const QStringList &arguments)
 
     const QString verb = m_command.value(0);
     const QString sub = m_command.value(1);
+    if (verb == u"dhcp-event") {
+        if (m_command.size() < 2)
+            return usage(u"dhcp-event takes add|old|del MAC IP [HOSTNAME]"_s);
+        return sendDhcpEvent(m_command.mid(1), parser.value(dhcpSocket));
+    }
     const bool known = (verb == u"status" && m_command.size() == 1)
         || (verb == u"fingerprint" && m_command.size() == 1) || (verb == u"audit" && m_command.size() == 1)
         || (verb == u"power" && m_command.size() >= 3

@@ -35,6 +35,13 @@ public:
 
     /// Parses the arguments (without the program name) and starts; finished(exitCode) follows.
     void run(const QStringList &arguments);
+    /**
+     * dnsmasq's --dhcp-script (rackctl installed as `pirack-dhcp-script`, or `rackctl dhcp-event`):
+     * `add|old|del MAC IP [HOSTNAME]` goes to rackd's local DHCP socket; other actions are not for rackd.
+     */
+    void sendDhcpEvent(const QStringList &arguments, const QString &socketPath);
+
+    static QString defaultDhcpSocket();
 
 Q_SIGNALS:
     void finished(int exitCode);

@@ -1,0 +1,184 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dhcpeventsource.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocalSocket>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr qint64 MaximumMessage = 4096;
+constexpr qint64 MaximumLeaseFile = 4 * 1024 * 1024;
+constexpr qint64 MaximumLogRead = 1024 * 1024;
+} // namespace
+
+DhcpEventSource::DhcpEventSource(QObject *parent)
+    : QObject(parent)
+{
+    connect(&m_server, &QLocalServer::newConnection, this, &DhcpEventSource::onConnection);
+    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString &path) {
+        if (path == m_leaseFile)
+            readLeaseFile();
+        else if (path == m_iscLog)
+            readIscLog();
+    });
+    m_poll.setInterval(2000);
+    connect(&m_poll, &QTimer::timeout, this, [this] {
+        if (!m_leaseFile.isEmpty())
+            readLeaseFile();
+        if (!m_iscLog.isEmpty())
+            readIscLog();
+    });
+}
+
+DhcpEventSource::~DhcpEventSource()
+{
+    if (m_server.isListening())
+        QLocalServer::removeServer(m_server.fullServerName());
+}
+
+bool DhcpEventSource::listen(const QString &socketPath, QString *error)
+{
+    // Only a stale socket of ours is removed, never some other file at that path.
+    const QFileInfo existing(socketPath);
+    struct stat status
+    {
+    };
+    if (existing.exists() || existing.isSymLink()) {
+        if (::lstat(QFile::encodeName(socketPath).constData(), &status) != 0 || !S_ISSOCK(status.st_mode)) {
+            *error = u"%1 exists and is not a socket; refusing to replace it"_s.arg(socketPath);
+            return false;
+        }
+        QLocalServer::removeServer(socketPath);
+    }
+    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    if (!m_server.listen(socketPath)) {
+        *error = u"cannot listen on %1: %2"_s.arg(socketPath, m_server.errorString());
+        return false;
+    }
+    // root and the pirack group (dnsmasq's script runs as root; an admin may be in the group).
+    if (const group *pirack = ::getgrnam("pirack")) {
+        if (::chown(QFile::encodeName(socketPath).constData(), ::geteuid(), pirack->gr_gid) == 0)
+            ::chmod(QFile::encodeName(socketPath).constData(), 0660);
+    }
+    return true;
+}
+
+void DhcpEventSource::onConnection()
+{
+    while (QLocalSocket *socket = m_server.nextPendingConnection()) {
+        connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket] {
+            if (!socket->canReadLine()) {
+                if (socket->bytesAvailable() > MaximumMessage) {
+                    Q_EMIT problem(
+                        u"DHCP script socket: a message longer than %1 bytes, dropped"_s.arg(MaximumMessage));
+                    socket->abort();
+                }
+                return;
+            }
+            const QJsonDocument document = QJsonDocument::fromJson(socket->readLine(MaximumMessage));
+            QStringList arguments;
+            for (const QJsonValue &value : document.array())
+                arguments.append(value.toString());
+            QString error;
+            const std::optional<DhcpEvent> event = document.isArray() && arguments.size() <= 8
+                ? DhcpEventParser::fromScriptArguments(arguments, &error)
+                : std::nullopt;
+            if (!document.isArray() || arguments.size() > 8)
+                error = u"not a list of the script's arguments"_s;
+            if (!error.isEmpty())
+                Q_EMIT problem(u"DHCP script socket: "_s + error);
+            socket->write(error.isEmpty() ? QByteArray("ok\n") : "error: " + error.toUtf8() + '\n');
+            socket->disconnectFromServer();
+            if (event)
+                Q_EMIT eventReceived(*event);
+        });
+    }
+}
+
+void DhcpEventSource::watchLeaseFile(const QString &path)
+{
+    m_leaseFile = path;
+    m_watcher.addPath(path);
+    m_poll.start();
+    readLeaseFile();
+}
+
+void DhcpEventSource::readLeaseFile()
+{
+    if (!m_watcher.files().contains(m_leaseFile))
+        m_watcher.addPath(m_leaseFile); // dnsmasq replaced or created it
+    QFile file(m_leaseFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return; // not there yet: no leases
+    if (file.size() > MaximumLeaseFile) {
+        Q_EMIT problem(u"%1 is larger than %2 bytes; not read"_s.arg(m_leaseFile).arg(MaximumLeaseFile));
+        return;
+    }
+    QStringList problems;
+    const QList<DhcpEvent> events = DhcpEventParser::fromLeaseFile(file.readAll(), &problems);
+    for (const QString &line : std::as_const(problems))
+        Q_EMIT problem(m_leaseFile + u": "_s + line);
+    QHash<QString, QString> now;
+    for (const DhcpEvent &event : events)
+        now.insert(event.mac, event.address.toString());
+    const bool first = !m_leasesRead;
+    m_leasesRead = true;
+    const QHash<QString, QString> before = std::exchange(m_leases, now);
+    for (const DhcpEvent &event : events) {
+        // The leases present when rackd starts are history; what appears or changes after is news.
+        if (!first && before.value(event.mac) != event.address.toString())
+            Q_EMIT eventReceived(event);
+    }
+}
+
+void DhcpEventSource::followIscLog(const QString &path)
+{
+    m_iscLog = path;
+    m_watcher.addPath(path);
+    m_poll.start();
+    readIscLog();
+}
+
+void DhcpEventSource::readIscLog()
+{
+    if (!m_watcher.files().contains(m_iscLog))
+        m_watcher.addPath(m_iscLog);
+    QFile file(m_iscLog);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    if (m_iscOffset < 0 || file.size() < m_iscOffset) {
+        // First look: start at the end, like tail -F. Shorter than before: rotated, start over.
+        const bool rotated = m_iscOffset >= 0;
+        m_iscOffset = rotated ? 0 : file.size();
+        m_iscPartialLine.clear();
+        if (!rotated)
+            return;
+    }
+    file.seek(m_iscOffset);
+    const QByteArray fresh = file.read(MaximumLogRead);
+    m_iscOffset += fresh.size();
+    QList<QByteArray> lines = QByteArray(m_iscPartialLine + fresh).split('\n');
+    m_iscPartialLine = lines.takeLast(); // an unfinished line waits for its end
+    if (m_iscPartialLine.size() > MaximumMessage)
+        m_iscPartialLine.clear();
+    for (const QByteArray &line : std::as_const(lines)) {
+        QString error;
+        const std::optional<DhcpEvent> event
+            = DhcpEventParser::fromIscDhcpdLine(QString::fromUtf8(line), &error);
+        if (!error.isEmpty())
+            Q_EMIT problem(m_iscLog + u": "_s + error);
+        if (event)
+            Q_EMIT eventReceived(*event);
+    }
+    if (file.size() > m_iscOffset)
+        QTimer::singleShot(0, this, &DhcpEventSource::readIscLog); // more than one read's worth
+}
