@@ -189,6 +189,7 @@ private Q_SLOTS:
         const QString bin = dir.filePath(u"bin"_s);
         QVERIFY(QDir().mkpath(bin));
         QVERIFY(QFile::link(QStringLiteral(AGENT_EXECUTABLE), QDir(bin).filePath(u"rack-agent"_s)));
+        QVERIFY(QFile::link(QStringLiteral(RACKCTL_EXECUTABLE), QDir(bin).filePath(u"pirack-dhcp-script"_s)));
         QVERIFY(
             QFile::link(QFileInfo(QStringLiteral(VIRTUAL_RACK_EXECUTABLE)).dir().filePath(u"vrack-hook"_s),
                 QDir(bin).filePath(u"vrack-hook"_s)));
@@ -224,6 +225,22 @@ private Q_SLOTS:
         QVERIFY(reply && !reply->isError());
         QVERIFY2(rack.waitUntil([&] { return rack.stackUp(1); }, 60000), "stack 1's agents did not come up");
 
+        // dnsmasq's --dhcp-script (pirack-dhcp-script) told rackd of each lease.
+        const auto rackdHeardOf = [&rack](const VirtualPi *pi) {
+            return std::any_of(
+                rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(), [pi](const HookMessage &event) {
+                    return event.mac == pi->spec().nic.mac && event.action == u"lease"
+                        && event.address == pi->spec().fixedAddress;
+                });
+        };
+        QVERIFY2(rack.waitUntil(
+                     [&] {
+                         const QList<VirtualPi *> pis = rack.stackPis(1);
+                         return std::all_of(pis.cbegin(), pis.cend(), rackdHeardOf);
+                     },
+                     20000),
+            "rackd did not hear of every lease from dnsmasq's script");
+
         // dnsmasq leased each Pi of stack 1 its reserved address, and nothing to stack 2.
         QFile leases(rack.rack->dhcpLeaseFile());
         QVERIFY(leases.open(QIODevice::ReadOnly));
@@ -234,13 +251,9 @@ private Q_SLOTS:
             QVERIFY2(leaseText.contains(expected), leaseText.constData());
             QCOMPARE(pi->state(), VirtualPi::State::Running);
             QCOMPARE(pi->address(), pi->spec().fixedAddress);
-            const bool scriptSawIt = std::any_of(
-                rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(), [pi](const HookMessage &event) {
-                    return event.mac == pi->spec().nic.mac && event.action == u"add";
-                });
-            QVERIFY2(scriptSawIt, "dnsmasq's --dhcp-script did not report the lease");
         }
         for (const VirtualPi *pi : rack.stackPis(2)) {
+            QVERIFY(!rackdHeardOf(pi));
             QCOMPARE(pi->state(), VirtualPi::State::Off);
             QVERIFY(!leaseText.contains(pi->spec().nic.mac.toUtf8()));
         }

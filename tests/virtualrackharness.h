@@ -36,7 +36,7 @@ struct VirtualRackHarness
     std::unique_ptr<VirtualRack> rack;
     std::unique_ptr<RackClient> client;
     QHash<QString, QString> nodeStates; ///< MAC -> "up" / "down", from rackd's events and answers
-    QList<HookMessage> dhcpEvents;
+    QList<HookMessage> dhcpEvents; ///< rackd's dhcp.* events: what dnsmasq's script told it
     QStringList seenDown; ///< MACs reported down since the list was last cleared
     QString prefix;
     QString runDirectory;
@@ -65,8 +65,6 @@ struct VirtualRackHarness
         runDirectory = dir.filePath(QStringLiteral("run"));
         options.runDirectory = runDirectory;
         rack = std::make_unique<VirtualRack>(options);
-        QObject::connect(rack.get(), &VirtualRack::dhcpEvent, rack.get(),
-            [this](const HookMessage &message) { dhcpEvents.append(message); });
         if (!rack->start(error))
             return false;
         prefix = rack->namespacePrefix();
@@ -79,6 +77,16 @@ struct VirtualRackHarness
         client = std::make_unique<RackClient>();
         QObject::connect(
             client.get(), &RackClient::eventReceived, client.get(), [this](const Protocol::Event &event) {
+                if (event.name.startsWith(QStringLiteral("dhcp."))) {
+                    HookMessage lease;
+                    lease.kind = HookMessage::Kind::Dhcp;
+                    lease.action = event.data.value(QStringLiteral("kind")).toString();
+                    lease.mac = event.data.value(QStringLiteral("mac")).toString();
+                    lease.address = QHostAddress(event.data.value(QStringLiteral("ip")).toString());
+                    lease.hostname = event.data.value(QStringLiteral("hostname")).toString();
+                    dhcpEvents.append(lease);
+                    return;
+                }
                 const QString mac = event.data.value(QStringLiteral("mac")).toString();
                 if (event.name == QStringLiteral("node.up"))
                     nodeStates.insert(mac, QStringLiteral("up"));
@@ -103,7 +111,8 @@ struct VirtualRackHarness
             return false;
         }
         const std::optional<Protocol::Reply> subscribed = call(QStringLiteral("subscribe"),
-            {{QStringLiteral("events"), QJsonArray {QStringLiteral("node"), QStringLiteral("relay")}}});
+            {{QStringLiteral("events"),
+                QJsonArray {QStringLiteral("node"), QStringLiteral("relay"), QStringLiteral("dhcp")}}});
         const std::optional<Protocol::Reply> nodes = call(QStringLiteral("nodes"));
         if (!subscribed || subscribed->isError() || !nodes || nodes->isError()) {
             *error = QStringLiteral("subscribe / nodes failed");
@@ -162,7 +171,6 @@ struct VirtualRackHarness
         };
         QObject::connect(client.get(), &RackClient::eventReceived, &loop, check);
         QObject::connect(rack.get(), &VirtualRack::piStateChanged, &loop, check);
-        QObject::connect(rack.get(), &VirtualRack::dhcpEvent, &loop, check, Qt::QueuedConnection);
         QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         loop.exec();
         return condition();

@@ -157,6 +157,7 @@ void LoopbackNetwork::runNextScript()
     ChildProcess::prepare(m_script, QDir(m_setup.runDirectory).filePath(u"network/dhcp-script.log"_s));
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QString::fromLatin1(HookEnvironment::Socket), m_setup.controlSocket);
+    environment.insert(u"PIRACK_DHCP_SOCKET"_s, m_setup.dhcpEventSocket);
     environment.insert(u"DNSMASQ_INTERFACE"_s, u"lo"_s);
     if (!arguments.value(3).isEmpty())
         environment.insert(u"DNSMASQ_SUPPLIED_HOSTNAME"_s, arguments.value(3));

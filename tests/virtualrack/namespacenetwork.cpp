@@ -238,6 +238,7 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
     ChildProcess::prepare(dnsmasq, logFile);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QString::fromLatin1(HookEnvironment::Socket), m_setup.controlSocket);
+    environment.insert(u"PIRACK_DHCP_SOCKET"_s, m_setup.dhcpEventSocket);
     dnsmasq->setProcessEnvironment(environment);
     dnsmasq->start(program, arguments);
     m_dnsmasq = dnsmasq;

@@ -30,6 +30,7 @@ struct RackNetworkSetup
     QString dhcpScript; ///< Run on each lease: `SCRIPT add|old|del MAC IP [HOSTNAME]`.
     QString hookProgram; ///< vrack-hook.
     QString controlSocket;
+    QString dhcpEventSocket; ///< Where pirack-dhcp-script finds rackd ($PIRACK_DHCP_SOCKET).
     QList<VirtualPiNic> pis;
 };
 

@@ -68,6 +68,7 @@ QString VirtualRack::path(const QString &relative) const
     return QDir(m_options.runDirectory).filePath(relative);
 }
 QString VirtualRack::controlSocket() const { return path(u"control.sock"_s); }
+QString VirtualRack::dhcpEventSocket() const { return path(u"dhcp-events.sock"_s); }
 QString VirtualRack::adminTokenFile() const { return path(u"admin-token"_s); }
 QString VirtualRack::relayStateFile() const { return path(u"relays/state.json"_s); }
 QString VirtualRack::rackdLogFile() const { return path(u"logs/rackd.log"_s); }
@@ -175,7 +176,10 @@ bool VirtualRack::findPrograms(QString *error)
         = directory.isEmpty() ? QStringLiteral(PIRACK_AGENT_PATH) : QDir(directory).filePath(u"rack-agent"_s);
     m_hookProgram
         = directory.isEmpty() ? QStringLiteral(PIRACK_HOOK_PATH) : QDir(directory).filePath(u"vrack-hook"_s);
-    m_dhcpScript = m_options.dhcpScript.isEmpty() ? m_hookProgram : m_options.dhcpScript;
+    // By default dnsmasq tells rackd, as on a real master; --dhcp-script vrack-hook records instead.
+    const QString rackdScript = directory.isEmpty() ? QStringLiteral(PIRACK_DHCP_SCRIPT_PATH)
+                                                    : QDir(directory).filePath(u"pirack-dhcp-script"_s);
+    m_dhcpScript = m_options.dhcpScript.isEmpty() ? rackdScript : m_options.dhcpScript;
     for (const QString &program : {m_rackdProgram, m_agentProgram, m_hookProgram, m_dhcpScript}) {
         if (!QFileInfo(program).isExecutable()) {
             *error = u"%1 is missing or not executable (build the project first, or give --bin-dir)"_s.arg(
@@ -245,6 +249,7 @@ bool VirtualRack::writeRackdConfig(QString *error) const
     text += u"state_directory = %1\nstructure_file = %2\n"_s.arg(
         path(u"rackd-state"_s), m_structure.sourceFile);
     text += u"relay_backend = simulated\nsimulated_state_file = %1\n"_s.arg(relayStateFile());
+    text += u"dhcp_event_socket = %1\n"_s.arg(dhcpEventSocket());
     text += u"heartbeat_interval = %1\njoin_host = %2\n"_s
                 .arg(double(m_options.heartbeatInterval.count()) / 1000.0)
                 .arg(m_network->rackdAddress().toString());
@@ -303,6 +308,7 @@ bool VirtualRack::start(QString *error)
     setup.dhcpScript = m_dhcpScript;
     setup.hookProgram = m_hookProgram;
     setup.controlSocket = controlSocket();
+    setup.dhcpEventSocket = dhcpEventSocket();
     for (const VirtualPi *pi : std::as_const(m_pis))
         setup.pis.append(pi->spec().nic);
     if (auto *loopback = qobject_cast<LoopbackNetwork *>(m_network.get())) {

@@ -63,6 +63,8 @@ public:
     QString agentProgram() const override { return m_agentProgram; }
     QString hookProgram() const override { return m_hookProgram; }
     QString controlSocket() const override;
+    /// rackd's socket for dnsmasq's DHCP script.
+    QString dhcpEventSocket() const;
 
     /// The MAC a virtual Pi has: fixed per place, locally administered, not in rack order.
     static QString macFor(PiPlace place);

@@ -67,7 +67,8 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --slow S:N              this Pi boots --slow-extra later (default 20s)
   --hang-on-shutdown S:N  this Pi accepts a shutdown and never halts
   --fresh                 an uninstalled rack: no node placed, no address reserved
-  --dhcp-script PATH      what dnsmasq runs on each lease (default: the built-in recorder)
+  --dhcp-script PATH      what dnsmasq runs on each lease (default: pirack-dhcp-script, which
+                          tells rackd; vrack-hook only records it in logs/dhcp-events.log)
   --bin-dir DIR           where rackd, rack-agent and vrack-hook are (default: beside this program)
 Durations: 500ms, 3s, 2m (a bare number is seconds).)"_s;
 }

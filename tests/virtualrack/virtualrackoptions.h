@@ -47,7 +47,7 @@ struct VirtualRackOptions
     QSet<PiPlace> slowPis; ///< Boot slowBootExtra later.
     QSet<PiPlace> hangingPis; ///< Accept a shutdown and never halt.
     bool installed = true; ///< Nodes placed and addresses reserved, as after a staged install.
-    QString dhcpScript; ///< Empty: the virtual rack's own recorder (vrack-hook).
+    QString dhcpScript; ///< Empty: pirack-dhcp-script, which tells rackd, as on a real master.
     QString binaryDirectory; ///< Where rackd, rack-agent and vrack-hook are.
 
     /// Parses `virtual-rack`'s arguments (without the program name); nullopt with a message on error.
