@@ -6,6 +6,7 @@
 #include "virtualrackharness.h"
 
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -123,6 +124,30 @@ private Q_SLOTS:
         QCOMPARE(rack.rack->pi(PiPlace {1, 3})->state(), VirtualPi::State::Booting);
         QVERIFY(!rack.nodeStates.contains(slow));
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 30000));
+    }
+
+    void vrackHookRecordsLeasesWhenItIsTheDhcpScript()
+    {
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.dhcpScript = QStringLiteral(HOOK_EXECUTABLE);
+        VirtualRackHarness &rack = startRack(options);
+        QVERIFY(rack.client);
+        QSignalSpy recorded(rack.rack.get(), &VirtualRack::dhcpEvent);
+        QVERIFY(rack.powerOk(u"on"_s, QJsonArray {1}));
+        QVERIFY(rack.waitUntil([&] { return recorded.count() == 3; }, 30000));
+        for (const QList<QVariant> &arguments : std::as_const(recorded)) {
+            const HookMessage message = arguments.at(0).value<HookMessage>();
+            QCOMPARE(message.action, u"add"_s);
+            const VirtualPi *pi = nullptr;
+            for (const VirtualPi *candidate : rack.stackPis(1))
+                pi = candidate->spec().nic.mac == message.mac ? candidate : pi;
+            QVERIFY2(pi, qPrintable(message.mac));
+            QCOMPARE(message.address, pi->spec().fixedAddress);
+        }
+        QFile log(QDir(rack.runDirectory).filePath(u"logs/dhcp-events.log"_s));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QCOMPARE(log.readAll().count('\n'), 3);
+        QVERIFY(rack.dhcpEvents.isEmpty()); // rackd heard nothing: the recorder was the script
     }
 
     void aFreshRackHasNeitherPlacesNorReservations()

@@ -171,6 +171,7 @@ struct VirtualRackHarness
         };
         QObject::connect(client.get(), &RackClient::eventReceived, &loop, check);
         QObject::connect(rack.get(), &VirtualRack::piStateChanged, &loop, check);
+        QObject::connect(rack.get(), &VirtualRack::dhcpEvent, &loop, check, Qt::QueuedConnection);
         QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         loop.exec();
         return condition();
