@@ -97,38 +97,10 @@ class TestVirtualRack : public QObject
         return QRegularExpression(u"(pvr[0-9a-f]{5})-m"_s).match(QString::fromUtf8(output)).captured(1);
     }
 
-    static QStringList namespacesWith(const QString &prefix)
-    {
-        QProcess ip;
-        ip.start(u"ip"_s, {u"netns"_s, u"list"_s});
-        ip.waitForFinished(10000);
-        QStringList found;
-        for (const QByteArray &line : ip.readAllStandardOutput().split('\n')) {
-            if (!prefix.isEmpty() && line.startsWith(prefix.toUtf8()))
-                found.append(QString::fromUtf8(line.split(' ').constFirst()));
-        }
-        return found;
-    }
-
-    static QStringList processesUsing(const QString &runDirectory)
-    {
-        QStringList found;
-        for (const QString &pid : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
-            QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-            if (pid.toInt() > 0 && cmdline.open(QIODevice::ReadOnly)
-                && cmdline.readAll().contains(runDirectory.toUtf8()))
-                found.append(pid);
-        }
-        return found;
-    }
-
 private Q_SLOTS:
     void cleanup()
     {
-        if (!m_harness)
-            return;
-        const QStringList left = m_harness->stopAndListLeftovers();
-        m_harness.reset();
+        const QStringList left = VirtualRackHarness::finish(m_harness);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
     }
 
@@ -145,12 +117,12 @@ private Q_SLOTS:
         QVERIFY2(launch(interrupted, structure, run, &output), output.constData());
         QVERIFY2(powerOnStackOne(interrupted, run, &output), output.constData());
         const QString firstPrefix = prefixIn(output);
-        QCOMPARE(namespacesWith(firstPrefix).size(), 7);
+        QCOMPARE(VirtualRackHarness::namespacesWith(firstPrefix).size(), 7);
         ::kill(pid_t(interrupted.processId()), SIGINT);
         QVERIFY(interrupted.waitForFinished(30000));
         QCOMPARE(interrupted.exitCode(), 0);
-        QVERIFY(namespacesWith(firstPrefix).isEmpty());
-        QVERIFY(processesUsing(run).isEmpty());
+        QVERIFY(VirtualRackHarness::namespacesWith(firstPrefix).isEmpty());
+        QVERIFY(VirtualRackHarness::processesUsing(run).isEmpty());
 
         // SIGKILL: nothing can be tidied, but every process it started dies with it...
         QProcess killed;
@@ -158,12 +130,12 @@ private Q_SLOTS:
         QVERIFY2(launch(killed, structure, run, &output), output.constData());
         QVERIFY2(powerOnStackOne(killed, run, &output), output.constData());
         const QString secondPrefix = prefixIn(output);
-        QVERIFY(!processesUsing(run).isEmpty());
+        QVERIFY(!VirtualRackHarness::processesUsing(run).isEmpty());
         const qint64 killedPid = killed.processId();
         killed.kill();
         QVERIFY(killed.waitForFinished(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(processesUsing(run).isEmpty(), 10000);
-        QCOMPARE(namespacesWith(secondPrefix).size(), 7);
+        QTRY_VERIFY_WITH_TIMEOUT(VirtualRackHarness::processesUsing(run).isEmpty(), 10000);
+        QCOMPARE(VirtualRackHarness::namespacesWith(secondPrefix).size(), 7);
 
         // ...and the next virtual rack removes the namespaces it left, and only those.
         QProcess next;
@@ -172,13 +144,13 @@ private Q_SLOTS:
         QVERIFY2(output.contains(QByteArray(
                      "removed 7 namespaces of a virtual rack (pid " + QByteArray::number(killedPid))),
             output.constData());
-        QVERIFY(namespacesWith(secondPrefix).isEmpty());
+        QVERIFY(VirtualRackHarness::namespacesWith(secondPrefix).isEmpty());
         const QString thirdPrefix = prefixIn(output);
-        QCOMPARE(namespacesWith(thirdPrefix).size(), 7);
+        QCOMPARE(VirtualRackHarness::namespacesWith(thirdPrefix).size(), 7);
         ::kill(pid_t(next.processId()), SIGINT);
         QVERIFY(next.waitForFinished(30000));
-        QVERIFY(namespacesWith(thirdPrefix).isEmpty());
-        QVERIFY(processesUsing(run).isEmpty());
+        QVERIFY(VirtualRackHarness::namespacesWith(thirdPrefix).isEmpty());
+        QVERIFY(VirtualRackHarness::processesUsing(run).isEmpty());
     }
 
     void aFailedStartRemovesWhatItMade()
@@ -208,8 +180,8 @@ private Q_SLOTS:
         QVERIFY(!rack.start(&error));
         QVERIFY2(error.contains(u"rackd: the state directory is broken"_s), qPrintable(error));
         QVERIFY(!rack.namespacePrefix().isEmpty());
-        QVERIFY(namespacesWith(rack.namespacePrefix()).isEmpty());
-        QVERIFY(processesUsing(options.runDirectory).isEmpty());
+        QVERIFY(VirtualRackHarness::namespacesWith(rack.namespacePrefix()).isEmpty());
+        QVERIFY(VirtualRackHarness::processesUsing(options.runDirectory).isEmpty());
         QVERIFY(!QFile::exists(
             QDir(NamespaceNetwork::manifestDirectory()).filePath(rack.namespacePrefix() + u".json"_s)));
     }

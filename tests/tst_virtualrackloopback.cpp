@@ -35,10 +35,7 @@ class TestVirtualRackLoopback : public QObject
 private Q_SLOTS:
     void cleanup()
     {
-        if (!m_harness)
-            return;
-        const QStringList left = m_harness->stopAndListLeftovers();
-        m_harness.reset();
+        const QStringList left = VirtualRackHarness::finish(m_harness);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
     }
 

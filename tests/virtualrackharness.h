@@ -213,33 +213,59 @@ struct VirtualRackHarness
         return QJsonDocument::fromJson(file.readAll()).object();
     }
 
+    /// The network namespaces whose names start with `prefix` (none for an empty prefix).
+    static QStringList namespacesWith(const QString &prefix)
+    {
+        QStringList found;
+        if (prefix.isEmpty())
+            return found;
+        QProcess ip;
+        ip.start(QStringLiteral("ip"), {QStringLiteral("netns"), QStringLiteral("list")});
+        ip.waitForFinished(10000);
+        for (const QByteArray &line : ip.readAllStandardOutput().split('\n')) {
+            if (line.startsWith(prefix.toUtf8()))
+                found.append(QString::fromUtf8(line.split(' ').constFirst()));
+        }
+        return found;
+    }
+
+    /// Every process whose command line names `runDirectory` (rackd, dnsmasq, udhcpc, agents), with it.
+    static QStringList processesUsing(const QString &runDirectory)
+    {
+        QStringList found;
+        for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+            if (pid.toInt() <= 0 || !cmdline.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray text = cmdline.readAll().replace('\0', ' ');
+            if (text.contains(runDirectory.toUtf8()))
+                found.append(QStringLiteral("process %1: %2").arg(pid, QString::fromUtf8(text)));
+        }
+        return found;
+    }
+
+    /// For a test's cleanup(): stops the rack, if any, and returns what it left behind.
+    static QStringList finish(std::unique_ptr<VirtualRackHarness> &harness)
+    {
+        if (!harness)
+            return {};
+        const QStringList left = harness->stopAndListLeftovers();
+        harness.reset();
+        return left;
+    }
+
     /// Stops everything and says what, if anything, was left behind.
     QStringList stopAndListLeftovers()
     {
         client.reset();
         rack.reset();
         QStringList left;
-        QProcess ip;
-        ip.start(QStringLiteral("ip"), {QStringLiteral("netns"), QStringLiteral("list")});
-        ip.waitForFinished(10000);
-        if (!prefix.isEmpty()) {
-            for (const QByteArray &line : ip.readAllStandardOutput().split('\n')) {
-                if (line.startsWith(prefix.toUtf8()))
-                    left.append(QStringLiteral("namespace ") + QString::fromUtf8(line));
-            }
-            if (QFile::exists(
-                    QDir(NamespaceNetwork::manifestDirectory()).filePath(prefix + QStringLiteral(".json"))))
-                left.append(QStringLiteral("the manifest of ") + prefix);
-        }
-        // Any process still naming the run directory: rackd, dnsmasq, udhcpc, agents.
-        for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-            QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-            if (pid.toInt() > 0 && cmdline.open(QIODevice::ReadOnly)) {
-                const QByteArray text = cmdline.readAll().replace('\0', ' ');
-                if (text.contains(runDirectory.toUtf8()))
-                    left.append(QStringLiteral("process %1: %2").arg(pid, QString::fromUtf8(text)));
-            }
-        }
-        return left;
+        for (const QString &name : namespacesWith(prefix))
+            left.append(QStringLiteral("namespace ") + name);
+        if (!prefix.isEmpty()
+            && QFile::exists(
+                QDir(NamespaceNetwork::manifestDirectory()).filePath(prefix + QStringLiteral(".json"))))
+            left.append(QStringLiteral("the manifest of ") + prefix);
+        return left + processesUsing(runDirectory);
     }
 };
