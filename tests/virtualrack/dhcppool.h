@@ -18,7 +18,6 @@ struct DhcpPool
     QHostAddress last;
     QHostAddress netmask;
 
-    quint32 size() const { return last.toIPv4Address() - first.toIPv4Address() + 1; }
     bool contains(const QHostAddress &address) const;
     static std::optional<DhcpPool> forStructure(const RackStructure &structure, QString *error);
 };

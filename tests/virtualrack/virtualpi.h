@@ -64,7 +64,6 @@ public:
     const Spec &spec() const { return m_spec; }
     QString name() const { return m_spec.nic.name; }
     QHostAddress address() const { return m_address; }
-    bool isPowered() const { return m_powered; }
     /// The agent's process id while one runs (0 otherwise).
     qint64 agentProcessId() const;
 
