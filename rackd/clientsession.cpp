@@ -144,7 +144,8 @@ void ClientSession::registerAgent(const QString &mac)
                 alive->sendAgentRequest(request, std::move(handler));
             else
                 handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
-        });
+        },
+        m_connection->socket() ? m_connection->socket()->peerAddress() : QHostAddress());
 }
 
 void ClientSession::sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler)

@@ -3,6 +3,7 @@
 #include "daemon.h"
 
 #include "daemonlogging.h"
+#include "manual/manualrelaybank.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
 #include "structure/structurereader.h"
@@ -43,6 +44,7 @@ Daemon::~Daemon()
 {
     m_server.reset();
     m_service.reset();
+    m_install.reset();
     m_nodes.reset();
     m_power.reset();
     m_bank.reset();
@@ -136,6 +138,7 @@ bool Daemon::start(QString *error)
     m_service = std::make_unique<RackService>(
         m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
+    startInstall();
     startDhcpEvents();
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
         return false;
@@ -148,6 +151,30 @@ bool Daemon::start(QString *error)
     return true;
 }
 
+void Daemon::startInstall()
+{
+    StagedInstall::Settings settings;
+    settings.recordFile = QDir(m_config.stateDirectory).filePath(u"install.json"_s);
+    settings.hostsFile = m_config.dnsmasqHostsFile;
+    settings.namesFile = m_config.dnsmasqNamesFile;
+    settings.pidFile = m_config.dnsmasqPidFile;
+    settings.stackTimeout = m_config.installStackTimeout;
+    settings.settleTime = m_config.installSettleTime;
+    settings.verifyTimeout = m_config.installVerifyTimeout;
+    m_install = std::make_unique<StagedInstall>(settings, m_power.get(), m_nodes.get());
+    m_service->setInstall(m_install.get());
+    if (auto *manual = qobject_cast<ManualRelayBank *>(m_bank.get())) {
+        m_service->setManualRelays(manual);
+        connect(manual, &ManualRelayBank::operatorActionRequested, m_install.get(),
+            [this](const ManualRelayBank::Request &request) {
+                m_install->setOperatorInstruction(request.instruction);
+            });
+        connect(manual, &ManualRelayBank::operatorActionResolved, m_install.get(),
+            [this] { m_install->setOperatorInstruction({}); });
+    }
+    m_install->load();
+}
+
 void Daemon::startDhcpEvents()
 {
     m_dhcp = std::make_unique<DhcpEventSource>();
@@ -156,6 +183,7 @@ void Daemon::startDhcpEvents()
                                    << event.address.toString() << "from the"
                                    << DhcpEvent::sourceName(event.source);
         m_service->reportDhcpEvent(event);
+        m_install->handleDhcpEvent(event);
     });
     connect(m_dhcp.get(), &DhcpEventSource::problem, this,
         [](const QString &message) { qCWarning(lcDaemon).noquote() << message; });

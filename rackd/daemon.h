@@ -11,6 +11,7 @@
 #include "powercontroller.h"
 #include "rackdconfig.h"
 #include "rackservice.h"
+#include "stagedinstall.h"
 #include "relaybank.h"
 #include "relaystatestore.h"
 #include "tokenstore.h"
@@ -36,6 +37,7 @@ public:
     ControlServer *controlServer() const { return m_server.get(); }
     NodeManager *nodeManager() const { return m_nodes.get(); }
     DhcpEventSource *dhcpEvents() const { return m_dhcp.get(); }
+    StagedInstall *install() const { return m_install.get(); }
     const RackStructure &structure() const { return m_structure; }
 
     /// The identity in the state directory, made on first use (for `rackd --fingerprint`).
@@ -45,6 +47,7 @@ private:
     bool loadStructure(RackStructure *structure, QString *error) const;
     bool prepareTokens(QString *error);
     void startDhcpEvents();
+    void startInstall();
 
     RackdConfig m_config;
     RackStructure m_structure;
@@ -57,6 +60,7 @@ private:
     std::unique_ptr<NodeManager> m_nodes;
     std::unique_ptr<RelayBank> m_bank;
     std::unique_ptr<PowerController> m_power;
+    std::unique_ptr<StagedInstall> m_install;
     std::unique_ptr<RackService> m_service;
     std::unique_ptr<ControlServer> m_server;
     std::unique_ptr<DhcpEventSource> m_dhcp;

@@ -143,8 +143,8 @@ bool NodeInventory::registerNode(
     return true;
 }
 
-bool NodeInventory::assign(
-    const QString &mac, int stack, int slot, const RackStructure &structure, QString *error)
+bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackStructure &structure,
+    QString *error, TakenSlot taken)
 {
     const QString key = mac.toLower();
     if (!m_nodes.contains(key)) {
@@ -160,12 +160,20 @@ bool NodeInventory::assign(
         *error = u"stack %1 has slots 1 to %2"_s.arg(stack).arg(rackStack->piCount);
         return false;
     }
-    if (const auto holder = nodeAt(stack, slot); holder && holder->mac != key) {
+    const std::optional<NodeRecord> holder = nodeAt(stack, slot);
+    if (holder && holder->mac != key && taken == TakenSlot::Refuse) {
         *error
             = u"stack %1 slot %2 is taken by %3 (%4)"_s.arg(stack).arg(slot).arg(holder->mac, holder->name);
         return false;
     }
     const QMap<QString, NodeRecord> before = m_nodes;
+    if (holder && holder->mac != key) {
+        NodeRecord &evicted = m_nodes[holder->mac];
+        evicted.stack.reset();
+        evicted.slot.reset();
+        evicted.name.clear();
+        evicted.address.clear();
+    }
     NodeRecord &node = m_nodes[key];
     node.stack = stack;
     node.slot = slot;

@@ -53,8 +53,14 @@ public:
     /// A node that joined: known ones keep their place and get the new credential.
     bool registerNode(
         const QString &mac, const QJsonObject &identity, const QByteArray &credentialHash, QString *error);
-    /// Places a node; the slot must exist in the structure and be free.
-    bool assign(const QString &mac, int stack, int slot, const RackStructure &structure, QString *error);
+    /// What assign() does with a slot another node holds.
+    enum class TakenSlot {
+        Refuse, ///< An error: a person placing by hand gets told.
+        Evict, ///< The holder loses its place: the install saw the slot's real Pi.
+    };
+    /// Places a node; the slot must exist in the structure and, unless evicting, be free.
+    bool assign(const QString &mac, int stack, int slot, const RackStructure &structure, QString *error,
+        TakenSlot taken = TakenSlot::Refuse);
     void recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when);
     /// Saves the heartbeat data if the last save is old enough.
     bool saveIfDue(const QDateTime &now, QString *error);

@@ -117,8 +117,8 @@ Protocol::Event NodeManager::nodeEvent(const QString &name, const QString &mac) 
     return {name, data};
 }
 
-void NodeManager::agentConnected(
-    const QString &mac, QObject *session, std::function<void(const QString &)> close, AgentSender send)
+void NodeManager::agentConnected(const QString &mac, QObject *session,
+    std::function<void(const QString &)> close, AgentSender send, const QHostAddress &peer)
 {
     const auto previous = m_online.find(mac);
     if (previous != m_online.end() && previous->session != session && previous->close) {
@@ -127,7 +127,7 @@ void NodeManager::agentConnected(
         m_online.erase(previous);
         oldClose(u"the node connected again"_s);
     }
-    m_online.insert(mac, {session, std::move(close), std::move(send), m_clock.elapsed()});
+    m_online.insert(mac, {session, std::move(close), std::move(send), m_clock.elapsed(), peer});
     if (m_states.value(mac, State::Unknown) != State::Up) {
         m_states.insert(mac, State::Up);
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
@@ -212,6 +212,8 @@ int NodeManager::upCount(int stack) const
     }
     return up;
 }
+
+QHostAddress NodeManager::peerAddress(const QString &mac) const { return m_online.value(mac).peer; }
 
 QJsonArray NodeManager::nodesJson() const
 {

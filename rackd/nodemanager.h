@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -46,8 +47,8 @@ public:
     /// How rackd asks one agent for something; the handler runs exactly once (a failure if the agent goes).
     using AgentSender = std::function<void(const Protocol::Request &, ReplyHandler)>;
 
-    void agentConnected(
-        const QString &mac, QObject *session, std::function<void(const QString &)> close, AgentSender send);
+    void agentConnected(const QString &mac, QObject *session, std::function<void(const QString &)> close,
+        AgentSender send, const QHostAddress &peer = {});
     void agentDisconnected(const QString &mac, QObject *session);
     void heartbeat(const QString &mac, const QJsonObject &metrics);
     /**
@@ -87,6 +88,8 @@ public:
         std::chrono::milliseconds timeout, std::function<void(const QStringList &stillUp)> done);
 
     State state(const QString &mac) const;
+    /// The address a node's agent connects from, while it is connected.
+    QHostAddress peerAddress(const QString &mac) const;
     static QString stateName(State state);
     int upCount(int stack) const;
     QJsonArray nodesJson() const;
@@ -103,6 +106,7 @@ private:
         std::function<void(const QString &)> close;
         AgentSender send;
         qint64 lastHeartbeatMs = 0;
+        QHostAddress peer;
     };
     void markDown(const QString &mac, const QString &why);
     Protocol::Event nodeEvent(const QString &name, const QString &mac) const;

@@ -44,7 +44,19 @@ std::optional<RackdConfig> RackdConfig::parse(
     static const QStringList knownKeys {u"listen_address"_s, u"listen_port"_s, u"state_directory"_s,
         u"structure_file"_s, u"relay_backend"_s, u"simulated_state_file"_s, u"cold_boot_policy"_s,
         u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s, u"join_host"_s,
-        u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s};
+        u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s, u"dnsmasq_hosts_file"_s,
+        u"dnsmasq_names_file"_s, u"dnsmasq_pid_file"_s, u"install_stack_timeout"_s, u"install_settle_time"_s,
+        u"install_verify_timeout"_s};
+    const auto seconds = [&problems](const IniEntry &entry, double lowest, double highest,
+                             std::chrono::milliseconds *target) {
+        bool ok = false;
+        const double value = entry.value.toDouble(&ok);
+        if (ok && value >= lowest && value <= highest)
+            *target = std::chrono::milliseconds(qint64(value * 1000));
+        else
+            problems.report(entry.line, entry.key,
+                u"\"%1\" is not a number of seconds from %2 to %3"_s.arg(entry.value).arg(lowest).arg(highest));
+    };
     for (const IniSection &section : ini.sections()) {
         if (section.name != u"rackd") {
             problems.report(
@@ -95,12 +107,22 @@ std::optional<RackdConfig> RackdConfig::parse(
                     problems.report(
                         entry.line, entry.key, u"\"%1\" is not restore, off or staged"_s.arg(value));
             } else if (entry.key == u"heartbeat_interval") {
-                const double seconds = value.toDouble(&ok);
-                if (ok && seconds >= 0.1 && seconds <= 3600)
-                    config.heartbeatInterval = std::chrono::milliseconds(qint64(seconds * 1000));
+                seconds(entry, 0.1, 3600, &config.heartbeatInterval);
+            } else if (entry.key == u"install_stack_timeout") {
+                seconds(entry, 1, 3600, &config.installStackTimeout);
+            } else if (entry.key == u"install_settle_time") {
+                seconds(entry, 0, 60, &config.installSettleTime);
+            } else if (entry.key == u"install_verify_timeout") {
+                seconds(entry, 1, 7200, &config.installVerifyTimeout);
+            } else if (entry.key == u"dnsmasq_hosts_file") {
+                if (value.isEmpty())
+                    problems.report(entry.line, entry.key, u"needs a file path"_s);
                 else
-                    problems.report(entry.line, entry.key,
-                        u"\"%1\" is not a number of seconds from 0.1 to 3600"_s.arg(value));
+                    config.dnsmasqHostsFile = resolve(value);
+            } else if (entry.key == u"dnsmasq_names_file") {
+                config.dnsmasqNamesFile = value.isEmpty() ? QString() : resolve(value);
+            } else if (entry.key == u"dnsmasq_pid_file") {
+                config.dnsmasqPidFile = value.isEmpty() || value == u"off" ? QString() : resolve(value);
             } else if (entry.key == u"join_host") {
                 config.joinHost = value;
             } else if (entry.key == u"dhcp_event_socket") {

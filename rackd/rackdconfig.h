@@ -40,6 +40,15 @@ public:
     QString dhcpEventSocket = QStringLiteral("/run/pirack/dhcp-events.sock");
     QString dhcpLeaseFile; ///< dnsmasq's lease file, watched as a fallback; empty: not watched.
     QString dhcpLogFile; ///< A syslog file with ISC dhcpd's lines, followed; empty: not followed.
+    /// The staged install's output for dnsmasq: reservations (--dhcp-hostsfile) and names (--addn-hosts).
+    QString dnsmasqHostsFile = QStringLiteral("/var/lib/pirack-dnsmasq/dhcp-hosts");
+    QString dnsmasqNamesFile = QStringLiteral("/var/lib/pirack-dnsmasq/hosts");
+    /// dnsmasq's pid file, for the SIGHUP that makes it re-read them; empty: dnsmasq reads them itself.
+    QString dnsmasqPidFile = QStringLiteral("/run/dnsmasq/dnsmasq.pid");
+    std::chrono::milliseconds installStackTimeout {90000}; ///< Discovery of one stack, at most.
+    /// After a stack's last expected Pi: how long to keep listening, so one Pi too many is noticed.
+    std::chrono::milliseconds installSettleTime {2000};
+    std::chrono::milliseconds installVerifyTimeout {300000}; ///< For the rack to come back after the install.
     qint64 auditMaximumBytes = 4 * 1024 * 1024;
     int auditFilesKept = 5;
 

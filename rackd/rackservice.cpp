@@ -3,6 +3,7 @@
 #include "rackservice.h"
 
 #include "daemonlogging.h"
+#include "inventoryexport.h"
 #include "protocol/joinstring.h"
 
 #include <QJsonArray>
@@ -31,6 +32,14 @@ std::optional<Role> requiredRole(const QString &method)
         {u"node.assign"_s, Role::Admin},
         {u"exec"_s, Role::Operator},
         {u"join.create"_s, Role::Admin},
+        {u"install.status"_s, Role::Viewer},
+        {u"install.start"_s, Role::Admin},
+        {u"install.replace"_s, Role::Admin},
+        {u"install.decide"_s, Role::Admin},
+        {u"install.add_mac"_s, Role::Admin},
+        {u"install.abort"_s, Role::Admin},
+        {u"relay.confirm"_s, Role::Operator},
+        {u"inventory"_s, Role::Viewer},
     };
     const auto it = roles.constFind(method);
     return it == roles.cend() ? std::nullopt : std::optional<Role>(*it);
@@ -55,7 +64,35 @@ RackService::RackService(TokenStore *tokens, PowerController *power, NodeManager
     });
 }
 
-QStringList RackService::eventNames() { return {u"relay"_s, u"node"_s, u"dhcp"_s}; }
+QStringList RackService::eventNames() { return {u"relay"_s, u"node"_s, u"dhcp"_s, u"install"_s}; }
+
+void RackService::setInstall(StagedInstall *install)
+{
+    m_install = install;
+    connect(m_install, &StagedInstall::eventRaised, this, &RackService::eventRaised);
+}
+
+void RackService::setManualRelays(ManualRelayBank *bank)
+{
+    m_manualRelays = bank;
+    connect(bank, &ManualRelayBank::operatorActionRequested, this, [this](const ManualRelayBank::Request &request) {
+        Q_EMIT eventRaised({u"relay.operator"_s,
+            {{u"stack"_s, stackOfChannel(request.channel)}, {u"relay"_s, relayText(request.on)},
+                {u"instruction"_s, request.instruction}}});
+    });
+    connect(bank, &ManualRelayBank::operatorActionResolved, this, [this](int channel) {
+        Q_EMIT eventRaised({u"relay.operator_done"_s, {{u"stack"_s, stackOfChannel(channel)}}});
+    });
+}
+
+int RackService::stackOfChannel(int channel) const
+{
+    for (const RackStack &stack : m_power->structure().stacks) {
+        if (stack.relayChannel == channel)
+            return stack.id;
+    }
+    return 0;
+}
 
 void RackService::reportDhcpEvent(const DhcpEvent &event)
 {
@@ -154,6 +191,12 @@ void RackService::handle(
         joinCreate(caller, request, reply);
     else if (request.method == u"exec")
         exec(caller, request, progress, reply);
+    else if (request.method.startsWith(u"install."_s))
+        installRequest(caller, request, reply);
+    else if (request.method == u"relay.confirm")
+        relayConfirm(caller, request, reply);
+    else if (request.method == u"inventory")
+        inventory(request, reply);
     else
         reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"method without a handler"_s));
 }
@@ -219,6 +262,11 @@ void RackService::power(const Caller &caller, const Protocol::Request &request, 
     } else {
         reply(Protocol::Reply::failure(
             request.id, ErrorCode::BadRequest, u"\"stacks\" must be \"all\" or a list of stack ids"_s));
+        return;
+    }
+    if (const QString busy = m_install ? m_install->powerBusyReason() : QString(); !busy.isEmpty()) {
+        audit(caller, request, {}, busy);
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Conflict, busy));
         return;
     }
     if (graceful) {
@@ -530,4 +578,123 @@ void RackService::gracefulOff(const Caller &caller, const Protocol::Request &req
                             request.id, ErrorCode::Incomplete, problems.join(u"; "_s), details));
                 });
         });
+}
+
+void RackService::installRequest(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString &method = request.method;
+    const auto status = [this] {
+        const std::optional<InstallRecord> record = m_install ? m_install->record() : std::nullopt;
+        return record ? record->toJson() : QJsonObject {{u"active"_s, false}, {u"outcome"_s, u"none"_s}};
+    };
+    if (method == u"install.status") {
+        reply(Protocol::Reply::success(request.id, status()));
+        return;
+    }
+    QString error;
+    bool done = false;
+    QJsonArray targets;
+    if (method == u"install.start") {
+        StagedInstall::StartOptions options;
+        options.startedBy = caller.token.name;
+        const QJsonValue stacks = request.params.value(u"stacks"_s);
+        if (stacks.isArray()) {
+            for (const QJsonValue &value : stacks.toArray()) {
+                const double id = value.toDouble(-1);
+                if (id != double(int(id)) || id < 1) {
+                    error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
+                    break;
+                }
+                options.stacks.append(int(id));
+                targets.append(int(id));
+            }
+        } else if (!stacks.isUndefined() && stacks.toString() != u"all") {
+            error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
+        }
+        const QJsonValue timeout = request.params.value(u"stack_timeout_s"_s);
+        if (!timeout.isUndefined()) {
+            if (!(timeout.toDouble(-1) >= 1 && timeout.toDouble() <= 3600))
+                error = u"\"stack_timeout_s\" must be from 1 to 3600"_s;
+            else
+                options.stackTimeout = std::chrono::milliseconds(qint64(timeout.toDouble() * 1000));
+        }
+        done = error.isEmpty() && m_install->start(options, &error);
+    } else if (method == u"install.replace") {
+        const double stack = request.params.value(u"stack"_s).toDouble(-1);
+        const double slot = request.params.value(u"slot"_s).toDouble(-1);
+        targets = {u"stack %1 slot %2"_s.arg(stack).arg(slot)};
+        if (stack != double(int(stack)) || slot != double(int(slot)))
+            error = u"\"stack\" and \"slot\" must be whole numbers"_s;
+        else
+            done = m_install->replace(int(stack), int(slot), caller.token.name, &error);
+    } else if (method == u"install.decide") {
+        const std::optional<StagedInstall::Decision> decision
+            = StagedInstall::decisionFromName(request.params.value(u"decision"_s).toString());
+        if (!decision)
+            error = u"\"decision\" must be retry, skip or accept"_s;
+        else
+            done = m_install->decide(*decision, &error);
+    } else if (method == u"install.add_mac") {
+        targets = {request.params.value(u"mac"_s).toString()};
+        done = m_install->addMac(request.params.value(u"mac"_s).toString(), &error);
+    } else if (method == u"install.abort") {
+        done = m_install->abort(caller.token.name, &error);
+    } else {
+        reply(Protocol::Reply::failure(
+            request.id, ErrorCode::UnknownMethod, u"there is no method \"%1\""_s.arg(method)));
+        return;
+    }
+    audit(caller, request, targets, done ? u"ok"_s : error);
+    if (!done) {
+        const QString code = error.startsWith(u"there is no"_s) ? ErrorCode::NotFound
+            : error.startsWith(u"an install is already"_s) || error.startsWith(u"nothing waits"_s)
+                || error.startsWith(u"no install"_s) || error.startsWith(u"a MAC can be added"_s)
+            ? ErrorCode::Conflict
+            : ErrorCode::BadRequest;
+        reply(Protocol::Reply::failure(request.id, code, error));
+        return;
+    }
+    reply(Protocol::Reply::success(request.id, status()));
+}
+
+void RackService::relayConfirm(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const std::optional<ManualRelayBank::Request> pending
+        = m_manualRelays ? m_manualRelays->pendingRequest() : std::nullopt;
+    if (!pending) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Conflict,
+            m_manualRelays ? u"no stack waits for the operator"_s
+                           : u"the relays are not manual: nothing needs confirming"_s));
+        return;
+    }
+    const int stack = stackOfChannel(pending->channel);
+    const QJsonValue asked = request.params.value(u"stack"_s);
+    if (!asked.isUndefined() && asked.toInt(-1) != stack) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Conflict,
+            u"stack %1 waits for the operator, not stack %2"_s.arg(stack).arg(asked.toVariant().toString())));
+        return;
+    }
+    const bool doneByOperator = request.params.value(u"done"_s).toBool(true);
+    const QString reason = request.params.value(u"reason"_s).toString();
+    if (doneByOperator)
+        m_manualRelays->confirm(pending->channel);
+    else
+        m_manualRelays->decline(pending->channel, reason.isEmpty() ? u"declined by the operator"_s : reason);
+    audit(caller, request, {stack}, doneByOperator ? u"confirmed"_s : u"declined"_s);
+    reply(Protocol::Reply::success(
+        request.id, {{u"stack"_s, stack}, {u"relay"_s, relayText(pending->on)}, {u"confirmed"_s, doneByOperator}}));
+}
+
+void RackService::inventory(const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString name = request.params.value(u"format"_s).toString(u"json"_s);
+    const std::optional<InventoryExport::Format> format = InventoryExport::formatFromName(name);
+    if (!format) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::BadRequest,
+            u"\"format\" must be one of %1"_s.arg(InventoryExport::formatNames().join(u", "_s))));
+        return;
+    }
+    reply(Protocol::Reply::success(request.id,
+        {{u"format"_s, name},
+            {u"content"_s, QString::fromUtf8(InventoryExport::render(*format, m_nodes->inventory()->nodes()))}}));
 }

@@ -5,8 +5,10 @@
 #include "auditlog.h"
 #include "auththrottle.h"
 #include "dhcpevent.h"
+#include "manual/manualrelaybank.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
+#include "stagedinstall.h"
 #include "protocol/messages.h"
 #include "tokenstore.h"
 
@@ -51,6 +53,11 @@ public:
     void handle(
         const Caller &caller, const Protocol::Request &request, ProgressHandler progress, ReplyHandler reply);
 
+    /// The staged install, for the install.* methods and to keep power requests off its relays.
+    void setInstall(StagedInstall *install);
+    /// With the manual relay backend: the operator's confirmations (relay.confirm) and its requests as events.
+    void setManualRelays(ManualRelayBank *bank);
+
     /// Event names a client may subscribe to.
     static QStringList eventNames();
     /// A Pi asked for an address: subscribers of "dhcp" hear it (the install listens here too).
@@ -73,8 +80,12 @@ private:
         const ReplyHandler &reply);
     void gracefulOff(const Caller &caller, const Protocol::Request &request, const QList<int> &stacks,
         const ReplyHandler &reply);
+    void installRequest(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void relayConfirm(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void inventory(const Protocol::Request &request, const ReplyHandler &reply);
     void audit(const Caller &caller, const Protocol::Request &request, const QJsonArray &targets,
         const QString &result);
+    int stackOfChannel(int channel) const;
 
     TokenStore *m_tokens;
     PowerController *m_power;
@@ -82,6 +93,8 @@ private:
     QString m_joinHost;
     quint16 m_joinPort = 0;
     AuditLog *m_audit;
+    StagedInstall *m_install = nullptr;
+    ManualRelayBank *m_manualRelays = nullptr;
     QString m_fingerprint;
     AuthThrottle m_throttle;
 };

@@ -34,7 +34,9 @@ private Q_SLOTS:
             "cold_boot_policy = staged\nboot_id_file = boot\naudit_max_kib = 64\n"
             "audit_files_kept = 2\ndhcp_event_socket = run/dhcp.sock\ndhcp_lease_file = "
             "/var/lib/misc/dnsmasq.leases\n"
-            "dhcp_log_file = /var/log/syslog\n",
+            "dhcp_log_file = /var/log/syslog\ndnsmasq_hosts_file = dnsmasq/hosts\ndnsmasq_names_file = "
+            "\ndnsmasq_pid_file = off\ninstall_stack_timeout = 45\ninstall_settle_time = 0\n"
+            "install_verify_timeout = 600.5\n",
             u"/srv/pirack/conf/rackd.conf"_s, &errors);
         QVERIFY2(config, qPrintable(errors.join(u'\n')));
         QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHost));
@@ -49,6 +51,12 @@ private Q_SLOTS:
         QCOMPARE(config->dhcpEventSocket, u"/srv/pirack/conf/run/dhcp.sock"_s);
         QCOMPARE(config->dhcpLeaseFile, u"/var/lib/misc/dnsmasq.leases"_s);
         QCOMPARE(config->dhcpLogFile, u"/var/log/syslog"_s);
+        QCOMPARE(config->dnsmasqHostsFile, u"/srv/pirack/conf/dnsmasq/hosts"_s);
+        QVERIFY(config->dnsmasqNamesFile.isEmpty());
+        QVERIFY(config->dnsmasqPidFile.isEmpty());
+        QCOMPARE(config->installStackTimeout, std::chrono::milliseconds(45000));
+        QCOMPARE(config->installSettleTime, std::chrono::milliseconds(0));
+        QCOMPARE(config->installVerifyTimeout, std::chrono::milliseconds(600500));
         QVERIFY(RackdConfig::parse("[rackd]\ndhcp_event_socket = off\n", u"r.conf"_s, &errors)
                     ->dhcpEventSocket.isEmpty());
     }
@@ -58,14 +66,16 @@ private Q_SLOTS:
         QStringList errors;
         const auto config
             = RackdConfig::parse("[rackd]\nlisten_port = 70000\ncold_boot_policy = maybe\nlisten_adress = x\n"
-                                 "[other]\n",
+                                 "install_stack_timeout = 0.5\ndnsmasq_hosts_file =\n[other]\n",
                 u"r.conf"_s, &errors);
         QVERIFY(!config);
         QCOMPARE(errors,
             (QStringList {u"r.conf:2: listen_port: \"70000\" is not a port number (0 to 65535)"_s,
                 u"r.conf:3: cold_boot_policy: \"maybe\" is not restore, off or staged"_s,
                 u"r.conf:4: listen_adress: unknown key"_s,
-                u"r.conf:5: unknown section [other] (the settings go in [rackd])"_s}));
+                u"r.conf:5: install_stack_timeout: \"0.5\" is not a number of seconds from 1 to 3600"_s,
+                u"r.conf:6: dnsmasq_hosts_file: needs a file path"_s,
+                u"r.conf:7: unknown section [other] (the settings go in [rackd])"_s}));
     }
 
     void exampleConfigurationIsValidAndShowsTheDefaults()
@@ -87,6 +97,12 @@ private Q_SLOTS:
         QCOMPARE(example->dhcpEventSocket, defaults->dhcpEventSocket);
         QCOMPARE(example->dhcpLeaseFile, defaults->dhcpLeaseFile);
         QCOMPARE(example->dhcpLogFile, defaults->dhcpLogFile);
+        QCOMPARE(example->dnsmasqHostsFile, defaults->dnsmasqHostsFile);
+        QCOMPARE(example->dnsmasqNamesFile, defaults->dnsmasqNamesFile);
+        QCOMPARE(example->dnsmasqPidFile, defaults->dnsmasqPidFile);
+        QCOMPARE(example->installStackTimeout, defaults->installStackTimeout);
+        QCOMPARE(example->installSettleTime, defaults->installSettleTime);
+        QCOMPARE(example->installVerifyTimeout, defaults->installVerifyTimeout);
     }
 
     void missingFile()

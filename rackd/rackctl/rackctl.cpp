@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rackctl.h"
 
+#include "installprinter.h"
 #include "protocol/tlsidentity.h"
 
 #include <QCommandLineParser>
@@ -38,9 +39,25 @@ QString usageText()
            "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
            "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
            "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
+           "  install start [STACK...|all] [--stack-timeout S]\n"
+           "                                    the staged install: every stack off, then one by one on\n"
+           "                                    to learn its Pis' MACs; fixed addresses; power on; verify\n"
+           "  install status [--follow]         where the install is, its anomalies and its report\n"
+           "  install retry|skip|accept         answer a stack that waits for a decision\n"
+           "  install add-mac MAC               add a Pi the DHCP server did not report (then accept)\n"
+           "  install confirm | install decline [REASON]\n"
+           "                                    manual relays: the stack was (or cannot be) plugged in/out\n"
+           "  install abort                     stop; before the reservations are written, every\n"
+           "                                    stack of the install is switched off\n"
+           "  install replace STACK SLOT        a Pi was replaced: give the new MAC the slot's name and\n"
+           "                                    address (the stack is power-cycled)\n"
+           "  inventory [--format F]            the placed nodes for other tools; F is ansible,\n"
+           "                                    ansible-yaml, hosts, mpi or json\n"
            "  dhcp-event add|old|del MAC IP [HOST]      tell rackd a Pi asked for an address (what\n"
            "                                            dnsmasq's --dhcp-script=pirack-dhcp-script does;\n"
            "                                            local socket --dhcp-socket, no token)\n"
+           "Install commands that start something follow it until it is done or waits for someone\n"
+           "(--no-wait: return at once).\n"
            "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
 }
 
@@ -219,9 +236,14 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption uses(u"uses"_s, u"how many nodes may join with it"_s, u"n"_s, u"1"_s);
     const QCommandLineOption dhcpSocket(
         u"dhcp-socket"_s, u"rackd's local DHCP socket"_s, u"path"_s, defaultDhcpSocket());
+    const QCommandLineOption stackTimeout(
+        u"stack-timeout"_s, u"install: how long one stack may take"_s, u"seconds"_s);
+    const QCommandLineOption noWait(u"no-wait"_s, u"install: return at once"_s);
+    const QCommandLineOption follow(u"follow"_s, u"install status: follow the install"_s);
+    const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
     parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, gracefulTimeout,
-        forceAfter, dhcpSocket, help});
+        forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -250,6 +272,17 @@ void Rackctl::run(const QStringList &arguments)
     m_joinUses = parser.value(uses).toInt(&ok);
     if (!ok || m_joinUses < 1)
         return usage(u"--uses takes a positive number"_s);
+    if (parser.isSet(stackTimeout)) {
+        m_stackTimeout = parser.value(stackTimeout).toDouble(&ok);
+        if (!ok || m_stackTimeout < 1 || m_stackTimeout > 3600)
+            return usage(u"--stack-timeout takes a number of seconds from 1 to 3600"_s);
+    }
+    m_inventoryFormat = parser.value(format);
+    const QString sub0 = m_command.value(1);
+    static const QStringList followedInstallCommands {
+        u"start"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"confirm"_s, u"decline"_s, u"replace"_s};
+    m_follow = !m_json
+        && (parser.isSet(follow) || (followedInstallCommands.contains(sub0) && !parser.isSet(noWait)));
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
@@ -269,6 +302,14 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"token" && sub == u"list" && m_command.size() == 2)
         || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
         || (verb == u"nodes" && m_command.size() == 1)
+        || (verb == u"install" && sub == u"start")
+        || (verb == u"install"
+            && QStringList {u"status"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"abort"_s, u"confirm"_s}.contains(sub)
+            && m_command.size() == 2)
+        || (verb == u"install" && sub == u"decline" && m_command.size() <= 3)
+        || (verb == u"install" && sub == u"add-mac" && m_command.size() == 3)
+        || (verb == u"install" && sub == u"replace" && m_command.size() == 4)
+        || (verb == u"inventory" && m_command.size() == 1)
         || (verb == u"join" && sub == u"create" && m_command.size() == 2)
         || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
         || (verb == u"exec" && QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
@@ -428,6 +469,12 @@ void Rackctl::execute()
                           << (output.endsWith(u'\n') ? "" : "\n");
             });
         }
+    } else if (verb == u"install") {
+        if (!installRequest(&method, &params))
+            return finish(Usage);
+    } else if (verb == u"inventory") {
+        method = u"inventory"_s;
+        params.insert(u"format"_s, m_inventoryFormat);
     } else if (verb == u"audit") {
         method = u"audit"_s;
         params.insert(u"last"_s, m_auditLast);
@@ -446,6 +493,103 @@ void Rackctl::execute()
             u"subscribe"_s, {{u"events"_s, QJsonArray {u"relay"_s}}}, [](const Protocol::Reply &) {});
     }
     m_client.request(method, params, [this](const Protocol::Reply &reply) { printReply(reply); });
+}
+
+bool Rackctl::installRequest(QString *method, QJsonObject *params)
+{
+    const QString sub = m_command.value(1);
+    if (sub == u"start") {
+        *method = u"install.start"_s;
+        const QStringList targets = m_command.mid(2);
+        if (!targets.isEmpty() && targets != QStringList {u"all"_s}) {
+            QJsonArray stacks;
+            for (const QString &target : targets) {
+                bool ok = false;
+                stacks.append(target.toInt(&ok));
+                if (!ok) {
+                    m_err << "rackctl: '" << target << "' is not a stack id (or 'all')\n";
+                    return false;
+                }
+            }
+            params->insert(u"stacks"_s, stacks);
+        }
+        if (m_stackTimeout > 0)
+            params->insert(u"stack_timeout_s"_s, m_stackTimeout);
+    } else if (sub == u"status") {
+        *method = u"install.status"_s;
+    } else if (sub == u"retry" || sub == u"skip" || sub == u"accept") {
+        *method = u"install.decide"_s;
+        params->insert(u"decision"_s, sub);
+    } else if (sub == u"add-mac") {
+        *method = u"install.add_mac"_s;
+        params->insert(u"mac"_s, m_command.value(2));
+    } else if (sub == u"abort") {
+        *method = u"install.abort"_s;
+    } else if (sub == u"confirm" || sub == u"decline") {
+        *method = u"relay.confirm"_s;
+        params->insert(u"done"_s, sub == u"confirm");
+        if (sub == u"decline" && m_command.size() == 3)
+            params->insert(u"reason"_s, m_command.value(2));
+    } else if (sub == u"replace") {
+        *method = u"install.replace"_s;
+        bool stackOk = false;
+        bool slotOk = false;
+        params->insert(u"stack"_s, m_command.value(2).toInt(&stackOk));
+        params->insert(u"slot"_s, m_command.value(3).toInt(&slotOk));
+        if (!stackOk || !slotOk) {
+            m_err << "rackctl: STACK and SLOT are numbers\n";
+            return false;
+        }
+    }
+    if (m_follow) {
+        // Every step as it happens; the follower stops once the install needs someone or is over.
+        connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+            if (event.name == u"install.step")
+                m_err << "  " << event.data.value(u"message"_s).toString() << Qt::endl;
+            else if (event.name == u"install.changed" && m_followReplied && InstallPrinter::isSettled(event.data))
+                finishFollowing();
+        });
+        m_client.request(
+            u"subscribe"_s, {{u"events"_s, QJsonArray {u"install"_s}}}, [](const Protocol::Reply &) {});
+    }
+    return true;
+}
+
+void Rackctl::finishFollowingIfSettled()
+{
+    m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &reply) {
+        if (!reply.isError() && !InstallPrinter::isSettled(reply.result))
+            return; // install.changed ends it
+        finishFollowing();
+    });
+}
+
+void Rackctl::finishFollowing()
+{
+    if (m_finished)
+        return;
+    m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &reply) {
+        if (reply.isError()) {
+            m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";
+            return finish(exitCodeFor(reply.error->code));
+        }
+        InstallPrinter::print(m_out, reply.result);
+        finish(installExitCode(reply.result));
+    });
+}
+
+int Rackctl::installExitCode(const QJsonObject &install)
+{
+    const QString outcome = install.value(u"outcome"_s).toString();
+    if (outcome == u"failed" || outcome == u"aborted")
+        return CommandFailed;
+    if (outcome == u"done") {
+        for (const QJsonValue &stack : install.value(u"stacks"_s).toArray()) {
+            if (stack[u"verdict"_s].toString() != u"ok")
+                return CommandFailed;
+        }
+    }
+    return Ok;
 }
 
 void Rackctl::printReply(const Protocol::Reply &reply)
@@ -552,6 +696,26 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         m_out << result.value(u"mac"_s).toString() << " is " << result.value(u"name"_s).toString()
               << " (stack " << result.value(u"stack"_s).toInt() << ", slot "
               << result.value(u"slot"_s).toInt() << ", " << result.value(u"address"_s).toString() << ")\n";
+    } else if (verb == u"install" && m_command.value(1) == u"add-mac") {
+        InstallPrinter::print(m_out, result);
+    } else if (verb == u"install" && (m_command.value(1) == u"confirm" || m_command.value(1) == u"decline")) {
+        m_err << "rackctl: stack " << result.value(u"stack"_s).toInt() << ": "
+              << (result.value(u"confirmed"_s).toBool() ? "confirmed" : "declined") << Qt::endl;
+        if (m_follow) {
+            m_followReplied = true;
+            return finishFollowingIfSettled();
+        }
+    } else if (verb == u"install") {
+        if (m_follow && !InstallPrinter::isSettled(result)) {
+            m_followReplied = true;
+            m_err << "rackctl: " << InstallPrinter::nextStepHint(result) << " (following; Ctrl-C stops "
+                  << "following, not the install)" << Qt::endl;
+            return;
+        }
+        InstallPrinter::print(m_out, result);
+        return finish(m_follow ? installExitCode(result) : Ok);
+    } else if (verb == u"inventory") {
+        m_out << result.value(u"content"_s).toString();
     } else if (verb == u"audit") {
         for (const QJsonValue &value : result.value(u"entries"_s).toArray()) {
             const QJsonObject entry = value.toObject();

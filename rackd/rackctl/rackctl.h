@@ -52,6 +52,10 @@ private:
     void printReply(const Protocol::Reply &reply);
     void finish(int exitCode);
     int exitCodeFor(const QString &errorCode) const;
+    bool installRequest(QString *method, QJsonObject *params);
+    void finishFollowing();
+    void finishFollowingIfSettled();
+    static int installExitCode(const QJsonObject &install);
 
     QTextStream &m_out;
     QTextStream &m_err;
@@ -70,5 +74,9 @@ private:
     double m_gracefulTimeout = 120;
     bool m_force = false;
     QString m_tokenRole;
+    double m_stackTimeout = 0; ///< install start: 0 is rackd's default.
+    QString m_inventoryFormat;
+    bool m_follow = false; ///< install: print each step until the install needs someone or is over.
+    bool m_followReplied = false;
     bool m_finished = false;
 };

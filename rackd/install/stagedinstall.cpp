@@ -1,0 +1,973 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "stagedinstall.h"
+
+#include "daemonlogging.h"
+#include "dnsmasqreservations.h"
+#include "storage/jsonfile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QPointer>
+
+using namespace Qt::Literals::StringLiterals;
+using std::chrono::milliseconds;
+
+namespace {
+
+// A lease reported a moment after its stack went off is that stack's, not a new anomaly.
+constexpr qint64 LateEventGraceMs = 5000;
+
+QString seconds(qint64 ms) { return QString::number(double(ms) / 1000.0); }
+
+QString relayWord(std::optional<bool> state) { return state ? (*state ? u"on"_s : u"off"_s) : u"unknown"_s; }
+
+} // namespace
+
+StagedInstall::StagedInstall(Settings settings, PowerController *power, NodeManager *nodes, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_power(power)
+    , m_nodes(nodes)
+{
+    for (QTimer *timer : {&m_stackTimer, &m_settleTimer, &m_verifyDeadline})
+        timer->setSingleShot(true);
+    connect(&m_stackTimer, &QTimer::timeout, this, [this] {
+        if (InstallStack *stack = m_record ? m_record->currentStack() : nullptr)
+            stopCollecting(u"its %1 s are over with %2 of %3 Pis found"_s.arg(seconds(m_record->stackTimeoutMs))
+                               .arg(stack->macs.size())
+                               .arg(stack->expected()));
+    });
+    connect(&m_settleTimer, &QTimer::timeout, this, [this] { stopCollecting(u"every Pi it has was found"_s); });
+    m_verifyPoll.setInterval(1000);
+    connect(&m_verifyPoll, &QTimer::timeout, this, &StagedInstall::verify);
+    connect(&m_verifyDeadline, &QTimer::timeout, this, &StagedInstall::verify);
+    connect(m_nodes, &NodeManager::eventRaised, this, [this](const Protocol::Event &event) {
+        if (event.name != u"node.up" && event.name != u"node.down")
+            return;
+        if (event.name == u"node.up")
+            placeIfPlanned(event.data.value(u"mac"_s).toString());
+        if (m_record && m_record->isActive() && m_record->step == InstallRecord::Step::Verifying)
+            verify();
+    });
+    m_lateEcho.invalidate();
+}
+
+StagedInstall::~StagedInstall() = default;
+
+QString StagedInstall::decisionName(Decision decision)
+{
+    switch (decision) {
+    case Decision::Retry:
+        return u"retry"_s;
+    case Decision::Skip:
+        return u"skip"_s;
+    case Decision::Accept:
+        return u"accept"_s;
+    }
+    return {};
+}
+
+std::optional<StagedInstall::Decision> StagedInstall::decisionFromName(const QString &name)
+{
+    for (Decision decision : {Decision::Retry, Decision::Skip, Decision::Accept}) {
+        if (decisionName(decision) == name)
+            return decision;
+    }
+    return std::nullopt;
+}
+
+QList<int> StagedInstall::stackIds() const
+{
+    QList<int> ids;
+    for (const InstallStack &stack : m_record->stacks)
+        ids.append(stack.id);
+    return ids;
+}
+
+QString StagedInstall::relayStatement() const
+{
+    QStringList parts;
+    for (int id : stackIds())
+        parts.append(u"stack %1 %2"_s.arg(id).arg(relayWord(m_power->relayState(id))));
+    return parts.join(u", "_s);
+}
+
+// --- persistence and announcements ---
+
+void StagedInstall::load()
+{
+    const JsonFile::ReadResult read = JsonFile::read(m_settings.recordFile);
+    if (read.status == JsonFile::ReadResult::Status::Missing)
+        return;
+    QString error = read.error;
+    std::optional<InstallRecord> record;
+    if (read.status == JsonFile::ReadResult::Status::Ok)
+        record = InstallRecord::fromJson(read.object, &error);
+    if (!record) {
+        // Kept for a person to look at; a new install starts from nothing.
+        const QString aside = m_settings.recordFile + u".damaged"_s;
+        QFile::remove(aside);
+        QFile::rename(m_settings.recordFile, aside);
+        qCCritical(lcDaemon).noquote() << "the saved install" << m_settings.recordFile
+                                       << "is not usable:" << error << "- moved to" << aside;
+        return;
+    }
+    m_record = record;
+    if (m_record->isActive())
+        resume();
+}
+
+void StagedInstall::announce()
+{
+    QString error;
+    if (!JsonFile::write(m_settings.recordFile, m_record->toJson(), JsonFile::OwnerOnly, &error)) {
+        qCCritical(lcDaemon).noquote() << "cannot save the install:" << error;
+        const QString warning = u"rackd cannot save the install's progress: "_s + error;
+        if (!m_record->warnings.contains(warning))
+            m_record->warnings.append(warning);
+    }
+    QJsonObject data = m_record->toJson();
+    data.remove(u"log"_s); // each line went out as an install.step event already
+    Q_EMIT eventRaised({u"install.changed"_s, data});
+}
+
+void StagedInstall::note(const QString &message)
+{
+    qCInfo(lcDaemon).noquote() << "install:" << message;
+    m_record->log.append({QDateTime::currentDateTimeUtc(), message});
+    while (m_record->log.size() > InstallRecord::LogLimit)
+        m_record->log.removeFirst();
+    QJsonObject data {{u"message"_s, message}, {u"step"_s, InstallRecord::stepName(m_record->step)}};
+    if (const InstallStack *stack = m_record->currentStack())
+        data.insert(u"stack"_s, stack->id);
+    Q_EMIT eventRaised({u"install.step"_s, data});
+}
+
+void StagedInstall::perform(PowerController::Action action, const QList<int> &stacks, bool staggered,
+    std::function<void(const QList<PowerController::StackOutcome> &)> done)
+{
+    m_power->perform(action, stacks, staggered,
+        [self = QPointer<StagedInstall>(this), generation = m_generation, done = std::move(done)](
+            const QList<PowerController::StackOutcome> &outcomes) {
+            if (StagedInstall *alive = self.data())
+                alive->deliver(generation, done, outcomes);
+        });
+}
+
+void StagedInstall::deliver(quint64 generation,
+    const std::function<void(const QList<PowerController::StackOutcome> &)> &done,
+    const QList<PowerController::StackOutcome> &outcomes)
+{
+    if (m_generation == generation && isActive())
+        done(outcomes);
+}
+
+QString StagedInstall::powerBusyReason() const
+{
+    if (!isActive())
+        return {};
+    using Step = InstallRecord::Step;
+    if (m_record->step != Step::SwitchingOff && m_record->step != Step::Discovery && m_record->step != Step::Writing
+        && m_record->step != Step::PoweringOn)
+        return {};
+    return u"an install is running (%1%2); it switches the relays until it is done: answer it or abort it "
+           u"(rackctl install abort)"_s.arg(InstallRecord::stepName(m_record->step),
+               m_record->step == Step::Discovery && m_record->current < m_record->stacks.size()
+                   ? u" of stack %1"_s.arg(m_record->stacks.at(m_record->current).id)
+                   : QString());
+}
+
+// --- starting ---
+
+bool StagedInstall::refuseIfActive(QString *error) const
+{
+    if (!isActive())
+        return false;
+    *error = u"an install is already running (started by %1 at %2, %3); abort it first"_s.arg(m_record->startedBy,
+        m_record->started.toString(Qt::ISODate), InstallRecord::stepName(m_record->step));
+    return true;
+}
+
+bool StagedInstall::start(const StartOptions &options, QString *error)
+{
+    if (refuseIfActive(error))
+        return false;
+    const RackStructure &structure = m_power->structure();
+    QList<int> ids = options.stacks;
+    if (ids.isEmpty()) {
+        for (const RackStack &stack : structure.stacks)
+            ids.append(stack.id);
+    }
+    InstallRecord record;
+    record.kind = InstallRecord::Kind::Install;
+    record.stackTimeoutMs = options.stackTimeout.value_or(m_settings.stackTimeout).count();
+    for (int id : ids) {
+        const RackStack *rackStack = structure.stack(id);
+        if (!rackStack) {
+            *error = u"there is no stack %1"_s.arg(id);
+            return false;
+        }
+        if (record.stack(id)) {
+            *error = u"stack %1 is named twice"_s.arg(id);
+            return false;
+        }
+        InstallStack stack;
+        stack.id = id;
+        for (int slot = 1; slot <= rackStack->piCount; ++slot)
+            stack.slots.append(slot);
+        record.stacks.append(stack);
+    }
+    record.startedBy = options.startedBy;
+    begin(std::move(record));
+    return true;
+}
+
+bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QString *error)
+{
+    if (refuseIfActive(error))
+        return false;
+    const RackStack *rackStack = m_power->structure().stack(stackId);
+    if (!rackStack) {
+        *error = u"there is no stack %1"_s.arg(stackId);
+        return false;
+    }
+    if (slot < 1 || slot > rackStack->piCount) {
+        *error = u"stack %1 has slots 1 to %2"_s.arg(stackId).arg(rackStack->piCount);
+        return false;
+    }
+    InstallStack stack;
+    stack.id = stackId;
+    stack.slots = {slot};
+    // The stack's other Pis ask for addresses too when it comes on; they are known, so not the new one.
+    for (const NodeRecord &node : m_nodes->inventory()->nodes()) {
+        if (node.stack == stackId && node.slot != slot)
+            stack.ignoredMacs.append(node.mac);
+    }
+    InstallRecord record;
+    record.kind = InstallRecord::Kind::Replace;
+    record.stackTimeoutMs = m_settings.stackTimeout.count();
+    record.stacks = {stack};
+    record.startedBy = startedBy;
+    begin(std::move(record));
+    return true;
+}
+
+void StagedInstall::begin(InstallRecord record)
+{
+    ++m_generation;
+    m_stackTimer.stop();
+    m_settleTimer.stop();
+    m_verifyPoll.stop();
+    m_verifyDeadline.stop();
+    m_lateEcho.invalidate();
+    record.started = QDateTime::currentDateTimeUtc();
+    record.id = record.started.toString(u"yyyyMMdd-HHmmss-zzz"_s);
+    record.settleMs = m_settings.settleTime.count();
+    record.verifyTimeoutMs = m_settings.verifyTimeout.count();
+    m_record = std::move(record);
+    if (m_record->kind == InstallRecord::Kind::Replace) {
+        const InstallStack &stack = m_record->stacks.constFirst();
+        note(u"replacing the Pi in stack %1 slot %2 (started by %3): the stack is cycled and the one new MAC "
+             u"gets the slot's name and address"_s.arg(stack.id)
+                 .arg(stack.slots.constFirst())
+                 .arg(m_record->startedBy));
+    } else {
+        note(u"install of %1 stacks started by %2; each stack gets at most %3 s"_s.arg(m_record->stacks.size())
+                 .arg(m_record->startedBy, seconds(m_record->stackTimeoutMs)));
+    }
+    switchAllOff();
+}
+
+void StagedInstall::resume()
+{
+    for (int id : stackIds()) {
+        if (!m_power->structure().stack(id)) {
+            finish(InstallRecord::Outcome::Failed, u"left as they were: "_s + relayStatement(),
+                u"the structure file changed while the install was running: stack %1 is gone"_s.arg(id));
+            return;
+        }
+    }
+    const QString warning = u"rackd restarted at %1 during the install (step %2) and resumed it"_s.arg(
+        QDateTime::currentDateTimeUtc().toString(Qt::ISODate), InstallRecord::stepName(m_record->step));
+    m_record->warnings.append(warning);
+    note(warning);
+    using Step = InstallRecord::Step;
+    switch (m_record->step) {
+    case Step::SwitchingOff:
+        switchAllOff();
+        return;
+    case Step::Discovery: {
+        InstallStack *stack = m_record->currentStack();
+        if (!stack) {
+            writeReservations();
+        } else if (m_record->outcome == InstallRecord::Outcome::WaitingForDecision) {
+            announce();
+        } else if (stack->isSettled()) {
+            nextStack();
+        } else {
+            // Pis that had their lease will not ask again until they boot: cycle the stack.
+            note(u"stack %1 was being discovered when rackd stopped: switching it off to discover it again"_s.arg(
+                stack->id));
+            stack->status = InstallStack::Status::SwitchingOff;
+            announce();
+            perform(PowerController::Action::Off, {stack->id}, false,
+                [this](const QList<PowerController::StackOutcome> &) { startStack(); });
+        }
+        return;
+    }
+    case Step::Writing:
+        writeReservations();
+        return;
+    case Step::PoweringOn:
+        placeNodes();
+        powerOn();
+        return;
+    case Step::Verifying:
+        startVerifying();
+        return;
+    case Step::Finished:
+        return;
+    }
+}
+
+// --- discovery ---
+
+void StagedInstall::switchAllOff()
+{
+    m_record->step = InstallRecord::Step::SwitchingOff;
+    note(u"switching stacks %1 off"_s.arg([this] {
+        QStringList ids;
+        for (int id : stackIds())
+            ids.append(QString::number(id));
+        return ids.join(u", "_s);
+    }()));
+    announce();
+    perform(PowerController::Action::Off, stackIds(), false,
+        [this](const QList<PowerController::StackOutcome> &outcomes) {
+            QStringList failures;
+            for (const auto &outcome : outcomes) {
+                if (!outcome.ok)
+                    failures.append(u"stack %1: %2"_s.arg(outcome.stack).arg(outcome.error));
+            }
+            if (!failures.isEmpty()) {
+                finish(InstallRecord::Outcome::Failed, u"as they are now: "_s + relayStatement(),
+                    u"could not switch every stack off: "_s + failures.join(u"; "_s));
+                return;
+            }
+            m_record->step = InstallRecord::Step::Discovery;
+            m_record->current = 0;
+            startStack();
+        });
+}
+
+void StagedInstall::startStack()
+{
+    InstallStack *stack = m_record->currentStack();
+    if (!stack) {
+        writeReservations();
+        return;
+    }
+    if (stack->isSettled()) {
+        nextStack();
+        return;
+    }
+    stack->status = InstallStack::Status::SwitchingOn;
+    stack->attempts += 1;
+    stack->macs.clear();
+    stack->problem.clear();
+    m_record->outcome = InstallRecord::Outcome::Running;
+    note(u"stack %1: switching it on (attempt %2), expecting %3 Pi%4 to ask for an address"_s.arg(stack->id)
+             .arg(stack->attempts)
+             .arg(stack->expected())
+             .arg(stack->expected() == 1 ? QString() : u"s"_s));
+    announce();
+    perform(PowerController::Action::On, {stack->id}, false,
+        [this](const QList<PowerController::StackOutcome> &outcomes) {
+            InstallStack *current = m_record->currentStack();
+            if (!current)
+                return;
+            if (outcomes.isEmpty() || !outcomes.constFirst().ok) {
+                current->status = InstallStack::Status::NeedsDecision;
+                current->problem = u"its relay did not switch on: "_s
+                    + (outcomes.isEmpty() ? u"no answer"_s : outcomes.constFirst().error);
+                m_record->outcome = InstallRecord::Outcome::WaitingForDecision;
+                note(u"stack %1 needs a decision: %2"_s.arg(current->id).arg(current->problem));
+                announce();
+                return;
+            }
+            current->status = InstallStack::Status::Collecting;
+            m_stackTimer.start(milliseconds(m_record->stackTimeoutMs));
+            note(u"stack %1 is on: waiting up to %2 s for its Pis"_s.arg(current->id).arg(
+                seconds(m_record->stackTimeoutMs)));
+            announce();
+            checkCount(current);
+        });
+}
+
+void StagedInstall::checkCount(InstallStack *stack)
+{
+    if (stack->status != InstallStack::Status::Collecting || stack->macs.size() < stack->expected())
+        return;
+    stack->status = InstallStack::Status::Settling;
+    m_stackTimer.stop();
+    if (m_record->settleMs == 0) {
+        stopCollecting(u"every Pi it has was found"_s);
+        return;
+    }
+    announce();
+    m_settleTimer.start(milliseconds(m_record->settleMs));
+}
+
+bool StagedInstall::isLateEcho(const QString &mac) const
+{
+    if (!m_lateEcho.isValid() || m_lateEcho.elapsed() > LateEventGraceMs)
+        return false;
+    const InstallStack *closed = m_record->stack(m_lateEchoStack);
+    return closed && std::any_of(closed->macs.cbegin(), closed->macs.cend(),
+                         [&mac](const InstallMac &found) { return found.mac == mac; });
+}
+
+void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
+{
+    if (event.kind == DhcpEvent::Kind::Release) {
+        m_lastLease.remove(event.mac);
+        return;
+    }
+    if (event.kind == DhcpEvent::Kind::Lease && !event.address.isNull())
+        m_lastLease.insert(event.mac, event.address);
+    if (!isActive())
+        return;
+    if (m_record->step == InstallRecord::Step::Verifying) {
+        verify();
+        return;
+    }
+    if (m_record->step != InstallRecord::Step::Discovery && m_record->step != InstallRecord::Step::SwitchingOff)
+        return;
+    const QString address = event.address.isNull() ? QString() : event.address.toString();
+    InstallStack *stack = m_record->currentStack();
+    if (stack && stack->isListening()) {
+        takeMac(stack, event.mac, address, false);
+        return;
+    }
+    if (isLateEcho(event.mac) || (stack && stack->ignoredMacs.contains(event.mac)))
+        return;
+    QString who = event.mac;
+    if (const std::optional<NodeRecord> node = m_nodes->inventory()->node(event.mac); node && node->stack)
+        who += u" (%1, placed in stack %2)"_s.arg(node->name).arg(*node->stack);
+    for (const InstallStack &other : std::as_const(m_record->stacks)) {
+        for (const InstallMac &found : other.macs) {
+            if (found.mac == event.mac)
+                who += u" (found in stack %1 of this install)"_s.arg(other.id);
+        }
+    }
+    flag(InstallAnomaly::Kind::WhileOff, 0, event.mac,
+        u"%1 asked for an address%2 while no stack of the install was on: it is powered from somewhere else"_s
+            .arg(who, address.isEmpty() ? QString() : u" ("_s + address + u')'));
+    announce();
+}
+
+void StagedInstall::takeMac(InstallStack *stack, const QString &mac, const QString &address, bool manual)
+{
+    if (stack->ignoredMacs.contains(mac))
+        return;
+    for (const InstallMac &found : std::as_const(stack->macs)) {
+        if (found.mac == mac)
+            return; // the same Pi again (a renewal, or a second DHCP source)
+    }
+    for (const InstallStack &other : std::as_const(m_record->stacks)) {
+        if (other.id == stack->id)
+            continue;
+        for (const InstallMac &found : other.macs) {
+            if (found.mac != mac)
+                continue;
+            if (isLateEcho(mac))
+                return;
+            flag(InstallAnomaly::Kind::SeenInOtherStack, stack->id, mac,
+                u"%1 was found in stack %2 already, and asked again while stack %3 was on: two stacks power it, "
+                u"or two Pis share a MAC"_s.arg(mac)
+                    .arg(other.id)
+                    .arg(stack->id));
+            announce();
+            return;
+        }
+    }
+    if (const std::optional<NodeRecord> node = m_nodes->inventory()->node(mac);
+        node && node->stack && *node->stack != stack->id) {
+        flag(InstallAnomaly::Kind::AssignedElsewhere, stack->id, mac,
+            u"%1 is placed in stack %2 slot %3 (%4) but asked for an address while stack %5 was on: the Pi "
+            u"was moved, or a power cable is swapped"_s.arg(mac)
+                .arg(*node->stack)
+                .arg(node->slot.value_or(0))
+                .arg(node->name)
+                .arg(stack->id));
+    }
+    stack->macs.append({mac, address, QDateTime::currentDateTimeUtc(), manual, 0});
+    const int found = int(stack->macs.size());
+    QJsonObject data {{u"stack"_s, stack->id}, {u"mac"_s, mac}, {u"found"_s, found},
+        {u"expected"_s, stack->expected()}, {u"manual"_s, manual}};
+    if (!address.isEmpty())
+        data.insert(u"ip"_s, address);
+    Q_EMIT eventRaised({u"install.mac"_s, data});
+    note(u"stack %1: %2%3 %4 (%5 of %6)"_s.arg(stack->id)
+             .arg(mac, address.isEmpty() ? QString() : u" ("_s + address + u')',
+                 manual ? u"added by hand"_s : u"asked for an address"_s)
+             .arg(found)
+             .arg(stack->expected()));
+    if (found > stack->expected()) {
+        flag(InstallAnomaly::Kind::TooMany, stack->id, mac,
+            u"stack %1 has %2 Pi%3 but %4 is the %5th MAC to ask for an address"_s.arg(stack->id)
+                .arg(stack->expected())
+                .arg(stack->expected() == 1 ? QString() : u"s"_s)
+                .arg(mac)
+                .arg(found));
+    }
+    announce();
+    checkCount(stack);
+}
+
+void StagedInstall::flag(InstallAnomaly::Kind kind, int stackId, const QString &mac, const QString &detail)
+{
+    const InstallStack *stack = m_record->stack(stackId);
+    const int attempt = stack ? stack->attempts : 0;
+    for (const InstallAnomaly &known : std::as_const(m_record->anomalies)) {
+        if (known.kind == kind && known.mac == mac && known.stack == stackId && known.attempt == attempt)
+            return;
+    }
+    const InstallAnomaly anomaly {kind, stackId, attempt, mac, detail, QDateTime::currentDateTimeUtc()};
+    m_record->anomalies.append(anomaly);
+    Q_EMIT eventRaised({u"install.anomaly"_s, anomaly.toJson()});
+    note(u"anomaly (%1): %2"_s.arg(InstallAnomaly::kindName(kind), detail));
+}
+
+void StagedInstall::stopCollecting(const QString &why)
+{
+    InstallStack *stack = m_record ? m_record->currentStack() : nullptr;
+    if (!stack
+        || (stack->status != InstallStack::Status::Collecting && stack->status != InstallStack::Status::Settling))
+        return;
+    m_stackTimer.stop();
+    m_settleTimer.stop();
+    stack->status = InstallStack::Status::SwitchingOff;
+    note(u"stack %1: %2; switching it off"_s.arg(stack->id).arg(why));
+    announce();
+    perform(PowerController::Action::Off, {stack->id}, false,
+        [this](const QList<PowerController::StackOutcome> &outcomes) {
+            InstallStack *current = m_record->currentStack();
+            if (!current)
+                return;
+            m_lateEcho.start();
+            m_lateEchoStack = current->id;
+            if (outcomes.isEmpty() || !outcomes.constFirst().ok) {
+                current->status = InstallStack::Status::NeedsDecision;
+                current->problem = u"its relay did not switch off (%1): its Pis would be taken for the next "
+                                   u"stack's; retry, or abort the install"_s.arg(
+                                       outcomes.isEmpty() ? u"no answer"_s : outcomes.constFirst().error);
+                m_record->outcome = InstallRecord::Outcome::WaitingForDecision;
+                note(u"stack %1 needs a decision: %2"_s.arg(current->id).arg(current->problem));
+                announce();
+                return;
+            }
+            const QStringList problems = problemsOf(*current);
+            if (problems.isEmpty()) {
+                settle(current, InstallStack::Status::Found);
+                return;
+            }
+            current->status = InstallStack::Status::NeedsDecision;
+            current->problem = problems.join(u"; "_s);
+            m_record->outcome = InstallRecord::Outcome::WaitingForDecision;
+            note(u"stack %1 needs a decision (retry, skip, accept or add a MAC): %2"_s.arg(current->id).arg(
+                current->problem));
+            announce();
+        });
+}
+
+QStringList StagedInstall::problemsOf(const InstallStack &stack) const
+{
+    QStringList problems;
+    if (stack.macs.size() < stack.expected())
+        problems.append(u"%1 of %2 Pis found"_s.arg(stack.macs.size()).arg(stack.expected()));
+    if (stack.macs.size() > stack.expected())
+        problems.append(u"%1 MACs where %2 were expected"_s.arg(stack.macs.size()).arg(stack.expected()));
+    for (const InstallAnomaly &anomaly : m_record->anomalies) {
+        if (anomaly.stack == stack.id && anomaly.attempt == stack.attempts
+            && anomaly.kind != InstallAnomaly::Kind::TooMany)
+            problems.append(anomaly.detail);
+    }
+    return problems;
+}
+
+void StagedInstall::assignSlots(InstallStack *stack) const
+{
+    for (InstallMac &mac : stack->macs)
+        mac.slot = 0;
+    if (stack->status == InstallStack::Status::Skipped)
+        return;
+    QList<int> free = stack->slots;
+    const qsizetype placed = qMin(stack->macs.size(), stack->slots.size());
+    // A Pi that had a slot in this stack keeps it; the others fill the free slots in the order they asked.
+    for (qsizetype i = 0; i < placed; ++i) {
+        const std::optional<NodeRecord> node = m_nodes->inventory()->node(stack->macs.at(i).mac);
+        if (node && node->stack == stack->id && node->slot && free.contains(*node->slot)) {
+            stack->macs[i].slot = *node->slot;
+            free.removeOne(*node->slot);
+        }
+    }
+    for (qsizetype i = 0; i < placed; ++i) {
+        if (stack->macs.at(i).slot == 0)
+            stack->macs[i].slot = free.takeFirst();
+    }
+}
+
+void StagedInstall::settle(InstallStack *stack, InstallStack::Status status)
+{
+    stack->status = status;
+    stack->problem.clear();
+    assignSlots(stack);
+    QStringList slots;
+    for (const InstallMac &mac : std::as_const(stack->macs)) {
+        if (mac.slot > 0)
+            slots.append(u"%1 -> slot %2"_s.arg(mac.mac).arg(mac.slot));
+    }
+    note(u"stack %1 %2%3"_s.arg(stack->id)
+             .arg(InstallStack::statusName(status),
+                 slots.isEmpty() ? QString() : u": "_s + slots.join(u", "_s)));
+    nextStack();
+}
+
+void StagedInstall::nextStack()
+{
+    m_record->outcome = InstallRecord::Outcome::Running;
+    m_record->current += 1;
+    if (m_record->current < m_record->stacks.size())
+        startStack();
+    else
+        writeReservations();
+}
+
+bool StagedInstall::decide(Decision decision, QString *error)
+{
+    if (!isActive() || m_record->outcome != InstallRecord::Outcome::WaitingForDecision) {
+        *error = m_record ? u"nothing waits for a decision (the install is %1, %2)"_s.arg(
+                     InstallRecord::outcomeName(m_record->outcome), InstallRecord::stepName(m_record->step))
+                          : u"no install has run"_s;
+        return false;
+    }
+    InstallStack *stack = m_record->currentStack();
+    note(u"stack %1: the operator chose to %2"_s.arg(stack->id).arg(decisionName(decision)));
+    switch (decision) {
+    case Decision::Retry:
+        startStack();
+        break;
+    case Decision::Skip:
+        settle(stack, InstallStack::Status::Skipped);
+        break;
+    case Decision::Accept:
+        settle(stack, InstallStack::Status::Accepted);
+        break;
+    }
+    return true;
+}
+
+bool StagedInstall::addMac(const QString &text, QString *error)
+{
+    if (!isActive() || m_record->outcome != InstallRecord::Outcome::WaitingForDecision) {
+        *error = u"a MAC can be added while a stack waits for a decision; none does"_s;
+        return false;
+    }
+    const QString mac = DhcpEventParser::normalizedMac(text);
+    if (mac.isEmpty()) {
+        *error = u"\"%1\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s.arg(text);
+        return false;
+    }
+    InstallStack *stack = m_record->currentStack();
+    for (const InstallStack &other : std::as_const(m_record->stacks)) {
+        for (const InstallMac &found : other.macs) {
+            if (found.mac == mac) {
+                *error = other.id == stack->id ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
+                                               : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id);
+                return false;
+            }
+        }
+    }
+    if (stack->macs.size() >= stack->expected()) {
+        *error = u"stack %1 has %2 Pis and %3 MACs already: retry it or accept it"_s.arg(stack->id)
+                     .arg(stack->expected())
+                     .arg(stack->macs.size());
+        return false;
+    }
+    takeMac(stack, mac, {}, true);
+    return true;
+}
+
+// --- writing, powering on, verifying ---
+
+void StagedInstall::writeReservations()
+{
+    m_record->step = InstallRecord::Step::Writing;
+    m_record->outcome = InstallRecord::Outcome::Running;
+    QList<Reservation> incoming;
+    const QList<RackSlot> rackSlots = m_power->structure().slots();
+    for (const InstallStack &stack : std::as_const(m_record->stacks)) {
+        for (const InstallMac &mac : stack.macs) {
+            for (const RackSlot &slot : rackSlots) {
+                if (mac.slot > 0 && slot.stackId == stack.id && slot.slot == mac.slot)
+                    incoming.append({mac.mac, slot.address, slot.name});
+            }
+        }
+    }
+    note(u"writing %1 reservation%2 to %3"_s.arg(incoming.size())
+             .arg(incoming.size() == 1 ? QString() : u"s"_s, m_settings.hostsFile));
+    announce();
+
+    QList<Reservation> existing;
+    QFile current(m_settings.hostsFile);
+    if (current.exists()) {
+        if (!current.open(QIODevice::ReadOnly)) {
+            finish(InstallRecord::Outcome::Failed, u"every stack of the install is off"_s,
+                u"cannot read the reservations in %1: %2"_s.arg(m_settings.hostsFile, current.errorString()));
+            return;
+        }
+        QStringList problems;
+        existing = DnsmasqReservations::readHostsFile(current.read(16 * 1024 * 1024), &problems);
+        for (const QString &problem : std::as_const(problems))
+            m_record->warnings.append(u"%1: %2 (the line was dropped)"_s.arg(m_settings.hostsFile, problem));
+    }
+    QString error;
+    for (const QString &file : {m_settings.hostsFile, m_settings.namesFile}) {
+        if (!file.isEmpty())
+            QDir().mkpath(QFileInfo(file).absolutePath());
+    }
+    if (!DnsmasqReservations::write(m_settings.hostsFile, m_settings.namesFile,
+            DnsmasqReservations::merged(existing, incoming), &error)) {
+        finish(InstallRecord::Outcome::Failed, u"every stack of the install is off"_s,
+            u"cannot write the reservations: "_s + error);
+        return;
+    }
+    if (m_settings.pidFile.isEmpty()) {
+        note(u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(
+            m_settings.hostsFile));
+    } else if (DnsmasqReservations::reload(m_settings.pidFile, &error)) {
+        note(u"dnsmasq re-reads its reservations"_s);
+    } else {
+        m_record->warnings.append(error);
+        note(u"dnsmasq could not be told to re-read its reservations: "_s + error);
+    }
+    m_record->step = InstallRecord::Step::PoweringOn;
+    placeNodes();
+    powerOn();
+}
+
+void StagedInstall::placeNodes()
+{
+    for (const InstallStack &stack : std::as_const(m_record->stacks)) {
+        for (const InstallMac &mac : stack.macs)
+            placeIfPlanned(mac.mac);
+    }
+}
+
+void StagedInstall::placeIfPlanned(const QString &mac)
+{
+    // Placed once the reservations are written; a Pi that joins later is placed when it first connects.
+    if (!m_record || m_record->step < InstallRecord::Step::PoweringOn)
+        return;
+    for (const InstallStack &stack : std::as_const(m_record->stacks)) {
+        if (stack.status != InstallStack::Status::Found && stack.status != InstallStack::Status::Accepted)
+            continue;
+        for (const InstallMac &planned : stack.macs) {
+            if (planned.mac != mac || planned.slot == 0)
+                continue;
+            const std::optional<NodeRecord> node = m_nodes->inventory()->node(mac);
+            if (!node || (node->stack == stack.id && node->slot == planned.slot))
+                return;
+            QString error;
+            if (m_nodes->inventory()->assign(
+                    mac, stack.id, planned.slot, m_power->structure(), &error, NodeInventory::TakenSlot::Evict)) {
+                const std::optional<NodeRecord> placed = m_nodes->inventory()->node(mac);
+                note(u"%1 is placed as %2 (stack %3 slot %4)"_s.arg(mac, placed->name)
+                         .arg(stack.id)
+                         .arg(planned.slot));
+            } else {
+                m_record->warnings.append(u"cannot place %1: %2"_s.arg(mac, error));
+                note(u"cannot place %1: %2"_s.arg(mac, error));
+            }
+            if (isActive())
+                announce();
+            return;
+        }
+    }
+}
+
+void StagedInstall::powerOn()
+{
+    note(u"switching every stack of the install on, staggered"_s);
+    announce();
+    perform(PowerController::Action::On, stackIds(), true,
+        [this](const QList<PowerController::StackOutcome> &outcomes) {
+            for (const auto &outcome : outcomes) {
+                if (!outcome.ok)
+                    m_record->warnings.append(
+                        u"stack %1 did not switch on: %2"_s.arg(outcome.stack).arg(outcome.error));
+            }
+            startVerifying();
+        });
+}
+
+void StagedInstall::startVerifying()
+{
+    m_record->step = InstallRecord::Step::Verifying;
+    note(u"waiting up to %1 s for every Pi to come back on its fixed address with its agent"_s.arg(
+        seconds(m_record->verifyTimeoutMs)));
+    announce();
+    m_verifyDeadline.start(milliseconds(m_record->verifyTimeoutMs));
+    m_verifyPoll.start();
+    verify();
+}
+
+void StagedInstall::verify()
+{
+    if (!isActive() || m_record->step != InstallRecord::Step::Verifying)
+        return;
+    const RackStructure &structure = m_power->structure();
+    const NodeInventory *inventory = m_nodes->inventory();
+    QList<InstallPiCheck> checks;
+    bool allOk = true;
+    for (InstallStack &stack : m_record->stacks) {
+        int ok = 0;
+        int total = 0;
+        for (const RackSlot &slot : structure.slots()) {
+            if (slot.stackId != stack.id)
+                continue;
+            InstallPiCheck check {stack.id, slot.slot, slot.name, slot.address.toString()};
+            for (const InstallMac &mac : std::as_const(stack.macs)) {
+                if (mac.slot == slot.slot && stack.status != InstallStack::Status::Skipped)
+                    check.mac = mac.mac;
+            }
+            if (check.mac.isEmpty()) {
+                if (const std::optional<NodeRecord> node = inventory->nodeAt(stack.id, slot.slot))
+                    check.mac = node->mac;
+            }
+            if (!check.mac.isEmpty()) {
+                check.up = m_nodes->state(check.mac) == NodeManager::State::Up;
+                const QHostAddress peer = m_nodes->peerAddress(check.mac);
+                const QHostAddress lease = m_lastLease.value(check.mac);
+                const bool peerFixed = check.up && peer.isEqual(slot.address, QHostAddress::ConvertV4MappedToIPv4);
+                check.onFixedAddress = peerFixed || lease == slot.address;
+                check.seenAddress = peerFixed ? slot.address.toString()
+                    : !lease.isNull()         ? lease.toString()
+                                              : QString();
+            }
+            total += 1;
+            ok += check.isOk() ? 1 : 0;
+            checks.append(check);
+        }
+        stack.verdict = ok == total ? u"ok"_s : ok > 0 ? u"warning"_s : u"ko"_s;
+        allOk = allOk && ok == total;
+    }
+    const bool changed = [&] {
+        if (checks.size() != m_record->checks.size())
+            return true;
+        for (qsizetype i = 0; i < checks.size(); ++i) {
+            if (checks.at(i).toJson() != m_record->checks.at(i).toJson())
+                return true;
+        }
+        return false;
+    }();
+    m_record->checks = checks;
+    if (!allOk && m_verifyDeadline.isActive()) {
+        if (changed)
+            announce();
+        return;
+    }
+    m_verifyPoll.stop();
+    m_verifyDeadline.stop();
+    QStringList summary;
+    for (const InstallStack &stack : std::as_const(m_record->stacks)) {
+        QStringList missing;
+        for (const InstallPiCheck &check : std::as_const(checks)) {
+            if (check.stack != stack.id || check.isOk())
+                continue;
+            missing.append(check.name
+                + (check.mac.isEmpty() ? u": no Pi known"_s
+                        : !check.up    ? u": agent not up"_s
+                                       : QString(u": not on "_s + check.address)));
+        }
+        summary.append(u"stack %1 %2%3"_s.arg(stack.id).arg(
+            stack.verdict, missing.isEmpty() ? QString() : u" ("_s + missing.join(u", "_s) + u')'));
+    }
+    m_record->step = InstallRecord::Step::Finished;
+    finish(InstallRecord::Outcome::Done, u"every stack of the install is on"_s,
+        allOk ? QString() : u"not every Pi came back within %1 s"_s.arg(seconds(m_record->verifyTimeoutMs)));
+    note(u"verification: "_s + summary.join(u"; "_s));
+    announce();
+}
+
+void StagedInstall::finish(InstallRecord::Outcome outcome, const QString &relays, const QString &error)
+{
+    ++m_generation;
+    m_stackTimer.stop();
+    m_settleTimer.stop();
+    m_verifyPoll.stop();
+    m_verifyDeadline.stop();
+    m_record->outcome = outcome;
+    m_record->finished = QDateTime::currentDateTimeUtc();
+    m_record->relays = relays;
+    m_record->error = error;
+    m_record->operatorInstruction.clear();
+    note(u"the %1 is %2%3; relays: %4"_s.arg(InstallRecord::kindName(m_record->kind),
+        InstallRecord::outcomeName(outcome), error.isEmpty() ? QString() : u" ("_s + error + u')', relays));
+    announce();
+}
+
+bool StagedInstall::abort(const QString &by, QString *error)
+{
+    if (!isActive()) {
+        *error = u"no install is running"_s;
+        return false;
+    }
+    const bool discovering
+        = m_record->step == InstallRecord::Step::SwitchingOff || m_record->step == InstallRecord::Step::Discovery;
+    note(u"aborted by %1"_s.arg(by));
+    if (!discovering) {
+        finish(InstallRecord::Outcome::Aborted,
+            u"left as they were (the reservations are written): "_s + relayStatement());
+        return true;
+    }
+    // Before anything is written the rack goes back to where the install took it: every stack off.
+    finish(InstallRecord::Outcome::Aborted, u"switching every stack of the install off"_s);
+    const QString id = m_record->id;
+    m_power->perform(PowerController::Action::Off, stackIds(), false,
+        [self = QPointer<StagedInstall>(this), id](const QList<PowerController::StackOutcome> &outcomes) {
+            if (StagedInstall *alive = self.data())
+                alive->abortedStacksOff(id, outcomes);
+        });
+    return true;
+}
+
+void StagedInstall::abortedStacksOff(const QString &id, const QList<PowerController::StackOutcome> &outcomes)
+{
+    if (!m_record || m_record->id != id || isActive())
+        return;
+    QStringList failures;
+    for (const auto &outcome : outcomes) {
+        if (!outcome.ok)
+            failures.append(u"stack %1: %2"_s.arg(outcome.stack).arg(outcome.error));
+    }
+    m_record->relays = failures.isEmpty()
+        ? u"every stack of the install is off"_s
+        : u"not every stack could be switched off (%1): "_s.arg(failures.join(u"; "_s)) + relayStatement();
+    note(u"relays: "_s + m_record->relays);
+    announce();
+}
+
+void StagedInstall::setOperatorInstruction(const QString &instruction)
+{
+    if (!isActive() || m_record->operatorInstruction == instruction)
+        return;
+    m_record->operatorInstruction = instruction;
+    if (!instruction.isEmpty())
+        note(u"waiting for the operator: "_s + instruction);
+    announce();
+}
