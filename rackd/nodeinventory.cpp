@@ -190,6 +190,23 @@ bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackSt
     return true;
 }
 
+bool NodeInventory::unassign(const QString &mac, QString *error)
+{
+    const auto it = m_nodes.find(mac.toLower());
+    if (it == m_nodes.end() || !it->stack)
+        return true;
+    const QMap<QString, NodeRecord> before = m_nodes;
+    it->stack.reset();
+    it->slot.reset();
+    it->name.clear();
+    it->address.clear();
+    if (!save(error)) {
+        m_nodes = before;
+        return false;
+    }
+    return true;
+}
+
 void NodeInventory::recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when)
 {
     const auto it = m_nodes.find(mac.toLower());

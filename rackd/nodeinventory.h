@@ -61,6 +61,8 @@ public:
     /// Places a node; the slot must exist in the structure and, unless evicting, be free.
     bool assign(const QString &mac, int stack, int slot, const RackStructure &structure, QString *error,
         TakenSlot taken = TakenSlot::Refuse);
+    /// Takes a node out of its slot (the install found another Pi there); it stays known.
+    bool unassign(const QString &mac, QString *error);
     void recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when);
     /// Saves the heartbeat data if the last save is old enough.
     bool saveIfDue(const QDateTime &now, QString *error);

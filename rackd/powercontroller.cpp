@@ -233,9 +233,11 @@ void PowerController::finishStep(int stack, const StackOutcome &outcome)
         else
             advanceStagger(batch);
     }
+    // The next step of this stack starts first: a completion that queues more work for the stack (the
+    // install does) must find it running, or the queue's head would be started twice.
+    startNext(stack);
     if (--batch->pending == 0)
         batch->done(batch->outcomes);
-    startNext(stack);
 }
 
 void PowerController::onChannelChanged(int channel, bool on)

@@ -28,6 +28,7 @@ struct RackdFixture
     QTemporaryDir dir;
     QString adminToken;
     quint16 port = 0; ///< 0: any free port; a fixed one lets agents find a restarted rackd again.
+    QByteArray extraConfig; ///< More [rackd] lines, appended.
 
     QString path(const QString &name) const { return dir.filePath(name); }
 
@@ -35,7 +36,10 @@ struct RackdFixture
     {
         return "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = " + QByteArray::number(port)
             + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
-              "join_host = 127.0.0.1\nheartbeat_interval = 0.2\ndhcp_event_socket = dhcp-events.sock\n";
+              "join_host = 127.0.0.1\nheartbeat_interval = 0.2\ndhcp_event_socket = dhcp-events.sock\n"
+              "dnsmasq_hosts_file = dnsmasq/dhcp-hosts\ndnsmasq_names_file = dnsmasq/hosts\n"
+              "dnsmasq_pid_file = off\n"
+            + extraConfig;
     }
 
     bool prepare(double staggerSeconds = 0.3)

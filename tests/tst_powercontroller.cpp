@@ -7,6 +7,7 @@
 #include "testfiles.h"
 
 #include <QEventLoop>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -213,6 +214,30 @@ private Q_SLOTS:
         QCOMPARE(off->at(0).state, std::optional<bool>(false)); // then B's off ran
         QCOMPARE(daemon.bank.physicalState(1), std::optional<bool>(false));
         QVERIFY(!daemon.controller.isBusy(1));
+    }
+
+    void aCompletionThatQueuesMoreForTheStackSwitchesItOnce()
+    {
+        QTemporaryDir dir;
+        Daemon daemon(dir, u"boot-a"_s);
+        QString error;
+        QVERIFY2(daemon.controller.start(ColdBootPolicy::Restore, &error), qPrintable(error));
+        QSignalSpy operations(&daemon.bank, &RelayBank::operationFinished);
+        std::optional<Outcomes> second;
+        QEventLoop loop;
+        // As the install does: the "off" is done, and its completion asks for the "on" of the same stack.
+        daemon.controller.perform(Action::Off, {1}, false, [&](const Outcomes &) {
+            daemon.controller.perform(Action::On, {1}, false, [&](const Outcomes &result) {
+                second = result;
+                loop.quit();
+            });
+        });
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QVERIFY(second && second->at(0).ok);
+        QVERIFY(!operations.wait(300)); // nothing else was started behind it
+        QCOMPARE(operations.size(), 2);
+        QCOMPARE(daemon.bank.physicalState(1), std::optional<bool>(true));
     }
 
     void relayFailureIsReportedPerStack()

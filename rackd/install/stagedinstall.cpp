@@ -762,9 +762,25 @@ void StagedInstall::writeReservations()
 
 void StagedInstall::placeNodes()
 {
+    NodeInventory *inventory = m_nodes->inventory();
     for (const InstallStack &stack : std::as_const(m_record->stacks)) {
-        for (const InstallMac &mac : stack.macs)
+        if (stack.status != InstallStack::Status::Found && stack.status != InstallStack::Status::Accepted)
+            continue;
+        for (const InstallMac &mac : stack.macs) {
+            // The node that held the slot before is not there any more, whether or not the new one joined yet.
+            const std::optional<NodeRecord> holder = mac.slot > 0 ? inventory->nodeAt(stack.id, mac.slot) : std::nullopt;
+            QString error;
+            if (holder && holder->mac != mac.mac) {
+                if (inventory->unassign(holder->mac, &error))
+                    note(u"%1 (%2) is no longer in stack %3 slot %4: %5 was found there"_s.arg(holder->mac, holder->name)
+                             .arg(stack.id)
+                             .arg(mac.slot)
+                             .arg(mac.mac));
+                else
+                    m_record->warnings.append(error);
+            }
             placeIfPlanned(mac.mac);
+        }
     }
 }
 
