@@ -47,10 +47,21 @@ private Q_SLOTS:
         const QList<Reservation> result = DnsmasqReservations::merged(existing,
             {reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.21"_s, u"s2-n1"_s),
                 reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s)});
+        // 02's lease may be abandoned for 09; 01 keeps no claim on its old address, it has a new one.
+        Reservation replacement = reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s);
+        replacement.formerMacs = {u"dc:a6:32:00:00:02"_s};
         QCOMPARE(result,
-            (QList<Reservation> {reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s),
-                reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s),
+            (QList<Reservation> {replacement, reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s),
                 reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.21"_s, u"s2-n1"_s)}));
+        QCOMPARE(DnsmasqReservations::hostsFileContent(result).split('\n').at(1),
+            QByteArray("dc:a6:32:00:00:09,dc:a6:32:00:00:02,10.42.0.12,s1-n2"));
+        // The line reads back the same, and a second replacement keeps both former MACs, newest first.
+        QStringList problems;
+        QCOMPARE(DnsmasqReservations::readHostsFile(DnsmasqReservations::hostsFileContent(result), &problems), result);
+        QVERIFY(problems.isEmpty());
+        const QList<Reservation> again = DnsmasqReservations::merged(
+            result, {reservation(u"dc:a6:32:00:00:0a"_s, u"10.42.0.12"_s, u"s1-n2"_s)});
+        QCOMPARE(again.constFirst().formerMacs, (QStringList {u"dc:a6:32:00:00:09"_s, u"dc:a6:32:00:00:02"_s}));
     }
 
     void readsItsOwnFileAndRefusesBrokenLines()

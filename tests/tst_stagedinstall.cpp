@@ -407,7 +407,7 @@ private Q_SLOTS:
         QVERIFY(waitForOutcome(Outcome::Done));
         QCOMPARE(readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
             "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
-            "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:0a:0a,10.42.0.12,s1-n2\n"
+            "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:0a:0a,dc:a6:32:00:01:02,10.42.0.12,s1-n2\n"
             "dc:a6:32:00:02:01,10.42.0.13,s2-n1\n");
         NodeInventory *inventory = m_daemon->nodeManager()->inventory();
         QCOMPARE(inventory->nodeAt(1, 2)->mac, fresh);

@@ -32,7 +32,8 @@ private Q_SLOTS:
                 u"--port"_s, u"0"_s, u"--boot-delay"_s, u"500ms"_s, u"--boot-jitter"_s, u"2"_s,
                 u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s, u"--slow-extra"_s, u"1m"_s,
                 u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s, u"--hang-on-shutdown"_s, u"3:2"_s,
-                u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s},
+                u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s, u"--rackd-config"_s,
+                u"install_verify_timeout = 20"_s},
             &error);
         QVERIFY2(options, qPrintable(error));
         QCOMPARE(options->structureFile, u"/r/rack.ini"_s);
@@ -49,6 +50,7 @@ private Q_SLOTS:
         QCOMPARE(options->hangingPis, (QSet<PiPlace> {{3, 2}}));
         QVERIFY(!options->installed);
         QCOMPARE(options->dhcpScript, u"/bin/true"_s);
+        QCOMPARE(options->rackdConfigLines, QStringList {u"install_verify_timeout = 20"_s});
     }
 
     void refusesBadOptions_data()
@@ -71,6 +73,8 @@ private Q_SLOTS:
         QTest::newRow("zero") << base + QStringList {u"--slow"_s, u"0:1"_s}
                               << u"--slow: \"0:1\" is not a Pi's place STACK:SLOT (like 2:3)"_s;
         QTest::newRow("unknown") << base + QStringList {u"--turbo"_s, u"1"_s} << u"unknown option --turbo"_s;
+        QTest::newRow("config line") << base + QStringList {u"--rackd-config"_s, u"verbose"_s}
+                                     << u"--rackd-config: \"verbose\" is not one \"key = value\" line"_s;
         QTest::newRow("no value") << base + QStringList {u"--port"_s} << u"--port needs a value"_s;
         QTest::newRow("stray") << base + QStringList {u"rack.ini"_s} << u"unexpected argument \"rack.ini\""_s;
     }
@@ -177,6 +181,11 @@ private Q_SLOTS:
         }
         QCOMPARE(seen.size(), 1000);
         QCOMPARE(VirtualRack::macFor({3, 2}), VirtualRack::macFor({3, 2}));
+        // A replacement Pi for a place has a MAC of its own, also local.
+        const QString replacement = VirtualRack::macFor({3, 2}, 1);
+        QVERIFY(local.match(replacement).hasMatch());
+        QVERIFY(!seen.contains(replacement));
+        QVERIFY(replacement != VirtualRack::macFor({3, 2}, 2));
     }
 
     void fixtureLooksLikeAPiAndMoves()

@@ -6,6 +6,7 @@
 #include "storage/atomicfile.h"
 
 #include <QFile>
+#include <QSet>
 #include <algorithm>
 #include <csignal>
 
@@ -23,7 +24,11 @@ QList<Reservation> DnsmasqReservations::merged(
         if (!replaced)
             result.append(old);
     }
-    for (const Reservation &fresh : incoming) {
+    for (Reservation fresh : incoming) {
+        for (const Reservation &old : existing) {
+            if (old.address == fresh.address && old.mac != fresh.mac)
+                fresh.formerMacs += QStringList {old.mac} + old.formerMacs;
+        }
         // The last word for a MAC wins when the incoming list itself repeats one.
         result.erase(std::remove_if(result.begin(), result.end(),
                          [&fresh](const Reservation &r) {
@@ -31,6 +36,18 @@ QList<Reservation> DnsmasqReservations::merged(
                          }),
             result.end());
         result.append(fresh);
+    }
+    // A MAC is on one line only: a former MAC that has a reservation of its own is dropped.
+    QSet<QString> primary;
+    for (const Reservation &r : std::as_const(result))
+        primary.insert(r.mac);
+    for (Reservation &r : result) {
+        QStringList kept;
+        for (const QString &mac : std::as_const(r.formerMacs)) {
+            if (!primary.contains(mac) && !kept.contains(mac) && kept.size() < FormerMacsKept)
+                kept.append(mac);
+        }
+        r.formerMacs = kept;
     }
     std::sort(result.begin(), result.end(), [](const Reservation &a, const Reservation &b) {
         return a.address.toIPv4Address() < b.address.toIPv4Address();
@@ -43,7 +60,9 @@ QByteArray DnsmasqReservations::hostsFileContent(const QList<Reservation> &reser
     QByteArray content
         = "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n";
     for (const Reservation &r : reservations)
-        content += u"%1,%2,%3\n"_s.arg(r.mac, r.address.toString(), r.name).toUtf8();
+        content += u"%1,%2,%3\n"_s.arg(QStringList(QStringList {r.mac} + r.formerMacs).join(u','),
+                                         r.address.toString(), r.name)
+                       .toUtf8();
     return content;
 }
 
@@ -63,11 +82,18 @@ QList<Reservation> DnsmasqReservations::readHostsFile(const QByteArray &content,
         const QString line = QString::fromUtf8(lines.at(i)).trimmed();
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
+        // MAC[,FORMER MAC...],IP,NAME
         const QStringList fields = line.split(u',');
         Reservation r;
-        r.mac = fields.size() == 3 ? DhcpEventParser::normalizedMac(fields.at(0).trimmed()) : QString();
-        const std::optional<QHostAddress> address = DhcpEventParser::ipv4(fields.value(1).trimmed());
-        r.name = fields.value(2).trimmed();
+        QStringList macs;
+        for (qsizetype field = 0; field + 2 < fields.size(); ++field)
+            macs.append(DhcpEventParser::normalizedMac(fields.at(field).trimmed()));
+        const bool macsOk = !macs.isEmpty() && macs.size() <= 1 + FormerMacsKept && !macs.contains(QString());
+        r.mac = macsOk ? macs.takeFirst() : QString();
+        r.formerMacs = macs;
+        const std::optional<QHostAddress> address
+            = DhcpEventParser::ipv4(fields.value(fields.size() - 2).trimmed());
+        r.name = fields.size() >= 3 ? fields.constLast().trimmed() : QString();
         if (r.mac.isEmpty() || !address || !DhcpEventParser::isHostname(r.name)) {
             problems->append(u"line %1: expected MAC,IP,NAME, got \"%2\""_s.arg(i + 1).arg(line.left(80)));
             continue;

@@ -14,10 +14,16 @@ struct Reservation
     QString mac;
     QHostAddress address;
     QString name;
+    /**
+     * Pis that held this address before (a replaced Pi). dnsmasq keeps their leases for hours and
+     * would not hand the address to the new Pi meanwhile; listed on the same line, they let it
+     * abandon such a lease when the new Pi asks.
+     */
+    QStringList formerMacs = {};
 
     friend bool operator==(const Reservation &a, const Reservation &b)
     {
-        return a.mac == b.mac && a.address == b.address && a.name == b.name;
+        return a.mac == b.mac && a.address == b.address && a.name == b.name && a.formerMacs == b.formerMacs;
     }
 };
 
@@ -29,7 +35,13 @@ struct Reservation
  */
 namespace DnsmasqReservations {
 
-/// `incoming` wins over `existing` for the same MAC, address or name; the result is sorted by address.
+/// How many former MACs a reservation keeps, newest first.
+constexpr int FormerMacsKept = 3;
+
+/**
+ * `incoming` wins over `existing` for the same MAC, address or name; the result is sorted by address.
+ * A new MAC for an address keeps the old one as a former MAC, unless that MAC has an address of its own.
+ */
 QList<Reservation> merged(const QList<Reservation> &existing, const QList<Reservation> &incoming);
 
 QByteArray hostsFileContent(const QList<Reservation> &reservations);

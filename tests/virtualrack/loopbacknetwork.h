@@ -32,6 +32,7 @@ public:
     void wrapCommand(const QString &, QString *, QStringList *) const override { }
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;
+    bool changeMac(const VirtualPiNic &, const QString &, QString *) override { return true; }
     QHostAddress agentBindAddress(const QHostAddress &leased) const override;
 
     /// Picks the port rackd will listen on (0: a free one) before rackd starts.

@@ -314,6 +314,12 @@ void NamespaceNetwork::plugIn(const VirtualPiNic &pi)
     m_dhcpClients.insert(pi.name, client);
 }
 
+bool NamespaceNetwork::changeMac(const VirtualPiNic &pi, const QString &mac, QString *error)
+{
+    return ChildProcess::run(u"ip"_s,
+        {u"-n"_s, piNamespace(pi.index), u"link"_s, u"set"_s, u"eth0"_s, u"down"_s, u"address"_s, mac}, error);
+}
+
 void NamespaceNetwork::unplug(const VirtualPiNic &pi)
 {
     // The link goes first, as when the power goes: nothing the Pi's processes do next reaches the wire.

@@ -46,6 +46,7 @@ public:
     void wrapCommand(const QString &piName, QString *program, QStringList *arguments) const override;
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;
+    bool changeMac(const VirtualPiNic &pi, const QString &mac, QString *error) override;
     QHostAddress agentBindAddress(const QHostAddress &) const override { return {}; }
 
 private:

@@ -63,6 +63,8 @@ public:
     virtual void plugIn(const VirtualPiNic &pi) = 0;
     /// Power went: link down and DHCP client gone at once.
     virtual void unplug(const VirtualPiNic &pi) = 0;
+    /// A Pi was swapped for new hardware: its interface gets the new MAC (the Pi has no power now).
+    virtual bool changeMac(const VirtualPiNic &pi, const QString &mac, QString *error) = 0;
     /// The local address a Pi's agent connects from, if it must choose one.
     virtual QHostAddress agentBindAddress(const QHostAddress &leased) const = 0;
 

@@ -205,7 +205,7 @@ void VirtualPi::joinThenRun()
             after(milliseconds(5000), [this] { joinThenRun(); });
             return;
         }
-        m_needsPlacing = m_host->options().installed;
+        m_needsPlacing = m_host->options().installed && !m_spec.replaced;
         joinThenRun();
     });
 }
@@ -270,6 +270,29 @@ void VirtualPi::osRequest(bool reboot)
             agentEnded();
         }
     });
+}
+
+bool VirtualPi::replaceHardware(const QString &mac, QString *error)
+{
+    const bool powered = m_powered;
+    if (powered)
+        setPower(false);
+    if (!m_host->network()->changeMac(m_spec.nic, mac, error))
+        return false;
+    m_spec.nic.mac = mac;
+    m_spec.nic.hostname = u"raspberrypi"_s;
+    m_spec.dead = false;
+    m_spec.replaced = true;
+    m_needsPlacing = false;
+    QFile::remove(path(u"credential"_s));
+    m_fixture = PiFixture(QDir(m_spec.nic.directory).filePath(u"root"_s), mac, m_spec.nic.hostname,
+        quint32(m_spec.nic.index) * 2654435761u + 1);
+    if (!m_fixture.write(error))
+        return false;
+    qCInfo(lcVirtualRack).noquote() << name() << "was replaced by a Pi with MAC" << mac;
+    if (powered)
+        setPower(true);
+    return true;
 }
 
 void VirtualPi::cut()

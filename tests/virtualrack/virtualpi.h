@@ -54,6 +54,7 @@ public:
         bool dead = false;
         bool slow = false;
         bool hangsOnShutdown = false;
+        bool replaced = false; ///< New hardware swapped in during the run: the install places it, not us.
     };
 
     VirtualPi(Spec spec, VirtualPiHost *host, QObject *parent = nullptr);
@@ -71,6 +72,11 @@ public:
     void setPower(bool on);
     void addressBound(const QHostAddress &address);
     void osRequest(bool reboot);
+    /**
+     * The Pi is swapped for another one with `mac` and a fresh image (no credential, default host
+     * name): it loses power for the swap and boots again if its stack is on.
+     */
+    bool replaceHardware(const QString &mac, QString *error);
     /// Moves the fixture's counters on while the Pi runs.
     void tick(double seconds);
 

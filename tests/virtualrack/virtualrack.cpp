@@ -97,16 +97,41 @@ VirtualPi *VirtualRack::pi(const QString &name) const
     return nullptr;
 }
 
-QString VirtualRack::macFor(PiPlace place)
+QString VirtualRack::macFor(PiPlace place, int replacement)
 {
     // 02: locally administered, so never a real vendor's; hashed so the MACs do not give the wiring away.
-    const QByteArray digest = QCryptographicHash::hash(
-        QStringLiteral("pirack-virtual-pi/%1/%2").arg(place.stack).arg(place.slot).toUtf8(),
-        QCryptographicHash::Sha256);
+    QString seed = QStringLiteral("pirack-virtual-pi/%1/%2").arg(place.stack).arg(place.slot);
+    if (replacement > 0)
+        seed += u"/replacement-%1"_s.arg(replacement);
+    const QByteArray digest = QCryptographicHash::hash(seed.toUtf8(), QCryptographicHash::Sha256);
     QStringList octets {u"02"_s};
     for (int i = 0; i < 5; ++i)
         octets.append(u"%1"_s.arg(quint8(digest.at(i)), 2, 16, QLatin1Char('0')));
     return octets.join(u':');
+}
+
+QString VirtualRack::replacePi(PiPlace place, QString *error)
+{
+    VirtualPi *old = pi(place);
+    if (!old) {
+        *error = u"there is no Pi %1"_s.arg(place.toString());
+        return {};
+    }
+    const int replacement = m_replacements.value(place) + 1;
+    const QString mac = macFor(place, replacement);
+    // The new Pi's first-boot join needs a string with a use left; it retries until one arrives.
+    m_admin.request(u"join.create"_s, {{u"uses"_s, 1}, {u"ttl_s"_s, 7 * 24 * 3600}},
+        [this](const Protocol::Reply &reply) {
+            if (reply.isError())
+                qCWarning(lcVirtualRack).noquote() << "rackd would not make a join string for a replaced Pi:"
+                                                   << reply.error->message;
+            else
+                m_joinString = reply.result.value(u"join_string"_s).toString();
+        });
+    if (!old->replaceHardware(mac, error))
+        return {};
+    m_replacements.insert(place, replacement);
+    return mac;
 }
 
 bool VirtualRack::loadStructure(QString *error)
@@ -250,6 +275,12 @@ bool VirtualRack::writeRackdConfig(QString *error) const
         path(u"rackd-state"_s), m_structure.sourceFile);
     text += u"relay_backend = simulated\nsimulated_state_file = %1\n"_s.arg(relayStateFile());
     text += u"dhcp_event_socket = %1\n"_s.arg(dhcpEventSocket());
+    // The install writes the reservations where dnsmasq (or the loopback DHCP) reads them.
+    text += u"dnsmasq_hosts_file = %1\ndnsmasq_names_file = %2\ndnsmasq_pid_file = %3\n"_s.arg(
+        path(u"dnsmasq/dhcp-hosts"_s), path(u"dnsmasq/hosts"_s),
+        m_usesNamespaces ? path(u"dnsmasq/dnsmasq.pid"_s) : u"off"_s);
+    for (const QString &line : m_options.rackdConfigLines)
+        text += line + u'\n';
     text += u"heartbeat_interval = %1\njoin_host = %2\n"_s
                 .arg(double(m_options.heartbeatInterval.count()) / 1000.0)
                 .arg(m_network->rackdAddress().toString());

@@ -67,7 +67,12 @@ public:
     QString dhcpEventSocket() const;
 
     /// The MAC a virtual Pi has: fixed per place, locally administered, not in rack order.
-    static QString macFor(PiPlace place);
+    static QString macFor(PiPlace place, int replacement = 0);
+    /**
+     * Swaps the Pi at `place` for a new one (the next MAC for that place, a fresh image) and asks
+     * rackd for a join string it can use; returns the new MAC, or empty with `error`.
+     */
+    QString replacePi(PiPlace place, QString *error);
 
 Q_SIGNALS:
     void piStateChanged(VirtualPi *pi, VirtualPi::State state);
@@ -112,5 +117,6 @@ private:
     QTimer m_relayPoll;
     QHash<int, bool> m_relays; ///< channel -> on, as last read
     QList<VirtualPi *> m_pis;
+    QHash<PiPlace, int> m_replacements; ///< How often each place had its Pi replaced.
     QTimer m_tick;
 };

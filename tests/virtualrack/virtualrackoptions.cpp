@@ -70,6 +70,8 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --dhcp-script PATH      what dnsmasq runs on each lease (default: pirack-dhcp-script, which
                           tells rackd; vrack-hook only records it in logs/dhcp-events.log)
   --bin-dir DIR           where rackd, rack-agent and vrack-hook are (default: beside this program)
+  --rackd-config LINE     one more "key = value" line for rackd.conf (repeatable), such as
+                          "install_verify_timeout = 60"
 Durations: 500ms, 3s, 2m (a bare number is seconds).)"_s;
 }
 
@@ -149,6 +151,11 @@ std::optional<VirtualRackOptions> VirtualRackOptions::fromArguments(
             places(&options.hangingPis);
         } else if (option == u"--dhcp-script") {
             options.dhcpScript = QDir::cleanPath(QDir::current().absoluteFilePath(value));
+        } else if (option == u"--rackd-config") {
+            if (!value.contains(u'=') || value.contains(u'\n'))
+                *error = u"--rackd-config: \"%1\" is not one \"key = value\" line"_s.arg(value);
+            else
+                options.rackdConfigLines.append(value);
         } else if (option == u"--bin-dir") {
             options.binaryDirectory = QDir::cleanPath(QDir::current().absoluteFilePath(value));
         } else {

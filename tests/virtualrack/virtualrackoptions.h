@@ -49,6 +49,7 @@ struct VirtualRackOptions
     bool installed = true; ///< Nodes placed and addresses reserved, as after a staged install.
     QString dhcpScript; ///< Empty: pirack-dhcp-script, which tells rackd, as on a real master.
     QString binaryDirectory; ///< Where rackd, rack-agent and vrack-hook are.
+    QStringList rackdConfigLines; ///< More `key = value` lines for rackd.conf (rackd checks them).
 
     /// Parses `virtual-rack`'s arguments (without the program name); nullopt with a message on error.
     static std::optional<VirtualRackOptions> fromArguments(const QStringList &arguments, QString *error);
