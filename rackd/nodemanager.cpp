@@ -127,7 +127,8 @@ void NodeManager::agentConnected(const QString &mac, QObject *session,
         m_online.erase(previous);
         oldClose(u"the node connected again"_s);
     }
-    m_online.insert(mac, {session, std::move(close), std::move(send), m_clock.elapsed(), peer});
+    m_online.insert(
+        mac, {session, std::move(close), std::move(send), m_clock.elapsed(), peer, QDateTime::currentDateTimeUtc()});
     if (m_states.value(mac, State::Unknown) != State::Up) {
         m_states.insert(mac, State::Up);
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
@@ -214,6 +215,8 @@ int NodeManager::upCount(int stack) const
 }
 
 QHostAddress NodeManager::peerAddress(const QString &mac) const { return m_online.value(mac).peer; }
+
+QDateTime NodeManager::connectedAt(const QString &mac) const { return m_online.value(mac).connectedAt; }
 
 QJsonArray NodeManager::nodesJson() const
 {

@@ -90,6 +90,8 @@ public:
     State state(const QString &mac) const;
     /// The address a node's agent connects from, while it is connected.
     QHostAddress peerAddress(const QString &mac) const;
+    /// When the node's current connection began (invalid while it is not connected).
+    QDateTime connectedAt(const QString &mac) const;
     static QString stateName(State state);
     int upCount(int stack) const;
     QJsonArray nodesJson() const;
@@ -107,6 +109,7 @@ private:
         AgentSender send;
         qint64 lastHeartbeatMs = 0;
         QHostAddress peer;
+        QDateTime connectedAt;
     };
     void markDown(const QString &mac, const QString &why);
     Protocol::Event nodeEvent(const QString &name, const QString &mac) const;

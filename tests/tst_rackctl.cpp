@@ -65,6 +65,8 @@ private Q_SLOTS:
     {
         QDir(m_fixture.path(u"state"_s)).removeRecursively();
         QFile::remove(m_fixture.path(u"known-racks.json"_s));
+        QDir(m_fixture.path(u"dnsmasq"_s)).removeRecursively();
+        m_fixture.extraConfig = "install_verify_timeout = 1\ninstall_settle_time = 0\n";
         QVERIFY(m_fixture.prepare());
         QString error;
         m_daemon = m_fixture.start(&error);
@@ -258,6 +260,50 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, int(Rackctl::ConnectionFailed));
         QVERIFY2(run.err.startsWith(u"rackctl: cannot reach rackd's DHCP socket"_s), qPrintable(run.err));
         QCOMPARE(events.count(), 1);
+    }
+
+    void installFromTheShell()
+    {
+        QCOMPARE(trusted({u"status"_s}).exitCode, 0);
+        // Followed until stack 1 (no Pi answers here) waits for the operator.
+        const Run started = rackctl({u"install"_s, u"start"_s, u"1"_s, u"--stack-timeout"_s, u"1"_s});
+        QCOMPARE(started.exitCode, 0);
+        QVERIFY2(started.out.contains(u"stack 1 waits for a decision: 0 of 2 Pis found"_s), qPrintable(started.out));
+        QVERIFY2(started.err.contains(u"stack 1: switching it on (attempt 1)"_s), qPrintable(started.err));
+        const Run again = rackctl({u"install"_s, u"start"_s});
+        QCOMPARE(again.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY(again.err.contains(u"an install is already running"_s));
+
+        const Run bad = rackctl({u"install"_s, u"add-mac"_s, u"nonsense"_s});
+        QCOMPARE(bad.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(bad.err.contains(u"\"nonsense\" is not a MAC address"_s), qPrintable(bad.err));
+        const Run added = rackctl({u"install"_s, u"add-mac"_s, u"dc:a6:32:00:00:01"_s});
+        QCOMPARE(added.exitCode, 0);
+        QVERIFY2(added.out.contains(u"1/2"_s), qPrintable(added.out));
+
+        // Accepting it runs the install to its end: written, powered on, verified (nothing comes back).
+        const Run accepted = rackctl({u"install"_s, u"accept"_s});
+        QCOMPARE(accepted.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(accepted.out.contains(u"install done: not every Pi came back within 1 s"_s), qPrintable(accepted.out));
+        QVERIFY2(accepted.out.contains(u"s1-n1       10.42.0.11      dc:a6:32:00:00:01  agent not up"_s),
+            qPrintable(accepted.out));
+        QFile hosts(m_fixture.path(u"dnsmasq/dhcp-hosts"_s));
+        QVERIFY(hosts.open(QIODevice::ReadOnly));
+        QVERIFY(hosts.readAll().contains("dc:a6:32:00:00:01,10.42.0.11,s1-n1\n"));
+
+        const Run status = rackctl({u"install"_s, u"status"_s});
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains(u"1      accepted        1/2     1      ko"_s));
+        const Run nothingWaits = rackctl({u"install"_s, u"skip"_s});
+        QCOMPARE(nothingWaits.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY(nothingWaits.err.contains(u"nothing waits for a decision"_s));
+        const Run wrongFormat = rackctl({u"inventory"_s, u"--format"_s, u"xml"_s});
+        QCOMPARE(wrongFormat.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY(wrongFormat.err.contains(u"ansible, ansible-yaml, hosts, mpi, json"_s));
+        const Run inventory = rackctl({u"inventory"_s, u"--format"_s, u"ansible"_s});
+        QCOMPARE(inventory.exitCode, 0);
+        QVERIFY2(inventory.out.contains(u"[pirack:children]"_s), qPrintable(inventory.out));
+        QCOMPARE(rackctl({u"install"_s, u"replace"_s, u"1"_s}).exitCode, int(Rackctl::Usage));
     }
 
     void fingerprintNeedsNoTrustAndNoToken()

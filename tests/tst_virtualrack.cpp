@@ -329,6 +329,122 @@ private Q_SLOTS:
             QCOMPARE(pi->state(), VirtualPi::State::Running);
     }
 
+    void stagedInstallOfAFreshRackThenAReplacedPi()
+    {
+        requireNamespaces();
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.installed = false;
+        options.rackdConfigLines = {u"install_settle_time = 1"_s, u"install_verify_timeout = 90"_s};
+        VirtualRackHarness &rack = startRack(options, installVirtualRackFile());
+        QVERIFY(rack.client);
+        const auto started = rack.call(u"install.start"_s, {{u"stack_timeout_s"_s, 60}});
+        QVERIFY2(started && !started->isError(), started && started->error ? qPrintable(started->error->message) : "");
+        QCOMPARE(rack.waitForInstall(300000), u"done"_s);
+        QVERIFY2(rack.install.value(u"anomalies"_s).toArray().isEmpty(),
+            QJsonDocument(rack.install.value(u"anomalies"_s).toArray()).toJson().constData());
+        for (int stack = 1; stack <= 4; ++stack) {
+            QCOMPARE(rack.installStack(stack).value(u"status"_s).toString(), u"found"_s);
+            QCOMPARE(rack.installStack(stack).value(u"verdict"_s).toString(), u"ok"_s);
+        }
+        // Every Pi is on its reserved address, with its agent up, placed in the slot that address is for.
+        const auto nodes = rack.call(u"nodes"_s);
+        QHash<QString, QJsonObject> byMac;
+        for (const QJsonValue &node : nodes->result.value(u"nodes"_s).toArray())
+            byMac.insert(node[u"mac"_s].toString(), node.toObject());
+        for (const VirtualPi *pi : rack.rack->pis()) {
+            const QJsonObject node = byMac.value(pi->spec().nic.mac);
+            QCOMPARE(node.value(u"state"_s).toString(), u"up"_s);
+            QCOMPARE(node.value(u"stack"_s).toInt(), pi->spec().place.stack);
+            QVERIFY2(pi->state() == VirtualPi::State::Running,
+                qPrintable(pi->name() + u" is "_s + VirtualPi::stateName(pi->state())));
+            QCOMPARE(pi->address().toString(), node.value(u"address"_s).toString());
+        }
+        QCOMPARE(rack.install.value(u"checks"_s).toArray().size(), 12);
+
+        // s2-n2 dies and a new Pi takes its place; the install gives it the old name and address. (Which
+        // of stack 2's Pis is s2-n2 is the install's choice: the order they asked in.)
+        PiPlace place;
+        QString oldAddress;
+        for (const VirtualPi *pi : rack.rack->pis()) {
+            const QJsonObject node = byMac.value(pi->spec().nic.mac);
+            if (node.value(u"stack"_s).toInt() == 2 && node.value(u"slot"_s).toInt() == 2) {
+                place = pi->spec().place;
+                oldAddress = node.value(u"address"_s).toString();
+            }
+        }
+        QCOMPARE(oldAddress, u"10.78.0.15"_s);
+        QString error;
+        const QString newMac = rack.rack->replacePi(place, &error);
+        QVERIFY2(!newMac.isEmpty(), qPrintable(error));
+        const auto replace = rack.call(u"install.replace"_s, {{u"stack"_s, 2}, {u"slot"_s, 2}});
+        QVERIFY2(replace && !replace->isError(), replace && replace->error ? qPrintable(replace->error->message) : "");
+        QCOMPARE(rack.waitForInstall(240000), u"done"_s);
+        QCOMPARE(rack.install.value(u"kind"_s).toString(), u"replace"_s);
+        QCOMPARE(rack.installStack(2).value(u"verdict"_s).toString(), u"ok"_s);
+        QCOMPARE(rack.installStack(2).value(u"macs"_s).toArray().at(0)[u"mac"_s].toString(), newMac);
+        QCOMPARE(rack.rack->pi(place)->address().toString(), oldAddress);
+        const auto after = rack.call(u"nodes"_s);
+        bool placed = false;
+        for (const QJsonValue &node : after->result.value(u"nodes"_s).toArray()) {
+            if (node[u"mac"_s].toString() == newMac)
+                placed = node[u"stack"_s].toInt() == 2 && node[u"slot"_s].toInt() == 2
+                    && node[u"name"_s].toString() == u"s2-n2"_s;
+        }
+        QVERIFY(placed);
+    }
+
+    void installWithADeadPiAndADeadStack()
+    {
+        requireNamespaces();
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.installed = false;
+        options.deadPis = {{2, 2}, {4, 1}, {4, 2}, {4, 3}};
+        options.rackdConfigLines = {u"install_settle_time = 1"_s, u"install_verify_timeout = 30"_s};
+        VirtualRackHarness &rack = startRack(options, installVirtualRackFile());
+        QVERIFY(rack.client);
+        QVERIFY(!rack.call(u"install.start"_s, {{u"stack_timeout_s"_s, 10}})->isError());
+        // Stack 2 shows two Pis of three: the operator takes them.
+        QCOMPARE(rack.waitForInstall(120000), u"waiting-for-decision"_s);
+        QCOMPARE(rack.install.value(u"current_stack"_s).toInt(), 2);
+        QCOMPARE(rack.installStack(2).value(u"problem"_s).toString(), u"2 of 3 Pis found"_s);
+        QVERIFY(!rack.call(u"install.decide"_s, {{u"decision"_s, u"accept"_s}})->isError());
+        // Stack 4 shows nothing at all: skipped.
+        QCOMPARE(rack.waitForInstall(120000), u"waiting-for-decision"_s);
+        QCOMPARE(rack.install.value(u"current_stack"_s).toInt(), 4);
+        QCOMPARE(rack.installStack(4).value(u"problem"_s).toString(), u"0 of 3 Pis found"_s);
+        QVERIFY(!rack.call(u"install.decide"_s, {{u"decision"_s, u"skip"_s}})->isError());
+        QCOMPARE(rack.waitForInstall(180000), u"done"_s);
+        QCOMPARE(rack.installStack(1).value(u"verdict"_s).toString(), u"ok"_s);
+        QCOMPARE(rack.installStack(2).value(u"verdict"_s).toString(), u"warning"_s);
+        QCOMPARE(rack.installStack(3).value(u"verdict"_s).toString(), u"ok"_s);
+        QCOMPARE(rack.installStack(4).value(u"verdict"_s).toString(), u"ko"_s);
+        // rackctl shows the same report, and the exported inventory has the 8 Pis that came up.
+        QProcess rackctl;
+        rackctl.start(QStringLiteral(RACKCTL_EXECUTABLE),
+            {u"--port"_s, QString::number(rack.rack->port()), u"--host"_s, u"127.0.0.1"_s, u"--token-file"_s,
+                rack.rack->adminTokenFile(), u"--trust-fingerprint"_s, rack.rack->fingerprint(), u"--known-racks"_s,
+                rack.dir.filePath(u"known-racks.json"_s), u"install"_s, u"status"_s});
+        // rackd is reached through this process's forwarder: wait in the event loop, not blocked.
+        QEventLoop loop;
+        QObject::connect(&rackctl, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(rackctl.state(), QProcess::NotRunning);
+        QCOMPARE(rackctl.exitCode(), 0); // a status is shown, whatever it says
+        const QString report = QString::fromUtf8(rackctl.readAllStandardOutput());
+        // The two Pis of stack 2 took its first slots, in the order they asked.
+        const QStringList lines = report.split(u'\n');
+        QVERIFY2(std::any_of(lines.cbegin(), lines.cend(),
+                     [](const QString &line) {
+                         return line.startsWith(u"s2-n3 "_s) && line.contains(u" 10.78.0.16 "_s)
+                             && line.endsWith(u"no Pi known for this slot"_s);
+                     }),
+            qPrintable(report));
+        QVERIFY2(report.contains(u"install done"_s), qPrintable(report));
+        const auto inventory = rack.call(u"inventory"_s, {{u"format"_s, u"hosts"_s}});
+        QCOMPARE(inventory->result.value(u"content"_s).toString().count(u"10.78.0."_s), 8);
+    }
+
     void wholeRackComesUpStaggered()
     {
         requireNamespaces();

@@ -25,6 +25,15 @@ inline QByteArray smallVirtualRackFile()
            "first_address = 10.77.0.11\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n";
 }
 
+/// A fresh 4-stack x 3-Pi rack for the staged install.
+inline QByteArray installVirtualRackFile()
+{
+    return "[rack]\npi_stack = 3\nrows = 2\ncols = 2\nrelay_backend = simulated\nstagger_delay = 0.3\n"
+           "min_off_time = 0.5\nmin_switch_interval = 0\nsubnet = 10.78.0.0/24\nmaster_address = 10.78.0.1\n"
+           "first_address = 10.78.0.11\n[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n[3]\nx = 2\ny = 1\n[4]\nx = 2\n"
+           "y = 2\n";
+}
+
 /**
  * A virtual rack in a temporary folder, and a test's own admin connection to its rackd, subscribed
  * to node and relay events. waitUntil() wakes on those events and on the Pis' state changes, never
@@ -38,6 +47,7 @@ struct VirtualRackHarness
     QHash<QString, QString> nodeStates; ///< MAC -> "up" / "down", from rackd's events and answers
     QList<HookMessage> dhcpEvents; ///< rackd's dhcp.* events: what dnsmasq's script told it
     QStringList seenDown; ///< MACs reported down since the list was last cleared
+    QJsonObject install; ///< The staged install as rackd last announced it (install.changed)
     QString prefix;
     QString runDirectory;
 
@@ -87,6 +97,10 @@ struct VirtualRackHarness
                     dhcpEvents.append(lease);
                     return;
                 }
+                if (event.name == QStringLiteral("install.changed")) {
+                    install = event.data;
+                    return;
+                }
                 const QString mac = event.data.value(QStringLiteral("mac")).toString();
                 if (event.name == QStringLiteral("node.up"))
                     nodeStates.insert(mac, QStringLiteral("up"));
@@ -112,7 +126,8 @@ struct VirtualRackHarness
         }
         const std::optional<Protocol::Reply> subscribed = call(QStringLiteral("subscribe"),
             {{QStringLiteral("events"),
-                QJsonArray {QStringLiteral("node"), QStringLiteral("relay"), QStringLiteral("dhcp")}}});
+                QJsonArray {QStringLiteral("node"), QStringLiteral("relay"), QStringLiteral("dhcp"),
+                    QStringLiteral("install")}}});
         const std::optional<Protocol::Reply> nodes = call(QStringLiteral("nodes"));
         if (!subscribed || subscribed->isError() || !nodes || nodes->isError()) {
             *error = QStringLiteral("subscribe / nodes failed");
@@ -175,6 +190,24 @@ struct VirtualRackHarness
         QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         loop.exec();
         return condition();
+    }
+
+    /// Waits until the install is over or waits for the operator; its outcome then ("" on timeout).
+    QString waitForInstall(int timeoutMs)
+    {
+        const auto outcome = [this] { return install.value(QStringLiteral("outcome")).toString(); };
+        waitUntil([&] { return !outcome().isEmpty() && outcome() != QStringLiteral("running"); }, timeoutMs);
+        return outcome() == QStringLiteral("running") ? QString() : outcome();
+    }
+
+    /// One stack of the install as last announced.
+    QJsonObject installStack(int id) const
+    {
+        for (const QJsonValue &stack : install.value(QStringLiteral("stacks")).toArray()) {
+            if (stack[QStringLiteral("id")].toInt() == id)
+                return stack.toObject();
+        }
+        return {};
     }
 
     QList<VirtualPi *> stackPis(int stack) const

@@ -818,6 +818,7 @@ void StagedInstall::placeIfPlanned(const QString &mac)
 
 void StagedInstall::powerOn()
 {
+    m_poweredOnAt = QDateTime::currentDateTimeUtc();
     note(u"switching every stack of the install on, staggered"_s);
     announce();
     perform(PowerController::Action::On, stackIds(), true,
@@ -866,7 +867,9 @@ void StagedInstall::verify()
                     check.mac = node->mac;
             }
             if (!check.mac.isEmpty()) {
-                check.up = m_nodes->state(check.mac) == NodeManager::State::Up;
+                const QDateTime connected = m_nodes->connectedAt(check.mac);
+                check.up = m_nodes->state(check.mac) == NodeManager::State::Up
+                    && (!m_poweredOnAt.isValid() || (connected.isValid() && connected >= m_poweredOnAt));
                 const QHostAddress peer = m_nodes->peerAddress(check.mac);
                 const QHostAddress lease = m_lastLease.value(check.mac);
                 const bool peerFixed = check.up && peer.isEqual(slot.address, QHostAddress::ConvertV4MappedToIPv4);
