@@ -14,6 +14,7 @@ PIRACK_BUILD_PACKAGES=(
     qt6-base-dev qt6-serialport-dev libgl-dev
     libgpiod-dev qtkeychain-qt6-dev libssl-dev
     ansible-core  # the exported inventories are checked with ansible-inventory
+    dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
 )
 # What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
 PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)

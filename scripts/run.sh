@@ -6,14 +6,29 @@
 # file (default: the repo's 48-Pi structure_rack.ini): rackd with simulated relays, and one virtual
 # Pi per slot that boots when its stack's relay goes on (as root: network namespaces, dnsmasq,
 # udhcpc; otherwise loopback mode). It powers the rack on with rackctl and shows it.
+# With --fresh the rack is new and uninstalled instead: no Pi placed, no address reserved. The
+# script then runs the staged install with rackctl (every stack off, each stack on in turn to learn
+# its Pis, reservations for dnsmasq, the rack on, each stack verified) and shows its report.
 # At a terminal it keeps the rack running until Ctrl-C; otherwise it stops after the demonstration.
-# Usage: scripts/run.sh [STRUCTURE_FILE]
+# Usage: scripts/run.sh [--fresh] [STRUCTURE_FILE]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+fresh=0
+if [ "${1:-}" = "--fresh" ]; then
+    fresh=1
+    shift
+fi
 structure="$(realpath "${1:-$PIRACK_ROOT/structure_rack.ini}")"
 build_dir="${PIRACK_BUILD_DIR:-$PIRACK_ROOT/build}"
 run_dir="$build_dir/virtual-rack"
 port="${PIRACK_PORT:-7420}"
+rack_options=()
+if [ "$fresh" -eq 1 ]; then
+    # A new rack each time: the install's results from an earlier run are not kept.
+    run_dir="$build_dir/virtual-rack-fresh"
+    rm -rf "$run_dir"
+    rack_options=(--fresh)
+fi
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
 [ "$(id -u)" -eq 0 ] && ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
@@ -30,7 +45,7 @@ say "Checking the rack described by $structure"
 mkdir -p "$run_dir"
 log="$build_dir/virtual-rack.log"
 say "Starting the virtual rack (log: $log)"
-"$virtual_rack" --structure "$structure" --run-dir "$run_dir" --port "$port" > "$log" 2>&1 &
+"$virtual_rack" --structure "$structure" --run-dir "$run_dir" --port "$port" "${rack_options[@]}" > "$log" 2>&1 &
 rack_pid=$!
 stop_rack() {
     kill -INT "$rack_pid" 2>/dev/null && wait "$rack_pid" 2>/dev/null
@@ -52,6 +67,35 @@ ctl=("$rackctl" --host 127.0.0.1 --port "$port" --token-file "$run_dir/admin-tok
 
 say "rackctl status (trusting this rack's fingerprint $fingerprint)"
 "${ctl[@]}" --trust-fingerprint "$fingerprint" status
+
+if [ "$fresh" -eq 1 ]; then
+    say "rackctl install start   (each stack alone: its Pis ask for addresses, rackd learns their MACs)"
+    status=0
+    "${ctl[@]}" install start || status=$?
+    # A stack that is not clean waits for the operator; on this healthy rack none should.
+    if "${ctl[@]}" install status | grep -q "waits for a decision"; then
+        die "a stack waits for a decision (see rackctl install status); the virtual rack is still running"
+    fi
+    [ "$status" -eq 0 ] || die "the install did not end with every stack ok (see $log)"
+    say "rackctl inventory --format ansible   (the placed Pis, for Ansible)"
+    "${ctl[@]}" inventory --format ansible | sed -n 1,12p
+    echo "    ..."
+    cat <<NOTE
+
+==> The staged install is done: every Pi has its fixed address and name, reserved in
+    $run_dir/dnsmasq/dhcp-hosts, and its place in rackd.
+    $rackctl --host 127.0.0.1 --port $port --token-file $run_dir/admin-token --known-racks $run_dir/known-racks.json install status
+    ... inventory --format hosts|mpi|ansible-yaml|json      the nodes for other tools
+    ... install replace 3 2           re-discover stack 3 slot 2 (a replaced Pi gets the old address)
+    ... install start 5 6             run the install again on some stacks
+    ... nodes | power cycle 3 | exec uptime stack:4
+NOTE
+    if [ -t 0 ] && [ -z "${CI:-}" ]; then
+        say "Press Ctrl-C to stop the virtual rack (everything it made is removed; its state stays in $run_dir)"
+        wait "$rack_pid" || true
+    fi
+    exit 0
+fi
 say "rackctl power on all   (stack by stack, stagger_delay apart; each Pi boots, gets a lease, joins)"
 "${ctl[@]}" power on all
 say "Waiting for the $total agents to report to rackd"
@@ -77,7 +121,8 @@ cat <<NOTE
     ... exec reboot s1-n1             one Pi reboots; exec shutdown halts it until its power is cycled
     ... exec uptime stack:4           a named command on every Pi of stack 4
     Each Pi's files and logs are in $run_dir/pis/NAME; DHCP in $run_dir/dnsmasq (namespace mode).
-    Not built yet: the staged install and the pirack desktop app.
+    For the staged install on a new, uninstalled rack: scripts/run.sh --fresh
+    Not built yet: the pirack desktop app.
 NOTE
 
 if [ -t 0 ] && [ -z "${CI:-}" ]; then

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The files the install writes for dnsmasq, byte for byte, and how they are replaced.
 #include "dnsmasqreservations.h"
+#include "rackdconfig.h"
 #include "testfiles.h"
 
 #include <QFile>
@@ -97,6 +98,33 @@ private Q_SLOTS:
         QVERIFY(QFile::permissions(dir.filePath(u"hosts"_s)) & QFileDevice::ReadOther); // dnsmasq reads them
         QVERIFY(!DnsmasqReservations::write(dir.filePath(u"missing/dhcp-hosts"_s), {}, reservations, &error));
         QVERIFY2(error.contains(u"missing/dhcp-hosts"_s), qPrintable(error));
+    }
+
+    void shippedDnsmasqConfigurationIsValidAndMatchesRackd()
+    {
+        const QString path = QStringLiteral(PIRACK_SOURCE_DIR "/resources/dnsmasq/pirack.conf");
+        QProcess dnsmasq;
+        dnsmasq.setProcessChannelMode(QProcess::MergedChannels);
+        dnsmasq.start(u"dnsmasq"_s, {u"--test"_s, u"--conf-file="_s + path});
+        QVERIFY2(dnsmasq.waitForFinished(10000), "dnsmasq (Debian's dnsmasq-base) must be installed");
+        const QByteArray output = dnsmasq.readAll();
+        QVERIFY2(dnsmasq.exitCode() == 0 && output.contains("syntax check OK"), output.constData());
+        // It reads what rackd writes by default, and rackd signals it through its pid file.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QStringList errors;
+        const auto defaults = RackdConfig::parse("[rackd]\n", u"rackd.conf"_s, &errors);
+        QVERIFY(text.contains(QByteArray("\ndhcp-hostsfile=" + defaults->dnsmasqHostsFile.toUtf8() + '\n')));
+        QVERIFY(text.contains(QByteArray("\naddn-hosts=" + defaults->dnsmasqNamesFile.toUtf8() + '\n')));
+        QVERIFY(text.contains(QByteArray("\npid-file=" + defaults->dnsmasqPidFile.toUtf8() + '\n')));
+        QVERIFY(text.contains("\ndhcp-script=/usr/local/bin/pirack-dhcp-script\n"));
+        // A broken line is refused, so the check above means something.
+        QTemporaryDir dir;
+        QVERIFY(writeFile(dir.filePath(u"broken.conf"_s), "dhcp-range=not-an-address\n"));
+        dnsmasq.start(u"dnsmasq"_s, {u"--test"_s, u"--conf-file="_s + dir.filePath(u"broken.conf"_s)});
+        QVERIFY(dnsmasq.waitForFinished(10000));
+        QVERIFY(dnsmasq.exitCode() != 0);
     }
 
     void reloadSignalsOnlyADnsmasq()

@@ -566,8 +566,10 @@ void Rackctl::finishFollowingIfSettled()
 
 void Rackctl::finishFollowing()
 {
-    if (m_finished)
+    // Several install.changed events may say "settled" before the status arrives: ask once.
+    if (m_finished || m_followEnding)
         return;
+    m_followEnding = true;
     m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &reply) {
         if (reply.isError()) {
             m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";

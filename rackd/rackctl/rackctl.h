@@ -78,5 +78,6 @@ private:
     QString m_inventoryFormat;
     bool m_follow = false; ///< install: print each step until the install needs someone or is over.
     bool m_followReplied = false;
+    bool m_followEnding = false; ///< The final status is asked for.
     bool m_finished = false;
 };
