@@ -340,6 +340,26 @@ private Q_SLOTS:
         QVERIFY(readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)).contains("dc:a6:32:00:02:02,10.42.0.14,s2-n2"));
     }
 
+    void anInstallThatCannotResumeIsMarkedFailed()
+    {
+        QVERIFY(startRackd());
+        QString error;
+        QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
+        QVERIFY(waitForStatus(1, Status::Collecting));
+        m_daemon.reset();
+        // The rack was rebuilt with two stacks while rackd was down.
+        QByteArray structure = simulatedRackFile(0.05);
+        structure.truncate(structure.indexOf("[3]"));
+        structure.replace("cols = 3", "cols = 2");
+        QVERIFY(writeFile(m_fixture.path(u"rack.ini"_s), structure));
+        QVERIFY(restartRackd());
+        QCOMPARE(record().outcome, Outcome::Failed);
+        QCOMPARE(record().error, u"the structure file changed while the install was running: stack 3 is gone"_s);
+        QVERIFY2(record().relays.startsWith(u"left as they were: stack 1 on, stack 2 off"_s), qPrintable(record().relays));
+        QVERIFY(!install()->isActive());
+        QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
+    }
+
     void aDamagedRecordIsKeptAsideAndRackdStarts()
     {
         QVERIFY(startRackd());
