@@ -297,6 +297,31 @@ private Q_SLOTS:
         QVERIFY(error.startsWith(u"nothing waits for a decision"_s));
     }
 
+    void aStackWhoseRelayStaysOnCanOnlyBeRetried()
+    {
+        QVERIFY(startRackd());
+        QString error;
+        QVERIFY(install()->start({{1}, {}, u"admin"_s}, &error));
+        QVERIFY(waitForStatus(1, Status::Collecting));
+        simulatedBank(*m_daemon)->failNextCommand(1, u"the relay is welded"_s);
+        dhcp(macOf(1, 1), u"10.42.0.111"_s);
+        dhcp(macOf(1, 2), u"10.42.0.112"_s);
+        QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
+        QVERIFY2(record().stack(1)->problem.startsWith(u"its relay did not switch off"_s),
+            qPrintable(record().stack(1)->problem));
+        QCOMPARE(relay(1), std::optional<bool>(true));
+        QVERIFY(!install()->decide(StagedInstall::Decision::Accept, &error));
+        QVERIFY2(error.startsWith(u"stack 1 is not switched off (its relay is on)"_s), qPrintable(error));
+        QVERIFY(!install()->decide(StagedInstall::Decision::Skip, &error));
+        // A retry cycles the stack, so its Pis boot and ask again.
+        QSignalSpy switches(simulatedBank(*m_daemon), &RelayBank::channelStateChanged);
+        QVERIFY(install()->decide(StagedInstall::Decision::Retry, &error));
+        QVERIFY(discover(1, 2));
+        QCOMPARE(switches.size(), 2); // off, then on
+        QVERIFY(waitForOutcome(Outcome::Done));
+        QCOMPARE(statusOf(1), Status::Found);
+    }
+
     void abortSwitchesTheStacksOffAndWritesNothing()
     {
         QVERIFY(startRackd());

@@ -308,13 +308,9 @@ void StagedInstall::resume()
         } else if (stack->isSettled()) {
             nextStack();
         } else {
-            // Pis that had their lease will not ask again until they boot: cycle the stack.
-            note(u"stack %1 was being discovered when rackd stopped: switching it off to discover it again"_s.arg(
-                stack->id));
-            stack->status = InstallStack::Status::SwitchingOff;
-            announce();
-            perform(PowerController::Action::Off, {stack->id}, false,
-                [this](const QList<PowerController::StackOutcome> &) { startStack(); });
+            // Pis that had their lease will not ask again until they boot: startStack() cycles the stack.
+            note(u"stack %1 was being discovered when rackd stopped: discovering it again"_s.arg(stack->id));
+            startStack();
         }
         return;
     }
@@ -384,7 +380,9 @@ void StagedInstall::startStack()
              .arg(stack->expected())
              .arg(stack->expected() == 1 ? QString() : u"s"_s));
     announce();
-    perform(PowerController::Action::On, {stack->id}, false,
+    // A cycle, not just "on": a stack still on (its relay did not go off, or rackd restarted during its
+    // discovery) must reboot its Pis, or those that have a lease would not ask again.
+    perform(PowerController::Action::Cycle, {stack->id}, false,
         [this](const QList<PowerController::StackOutcome> &outcomes) {
             InstallStack *current = m_record->currentStack();
             if (!current)
@@ -444,7 +442,8 @@ void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
         verify();
         return;
     }
-    if (m_record->step != InstallRecord::Step::Discovery && m_record->step != InstallRecord::Step::SwitchingOff)
+    // While the rack is being switched off at the start, its running Pis may still renew their leases.
+    if (m_record->step != InstallRecord::Step::Discovery)
         return;
     const QString address = event.address.isNull() ? QString() : event.address.toString();
     InstallStack *stack = m_record->currentStack();
@@ -656,6 +655,12 @@ bool StagedInstall::decide(Decision decision, QString *error)
         return false;
     }
     InstallStack *stack = m_record->currentStack();
+    if (decision != Decision::Retry && m_power->relayState(stack->id) != false) {
+        *error = u"stack %1 is not switched off (its relay is %2): its Pis would be taken for the next stack's. "
+                 u"Retry it or abort the install"_s.arg(stack->id)
+                     .arg(relayWord(m_power->relayState(stack->id)));
+        return false;
+    }
     note(u"stack %1: the operator chose to %2"_s.arg(stack->id).arg(decisionName(decision)));
     switch (decision) {
     case Decision::Retry:
