@@ -11,14 +11,6 @@
 using namespace Qt::Literals::StringLiterals;
 using std::chrono::milliseconds;
 
-namespace {
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-} // namespace
-
 class TestLedIdentifier : public QObject
 {
     Q_OBJECT

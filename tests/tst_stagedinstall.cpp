@@ -17,12 +17,6 @@ namespace {
 
 QString macOf(int stack, int n) { return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(n, 2, 10, QLatin1Char('0')); }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestStagedInstall : public QObject
@@ -162,12 +156,12 @@ private Q_SLOTS:
         QVERIFY(record().anomalies.isEmpty());
         QCOMPARE(record().step, Step::Finished);
         // The slots follow the order the Pis asked in.
-        QCOMPARE(readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
+        QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
             "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
             "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n"
             "dc:a6:32:00:02:01,10.42.0.13,s2-n1\ndc:a6:32:00:02:02,10.42.0.14,s2-n2\n"
             "dc:a6:32:00:03:01,10.42.0.15,s3-n1\ndc:a6:32:00:03:02,10.42.0.16,s3-n2\n");
-        QVERIFY(readAll(m_fixture.path(u"dnsmasq/hosts"_s)).contains("10.42.0.16 s3-n2\n"));
+        QVERIFY(readFile(m_fixture.path(u"dnsmasq/hosts"_s)).contains("10.42.0.16 s3-n2\n"));
         // Every stack back on; no agent came back (none runs here), so each is ko, Pi by Pi.
         for (int stack = 1; stack <= 3; ++stack) {
             QCOMPARE(relay(stack), std::optional<bool>(true));
@@ -289,7 +283,7 @@ private Q_SLOTS:
         QVERIFY(install()->decide(StagedInstall::Decision::Accept, &error));
         QVERIFY(waitForOutcome(Outcome::Done));
 
-        const QByteArray hosts = readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s));
+        const QByteArray hosts = readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s));
         QVERIFY(hosts.contains("dc:a6:32:00:03:02,10.42.0.16,s3-n2\n"));
         QVERIFY(!hosts.contains(",s2-n")); // the skipped stack gets nothing
         QCOMPARE(record().stack(2)->status, Status::Skipped);
@@ -362,7 +356,7 @@ private Q_SLOTS:
         QVERIFY(discover(2, 2));
         QVERIFY(discover(3, 2));
         QVERIFY(waitForOutcome(Outcome::Done));
-        QVERIFY(readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)).contains("dc:a6:32:00:02:02,10.42.0.14,s2-n2"));
+        QVERIFY(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)).contains("dc:a6:32:00:02:02,10.42.0.14,s2-n2"));
     }
 
     void anInstallThatCannotResumeIsMarkedFailed()
@@ -392,7 +386,7 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_fixture.path(u"state/install.json"_s), "{\"id\": 3}"));
         QVERIFY(restartRackd());
         QVERIFY(!install()->record());
-        QCOMPARE(readAll(m_fixture.path(u"state/install.json.damaged"_s)), QByteArray("{\"id\": 3}"));
+        QCOMPARE(readFile(m_fixture.path(u"state/install.json.damaged"_s)), QByteArray("{\"id\": 3}"));
         QString error;
         QVERIFY(install()->start({{2}, {}, u"admin"_s}, &error));
     }
@@ -450,7 +444,7 @@ private Q_SLOTS:
         dhcp(macOf(1, 1), u"10.42.0.11"_s); // the stack's other Pi: known, not new
         dhcp(fresh, u"10.42.0.150"_s);
         QVERIFY(waitForOutcome(Outcome::Done));
-        QCOMPARE(readAll(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
+        QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
             "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
             "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:0a:0a,dc:a6:32:00:01:02,10.42.0.12,s1-n2\n"
             "dc:a6:32:00:02:01,10.42.0.13,s2-n1\n");
