@@ -10,30 +10,6 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-QString stackStateName(StackState state)
-{
-    switch (state) {
-    case StackState::Ok:
-        return u"ok"_s;
-    case StackState::Warning:
-        return u"warning"_s;
-    case StackState::Ko:
-        return u"ko"_s;
-    case StackState::Off:
-        return u"off"_s;
-    }
-    return {};
-}
-
-StackState stackState(std::optional<bool> relayOn, int expectedPis, int upPis)
-{
-    if (relayOn == false)
-        return StackState::Off;
-    if (upPis <= 0)
-        return StackState::Ko;
-    return upPis >= expectedPis ? StackState::Ok : StackState::Warning;
-}
-
 QJsonObject NodeRecord::toJson() const
 {
     QJsonObject object {{u"mac"_s, mac}, {u"name"_s, name}, {u"address"_s, address},

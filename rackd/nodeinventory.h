@@ -3,16 +3,13 @@
 #pragma once
 
 #include "structure/rackstructure.h"
+#include "structure/stackstate.h"
 
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
 #include <optional>
 
-/// A stack as the original PiRack coloured it: all its Pis up, some, none, or its relay off.
-enum class StackState { Ok, Warning, Ko, Off };
-QString stackStateName(StackState state);
-StackState stackState(std::optional<bool> relayOn, int expectedPis, int upPis);
 
 /// What rackd knows of one node, keyed by its MAC address.
 struct NodeRecord
