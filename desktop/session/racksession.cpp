@@ -1,0 +1,137 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "racksession.h"
+
+#include "desktoplogging.h"
+
+#include <QJsonArray>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Errors that another attempt cannot fix: the operator must act.
+bool isFinal(const QString &code)
+{
+    return code == Protocol::ErrorCode::Unauthenticated || code == Protocol::ErrorCode::Forbidden
+        || code == Protocol::ErrorCode::ProtocolVersion || code == u"untrusted" || code == u"fingerprint_mismatch";
+}
+
+} // namespace
+
+RackSession::RackSession(RackState *state, QObject *parent)
+    : QObject(parent)
+    , m_state(state)
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        if (m_wanted) {
+            setStatus(Status::Connecting, m_message);
+            m_client.connectToRack(m_options);
+        }
+    });
+    connect(&m_client, &RackClient::ready, this, &RackSession::onReady);
+    connect(&m_client, &RackClient::disconnected, this, &RackSession::onDisconnected);
+    connect(&m_client, &RackClient::untrustedServer, this, [this](const QString &fingerprint) {
+        m_wanted = false;
+        Q_EMIT untrustedServer(fingerprint);
+    });
+    connect(&m_client, &RackClient::fingerprintMismatch, this, [this](const QString &pinned, const QString &presented) {
+        m_wanted = false;
+        Q_EMIT fingerprintMismatch(pinned, presented);
+    });
+    connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+        m_state->applyEvent(event);
+        if (event.name == u"install.changed") {
+            m_install = event.data;
+            Q_EMIT installChanged(m_install);
+        }
+        Q_EMIT eventReceived(event);
+    });
+}
+
+void RackSession::setStatus(Status status, const QString &message)
+{
+    if (m_status == status && m_message == message)
+        return;
+    m_status = status;
+    m_message = message;
+    Q_EMIT statusChanged(status, message);
+}
+
+void RackSession::open(const RackClient::Options &options)
+{
+    m_options = options;
+    m_wanted = true;
+    m_wasConnected = false;
+    m_retryDelay = std::chrono::milliseconds(1000);
+    m_retry.stop();
+    setStatus(Status::Connecting);
+    m_client.connectToRack(m_options);
+}
+
+void RackSession::close()
+{
+    m_wanted = false;
+    m_retry.stop();
+    m_client.disconnectFromRack();
+    setStatus(Status::Disconnected);
+}
+
+void RackSession::onReady()
+{
+    m_wasConnected = true;
+    m_retryDelay = std::chrono::milliseconds(1000);
+    // Subscribe before loading: whatever changes after the answers were made arrives as an event.
+    m_client.request(u"subscribe"_s, {{u"events"_s, QJsonArray {u"relay"_s, u"node"_s, u"install"_s}}},
+        [](const Protocol::Reply &reply) {
+            if (reply.isError())
+                qCWarning(lcDesktop).noquote() << "rackd refused the subscription:" << reply.error->message;
+        });
+    load();
+}
+
+void RackSession::load()
+{
+    m_client.request(u"status"_s, {}, [this](const Protocol::Reply &status) {
+        QString error;
+        if (status.isError() || !m_state->applyStatus(status.result, &error)) {
+            m_wanted = false;
+            m_client.disconnectFromRack();
+            setStatus(Status::Disconnected,
+                tr("rackd's status cannot be shown: %1").arg(status.isError() ? status.error->message : error));
+            return;
+        }
+        m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
+            QString problem;
+            if (nodes.isError() || !m_state->applyNodes(nodes.result, &problem)) {
+                m_wanted = false;
+                m_client.disconnectFromRack();
+                setStatus(Status::Disconnected,
+                    tr("rackd's node list cannot be shown: %1").arg(nodes.isError() ? nodes.error->message : problem));
+                return;
+            }
+            m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &install) {
+                if (!install.isError()) {
+                    m_install = install.result;
+                    Q_EMIT installChanged(m_install);
+                }
+                setStatus(Status::Connected);
+            });
+        });
+    });
+}
+
+void RackSession::onDisconnected(const QString &code, const QString &reason)
+{
+    if (!m_wanted || isFinal(code) || !m_wasConnected) {
+        // A first attempt that fails is reported, not retried behind the operator's back.
+        m_wanted = m_wanted && !isFinal(code) && m_wasConnected;
+        setStatus(Status::Disconnected, reason);
+        return;
+    }
+    setStatus(Status::Reconnecting,
+        tr("connection lost (%1); trying again in %2 s").arg(reason).arg(double(m_retryDelay.count()) / 1000.0));
+    m_retry.start(m_retryDelay);
+    m_retryDelay = std::min(m_retryDelay * 2, m_maximumRetryDelay);
+}
