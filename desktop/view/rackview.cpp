@@ -1,0 +1,313 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rackview.h"
+
+#include <QContextMenuEvent>
+#include <QKeyEvent>
+#include <QPainter>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr int Margin = 8;
+constexpr int LegendHeight = 28;
+constexpr int HeaderHeight = 36;
+
+QString relayLabel(std::optional<bool> relay)
+{
+    return relay ? (*relay ? RackView::tr("relay on") : RackView::tr("relay off")) : RackView::tr("relay unknown");
+}
+
+} // namespace
+
+RackView::RackView(RackState *state, QWidget *parent)
+    : QWidget(parent)
+    , m_state(state)
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 200);
+    setAccessibleName(tr("Rack"));
+    // Every change only schedules a paint: Qt merges them into one per frame.
+    connect(m_state, &RackState::reset, this, qOverload<>(&QWidget::update));
+    connect(m_state, &RackState::stackChanged, this, qOverload<>(&QWidget::update));
+    connect(m_state, &RackState::nodesChanged, this, qOverload<>(&QWidget::update));
+}
+
+QColor RackView::stateColor(StackState state)
+{
+    switch (state) {
+    case StackState::Ok:
+        return QColor(0x2e, 0x9d, 0x4f);
+    case StackState::Warning:
+        return QColor(0xe0, 0x9b, 0x12);
+    case StackState::Ko:
+        return QColor(0xc8, 0x32, 0x32);
+    case StackState::Off:
+        return QColor(0x7a, 0x7a, 0x7a);
+    }
+    return Qt::black;
+}
+
+QColor RackView::nodeColor(const QString &nodeState)
+{
+    if (nodeState == u"up")
+        return QColor(0xd7, 0xf0, 0xdc);
+    if (nodeState == u"down")
+        return QColor(0xf5, 0xd0, 0xd0);
+    return QColor(0xe6, 0xe6, 0xe6);
+}
+
+QSize RackView::sizeHint() const
+{
+    return {qMax(1, m_state->columns()) * 220 + 2 * Margin, qMax(1, m_state->rows()) * 200 + LegendHeight + 2 * Margin};
+}
+
+void RackView::setSelectedStack(int stack)
+{
+    if (stack == m_selectedStack || (stack != 0 && !m_state->stack(stack)))
+        return;
+    m_selectedStack = stack;
+    update();
+    Q_EMIT stackSelected(stack);
+}
+
+QRect RackView::gridArea() const
+{
+    return rect().adjusted(Margin, Margin, -Margin, -Margin - LegendHeight);
+}
+
+QRect RackView::cellRect(int row, int column) const
+{
+    const QRect area = gridArea();
+    const int rows = qMax(1, m_state->rows());
+    const int columns = qMax(1, m_state->columns());
+    const int left = area.left() + area.width() * (column - 1) / columns;
+    const int right = area.left() + area.width() * column / columns;
+    const int top = area.top() + area.height() * (row - 1) / rows;
+    const int bottom = area.top() + area.height() * row / rows;
+    return QRect(QPoint(left, top), QPoint(right, bottom)).adjusted(3, 3, -3, -3);
+}
+
+QRect RackView::stackRect(int stack) const
+{
+    const StackView *view = m_state->stack(stack);
+    return view ? cellRect(view->row, view->column) : QRect();
+}
+
+QList<RackView::Tile> RackView::tiles(const StackView &stack, const QRect &cell) const
+{
+    QList<Tile> result;
+    const int count = stack.pis;
+    if (count <= 0)
+        return result;
+    const QRect body = cell.adjusted(6, HeaderHeight, -6, -6);
+    // The arrangement that gives the largest tiles; among equals, the one with fewest empty places.
+    int columns = 1;
+    int best = -1;
+    for (int candidate = 1; candidate <= count; ++candidate) {
+        const int candidateRows = (count + candidate - 1) / candidate;
+        const int side = qMin(body.width() / candidate, body.height() / candidateRows);
+        if (side > best) {
+            best = side;
+            columns = candidate;
+        }
+    }
+    const int rows = (count + columns - 1) / columns;
+    const QList<NodeView> nodes = m_state->nodesOfStack(stack.id);
+    QHash<int, QString> bySlot;
+    for (const NodeView &node : nodes) {
+        if (node.slot)
+            bySlot.insert(*node.slot, node.mac);
+    }
+    for (int slot = 1; slot <= count; ++slot) {
+        const int index = slot - 1;
+        const int r = index / columns;
+        const int c = index % columns;
+        const QRect tile(QPoint(body.left() + body.width() * c / columns, body.top() + body.height() * r / rows),
+            QPoint(body.left() + body.width() * (c + 1) / columns - 1, body.top() + body.height() * (r + 1) / rows - 1));
+        result.append({tile.adjusted(2, 2, -2, -2), bySlot.value(slot)});
+    }
+    return result;
+}
+
+void RackView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.fillRect(rect(), palette().window());
+    if (m_state->rows() == 0) {
+        painter.drawText(rect(), Qt::AlignCenter, tr("No rack loaded"));
+        return;
+    }
+    for (int row = 1; row <= m_state->rows(); ++row) {
+        for (int column = 1; column <= m_state->columns(); ++column) {
+            const QRect cell = cellRect(row, column);
+            if (const StackView *stack = m_state->stackAt(row, column)) {
+                paintStack(painter, *stack, cell);
+            } else {
+                painter.setPen(QPen(palette().mid().color(), 1, Qt::DashLine));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawRoundedRect(cell, 6, 6);
+            }
+        }
+    }
+    paintLegend(painter, QRect(Margin, height() - Margin - LegendHeight, width() - 2 * Margin, LegendHeight));
+}
+
+void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect &cell) const
+{
+    const StackState state = stack.state();
+    const QColor color = stateColor(state);
+    painter.setPen(QPen(color, stack.id == m_selectedStack ? 5 : 3));
+    painter.setBrush(palette().base());
+    painter.drawRoundedRect(cell, 6, 6);
+
+    // Header: the stack, its state in words on its colour, and its relay.
+    const QRect header(cell.left() + 8, cell.top() + 4, cell.width() - 16, HeaderHeight - 8);
+    QFont bold = font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(palette().text().color());
+    painter.drawText(header, Qt::AlignLeft | Qt::AlignVCenter, tr("Stack %1").arg(stack.id));
+    const QString stateText = stackStateName(state).toUpper();
+    const int badgeWidth = painter.fontMetrics().horizontalAdvance(stateText) + 12;
+    const QRect badge(header.right() - badgeWidth, header.top() + 2, badgeWidth, header.height() - 4);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(color);
+    painter.drawRoundedRect(badge, 4, 4);
+    painter.setPen(Qt::white);
+    painter.drawText(badge, Qt::AlignCenter, stateText);
+    painter.setFont(font());
+    painter.setPen(palette().placeholderText().color());
+    const QString relay = relayLabel(stack.relay) + (stack.busy ? tr(" (switching)") : QString())
+        + u" · %1/%2 up"_s.arg(stack.up).arg(stack.pis);
+    painter.drawText(header.adjusted(0, 0, -badgeWidth - 8, 0), Qt::AlignRight | Qt::AlignVCenter, relay);
+
+    for (const Tile &tile : tiles(stack, cell)) {
+        const NodeView *node = tile.mac.isEmpty() ? nullptr : m_state->node(tile.mac);
+        painter.setPen(QPen(palette().mid().color(), 1));
+        painter.setBrush(node ? nodeColor(node->state) : palette().window().color());
+        painter.drawRoundedRect(tile.rect, 3, 3);
+        painter.setPen(palette().text().color());
+        if (!node) {
+            painter.drawText(tile.rect, Qt::AlignCenter, tr("empty"));
+            continue;
+        }
+        QStringList lines {node->label(), node->state};
+        const QJsonValue temperature = node->metrics.value(u"temperature_c"_s);
+        const QJsonValue cpu = node->metrics.value(u"cpu_percent"_s);
+        if (temperature.isDouble() || cpu.isDouble()) {
+            lines.append(u"%1 °C  %2 %"_s.arg(temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s,
+                cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s));
+        }
+        // Only the lines that fit.
+        const int lineHeight = painter.fontMetrics().height();
+        while (lines.size() > 1 && lines.size() * lineHeight > tile.rect.height())
+            lines.removeLast();
+        painter.drawText(tile.rect, Qt::AlignCenter, lines.join(u'\n'));
+    }
+}
+
+void RackView::paintLegend(QPainter &painter, const QRect &area) const
+{
+    int x = area.left();
+    painter.setFont(font());
+    for (StackState state : {StackState::Ok, StackState::Warning, StackState::Ko, StackState::Off}) {
+        const QString text = state == StackState::Ok    ? tr("ok: all Pis up")
+            : state == StackState::Warning              ? tr("warning: some up")
+            : state == StackState::Ko                   ? tr("ko: none up")
+                                                        : tr("off: relay off");
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(stateColor(state));
+        painter.drawRoundedRect(QRect(x, area.center().y() - 7, 14, 14), 3, 3);
+        painter.setPen(palette().text().color());
+        const int width = painter.fontMetrics().horizontalAdvance(text);
+        painter.drawText(QRect(x + 20, area.top(), width + 4, area.height()), Qt::AlignVCenter, text);
+        x += 20 + width + 24;
+    }
+}
+
+int RackView::stackAt(const QPoint &point) const
+{
+    for (const StackView &stack : m_state->stacks()) {
+        if (cellRect(stack.row, stack.column).contains(point))
+            return stack.id;
+    }
+    return 0;
+}
+
+QString RackView::nodeAt(const QPoint &point) const
+{
+    const int id = stackAt(point);
+    const StackView *stack = m_state->stack(id);
+    if (!stack)
+        return {};
+    for (const Tile &tile : tiles(*stack, cellRect(stack->row, stack->column))) {
+        if (tile.rect.contains(point))
+            return tile.mac;
+    }
+    return {};
+}
+
+void RackView::mousePressEvent(QMouseEvent *event)
+{
+    setSelectedStack(stackAt(event->position().toPoint()));
+    QWidget::mousePressEvent(event);
+}
+
+void RackView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const QString mac = nodeAt(event->position().toPoint());
+    if (!mac.isEmpty())
+        Q_EMIT nodeActivated(mac);
+}
+
+void RackView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QString mac = nodeAt(event->pos());
+    if (!mac.isEmpty()) {
+        Q_EMIT nodeMenuRequested(mac, event->globalPos());
+        return;
+    }
+    const int stack = event->reason() == QContextMenuEvent::Keyboard ? m_selectedStack : stackAt(event->pos());
+    if (stack != 0)
+        Q_EMIT stackMenuRequested(stack, event->globalPos());
+}
+
+void RackView::keyPressEvent(QKeyEvent *event)
+{
+    // The arrows move between stacks as they stand in the grid.
+    const StackView *current = m_state->stack(m_selectedStack);
+    int row = current ? current->row : 1;
+    int column = current ? current->column : 0;
+    int rowStep = 0;
+    int columnStep = 0;
+    switch (event->key()) {
+    case Qt::Key_Left:
+        columnStep = -1;
+        break;
+    case Qt::Key_Right:
+        columnStep = 1;
+        break;
+    case Qt::Key_Up:
+        rowStep = -1;
+        break;
+    case Qt::Key_Down:
+        rowStep = 1;
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    for (int step = 0; step < qMax(m_state->rows(), m_state->columns()); ++step) {
+        row += rowStep;
+        column += columnStep;
+        if (row < 1 || column < 1 || row > m_state->rows() || column > m_state->columns())
+            return;
+        if (const StackView *next = m_state->stackAt(row, column)) {
+            setSelectedStack(next->id);
+            return;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "rackstate.h"
+
+#include <QColor>
+#include <QWidget>
+
+/**
+ * The rack as it physically stands: the structure's grid, each stack in its cell with its relay
+ * and its ok / warning / ko / off state (a colour and the word, never colour alone, and a legend),
+ * and its Pis as tiles with name, state, temperature and CPU. Drawn with QPainter straight from a
+ * RackState; its signals only schedule a repaint, so a burst of heartbeats costs one.
+ */
+class RackView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RackView(RackState *state, QWidget *parent = nullptr);
+
+    static QColor stateColor(StackState state);
+    static QColor nodeColor(const QString &nodeState);
+
+    int selectedStack() const { return m_selectedStack; }
+    void setSelectedStack(int stack);
+    /// The stack whose cell holds `point` (0: none).
+    int stackAt(const QPoint &point) const;
+    /// The node whose tile holds `point` (empty: none).
+    QString nodeAt(const QPoint &point) const;
+    /// Where a stack's cell is drawn (empty when the stack is unknown).
+    QRect stackRect(int stack) const;
+
+    QSize sizeHint() const override;
+
+Q_SIGNALS:
+    void stackSelected(int stack);
+    void nodeActivated(const QString &mac);
+    void stackMenuRequested(int stack, const QPoint &globalPosition);
+    void nodeMenuRequested(const QString &mac, const QPoint &globalPosition);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    struct Tile
+    {
+        QRect rect;
+        QString mac; ///< Empty for a slot without a known Pi.
+    };
+    QRect gridArea() const;
+    QRect cellRect(int row, int column) const;
+    QList<Tile> tiles(const StackView &stack, const QRect &cell) const;
+    void paintStack(QPainter &painter, const StackView &stack, const QRect &cell) const;
+    void paintLegend(QPainter &painter, const QRect &area) const;
+
+    RackState *m_state;
+    int m_selectedStack = 0;
+};
