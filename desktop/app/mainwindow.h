@@ -1,0 +1,61 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "nodetablemodel.h"
+#include "poweractions.h"
+#include "racksession.h"
+#include "rackview.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QTableView;
+
+/**
+ * pirack's main window: the rack view in the middle, the node table with its search box beside it,
+ * the event log below, the power actions in a toolbar and the stacks' context menus, and a banner
+ * whenever the connection is not up. It only shows and forwards: the logic lives in RackSession,
+ * RackState and PowerActions.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(RackSession *session, RackState *state, PowerActions::Confirm confirm, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    RackView *rackView() const { return m_rackView; }
+    QLabel *banner() const { return m_banner; }
+    QAction *stackAction(PowerActions::Action action) const { return m_stackActions.value(int(action)); }
+    QLineEdit *searchBox() const { return m_search; }
+    QTableView *nodeTable() const { return m_table; }
+    PowerActions *powerActions() const { return m_power; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void showStatus(RackSession::Status status, const QString &message);
+    void updateActions();
+    void logLine(const QString &line);
+
+    RackSession *m_session;
+    RackState *m_state;
+    PowerActions *m_power;
+    RackView *m_rackView;
+    NodeTableModel *m_nodes;
+    NodeFilterModel *m_filter;
+    QLabel *m_banner;
+    QLabel *m_connectionLabel;
+    QLineEdit *m_search;
+    QTableView *m_table;
+    QPlainTextEdit *m_log;
+    QHash<int, QAction *> m_stackActions;
+    QAction *m_allOn = nullptr;
+    QAction *m_allGracefulOff = nullptr;
+};

@@ -1,0 +1,170 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// pirack's main window against a real rackd on loopback (simulated relays), offscreen: the power
+// buttons switch relays, a cut of running Pis asks first and names them, the banner follows the
+// connection.
+#include "mainwindow.h"
+#include "rackdfixture.h"
+
+#include <QAction>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using Status = RackSession::Status;
+using Action = PowerActions::Action;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    RackdFixture m_fixture;
+    std::unique_ptr<Daemon> m_daemon;
+    struct Question
+    {
+        QString title;
+        QString text;
+        QStringList details;
+    };
+    QList<Question> m_questions;
+    bool m_answer = false;
+
+    bool startRackd()
+    {
+        QString error;
+        m_daemon = m_fixture.start(&error);
+        if (!m_daemon)
+            qWarning().noquote() << error;
+        return m_daemon != nullptr;
+    }
+
+    static bool waitForStatus(RackSession &session, Status status, int timeoutMs = 20000)
+    {
+        QSignalSpy spy(&session, &RackSession::statusChanged);
+        QElapsedTimer clock;
+        clock.start();
+        while (session.status() != status && clock.elapsed() < timeoutMs)
+            spy.wait(int(timeoutMs - clock.elapsed()));
+        return session.status() == status;
+    }
+
+    bool waitForRelay(int stack, bool on)
+    {
+        SimulatedRelayBank *bank = simulatedBank(*m_daemon);
+        QSignalSpy spy(bank, &RelayBank::channelStateChanged);
+        QElapsedTimer clock;
+        clock.start();
+        while (bank->state(stack) != on && clock.elapsed() < 10000)
+            spy.wait(500);
+        return bank->state(stack) == on;
+    }
+
+    PowerActions::Confirm confirm()
+    {
+        return [this](const QString &title, const QString &text, const QStringList &details) {
+            m_questions.append({title, text, details});
+            return m_answer;
+        };
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        m_fixture.port = probe.serverPort();
+        probe.close();
+        QDir(m_fixture.path(u"state"_s)).removeRecursively();
+        m_fixture.adminToken.clear();
+        QVERIFY(m_fixture.prepare());
+        QVERIFY(startRackd());
+        m_questions.clear();
+    }
+    void cleanup() { m_daemon.reset(); }
+
+    void powerButtonsSwitchTheSelectedStack()
+    {
+        RackState state;
+        RackSession session(&state);
+        MainWindow window(&session, &state, confirm());
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(!window.stackAction(Action::On)->isEnabled()); // not connected, nothing selected
+        session.open({u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
+        QVERIFY(waitForStatus(session, Status::Connected));
+        QVERIFY(window.banner()->isHidden());
+        QVERIFY(!window.stackAction(Action::On)->isEnabled()); // nothing selected yet
+
+        window.rackView()->setSelectedStack(1);
+        QVERIFY(window.stackAction(Action::On)->isEnabled());
+        window.stackAction(Action::On)->trigger();
+        QVERIFY(waitForRelay(1, true));
+        QCOMPARE(m_questions.size(), 0); // switching on cuts nothing
+
+        // Two of stack 1's Pis are up (as the agents would report): cutting them asks, naming them.
+        state.applyEvent({u"node.up"_s, {{u"mac"_s, u"dc:a6:32:00:00:01"_s}, {u"name"_s, u"s1-n1"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
+        state.applyEvent({u"node.up"_s, {{u"mac"_s, u"dc:a6:32:00:00:02"_s}, {u"name"_s, u"s1-n2"_s}, {u"stack"_s, 1}, {u"slot"_s, 2}}});
+        m_answer = false;
+        window.stackAction(Action::Off)->trigger();
+        QCOMPARE(m_questions.size(), 1);
+        QCOMPARE(m_questions.at(0).details, (QStringList {u"s1-n1"_s, u"s1-n2"_s}));
+        QVERIFY2(m_questions.at(0).text.contains(u"2 Pi(s) are up"_s), qPrintable(m_questions.at(0).text));
+        QVERIFY(!waitForRelayChangeWithin(1, 1000)); // declined: nothing was sent
+        m_answer = true;
+        window.stackAction(Action::Off)->trigger();
+        QCOMPARE(m_questions.size(), 2);
+        QVERIFY(waitForRelay(1, false));
+        // The window learns it from rackd's event.
+        QSignalSpy stackChanged(&state, &RackState::stackChanged);
+        QElapsedTimer clock;
+        clock.start();
+        while (state.stack(1)->relay != false && clock.elapsed() < 10000)
+            stackChanged.wait(500);
+        QCOMPARE(state.stack(1)->relay, std::optional<bool>(false));
+
+        // The search box filters the node table.
+        window.searchBox()->setText(u"s1-n2"_s);
+        QCOMPARE(window.nodeTable()->model()->rowCount(), 1);
+
+        if (qEnvironmentVariableIsSet("PIRACK_TEST_SCREENSHOT"))
+            window.grab().save(qEnvironmentVariable("PIRACK_TEST_SCREENSHOT"));
+    }
+
+    void theBannerFollowsTheConnection()
+    {
+        RackState state;
+        RackSession session(&state);
+        session.setMaximumRetryDelay(std::chrono::milliseconds(1000));
+        MainWindow window(&session, &state, confirm());
+        window.show();
+        session.open({u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
+        QVERIFY(waitForStatus(session, Status::Connected));
+        QVERIFY(window.banner()->isHidden());
+        m_daemon.reset();
+        QVERIFY(waitForStatus(session, Status::Reconnecting));
+        QVERIFY(window.banner()->isVisible());
+        QVERIFY2(window.banner()->text().startsWith(u"Not connected: connection lost"_s), qPrintable(window.banner()->text()));
+        QVERIFY(!window.stackAction(Action::On)->isEnabled());
+        QVERIFY(startRackd());
+        QVERIFY(waitForStatus(session, Status::Connected, 30000));
+        QVERIFY(window.banner()->isHidden());
+    }
+
+private:
+    bool waitForRelayChangeWithin(int stack, int timeoutMs)
+    {
+        SimulatedRelayBank *bank = simulatedBank(*m_daemon);
+        const std::optional<bool> before = bank->state(stack);
+        QSignalSpy spy(bank, &RelayBank::channelStateChanged);
+        spy.wait(timeoutMs);
+        return bank->state(stack) != before;
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
