@@ -3,6 +3,7 @@
 #include "daemon.h"
 
 #include "daemonlogging.h"
+#include "installprecheck.h"
 #include "manual/manualrelaybank.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
@@ -172,6 +173,22 @@ void Daemon::startInstall()
         connect(manual, &ManualRelayBank::operatorActionResolved, m_install.get(),
             [this] { m_install->setOperatorInstruction({}); });
     }
+    m_service->setInstallPrecheck([this] {
+        InstallPrecheckInput input;
+        input.relayBackend = relayBackendName(m_structure.wiring.backend);
+        for (const RackStack &stack : std::as_const(m_structure.stacks)) {
+            if (!m_power->relayState(stack.id))
+                input.stacksWithUnknownRelay.append(stack.id);
+        }
+        input.dhcpSources = m_dhcp ? m_dhcp->activeSources() : QStringList();
+        input.hostsFile = m_config.dnsmasqHostsFile;
+        input.pidFile = m_config.dnsmasqPidFile;
+        input.installActive = m_install->isActive();
+        QJsonArray checks;
+        for (const PrecheckItem &item : runInstallPrechecks(input))
+            checks.append(item.toJson());
+        return checks;
+    });
     m_install->load();
 }
 

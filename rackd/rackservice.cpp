@@ -33,6 +33,7 @@ std::optional<Role> requiredRole(const QString &method)
         {u"exec"_s, Role::Operator},
         {u"join.create"_s, Role::Admin},
         {u"install.status"_s, Role::Viewer},
+        {u"install.precheck"_s, Role::Viewer},
         {u"install.start"_s, Role::Admin},
         {u"install.replace"_s, Role::Admin},
         {u"install.decide"_s, Role::Admin},
@@ -589,6 +590,13 @@ void RackService::installRequest(const Caller &caller, const Protocol::Request &
     };
     if (method == u"install.status") {
         reply(Protocol::Reply::success(request.id, status()));
+        return;
+    }
+    if (method == u"install.precheck") {
+        const QJsonArray checks = m_installPrecheck ? m_installPrecheck() : QJsonArray();
+        const bool ready = std::none_of(checks.begin(), checks.end(),
+            [](const QJsonValue &check) { return check[u"status"_s].toString() == u"error"; });
+        reply(Protocol::Reply::success(request.id, {{u"checks"_s, checks}, {u"ready"_s, ready}}));
         return;
     }
     QString error;

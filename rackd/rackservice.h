@@ -12,6 +12,7 @@
 #include "protocol/messages.h"
 #include "tokenstore.h"
 
+#include <QJsonArray>
 #include <QObject>
 #include <functional>
 
@@ -57,6 +58,8 @@ public:
     void setInstall(StagedInstall *install);
     /// With the manual relay backend: the operator's confirmations (relay.confirm) and its requests as events.
     void setManualRelays(ManualRelayBank *bank);
+    /// What install.precheck answers; set by the daemon, which knows the configuration.
+    void setInstallPrecheck(std::function<QJsonArray()> precheck) { m_installPrecheck = std::move(precheck); }
 
     /// Event names a client may subscribe to.
     static QStringList eventNames();
@@ -95,6 +98,7 @@ private:
     AuditLog *m_audit;
     StagedInstall *m_install = nullptr;
     ManualRelayBank *m_manualRelays = nullptr;
+    std::function<QJsonArray()> m_installPrecheck;
     QString m_fingerprint;
     AuthThrottle m_throttle;
 };

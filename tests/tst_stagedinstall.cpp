@@ -466,6 +466,14 @@ private Q_SLOTS:
             m_daemon->fingerprint())
                     .ready);
         QCOMPARE(call(viewer, u"install.status"_s)->result.value(u"outcome"_s).toString(), u"none"_s);
+        // The pre-checks see this rackd as it is: simulated relays, the event socket, no pid file.
+        const auto precheck = call(viewer, u"install.precheck"_s);
+        QVERIFY(precheck && !precheck->isError());
+        QCOMPARE(precheck->result.value(u"ready"_s).toBool(), true);
+        QStringList findings;
+        for (const QJsonValue &check : precheck->result.value(u"checks"_s).toArray())
+            findings.append(check[u"id"_s].toString() + u'=' + check[u"status"_s].toString());
+        QCOMPARE(findings, (QStringList {u"relays=ok"_s, u"dhcp=ok"_s, u"reservations=ok"_s, u"dnsmasq=warning"_s}));
         QCOMPARE(call(viewer, u"install.start"_s)->error->code, u"forbidden"_s);
         QCOMPARE(call(admin, u"install.start"_s, {{u"stacks"_s, QJsonArray {7}}})->error->code, u"not_found"_s);
         QCOMPARE(call(admin, u"install.start"_s, {{u"stack_timeout_s"_s, 0}})->error->code, u"bad_request"_s);

@@ -140,6 +140,18 @@ void DhcpEventSource::readLeaseFile()
     }
 }
 
+QStringList DhcpEventSource::activeSources() const
+{
+    QStringList sources;
+    if (m_server.isListening())
+        sources.append(u"dnsmasq's script, on %1"_s.arg(m_server.fullServerName()));
+    if (!m_leaseFile.isEmpty())
+        sources.append(u"dnsmasq's lease file %1"_s.arg(m_leaseFile));
+    if (!m_iscLog.isEmpty())
+        sources.append(u"ISC dhcpd's log %1"_s.arg(m_iscLog));
+    return sources;
+}
+
 void DhcpEventSource::followIscLog(const QString &path)
 {
     m_iscLog = path;

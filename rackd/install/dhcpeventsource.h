@@ -31,6 +31,8 @@ public:
     QString socketPath() const { return m_server.fullServerName(); }
     void watchLeaseFile(const QString &path);
     void followIscLog(const QString &path);
+    /// Where events come from, in words (for the install's pre-checks); empty: nowhere.
+    QStringList activeSources() const;
 
 Q_SIGNALS:
     void eventReceived(const DhcpEvent &event);

@@ -114,29 +114,38 @@ bool DnsmasqReservations::write(const QString &hostsPath, const QString &namesPa
                 namesPath, namesFileContent(reservations), AtomicFile::WorldReadable, error));
 }
 
-bool DnsmasqReservations::reload(const QString &pidFile, QString *error)
+std::optional<qint64> DnsmasqReservations::runningDnsmasq(const QString &pidFile, QString *error)
 {
     QFile file(pidFile);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = u"cannot read dnsmasq's pid file %1: %2"_s.arg(pidFile, file.errorString());
-        return false;
+        return std::nullopt;
     }
     bool ok = false;
     const qint64 pid = file.read(32).trimmed().toLongLong(&ok);
     if (!ok || pid <= 1) {
         *error = u"%1 does not hold a process id"_s.arg(pidFile);
-        return false;
+        return std::nullopt;
     }
     QFile comm(u"/proc/%1/comm"_s.arg(pid));
     if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "dnsmasq") {
-        *error = u"process %1 (from %2) is not a running dnsmasq; the reservations are written but not "
-                 u"loaded: restart dnsmasq"_s.arg(pid)
-                     .arg(pidFile);
+        *error = u"process %1 (from %2) is not a running dnsmasq"_s.arg(pid).arg(pidFile);
+        return std::nullopt;
+    }
+    return pid;
+}
+
+bool DnsmasqReservations::reload(const QString &pidFile, QString *error)
+{
+    const std::optional<qint64> pid = runningDnsmasq(pidFile, error);
+    if (!pid) {
+        if (error->startsWith(u"process "_s))
+            *error += u"; the reservations are written but not loaded: restart dnsmasq"_s;
         return false;
     }
-    if (::kill(pid_t(pid), SIGHUP) != 0) {
+    if (::kill(pid_t(*pid), SIGHUP) != 0) {
         *error
-            = u"cannot signal dnsmasq (pid %1): %2"_s.arg(pid).arg(QString::fromLocal8Bit(strerror(errno)));
+            = u"cannot signal dnsmasq (pid %1): %2"_s.arg(*pid).arg(QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
     return true;

@@ -54,6 +54,9 @@ QList<Reservation> readHostsFile(const QByteArray &content, QStringList *problem
 bool write(const QString &hostsPath, const QString &namesPath, const QList<Reservation> &reservations,
     QString *error);
 
+/// The pid of the dnsmasq named by `pidFile`, when that process runs and is a dnsmasq.
+std::optional<qint64> runningDnsmasq(const QString &pidFile, QString *error);
+
 /**
  * Sends SIGHUP to the dnsmasq whose pid is in `pidFile`, after checking that the process is a
  * dnsmasq: a stale pid file must not make rackd signal some other process.
