@@ -64,6 +64,11 @@ class TestMainWindow : public QObject
         return bank->state(stack) == on;
     }
 
+    RackClient::Options rackOptions() const
+    {
+        return {u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s};
+    }
+
     PowerActions::Confirm confirm()
     {
         return [this](const QString &title, const QString &text, const QStringList &details) {
@@ -95,7 +100,7 @@ private Q_SLOTS:
         window.resize(1200, 800);
         window.show();
         QVERIFY(!window.stackAction(Action::On)->isEnabled()); // not connected, nothing selected
-        session.open({u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
+        session.open(rackOptions());
         QVERIFY(waitForStatus(session, Status::Connected));
         QVERIFY(window.banner()->isHidden());
         QVERIFY(!window.stackAction(Action::On)->isEnabled()); // nothing selected yet
@@ -142,7 +147,7 @@ private Q_SLOTS:
         session.setMaximumRetryDelay(std::chrono::milliseconds(1000));
         MainWindow window(&session, &state, confirm());
         window.show();
-        session.open({u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
+        session.open(rackOptions());
         QVERIFY(waitForStatus(session, Status::Connected));
         QVERIFY(window.banner()->isHidden());
         m_daemon.reset();
@@ -153,6 +158,46 @@ private Q_SLOTS:
         QVERIFY(startRackd());
         QVERIFY(waitForStatus(session, Status::Connected, 30000));
         QVERIFY(window.banner()->isHidden());
+    }
+
+    void anInstallRunningElsewhereOpensTheWizardAtItsStep()
+    {
+        RackClient admin;
+        QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
+        RackState state;
+        RackSession session(&state);
+        MainWindow window(&session, &state, confirm());
+        window.show();
+        session.open(rackOptions());
+        QVERIFY(waitForStatus(session, Status::Connected));
+        QVERIFY(!window.installWizard()); // no install: nothing opens by itself
+        QVERIFY(window.installAction()->isEnabled());
+
+        // Started from rackctl (another client): the window opens the wizard on the stack's page.
+        const auto started = call(admin, u"install.start"_s, {{u"stacks"_s, QJsonArray {2}}});
+        QVERIFY(started && !started->isError());
+        QSignalSpy installChanged(&session, &RackSession::installChanged);
+        QElapsedTimer clock;
+        clock.start();
+        while (!window.installWizard() && clock.elapsed() < 10000)
+            installChanged.wait(500);
+        InstallWizard *wizard = window.installWizard();
+        QVERIFY(wizard);
+        QCOMPARE(wizard->stacks(), QList<int> {2});
+        QCOMPARE(wizard->currentId(), wizard->stackPageId(2));
+
+        // The app closed and opened again: the new window goes back to the same step.
+        wizard->close();
+        RackState otherState;
+        RackSession otherSession(&otherState);
+        MainWindow reopened(&otherSession, &otherState, confirm());
+        reopened.show();
+        otherSession.open(rackOptions());
+        QVERIFY(waitForStatus(otherSession, Status::Connected));
+        InstallWizard *again = reopened.installWizard();
+        QVERIFY(again);
+        QCOMPARE(again->currentId(), again->stackPageId(2));
+        QVERIFY(!call(admin, u"install.abort"_s)->isError());
     }
 
 private:

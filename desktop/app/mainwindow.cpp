@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "installjson.h"
+
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QHeaderView>
@@ -33,6 +35,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_search(new QLineEdit)
     , m_table(new QTableView)
     , m_log(new QPlainTextEdit)
+    , m_installLabel(new QLabel)
 {
     setWindowTitle(tr("PiRack"));
     setObjectName(u"mainWindow"_s);
@@ -77,10 +80,13 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
 
+    statusBar()->addPermanentWidget(m_installLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
+    m_installLabel->hide();
     buildActions();
 
     connect(m_session, &RackSession::statusChanged, this, &MainWindow::showStatus);
+    connect(m_session, &RackSession::installChanged, this, &MainWindow::showInstall);
     connect(m_rackView, &RackView::stackSelected, this, &MainWindow::updateActions);
     connect(m_rackView, &RackView::stackMenuRequested, this, [this](int stack, const QPoint &position) {
         m_rackView->setSelectedStack(stack);
@@ -130,6 +136,8 @@ void MainWindow::buildActions()
             all.append(stack.id);
         m_power->request(Action::GracefulOff, all);
     });
+    m_installAction = rackBar->addAction(tr("Install…"), this, &MainWindow::openInstallWizard);
+    m_installAction->setToolTip(tr("The guided staged install: find every stack's Pis and give them fixed addresses"));
     QToolBar *stackBar = addToolBar(tr("Stack"));
     stackBar->setObjectName(u"stackToolBar"_s);
     const QList<QPair<Action, QKeySequence>> actions {{Action::On, QKeySequence(u"Ctrl+Shift+O"_s)},
@@ -156,6 +164,37 @@ void MainWindow::updateActions()
     }
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
+    m_installAction->setEnabled(connected);
+}
+
+void MainWindow::openInstallWizard()
+{
+    if (!m_wizard) {
+        m_wizard = new InstallWizard(m_session, m_state, this);
+        m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_wizard->show();
+    m_wizard->raise();
+    m_wizard->activateWindow();
+}
+
+void MainWindow::showInstall(const QJsonObject &record)
+{
+    const bool active = InstallJson::isActive(record);
+    m_installLabel->setVisible(active);
+    if (!active)
+        return;
+    const int stack = InstallJson::currentStack(record);
+    m_installLabel->setText(InstallJson::waitsForDecision(record)
+            ? tr("Install: stack %1 waits for you").arg(stack)
+            : stack != 0 ? tr("Install: stack %1").arg(stack)
+                         : tr("Install: %1").arg(InstallJson::step(record)));
+    // An install is running (started here, elsewhere, or before the app was closed): show where it is, once.
+    const QString id = InstallJson::text(record, "id");
+    if (id != m_autoOpenedInstall) {
+        m_autoOpenedInstall = id;
+        openInstallWizard();
+    }
 }
 
 void MainWindow::showStatus(RackSession::Status status, const QString &message)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "installwizard.h"
 #include "nodetablemodel.h"
 #include "poweractions.h"
 #include "racksession.h"
@@ -34,6 +35,12 @@ public:
     QLineEdit *searchBox() const { return m_search; }
     QTableView *nodeTable() const { return m_table; }
     PowerActions *powerActions() const { return m_power; }
+    /// The install wizard while it is open.
+    InstallWizard *installWizard() const { return m_wizard; }
+    QAction *installAction() const { return m_installAction; }
+
+    /// Opens the install wizard (or raises it): at the running install's step, or at its start.
+    void openInstallWizard();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -43,6 +50,7 @@ private:
     void showStatus(RackSession::Status status, const QString &message);
     void updateActions();
     void logLine(const QString &line);
+    void showInstall(const QJsonObject &record);
 
     RackSession *m_session;
     RackState *m_state;
@@ -58,4 +66,9 @@ private:
     QHash<int, QAction *> m_stackActions;
     QAction *m_allOn = nullptr;
     QAction *m_allGracefulOff = nullptr;
+    QAction *m_installAction = nullptr;
+    QPointer<InstallWizard> m_wizard;
+    QLabel *m_installLabel;
+    /// The install the wizard was last opened for by itself: closing it is not undone on the next event.
+    QString m_autoOpenedInstall;
 };

@@ -1,0 +1,166 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "installwizard.h"
+
+#include "installjson.h"
+#include "resultpages.h"
+#include "setuppages.h"
+#include "stackpage.h"
+
+#include <QAbstractButton>
+#include <QMessageBox>
+
+using namespace Qt::Literals::StringLiterals;
+
+InstallPage::InstallPage(InstallWizard *wizard)
+    : m_wizard(wizard)
+{ }
+
+InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *parent)
+    : QWizard(parent)
+    , m_session(session)
+    , m_state(state)
+{
+    setObjectName(u"installWizard"_s);
+    setWindowTitle(tr("Install the rack"));
+    setWizardStyle(QWizard::ClassicStyle);
+    setOption(QWizard::NoBackButtonOnStartPage);
+    setOption(QWizard::HaveCustomButton1);
+    setButtonText(QWizard::CustomButton1, tr("Abort install…"));
+    setMinimumSize(720, 560);
+
+    const QJsonObject current = record();
+    if (InstallJson::isActive(current)) {
+        m_followedId = InstallJson::text(current, "id");
+        for (const QJsonValue &stack : current.value(u"stacks"_s).toArray())
+            m_stacks.append(stack[u"id"_s].toInt());
+    } else {
+        // An install that is over is not followed: the wizard is here to run a new one.
+        m_followedId.clear();
+        for (const StackView &stack : m_state->stacks())
+            m_stacks.append(stack.id);
+    }
+    m_ignoredId = InstallJson::isActive(current) ? QString() : InstallJson::text(current, "id");
+
+    setPage(PrecheckPageId, new PrecheckPage(this));
+    setPage(ConfirmPageId, new ConfirmPage(this));
+    m_order = {PrecheckPageId, ConfirmPageId};
+    for (qsizetype i = 0; i < m_stacks.size(); ++i) {
+        setPage(FirstStackPageId + int(i), new StackPage(this, m_stacks.at(i)));
+        m_order.append(FirstStackPageId + int(i));
+    }
+    setPage(ReviewPageId, new ReviewPage(this));
+    setPage(ApplyPageId, new ApplyPage(this));
+    setPage(SummaryPageId, new SummaryPage(this));
+    m_order.append({ReviewPageId, ApplyPageId, SummaryPageId});
+
+    connect(m_session, &RackSession::installChanged, this, &InstallWizard::onInstallChanged);
+    connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
+        if (event.name != u"install.step")
+            return;
+        if (auto *stackPage = qobject_cast<StackPage *>(page(stackPageId(event.data.value(u"stack"_s).toInt()))))
+            stackPage->appendStep(event.data.value(u"message"_s).toString());
+    });
+    connect(this, &QWizard::customButtonClicked, this, [this](int which) {
+        if (which != QWizard::CustomButton1)
+            return;
+        const auto answer = QMessageBox::question(this, tr("Abort the install?"),
+            tr("Before the reservations are written, every stack of the install is switched off and nothing "
+               "else changes. After that the relays stay as they are. Abort?"));
+        if (answer != QMessageBox::Yes)
+            return;
+        send(u"install.abort"_s, {}, this, [this](const Protocol::Reply &reply) {
+            if (reply.isError())
+                Q_EMIT requestFailed(reply.error->message);
+        });
+    });
+    connect(this, &QWizard::currentIdChanged, this, &InstallWizard::updateAbortButton);
+
+    // Opened while an install runs: start where it is.
+    const int where = pageFor(current);
+    if (where != -1)
+        setStartId(where);
+    updateAbortButton();
+}
+
+InstallWizard::~InstallWizard() = default;
+
+int InstallWizard::stackPageId(int stack) const
+{
+    const qsizetype index = m_stacks.indexOf(stack);
+    return index < 0 ? -1 : FirstStackPageId + int(index);
+}
+
+int InstallWizard::pageFor(const QJsonObject &install) const
+{
+    const QString id = InstallJson::text(install, "id");
+    if (id.isEmpty() || id == m_ignoredId || InstallJson::outcome(install) == u"none")
+        return -1;
+    const QString outcome = InstallJson::outcome(install);
+    if (outcome == u"aborted" || outcome == u"failed")
+        return SummaryPageId;
+    const QString step = InstallJson::step(install);
+    if (step == u"switching-off")
+        return m_stacks.isEmpty() ? ReviewPageId : FirstStackPageId;
+    if (step == u"discovery") {
+        const int page = stackPageId(InstallJson::currentStack(install));
+        return page == -1 ? FirstStackPageId : page;
+    }
+    if (step == u"writing")
+        return ReviewPageId;
+    return ApplyPageId; // powering on, verifying, or finished
+}
+
+int InstallWizard::nextId() const
+{
+    const qsizetype index = m_order.indexOf(currentId());
+    return index < 0 || index + 1 >= m_order.size() ? -1 : m_order.at(index + 1);
+}
+
+void InstallWizard::send(const QString &method, const QJsonObject &params, QObject *context,
+    std::function<void(const Protocol::Reply &)> handler)
+{
+    QPointer<QObject> guard(context);
+    m_session->client()->request(method, params, [guard, handler = std::move(handler)](const Protocol::Reply &reply) {
+        if (guard)
+            handler(reply);
+    });
+}
+
+void InstallWizard::onInstallChanged(const QJsonObject &install)
+{
+    if (InstallJson::isActive(install) && InstallJson::text(install, "id") != m_ignoredId)
+        m_followedId = InstallJson::text(install, "id");
+    for (int id : std::as_const(m_order)) {
+        if (auto *installPage = qobject_cast<InstallPage *>(page(id)))
+            installPage->refresh();
+    }
+    updateAbortButton();
+    if (m_followedId.isEmpty() || InstallJson::text(install, "id") != m_followedId)
+        return;
+    int target = pageFor(install);
+    // Live, the wizard stops at the review after discovery; the operator goes on to the power-on.
+    if (target == ApplyPageId && currentId() <= ReviewPageId)
+        target = ReviewPageId;
+    goTo(target);
+}
+
+void InstallWizard::goTo(int pageId)
+{
+    const qsizetype target = m_order.indexOf(pageId);
+    // Forward only: an operator who went back to look at a page is not dragged away by a retry.
+    for (int guard = 0; guard < m_order.size() && m_order.indexOf(currentId()) < target; ++guard) {
+        const int before = currentId();
+        next();
+        if (currentId() == before)
+            break; // the page would not let go (it is asking something)
+    }
+}
+
+void InstallWizard::updateAbortButton()
+{
+    const QJsonObject install = record();
+    const bool abortable = InstallJson::isActive(install) && InstallJson::text(install, "id") == m_followedId;
+    if (QAbstractButton *abort = button(QWizard::CustomButton1))
+        abort->setVisible(abortable);
+}

@@ -1,0 +1,269 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "resultpages.h"
+
+#include "installjson.h"
+#include "statusword.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QTableWidget *makeTable(const QStringList &headers, const QString &accessibleName)
+{
+    auto *table = new QTableWidget(0, int(headers.size()));
+    table->setHorizontalHeaderLabels(headers);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table->setAccessibleName(accessibleName);
+    return table;
+}
+
+bool pastDiscovery(const QJsonObject &record)
+{
+    const QString step = InstallJson::step(record);
+    return step == u"writing" || step == u"powering-on" || step == u"verifying"
+        || (step == u"finished" && InstallJson::outcome(record) == u"done");
+}
+
+} // namespace
+
+ReviewPage::ReviewPage(InstallWizard *wizard)
+    : InstallPage(wizard)
+    , m_text(new QLabel)
+    , m_table(makeTable({tr("MAC"), tr("Stack"), tr("Slot"), tr("Name"), tr("Address")}, tr("Pis found")))
+{
+    setTitle(tr("Review"));
+    setSubTitle(tr("Every Pi found, with the place, name and fixed address it gets. dnsmasq's reservations "
+                   "are written from this."));
+    m_text->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_text);
+}
+
+void ReviewPage::initializePage() { load(); }
+
+void ReviewPage::refresh()
+{
+    // The names and addresses are rackd's once it has placed the Pis: reload when the step moves on.
+    if (installWizard()->currentPage() == this && InstallJson::step(installWizard()->record()) != m_loadedStep)
+        load();
+    Q_EMIT completeChanged();
+}
+
+void ReviewPage::load()
+{
+    const QJsonObject record = installWizard()->record();
+    m_loadedStep = InstallJson::step(record);
+    installWizard()->send(u"nodes"_s, {}, this, [this, record](const Protocol::Reply &reply) {
+        QHash<QString, QJsonObject> nodes;
+        if (!reply.isError()) {
+            for (const QJsonValue &node : reply.result.value(u"nodes"_s).toArray())
+                nodes.insert(node[u"mac"_s].toString(), node.toObject());
+        }
+        m_table->setRowCount(0);
+        for (const QJsonValue &stack : record.value(u"stacks"_s).toArray()) {
+            for (const QJsonValue &value : stack[u"macs"_s].toArray()) {
+                const QString mac = value[u"mac"_s].toString();
+                const QJsonObject node = nodes.value(mac);
+                // Placed in this stack: rackd's name and address; otherwise not yet known.
+                const bool placed = node.value(u"stack"_s).toInt() == stack[u"id"_s].toInt();
+                const int row = m_table->rowCount();
+                m_table->insertRow(row);
+                m_table->setItem(row, 0, new QTableWidgetItem(mac));
+                m_table->setItem(row, 1, new QTableWidgetItem(QString::number(stack[u"id"_s].toInt())));
+                const int slot = placed ? node.value(u"slot"_s).toInt() : value[u"slot"_s].toInt();
+                m_table->setItem(row, 2, new QTableWidgetItem(slot > 0 ? QString::number(slot) : u"—"_s));
+                m_table->setItem(row, 3, new QTableWidgetItem(placed ? InstallJson::text(node, "name") : u"—"_s));
+                m_table->setItem(row, 4, new QTableWidgetItem(placed ? InstallJson::text(node, "address") : u"—"_s));
+            }
+        }
+        m_text->setText(reply.isError() ? tr("rackd's node list could not be read: %1").arg(reply.error->message)
+                : pastDiscovery(installWizard()->record())
+                ? tr("%n Pi(s). The reservations are written; Next powers on and verifies.", nullptr, m_table->rowCount())
+                : tr("%n Pi(s) so far; the names and addresses come once discovery is over.", nullptr,
+                    m_table->rowCount()));
+        Q_EMIT loaded();
+    });
+}
+
+bool ReviewPage::isComplete() const { return pastDiscovery(installWizard()->record()); }
+
+ApplyPage::ApplyPage(InstallWizard *wizard)
+    : InstallPage(wizard)
+    , m_step(new QLabel)
+    , m_progress(new QProgressBar)
+    , m_table(makeTable({tr("Stack"), tr("Relay"), tr("Pis up"), tr("Verdict")}, tr("Stacks coming up")))
+{
+    setTitle(tr("Power on and verify"));
+    setSubTitle(tr("The rack powers on, staggered. A Pi is ok once its agent connects from its fixed address."));
+    m_step->setWordWrap(true);
+    m_progress->setFormat(tr("%v of %m Pis up"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_step);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_table, 1);
+    connect(wizard->state(), &RackState::stackChanged, this, &ApplyPage::refresh);
+}
+
+void ApplyPage::refresh()
+{
+    const QJsonObject record = installWizard()->record();
+    const QString step = InstallJson::step(record);
+    const QString outcome = InstallJson::outcome(record);
+    const double verifySeconds = record.value(u"verify_timeout_ms"_s).toDouble() / 1000.0;
+    m_step->setText(step == u"writing"  ? tr("Writing dnsmasq's reservations…")
+            : step == u"powering-on"    ? tr("Powering the rack on, stack by stack…")
+            : step == u"verifying"      ? tr("Waiting for every Pi to come up on its fixed address (at most %1 s)…")
+                                          .arg(verifySeconds)
+            : outcome == u"done"        ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
+                                        : tr("The install ended: %1").arg(outcome));
+    const RackState *state = installWizard()->state();
+    const QJsonArray stacks = record.value(u"stacks"_s).toArray();
+    m_table->setRowCount(int(stacks.size()));
+    int up = 0;
+    int expected = 0;
+    for (int row = 0; row < stacks.size(); ++row) {
+        const QJsonObject stack = stacks.at(row).toObject();
+        const int id = stack.value(u"id"_s).toInt();
+        const StackView *view = state->stack(id);
+        const QString relay = !view || !view->relay ? tr("unknown") : *view->relay ? tr("on") : tr("off");
+        up += view ? view->up : 0;
+        expected += view ? view->pis : 0;
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(id)));
+        m_table->setItem(row, 1, new QTableWidgetItem(relay));
+        m_table->setItem(row, 2, new QTableWidgetItem(view ? tr("%1 of %2").arg(view->up).arg(view->pis) : u"—"_s));
+        m_table->setItem(row, 3, StatusWord::item(InstallJson::text(stack, "verdict")));
+    }
+    m_progress->setRange(0, std::max(1, expected));
+    m_progress->setValue(std::min(up, std::max(1, expected)));
+    Q_EMIT completeChanged();
+}
+
+bool ApplyPage::isComplete() const { return !InstallJson::isActive(installWizard()->record()); }
+
+SummaryPage::SummaryPage(InstallWizard *wizard)
+    : InstallPage(wizard)
+    , m_outcome(new QLabel)
+    , m_table(makeTable({tr("Stack"), tr("Discovery"), tr("Found"), tr("Verdict")}, tr("Stacks")))
+    , m_notes(new QListWidget)
+    , m_format(new QComboBox)
+    , m_export(new QPushButton(tr("&Export inventory…")))
+    , m_exportStatus(new QLabel)
+{
+    setTitle(tr("Summary"));
+    setFinalPage(true);
+    m_outcome->setWordWrap(true);
+    m_exportStatus->setWordWrap(true);
+    m_notes->setAccessibleName(tr("Anomalies and warnings"));
+    m_notes->setMaximumHeight(110);
+    m_format->addItem(tr("Ansible inventory (INI)"), u"ansible"_s);
+    m_format->addItem(tr("Ansible inventory (YAML)"), u"ansible-yaml"_s);
+    m_format->addItem(tr("/etc/hosts lines"), u"hosts"_s);
+    m_format->addItem(tr("MPI host file"), u"mpi"_s);
+    m_format->addItem(tr("JSON"), u"json"_s);
+    m_format->setAccessibleName(tr("Inventory format"));
+    auto *exportRow = new QHBoxLayout;
+    exportRow->addWidget(m_format);
+    exportRow->addWidget(m_export);
+    exportRow->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_outcome);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_notes);
+    layout->addLayout(exportRow);
+    layout->addWidget(m_exportStatus);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString format = m_format->currentData().toString();
+        const QString suggested = format == u"ansible-yaml" ? u"inventory.yaml"_s
+            : format == u"json"                               ? u"inventory.json"_s
+            : format == u"hosts"                              ? u"hosts"_s
+            : format == u"mpi"                                ? u"hostfile"_s
+                                                              : u"inventory.ini"_s;
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the inventory"), QDir::home().filePath(suggested));
+        if (!path.isEmpty())
+            exportInventory(format, path);
+    });
+}
+
+void SummaryPage::refresh()
+{
+    const QJsonObject record = installWizard()->record();
+    const QString outcome = InstallJson::outcome(record);
+    QString text = tr("<b>The install %1.</b>")
+                       .arg(outcome == u"done"      ? tr("is done")
+                               : outcome == u"aborted" ? tr("was aborted")
+                               : outcome == u"failed"  ? tr("failed")
+                                                       : tr("is still running (%1)").arg(outcome));
+    if (QString error = InstallJson::text(record, "error"); !error.isEmpty()) {
+        error[0] = error.at(0).toUpper();
+        text += u" "_s + error.toHtmlEscaped() + u'.';
+    }
+    if (!InstallJson::text(record, "relays").isEmpty())
+        text += u"<br>"_s + tr("Relays: %1").arg(InstallJson::text(record, "relays").toHtmlEscaped());
+    m_outcome->setText(text);
+    const QJsonArray stacks = record.value(u"stacks"_s).toArray();
+    m_table->setRowCount(int(stacks.size()));
+    for (int row = 0; row < stacks.size(); ++row) {
+        const QJsonObject stack = stacks.at(row).toObject();
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(stack.value(u"id"_s).toInt())));
+        m_table->setItem(row, 1, StatusWord::item(InstallJson::text(stack, "status")));
+        m_table->setItem(row, 2,
+            new QTableWidgetItem(
+                tr("%1 of %2").arg(stack.value(u"found"_s).toInt()).arg(stack.value(u"expected"_s).toInt())));
+        m_table->setItem(row, 3, StatusWord::item(InstallJson::text(stack, "verdict")));
+    }
+    m_notes->clear();
+    for (const QJsonValue &anomaly : record.value(u"anomalies"_s).toArray())
+        m_notes->addItem(tr("Stack %1, %2: %3 %4")
+                             .arg(anomaly[u"stack"_s].toInt())
+                             .arg(anomaly[u"kind"_s].toString(), anomaly[u"mac"_s].toString(),
+                                 anomaly[u"detail"_s].toString()));
+    for (const QJsonValue &warning : record.value(u"warnings"_s).toArray())
+        m_notes->addItem(tr("Warning: %1").arg(warning.toString()));
+    for (const QJsonValue &check : record.value(u"checks"_s).toArray()) {
+        if (!check[u"ok"_s].toBool())
+            m_notes->addItem(tr("Stack %1 slot %2 (%3): not up on %4")
+                                 .arg(check[u"stack"_s].toInt())
+                                 .arg(check[u"slot"_s].toInt())
+                                 .arg(check[u"name"_s].toString(), check[u"address"_s].toString()));
+    }
+    m_notes->setVisible(m_notes->count() > 0);
+    m_export->setEnabled(outcome == u"done");
+}
+
+void SummaryPage::exportInventory(const QString &format, const QString &path)
+{
+    m_exportStatus->setText(tr("Exporting…"));
+    installWizard()->send(u"inventory"_s, {{u"format"_s, format}}, this, [this, path](const Protocol::Reply &reply) {
+        QString message;
+        bool ok = false;
+        if (reply.isError()) {
+            message = tr("rackd did not give the inventory: %1").arg(reply.error->message);
+        } else {
+            QSaveFile file(path);
+            ok = file.open(QIODevice::WriteOnly)
+                && file.write(reply.result.value(u"content"_s).toString().toUtf8()) >= 0 && file.commit();
+            message = ok ? tr("Saved to %1").arg(path) : tr("Cannot write %1: %2").arg(path, file.errorString());
+        }
+        m_exportStatus->setText(message);
+        Q_EMIT exported(ok, message);
+    });
+}

@@ -1,0 +1,85 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "installwizard.h"
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+/// Step 4: every Pi found, with the stack, slot, name and fixed address it gets.
+class ReviewPage : public InstallPage
+{
+    Q_OBJECT
+
+public:
+    explicit ReviewPage(InstallWizard *wizard);
+
+    void initializePage() override;
+    bool isComplete() const override;
+    void refresh() override;
+    QTableWidget *table() const { return m_table; }
+
+Q_SIGNALS:
+    /// The table was filled from rackd's node list.
+    void loaded();
+
+private:
+    void load();
+
+    QLabel *m_text;
+    QTableWidget *m_table;
+    QString m_loadedStep; ///< The install step the table was last loaded at.
+};
+
+/// Step 5: the rack powers on; each stack's Pis come up and its verdict (ok, warning, ko) is shown.
+class ApplyPage : public InstallPage
+{
+    Q_OBJECT
+
+public:
+    explicit ApplyPage(InstallWizard *wizard);
+
+    void initializePage() override { refresh(); }
+    bool isComplete() const override;
+    void refresh() override;
+    QTableWidget *table() const { return m_table; }
+    QLabel *stepLabel() const { return m_step; }
+
+private:
+    QLabel *m_step;
+    QProgressBar *m_progress;
+    QTableWidget *m_table;
+};
+
+/// Step 6: how it ended, stack by stack, what was odd, and the inventory export.
+class SummaryPage : public InstallPage
+{
+    Q_OBJECT
+
+public:
+    explicit SummaryPage(InstallWizard *wizard);
+
+    void initializePage() override { refresh(); }
+    void refresh() override;
+    QLabel *outcomeLabel() const { return m_outcome; }
+    QTableWidget *table() const { return m_table; }
+    QComboBox *formatBox() const { return m_format; }
+    /// Fetches the inventory in `format` and saves it to `path` (atomically); exported() tells how it went.
+    void exportInventory(const QString &format, const QString &path);
+
+Q_SIGNALS:
+    void exported(bool ok, const QString &message);
+
+private:
+    QLabel *m_outcome;
+    QTableWidget *m_table;
+    QListWidget *m_notes;
+    QComboBox *m_format;
+    QPushButton *m_export;
+    QLabel *m_exportStatus;
+};

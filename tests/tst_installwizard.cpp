@@ -1,0 +1,198 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The install wizard walks a fresh 2-stack virtual rack (loopback mode: real rackd, agents and DHCP
+// script) to the end, with one dead Pi so that stack 2 needs the operator's decision; a second
+// wizard opened in the middle starts at the current step.
+#include "installjson.h"
+#include "installwizard.h"
+#include "resultpages.h"
+#include "screenshots.h"
+#include "setuppages.h"
+#include "stackpage.h"
+#include "virtualrackharness.h"
+
+#include <QAbstractButton>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+class TestInstallWizard : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<VirtualRackHarness> m_harness;
+
+    /// Waits, with a deadline, until `condition` holds; re-checked on whatever the wizard hears.
+    static bool waitUntil(const std::function<bool()> &condition, int timeoutMs, RackSession *session,
+        const QList<QPair<QObject *, const char *>> &more = {})
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (!condition()) {
+            if (clock.elapsed() >= timeoutMs)
+                return false;
+            QEventLoop loop;
+            QObject::connect(session, &RackSession::eventReceived, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+            QObject::connect(session, &RackSession::statusChanged, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+            for (const auto &[sender, signal] : more)
+                QObject::connect(sender, signal, &loop, SLOT(quit()), Qt::QueuedConnection);
+            QTimer::singleShot(int(timeoutMs - clock.elapsed()), &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        return true;
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        const QStringList left = VirtualRackHarness::finish(m_harness);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
+    }
+
+    void theWizardWalksATwoStackRackToTheEnd()
+    {
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.mode = VirtualRackOptions::Mode::Loopback;
+        options.installed = false;
+        options.deadPis = {{2, 3}};
+        options.rackdConfigLines = {u"install_settle_time = 0.5"_s, u"install_verify_timeout = 15"_s};
+        m_harness = std::make_unique<VirtualRackHarness>();
+        QString error;
+        QVERIFY2(m_harness->start(options, &error), qPrintable(error));
+
+        RackState state;
+        RackSession session(&state);
+        session.open({u"127.0.0.1"_s, m_harness->rack->port(), m_harness->rack->adminToken(),
+            m_harness->rack->fingerprint(), u"test"_s});
+        QVERIFY(waitUntil([&] { return session.status() == RackSession::Status::Connected; }, 20000, &session));
+
+        InstallWizard wizard(&session, &state);
+        wizard.resize(900, 700);
+        wizard.show();
+        QCOMPARE(wizard.currentId(), int(InstallWizard::PrecheckPageId));
+        QCOMPARE(wizard.stacks(), (QList<int> {1, 2}));
+
+        // 1. Pre-checks: this rackd hears its DHCP script and can write the reservations.
+        auto *precheck = qobject_cast<PrecheckPage *>(wizard.currentPage());
+        QVERIFY(precheck);
+        QVERIFY(waitUntil([&] { return precheck->isLoaded(); }, 10000, &session, {{precheck, SIGNAL(checked())}}));
+        QVERIFY(precheck->isReady());
+        QCOMPARE(precheck->table()->rowCount(), 4);
+        QCOMPARE(precheck->table()->item(1, 0)->text(), u"ok"_s); // DHCP events
+        QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+        saveScreenshot(&wizard, u"wizard-1-prechecks"_s);
+        wizard.next();
+
+        // 2. Nothing is switched before the operator says so.
+        auto *confirm = qobject_cast<ConfirmPage *>(wizard.currentPage());
+        QVERIFY(confirm);
+        QVERIFY(!confirm->isComplete());
+        confirm->confirmBox()->setChecked(true);
+        QVERIFY(confirm->isComplete());
+        confirm->stackTimeout()->setValue(10);
+        saveScreenshot(&wizard, u"wizard-2-confirm"_s);
+        QVERIFY(!InstallJson::isActive(session.install()));
+        wizard.button(QWizard::CommitButton)->click();
+
+        // 3. Stack 1: three Pis found; the wizard follows the install on to stack 2.
+        const int stack1 = wizard.stackPageId(1);
+        const int stack2 = wizard.stackPageId(2);
+        QVERIFY2(waitUntil([&] { return wizard.currentId() == stack1; }, 15000, &session), qPrintable(confirm->errorLabel()->text()));
+        auto *page1 = qobject_cast<StackPage *>(wizard.page(stack1));
+        QVERIFY(waitUntil([&] { return page1->macTable()->rowCount() >= 2; }, 60000, &session));
+        saveScreenshot(&wizard, u"wizard-3-stack-discovery"_s);
+        QVERIFY(waitUntil([&] { return wizard.currentId() == stack2; }, 60000, &session));
+        QCOMPARE(page1->foundLabel()->text(), u"3 / 3 found"_s);
+        QCOMPARE(page1->macTable()->rowCount(), 3);
+
+        // Stack 2 has a dead Pi: after the stack timeout it waits for a decision.
+        auto *page2 = qobject_cast<StackPage *>(wizard.page(stack2));
+        QVERIFY(waitUntil([&] { return InstallJson::waitsForDecision(session.install()); }, 60000, &session));
+        QCOMPARE(page2->foundLabel()->text(), u"2 / 3 found"_s);
+        QCOMPARE(page2->progress()->value(), 2);
+        QVERIFY(page2->button(StackPage::Button::Accept)->isEnabled());
+        QVERIFY(page2->button(StackPage::Button::Retry)->isEnabled());
+        QVERIFY(!page2->isComplete());
+        saveScreenshot(&wizard, u"wizard-4-stack-decision"_s);
+
+        // A wizard opened now (the app restarted) starts at this step, with the same choice.
+        {
+            InstallWizard reopened(&session, &state);
+            reopened.show();
+            QCOMPARE(reopened.currentId(), reopened.stackPageId(2));
+            auto *again = qobject_cast<StackPage *>(reopened.currentPage());
+            QVERIFY(again && again->button(StackPage::Button::Accept)->isEnabled());
+            QCOMPARE(again->foundLabel()->text(), u"2 / 3 found"_s);
+        }
+
+        // A bad MAC is refused with rackd's reason; then the operator accepts the two Pis.
+        page2->macInput()->setText(u"not-a-mac"_s);
+        QSignalSpy answered(page2, &StackPage::answered);
+        page2->button(StackPage::Button::AddMac)->click();
+        QVERIFY(answered.wait(10000));
+        QCOMPARE(answered.first().at(0).toBool(), false);
+        QVERIFY2(page2->errorLabel()->text().startsWith(u"rackd refused the MAC: "_s), qPrintable(page2->errorLabel()->text()));
+        page2->button(StackPage::Button::Accept)->click();
+
+        // 4. Review: five Pis with the names and addresses of their slots.
+        QVERIFY2(waitUntil([&] { return wizard.currentId() == InstallWizard::ReviewPageId; }, 30000, &session),
+            qPrintable(u"on page %1, install at %2 / %3"_s.arg(wizard.currentId())
+                           .arg(InstallJson::step(session.install()), InstallJson::outcome(session.install()))));
+        auto *review = qobject_cast<ReviewPage *>(wizard.currentPage());
+        const auto reviewed = [&] {
+            return review->table()->rowCount() == 5 && review->table()->item(0, 3)->text() == u"s1-n1"_s;
+        };
+        QVERIFY(waitUntil(reviewed, 30000, &session, {{review, SIGNAL(loaded())}}));
+        // Slots follow the order in which a stack's Pis asked; the names and addresses follow the slots.
+        const QStringList stack2Macs {m_harness->rack->pi(PiPlace {2, 1})->spec().nic.mac,
+            m_harness->rack->pi(PiPlace {2, 2})->spec().nic.mac};
+        for (int row : {3, 4}) {
+            QVERIFY(stack2Macs.contains(review->table()->item(row, 0)->text()));
+            QCOMPARE(review->table()->item(row, 1)->text(), u"2"_s);
+            QCOMPARE(review->table()->item(row, 3)->text(), u"s2-n%1"_s.arg(row - 2));
+            QCOMPARE(review->table()->item(row, 4)->text(), u"10.77.0.%1"_s.arg(11 + row));
+        }
+        saveScreenshot(&wizard, u"wizard-5-review"_s);
+        QVERIFY(waitUntil([&] { return review->isComplete(); }, 30000, &session));
+        wizard.next();
+
+        // 5. Apply and verify: stack 1 ok, stack 2 warning (a slot stays empty).
+        auto *apply = qobject_cast<ApplyPage *>(wizard.currentPage());
+        QVERIFY(apply);
+        QVERIFY(waitUntil([&] { return apply->isComplete(); }, 120000, &session));
+        QCOMPARE(apply->table()->item(0, 3)->text(), u"ok"_s);
+        QCOMPARE(apply->table()->item(1, 3)->text(), u"warning"_s);
+        QCOMPARE(apply->table()->item(0, 2)->text(), u"3 of 3"_s);
+        saveScreenshot(&wizard, u"wizard-6-verify"_s);
+        wizard.next();
+
+        // 6. Summary, and the inventory saved to a file.
+        auto *summary = qobject_cast<SummaryPage *>(wizard.currentPage());
+        QVERIFY(summary);
+        QVERIFY2(summary->outcomeLabel()->text().contains(u"is done"_s), qPrintable(summary->outcomeLabel()->text()));
+        QCOMPARE(summary->table()->item(1, 1)->text(), u"accepted"_s);
+        const QString hostsPath = m_harness->dir.filePath(u"exported-hosts"_s);
+        QSignalSpy exported(summary, &SummaryPage::exported);
+        summary->exportInventory(u"hosts"_s, hostsPath);
+        QVERIFY(exported.wait(10000));
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
+        const QByteArray hosts = readFile(hostsPath);
+        QCOMPARE(hosts.count("s1-n"), 3);
+        QCOMPARE(hosts.count("s2-n"), 2);
+        QVERIFY(hosts.contains("10.77.0.14"));
+        saveScreenshot(&wizard, u"wizard-7-summary"_s);
+        QVERIFY(wizard.button(QWizard::FinishButton)->isVisible());
+    }
+};
+
+QTEST_MAIN(TestInstallWizard)
+#include "tst_installwizard.moc"
