@@ -5,6 +5,12 @@
 #include "installjson.h"
 
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QProcess>
+#include <QPushButton>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -26,7 +32,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     : QMainWindow(parent)
     , m_session(session)
     , m_state(state)
-    , m_power(new PowerActions(session, state, std::move(confirm), this))
+    , m_power(new PowerActions(session, state, confirm, this))
     , m_rackView(new RackView(state))
     , m_nodes(new NodeTableModel(state, this))
     , m_filter(new NodeFilterModel(this))
@@ -35,6 +41,9 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_search(new QLineEdit)
     , m_table(new QTableView)
     , m_log(new QPlainTextEdit)
+    , m_history(new MetricsHistory(state, this))
+    , m_nodeActions(new NodeActions(session, state, confirm, this))
+    , m_details(new NodeDetailsPane(state, m_history))
     , m_installLabel(new QLabel)
 {
     setWindowTitle(tr("PiRack"));
@@ -73,12 +82,39 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     nodesDock->setWidget(nodesPane);
     addDockWidget(Qt::RightDockWidgetArea, nodesDock);
 
+    m_detailsDock = new QDockWidget(tr("Details"));
+    m_detailsDock->setObjectName(u"detailsDock"_s);
+    m_detailsDock->setWidget(m_details);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) {
+            if (current.isValid())
+                m_details->setNode(current.data(NodeTableModel::MacRole).toString());
+        });
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        const QStringList macs = selectedNodes();
+        if (macs.isEmpty())
+            return;
+        std::unique_ptr<QMenu> menu(nodeMenu(macs, this));
+        menu->exec(m_table->viewport()->mapToGlobal(position));
+    });
+    connect(m_rackView, &RackView::nodeActivated, this, &MainWindow::showDetails);
+    connect(m_rackView, &RackView::nodeMenuRequested, this, [this](const QString &mac, const QPoint &position) {
+        // A right-click on one of several selected Pis acts on all of them, as in the table.
+        const QStringList selected = selectedNodes();
+        std::unique_ptr<QMenu> menu(nodeMenu(selected.contains(mac) ? selected : QStringList {mac}, this));
+        menu->exec(position);
+    });
+    connect(m_nodeActions, &NodeActions::finished, this, &MainWindow::showResults);
+
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
     auto *logDock = new QDockWidget(tr("Events"));
     logDock->setObjectName(u"eventsDock"_s);
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    splitDockWidget(logDock, m_detailsDock, Qt::Horizontal);
 
     statusBar()->addPermanentWidget(m_installLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
@@ -165,6 +201,131 @@ void MainWindow::updateActions()
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
     m_installAction->setEnabled(connected);
+}
+
+QStringList MainWindow::selectedNodes() const
+{
+    QStringList macs;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        macs.append(row.data(NodeTableModel::MacRole).toString());
+    return macs;
+}
+
+QMenu *MainWindow::nodeMenu(const QStringList &macs, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    const NodeView *first = m_state->node(macs.first());
+    const QString who = macs.size() == 1 ? (first ? first->label() : macs.first()) : tr("%n Pis", nullptr, int(macs.size()));
+    menu->setTitle(who);
+    menu->addSection(who);
+    const bool connected = m_session->status() == RackSession::Status::Connected;
+    using NodeAction = NodeActions::Action;
+    for (NodeAction action : {NodeAction::Identify, NodeAction::Reboot, NodeAction::Shutdown}) {
+        QAction *item = menu->addAction(NodeActions::actionLabel(action) + (action == NodeAction::Identify ? QString() : u"…"_s),
+            this, [this, action, macs] { m_nodeActions->request(action, macs); });
+        item->setEnabled(connected);
+        item->setObjectName(NodeActions::actionName(action));
+    }
+    QAction *run = menu->addAction(tr("Run a command…"), this, [this, macs] { askForCommand(macs); });
+    run->setEnabled(connected);
+    run->setObjectName(u"run"_s);
+    menu->addSeparator();
+    QAction *details = menu->addAction(tr("Details"), this, [this, macs] { showDetails(macs.first()); });
+    details->setObjectName(u"details"_s);
+    return menu;
+}
+
+void MainWindow::showDetails(const QString &mac)
+{
+    m_details->setNode(mac);
+    m_detailsDock->show();
+    m_detailsDock->raise();
+}
+
+void MainWindow::askForCommand(const QStringList &macs)
+{
+    QSettings settings;
+    QStringList recent = settings.value(u"recentCommands"_s).toStringList();
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Run a command on %n Pi(s)", nullptr, int(macs.size())));
+    auto *command = new QComboBox;
+    command->setEditable(true);
+    command->addItems(recent);
+    auto *arguments = new QLineEdit;
+    arguments->setPlaceholderText(tr("arguments, as on a shell line (quotes group words); never run by a shell"));
+    auto *form = new QFormLayout(&dialog);
+    auto *hint = new QLabel(tr("Only the commands named in the Pis' agent.conf ([command NAME]) can be run."));
+    hint->setWordWrap(true);
+    form->addRow(hint);
+    form->addRow(tr("Command name:"), command);
+    form->addRow(tr("Arguments:"), arguments);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Run"));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted || command->currentText().trimmed().isEmpty())
+        return;
+    const QString name = command->currentText().trimmed();
+    recent.removeAll(name);
+    recent.prepend(name);
+    settings.setValue(u"recentCommands"_s, recent.mid(0, 10));
+    runCommand(macs, name, QProcess::splitCommand(arguments->text()));
+}
+
+void MainWindow::runCommand(const QStringList &macs, const QString &command, const QStringList &arguments)
+{
+    if (m_nodeActions->request(NodeActions::Action::Run, macs, command, arguments))
+        logLine(tr("Running \"%1\" on %n Pi(s)…", nullptr, int(macs.size())).arg(command));
+}
+
+void MainWindow::showResults(NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error)
+{
+    const QString label = NodeActions::actionLabel(action);
+    if (!error.isEmpty()) {
+        logLine(tr("%1: %2").arg(label, error));
+        statusBar()->showMessage(tr("%1: %2").arg(label, error), 10000);
+        return;
+    }
+    const auto okCount = std::count_if(results.cbegin(), results.cend(), [](const NodeActionResult &r) { return r.isOk(); });
+    const QString line = tr("%1: %2 of %3 ok").arg(label).arg(okCount).arg(results.size());
+    logLine(line);
+    statusBar()->showMessage(line, 10000);
+    for (const NodeActionResult &result : results) {
+        if (!result.isOk())
+            logLine(tr("  %1: %2 %3").arg(result.label(), result.outcome, result.error));
+    }
+    if (action != NodeActions::Action::Run)
+        return;
+    // The output of a command is the point of running it: it gets its own window.
+    if (!m_output) {
+        m_output = new QPlainTextEdit;
+        m_output->setAttribute(Qt::WA_DeleteOnClose);
+        m_output->setWindowFlag(Qt::Window);
+        m_output->setParent(this, Qt::Window);
+        m_output->setReadOnly(true);
+        m_output->setWindowTitle(tr("Command output"));
+        m_output->resize(700, 500);
+        m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    }
+    QString text;
+    for (const NodeActionResult &result : results) {
+        text += u"== %1 (%2)"_s.arg(result.label(), result.outcome);
+        if (result.exitCode)
+            text += tr(", exit code %1").arg(*result.exitCode);
+        if (!result.error.isEmpty())
+            text += u": "_s + result.error;
+        text += u" ==\n"_s + result.standardOutput;
+        if (!result.standardError.isEmpty())
+            text += tr("-- stderr --\n") + result.standardError;
+        if (result.truncated)
+            text += tr("(output truncated)\n");
+        text += u'\n';
+    }
+    m_output->setPlainText(text);
+    m_output->show();
+    m_output->raise();
 }
 
 void MainWindow::openInstallWizard()

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "installwizard.h"
+#include "metricshistory.h"
+#include "nodeactions.h"
+#include "nodedetailspane.h"
 #include "nodetablemodel.h"
 #include "poweractions.h"
 #include "racksession.h"
@@ -10,9 +13,11 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
+class QMenu;
+#include <QPlainTextEdit>
 class QTableView;
 
 /**
@@ -38,6 +43,17 @@ public:
     /// The install wizard while it is open.
     InstallWizard *installWizard() const { return m_wizard; }
     QAction *installAction() const { return m_installAction; }
+    NodeActions *nodeActions() const { return m_nodeActions; }
+    NodeDetailsPane *detailsPane() const { return m_details; }
+    MetricsHistory *metricsHistory() const { return m_history; }
+    /// The Pis selected in the node table (their MACs), in table order.
+    QStringList selectedNodes() const;
+    /// The per-Pi menu for these Pis: identify, reboot, shut down, run a command, details.
+    QMenu *nodeMenu(const QStringList &macs, QWidget *parent);
+    /// Runs a named command on these Pis; the output is shown in a window (outputWindow()).
+    void runCommand(const QStringList &macs, const QString &command, const QStringList &arguments);
+    QPlainTextEdit *outputWindow() const { return m_output; }
+    void showDetails(const QString &mac);
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -51,6 +67,8 @@ private:
     void updateActions();
     void logLine(const QString &line);
     void showInstall(const QJsonObject &record);
+    void askForCommand(const QStringList &macs);
+    void showResults(NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error);
 
     RackSession *m_session;
     RackState *m_state;
@@ -63,6 +81,11 @@ private:
     QLineEdit *m_search;
     QTableView *m_table;
     QPlainTextEdit *m_log;
+    MetricsHistory *m_history;
+    NodeActions *m_nodeActions;
+    NodeDetailsPane *m_details;
+    QDockWidget *m_detailsDock = nullptr;
+    QPointer<QPlainTextEdit> m_output;
     QHash<int, QAction *> m_stackActions;
     QAction *m_allOn = nullptr;
     QAction *m_allGracefulOff = nullptr;

@@ -40,7 +40,14 @@ RackSession::RackSession(RackState *state, QObject *parent)
         m_wanted = false;
         Q_EMIT fingerprintMismatch(pinned, presented);
     });
+    m_nodesReload.setSingleShot(true);
+    m_nodesReload.setInterval(300);
+    connect(&m_nodesReload, &QTimer::timeout, this, &RackSession::reloadNodes);
     connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+        // A node the rack did not list yet (it just joined): its identity and address come with
+        // the node list, fetched once for a burst of such arrivals.
+        if (event.name == u"node.up" && !m_state->node(event.data.value(u"mac"_s).toString()))
+            m_nodesReload.start();
         m_state->applyEvent(event);
         if (event.name == u"install.changed") {
             m_install = event.data;
@@ -119,6 +126,18 @@ void RackSession::load()
                 setStatus(Status::Connected);
             });
         });
+    });
+}
+
+void RackSession::reloadNodes()
+{
+    if (m_status != Status::Connected)
+        return; // the load after the connection brings the nodes anyway
+    m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
+        QString problem;
+        if (nodes.isError() || !m_state->applyNodes(nodes.result, &problem))
+            qCWarning(lcDesktop).noquote() << "rackd's node list cannot be shown:"
+                                           << (nodes.isError() ? nodes.error->message : problem);
     });
 }
 

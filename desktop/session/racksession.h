@@ -53,6 +53,7 @@ private:
     void onReady();
     void onDisconnected(const QString &code, const QString &reason);
     void load();
+    void reloadNodes();
 
     RackState *m_state;
     RackClient m_client;
@@ -60,6 +61,7 @@ private:
     Status m_status = Status::Disconnected;
     QString m_message;
     QTimer m_retry;
+    QTimer m_nodesReload;
     std::chrono::milliseconds m_retryDelay {1000};
     std::chrono::milliseconds m_maximumRetryDelay {10000};
     bool m_wanted = false; ///< open() was called and close() not since.
