@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "installjson.h"
+#include "structureeditor.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -172,6 +173,12 @@ void MainWindow::buildActions()
             all.append(stack.id);
         m_power->request(Action::GracefulOff, all);
     });
+    QAction *design = rackBar->addAction(tr("Rack designer…"), this, [this] {
+        auto *editor = new StructureEditor;
+        editor->setAttribute(Qt::WA_DeleteOnClose);
+        editor->show();
+    });
+    design->setToolTip(tr("Draw a rack and write its structure file, without any connection"));
     m_installAction = rackBar->addAction(tr("Install…"), this, &MainWindow::openInstallWizard);
     m_installAction->setToolTip(tr("The guided staged install: find every stack's Pis and give them fixed addresses"));
     QToolBar *stackBar = addToolBar(tr("Stack"));
