@@ -15,6 +15,7 @@ PIRACK_BUILD_PACKAGES=(
     libgpiod-dev qtkeychain-qt6-dev libssl-dev
     ansible-core  # the exported inventories are checked with ansible-inventory
     dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
+    dbus-daemon gnome-keyring  # the desktop's token store is tested against a real secret service
 )
 # What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
 PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)

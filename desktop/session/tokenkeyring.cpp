@@ -1,0 +1,131 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tokenkeyring.h"
+
+#include "desktoplogging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <qt6keychain/keychain.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QJsonObject readTokens(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024));
+    return document.object().value(u"tokens"_s).toObject();
+}
+
+bool writeTokens(const QString &path, const QJsonObject &tokens, QString *error)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    // The permissions are set before a byte is written: the token is never readable by others.
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(QJsonDocument(QJsonObject {{u"tokens"_s, tokens}}).toJson()) < 0 || !file.commit()) {
+        *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+TokenKeyring::TokenKeyring(QString fallbackFile, QObject *parent)
+    : QObject(parent)
+    , m_fallbackFile(std::move(fallbackFile))
+{ }
+
+QString TokenKeyring::defaultFallbackFile()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(u"tokens.json"_s);
+}
+
+void TokenKeyring::write(const QString &rack, const QString &token, std::function<void(const WriteResult &)> done)
+{
+    auto *job = new QKeychain::WritePasswordJob(QString::fromLatin1(Service), this);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false); // a plain-text store is the operator's explicit choice, never QtKeychain's
+    job->setKey(rack);
+    job->setTextData(token);
+    connect(job, &QKeychain::Job::finished, this, [done = std::move(done)](QKeychain::Job *finished) {
+        WriteResult result;
+        result.ok = finished->error() == QKeychain::NoError;
+        // Without a running secret service libsecret fails with OtherError; locked, AccessDenied.
+        result.keychainUnavailable = !result.ok && finished->error() != QKeychain::AccessDeniedByUser;
+        result.error = finished->errorString();
+        if (!result.ok)
+            qCInfo(lcDesktop).noquote() << "the keychain did not store the token:" << result.error;
+        done(result);
+    });
+    job->start();
+}
+
+void TokenKeyring::read(const QString &rack, std::function<void(const ReadResult &)> done)
+{
+    auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(Service), this);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    job->setKey(rack);
+    connect(job, &QKeychain::Job::finished, this, [this, rack, done = std::move(done)](QKeychain::Job *finished) {
+        ReadResult result;
+        if (finished->error() == QKeychain::NoError) {
+            result.token = qobject_cast<QKeychain::ReadPasswordJob *>(finished)->textData();
+            result.source = u"keychain"_s;
+            done(result);
+            return;
+        }
+        if (finished->error() != QKeychain::EntryNotFound)
+            result.error = finished->errorString();
+        result.token = readFromFile(rack);
+        if (result.token)
+            result.source = m_fallbackFile;
+        done(result);
+    });
+    job->start();
+}
+
+void TokenKeyring::remove(const QString &rack, std::function<void()> done)
+{
+    QString error;
+    if (!removeFromFile(rack, &error))
+        qCWarning(lcDesktop).noquote() << error;
+    auto *job = new QKeychain::DeletePasswordJob(QString::fromLatin1(Service), this);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    job->setKey(rack);
+    connect(job, &QKeychain::Job::finished, this, [done = std::move(done)](QKeychain::Job *) { done(); });
+    job->start();
+}
+
+bool TokenKeyring::writeToFile(const QString &rack, const QString &token, QString *error)
+{
+    QJsonObject tokens = readTokens(m_fallbackFile);
+    tokens.insert(rack, token);
+    return writeTokens(m_fallbackFile, tokens, error);
+}
+
+std::optional<QString> TokenKeyring::readFromFile(const QString &rack) const
+{
+    const QJsonValue token = readTokens(m_fallbackFile).value(rack);
+    return token.isString() ? std::optional<QString>(token.toString()) : std::nullopt;
+}
+
+bool TokenKeyring::removeFromFile(const QString &rack, QString *error)
+{
+    QJsonObject tokens = readTokens(m_fallbackFile);
+    if (!tokens.contains(rack))
+        return true;
+    tokens.remove(rack);
+    return writeTokens(m_fallbackFile, tokens, error);
+}
