@@ -173,6 +173,9 @@ void MainWindow::buildActions()
             all.append(stack.id);
         m_power->request(Action::GracefulOff, all);
     });
+    m_switchRack = rackBar->addAction(tr("Switch rack…"));
+    m_switchRack->setShortcut(QKeySequence(u"Ctrl+K"_s));
+    m_switchRack->setToolTip(tr("Connect to another saved rack, or add one (Ctrl+K)"));
     QAction *design = rackBar->addAction(tr("Rack designer…"), this, [this] {
         auto *editor = new StructureEditor;
         editor->setAttribute(Qt::WA_DeleteOnClose);
@@ -333,6 +336,11 @@ void MainWindow::showResults(NodeActions::Action action, const QList<NodeActionR
     m_output->setPlainText(text);
     m_output->show();
     m_output->raise();
+}
+
+void MainWindow::setRackName(const QString &name)
+{
+    setWindowTitle(name.isEmpty() ? tr("PiRack") : tr("%1 — PiRack").arg(name));
 }
 
 void MainWindow::openInstallWizard()

@@ -54,6 +54,9 @@ public:
     void runCommand(const QStringList &macs, const QString &command, const QStringList &arguments);
     QPlainTextEdit *outputWindow() const { return m_output; }
     void showDetails(const QString &mac);
+    /// The rack shown, in the title.
+    void setRackName(const QString &name);
+    QAction *switchRackAction() const { return m_switchRack; }
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -90,6 +93,7 @@ private:
     QAction *m_allOn = nullptr;
     QAction *m_allGracefulOff = nullptr;
     QAction *m_installAction = nullptr;
+    QAction *m_switchRack = nullptr;
     QPointer<InstallWizard> m_wizard;
     QLabel *m_installLabel;
     /// The install the wizard was last opened for by itself: closing it is not undone on the next event.

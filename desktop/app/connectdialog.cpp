@@ -1,0 +1,121 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "connectdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+ConnectDialog::ConnectDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_list(new QListWidget)
+    , m_name(new QLineEdit)
+    , m_host(new QLineEdit)
+    , m_port(new QSpinBox)
+    , m_token(new QLineEdit)
+    , m_message(new QLabel)
+{
+    setWindowTitle(tr("Connect to a rack"));
+    m_list->setAccessibleName(tr("Saved racks"));
+    m_port->setRange(1, 65535);
+    m_port->setValue(7420);
+    m_name->setPlaceholderText(tr("e.g. lab rack"));
+    m_host->setPlaceholderText(tr("the master Pi's name or address"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("leave empty to use the stored token"));
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(u"color: #8a1f11;"_s);
+    m_message->hide();
+    auto *remove = new QPushButton(tr("Remove"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name:"), m_name);
+    form->addRow(tr("Host:"), m_host);
+    form->addRow(tr("Port:"), m_port);
+    form->addRow(tr("Token:"), m_token);
+    auto *hint = new QLabel(tr("The token is kept in your desktop's keyring. On first contact you will be shown "
+                               "the rack's certificate fingerprint: compare it with \"rackd --fingerprint\" on the master."));
+    hint->setWordWrap(true);
+    form->addRow(hint);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    auto *left = new QVBoxLayout;
+    left->addWidget(m_list);
+    left->addWidget(remove);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 1);
+    columns->addLayout(form, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(m_message);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
+    connect(m_list, &QListWidget::currentTextChanged, this, [this](const QString &name) {
+        for (const SavedRack &rack : SavedRacks::load()) {
+            if (rack.name == name)
+                showRack(rack);
+        }
+    });
+    connect(m_list, &QListWidget::itemDoubleClicked, this, &ConnectDialog::accept);
+    connect(remove, &QPushButton::clicked, this, [this] {
+        if (!m_list->currentItem())
+            return;
+        SavedRacks::remove(m_list->currentItem()->text());
+        reload({});
+    });
+    reload(SavedRacks::lastUsed());
+}
+
+void ConnectDialog::reload(const QString &select)
+{
+    m_list->clear();
+    for (const SavedRack &rack : SavedRacks::load()) {
+        m_list->addItem(rack.name);
+        if (rack.name == select)
+            m_list->setCurrentRow(m_list->count() - 1);
+    }
+    if (!m_list->currentItem() && m_list->count() > 0)
+        m_list->setCurrentRow(0);
+}
+
+void ConnectDialog::showRack(const SavedRack &rack)
+{
+    m_name->setText(rack.name);
+    m_host->setText(rack.host);
+    m_port->setValue(rack.port);
+    m_token->clear();
+}
+
+void ConnectDialog::selectRack(const QString &name) { reload(name); }
+
+void ConnectDialog::setMessage(const QString &message)
+{
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+}
+
+SavedRack ConnectDialog::rack() const
+{
+    return {m_name->text().trimmed(), m_host->text().trimmed(), quint16(m_port->value())};
+}
+
+QString ConnectDialog::typedToken() const { return m_token->text().trimmed(); }
+
+void ConnectDialog::accept()
+{
+    const SavedRack chosen = rack();
+    if (!chosen.isValid()) {
+        setMessage(tr("Give the rack a name and rackd's host."));
+        return;
+    }
+    SavedRacks::put(chosen);
+    QDialog::accept();
+}

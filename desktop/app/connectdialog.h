@@ -1,0 +1,44 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "savedracks.h"
+
+#include <QDialog>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QSpinBox;
+
+/**
+ * Choosing the rack to connect to: the saved racks (name, host, port), a form to add or change one,
+ * and the token field, which stays empty when the keyring already holds the rack's token.
+ */
+class ConnectDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectDialog(QWidget *parent = nullptr);
+
+    /// The rack in the form (saved when Connect is pressed).
+    SavedRack rack() const;
+    QString typedToken() const;
+    void selectRack(const QString &name);
+    QListWidget *rackList() const { return m_list; }
+    void setMessage(const QString &message);
+
+    void accept() override;
+
+private:
+    void reload(const QString &select);
+    void showRack(const SavedRack &rack);
+
+    QListWidget *m_list;
+    QLineEdit *m_name;
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QLineEdit *m_token;
+    QLabel *m_message;
+};
