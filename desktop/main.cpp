@@ -13,6 +13,8 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTimer>
+#include <cstdio>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -90,7 +92,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption trust(u"trust-fingerprint"_s,
         u"pin this fingerprint for the rack if none is pinned (as shown by rackd --fingerprint)"_s, u"fingerprint"_s);
     const QCommandLineOption design(u"design"_s, u"open the rack designer on FILE (or a new rack), without any connection"_s);
-    parser.addOptions({rackName, host, port, name, tokenFile, knownRacks, trust, design});
+    const QCommandLineOption screenshot(u"screenshot"_s,
+        u"once connected and loaded, save a picture of the window to FILE and quit (for a machine without display)"_s,
+        u"file"_s);
+    parser.addOptions({rackName, host, port, name, tokenFile, knownRacks, trust, design, screenshot});
     parser.process(app);
 
     if (parser.isSet(design)) {
@@ -171,7 +176,25 @@ int main(int argc, char *argv[])
             connector.connectTo(dialog.rack(), dialog.typedToken());
     };
     QObject::connect(window.switchRackAction(), &QAction::triggered, &window, [&chooseRack] { chooseRack({}); });
+    window.resize(1400, 850);
     window.show();
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        QObject::connect(&session, &RackSession::statusChanged, &window, [&window, path](RackSession::Status status) {
+            if (status != RackSession::Status::Connected)
+                return;
+            // A few heartbeats later the tiles show CPU and temperature.
+            QTimer::singleShot(4000, &window, [&window, path] {
+                const bool saved = window.grab().save(path);
+                std::fprintf(stderr, "%s\n", qPrintable(saved ? u"pirack: the window is in "_s + path : u"pirack: cannot write "_s + path));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        });
+        QTimer::singleShot(60000, &window, [] {
+            std::fputs("pirack: not connected within 60 s\n", stderr);
+            QApplication::exit(3);
+        });
+    }
     if (rack)
         connector.connectTo(*rack, token, false); // a token from --token-file stays where the operator keeps it
     else

@@ -5,11 +5,12 @@
 # The main job: installs what is missing, builds, and brings up the virtual rack for the structure
 # file (default: the repo's 48-Pi structure_rack.ini): rackd with simulated relays, and one virtual
 # Pi per slot that boots when its stack's relay goes on (as root: network namespaces, dnsmasq,
-# udhcpc; otherwise loopback mode). It powers the rack on with rackctl and shows it.
-# With --fresh the rack is new and uninstalled instead: no Pi placed, no address reserved. The
-# script then runs the staged install with rackctl (every stack off, each stack on in turn to learn
-# its Pis, reservations for dnsmasq, the rack on, each stack verified) and shows its report.
-# At a terminal it keeps the rack running until Ctrl-C; otherwise it stops after the demonstration.
+# udhcpc; otherwise loopback mode). It powers the rack on with rackctl and opens the desktop app,
+# pirack, connected to it; the rack runs until pirack is closed.
+# With --fresh the rack is new and uninstalled instead: no Pi placed, no address reserved. pirack
+# opens on it: run the staged install from its Install... button (the wizard). Without a display
+# (or with CI set) the script runs the same install with rackctl and shows its report, and pirack
+# runs offscreen long enough to save a picture of its window to build/pirack-window.png.
 # Usage: scripts/run.sh [--fresh] [STRUCTURE_FILE]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -34,7 +35,14 @@ ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
 [ "$(id -u)" -eq 0 ] && ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
 configure_and_build "$build_dir"
 
+# A person at a desktop gets the app; a machine without a display (or CI) gets its picture.
+gui=0
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -t 0 ] && [ -z "${CI:-}" ]; then
+    gui=1
+fi
+
 rackd="$build_dir/rackd/rackd"
+pirack="$build_dir/desktop/pirack"
 rackctl="$build_dir/rackd/rackctl"
 virtual_rack="$build_dir/tests/virtualrack/virtual-rack"
 
@@ -67,7 +75,31 @@ ctl=("$rackctl" --host 127.0.0.1 --port "$port" --token-file "$run_dir/admin-tok
 
 say "rackctl status (trusting this rack's fingerprint $fingerprint)"
 "${ctl[@]}" --trust-fingerprint "$fingerprint" status
+app=("$pirack" --name "virtual rack" --host 127.0.0.1 --port "$port" --token-file "$run_dir/admin-token"
+    --known-racks "$run_dir/known-racks.json" --trust-fingerprint "$fingerprint")
 
+# open_pirack: at a desktop, the app until it is closed; otherwise a picture of it, offscreen.
+open_pirack() {
+    if [ "$gui" -eq 1 ]; then
+        say "Opening pirack on the virtual rack; close it to stop the rack"
+        "${app[@]}" || true
+    else
+        say "No display: pirack runs offscreen and saves its window to $build_dir/pirack-window.png"
+        QT_QPA_PLATFORM=offscreen "${app[@]}" --screenshot "$build_dir/pirack-window.png" \
+            || die "pirack did not show the rack (see its messages above)"
+    fi
+}
+
+if [ "$fresh" -eq 1 ] && [ "$gui" -eq 1 ]; then
+    cat <<NOTE
+
+==> The rack is new: no Pi placed, no address reserved. In pirack, press "Install..." and follow
+    the wizard: pre-checks, every stack off, each stack on alone while rackd learns its Pis,
+    the review, the power-on and verification, the summary and the inventory export.
+NOTE
+    open_pirack
+    exit 0
+fi
 if [ "$fresh" -eq 1 ]; then
     say "rackctl install start   (each stack alone: its Pis ask for addresses, rackd learns their MACs)"
     status=0
@@ -90,6 +122,7 @@ if [ "$fresh" -eq 1 ]; then
     ... install start 5 6             run the install again on some stacks
     ... nodes | power cycle 3 | exec uptime stack:4
 NOTE
+    open_pirack
     if [ -t 0 ] && [ -z "${CI:-}" ]; then
         say "Press Ctrl-C to stop the virtual rack (everything it made is removed; its state stays in $run_dir)"
         wait "$rack_pid" || true
@@ -122,10 +155,10 @@ cat <<NOTE
     ... exec uptime stack:4           a named command on every Pi of stack 4
     Each Pi's files and logs are in $run_dir/pis/NAME; DHCP in $run_dir/dnsmasq (namespace mode).
     For the staged install on a new, uninstalled rack: scripts/run.sh --fresh
-    Not built yet: the pirack desktop app.
 NOTE
 
-if [ -t 0 ] && [ -z "${CI:-}" ]; then
+open_pirack
+if [ "$gui" -eq 0 ] && [ -t 0 ] && [ -z "${CI:-}" ]; then
     say "Press Ctrl-C to stop the virtual rack (everything it made is removed; its state stays in $run_dir)"
     wait "$rack_pid" || true
 fi

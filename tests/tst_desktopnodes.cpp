@@ -126,6 +126,14 @@ private Q_SLOTS:
         }
         QCOMPARE(items, (QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s, u"details"_s}));
         saveScreenshot(&window, u"main-window"_s);
+        // A stack's menu holds its power actions, enabled once it is selected.
+        std::unique_ptr<QMenu> stackMenu(window.stackMenu(2, &window));
+        QCOMPARE(window.rackView()->selectedStack(), 2);
+        QVERIFY(window.stackAction(PowerActions::Action::Cycle)->isEnabled());
+        QVERIFY(stackMenu->actions().contains(window.stackAction(PowerActions::Action::GracefulOff)));
+        stackMenu->popup(window.mapToGlobal(QPoint(700, 200)));
+        saveScreenshot(stackMenu.get(), u"stack-menu"_s);
+        stackMenu->hide();
         menu->popup(window.mapToGlobal(QPoint(500, 300)));
         saveScreenshot(menu.get(), u"node-menu"_s);
         menu->hide();

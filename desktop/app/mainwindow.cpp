@@ -126,12 +126,8 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     connect(m_session, &RackSession::installChanged, this, &MainWindow::showInstall);
     connect(m_rackView, &RackView::stackSelected, this, &MainWindow::updateActions);
     connect(m_rackView, &RackView::stackMenuRequested, this, [this](int stack, const QPoint &position) {
-        m_rackView->setSelectedStack(stack);
-        QMenu menu;
-        menu.setTitle(tr("Stack %1").arg(stack));
-        for (Action action : {Action::On, Action::Off, Action::Cycle, Action::GracefulOff})
-            menu.addAction(m_stackActions.value(int(action)));
-        menu.exec(position);
+        std::unique_ptr<QMenu> menu(stackMenu(stack, this));
+        menu->exec(position);
     });
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
         if (event.name == u"node.metrics")
@@ -211,6 +207,17 @@ void MainWindow::updateActions()
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
     m_installAction->setEnabled(connected);
+}
+
+QMenu *MainWindow::stackMenu(int stack, QWidget *parent)
+{
+    m_rackView->setSelectedStack(stack);
+    auto *menu = new QMenu(parent);
+    menu->setTitle(tr("Stack %1").arg(stack));
+    menu->addSection(tr("Stack %1").arg(stack));
+    for (Action action : {Action::On, Action::Off, Action::Cycle, Action::GracefulOff})
+        menu->addAction(m_stackActions.value(int(action)));
+    return menu;
 }
 
 QStringList MainWindow::selectedNodes() const

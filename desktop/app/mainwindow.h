@@ -48,6 +48,8 @@ public:
     MetricsHistory *metricsHistory() const { return m_history; }
     /// The Pis selected in the node table (their MACs), in table order.
     QStringList selectedNodes() const;
+    /// The stack's menu (its power actions); selects the stack.
+    QMenu *stackMenu(int stack, QWidget *parent);
     /// The per-Pi menu for these Pis: identify, reboot, shut down, run a command, details.
     QMenu *nodeMenu(const QStringList &macs, QWidget *parent);
     /// Runs a named command on these Pis; the output is shown in a window (outputWindow()).

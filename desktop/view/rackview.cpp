@@ -198,8 +198,14 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
         const QJsonValue temperature = node->metrics.value(u"temperature_c"_s);
         const QJsonValue cpu = node->metrics.value(u"cpu_percent"_s);
         if (temperature.isDouble() || cpu.isDouble()) {
-            lines.append(u"%1 °C  %2 %"_s.arg(temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s,
-                cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s));
+            const QString degrees = (temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s) + u" °C"_s;
+            const QString load = (cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s) + u" %"_s;
+            const QString both = degrees + u"  "_s + load;
+            // A narrow tile (four Pis or more abreast) gets them on two lines rather than cut off.
+            if (painter.fontMetrics().horizontalAdvance(both) <= tile.rect.width() - 4)
+                lines.append(both);
+            else
+                lines.append({degrees, load});
         }
         // Only the lines that fit.
         const int lineHeight = painter.fontMetrics().height();
