@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTcpServer>
 #include <QTest>
 
@@ -131,6 +132,17 @@ private Q_SLOTS:
         while (state.stack(1)->relay != false && clock.elapsed() < 10000)
             stackChanged.wait(500);
         QCOMPARE(state.stack(1)->relay, std::optional<bool>(false));
+
+        // The audit pane shows what was done, newest first, by whom.
+        QSignalSpy auditLoaded(window.auditPane(), &AuditPane::loaded);
+        window.auditPane()->reload();
+        QVERIFY(auditLoaded.wait(10000));
+        QTableWidget *audit = window.auditPane()->table();
+        QVERIFY(audit->rowCount() >= 2);
+        QCOMPARE(audit->item(0, 3)->text(), u"power off"_s);
+        QCOMPARE(audit->item(0, 4)->text(), u"1"_s);
+        QCOMPARE(audit->item(0, 5)->text(), u"ok"_s);
+        QCOMPARE(audit->item(0, 1)->text(), u"admin"_s);
 
         // The search box filters the node table.
         window.searchBox()->setText(u"s1-n2"_s);

@@ -45,6 +45,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_history(new MetricsHistory(state, this))
     , m_nodeActions(new NodeActions(session, state, confirm, this))
     , m_details(new NodeDetailsPane(state, m_history))
+    , m_audit(new AuditPane(session))
     , m_installLabel(new QLabel)
 {
     setWindowTitle(tr("PiRack"));
@@ -107,6 +108,8 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(position);
     });
     connect(m_nodeActions, &NodeActions::finished, this, &MainWindow::showResults);
+    connect(m_nodeActions, &NodeActions::finished, m_audit, &AuditPane::reloadSoon);
+    connect(m_power, &PowerActions::finished, m_audit, &AuditPane::reloadSoon);
 
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
@@ -115,6 +118,12 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    auto *auditDock = new QDockWidget(tr("Audit"));
+    auditDock->setObjectName(u"auditDock"_s);
+    auditDock->setWidget(m_audit);
+    addDockWidget(Qt::BottomDockWidgetArea, auditDock);
+    tabifyDockWidget(logDock, auditDock);
+    logDock->raise();
     splitDockWidget(logDock, m_detailsDock, Qt::Horizontal);
 
     statusBar()->addPermanentWidget(m_installLabel);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "auditpane.h"
 #include "installwizard.h"
 #include "metricshistory.h"
 #include "nodeactions.h"
@@ -45,6 +46,7 @@ public:
     QAction *installAction() const { return m_installAction; }
     NodeActions *nodeActions() const { return m_nodeActions; }
     NodeDetailsPane *detailsPane() const { return m_details; }
+    AuditPane *auditPane() const { return m_audit; }
     MetricsHistory *metricsHistory() const { return m_history; }
     /// The Pis selected in the node table (their MACs), in table order.
     QStringList selectedNodes() const;
@@ -89,6 +91,7 @@ private:
     MetricsHistory *m_history;
     NodeActions *m_nodeActions;
     NodeDetailsPane *m_details;
+    AuditPane *m_audit;
     QDockWidget *m_detailsDock = nullptr;
     QPointer<QPlainTextEdit> m_output;
     QHash<int, QAction *> m_stackActions;
