@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QPointer>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -31,6 +32,23 @@ struct RackdFixture
     QByteArray extraConfig; ///< More [rackd] lines, appended.
 
     QString path(const QString &name) const { return dir.filePath(name); }
+
+    /// A fixed free port, so that a restarted rackd is found again on the same one.
+    bool chooseFreePort()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return false;
+        port = probe.serverPort();
+        return true;
+    }
+
+    /// Forgets rackd's state (a new state directory makes a new admin token).
+    void forgetState()
+    {
+        QDir(path(QStringLiteral("state"))).removeRecursively();
+        adminToken.clear();
+    }
 
     QByteArray configFile() const
     {

@@ -5,6 +5,7 @@
 // connection.
 #include "mainwindow.h"
 #include "rackdfixture.h"
+#include "sessiontesthelpers.h"
 
 #include <QAction>
 #include <QJsonArray>
@@ -13,7 +14,6 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -46,12 +46,7 @@ class TestMainWindow : public QObject
 
     static bool waitForStatus(RackSession &session, Status status, int timeoutMs = 20000)
     {
-        QSignalSpy spy(&session, &RackSession::statusChanged);
-        QElapsedTimer clock;
-        clock.start();
-        while (session.status() != status && clock.elapsed() < timeoutMs)
-            spy.wait(int(timeoutMs - clock.elapsed()));
-        return session.status() == status;
+        return waitForSessionStatus(session, status, timeoutMs);
     }
 
     bool waitForRelay(int stack, bool on)
@@ -81,12 +76,8 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void init()
     {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_fixture.port = probe.serverPort();
-        probe.close();
-        QDir(m_fixture.path(u"state"_s)).removeRecursively();
-        m_fixture.adminToken.clear();
+        QVERIFY(m_fixture.chooseFreePort());
+        m_fixture.forgetState();
         QVERIFY(m_fixture.prepare());
         QVERIFY(startRackd());
         m_questions.clear();

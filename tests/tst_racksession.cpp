@@ -3,10 +3,10 @@
 // The desktop's live link to a real rackd on loopback: loading, following events, reconnecting.
 #include "racksession.h"
 #include "rackdfixture.h"
+#include "sessiontesthelpers.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -36,24 +36,15 @@ class TestRackSession : public QObject
 
     static bool waitForStatus(RackSession &session, Status status, int timeoutMs = 15000)
     {
-        QSignalSpy spy(&session, &RackSession::statusChanged);
-        QElapsedTimer clock;
-        clock.start();
-        while (session.status() != status && clock.elapsed() < timeoutMs)
-            spy.wait(int(timeoutMs - clock.elapsed()));
-        return session.status() == status;
+        return waitForSessionStatus(session, status, timeoutMs);
     }
 
 private Q_SLOTS:
     void init()
     {
         // A fixed port, so a restarted rackd is found again where it was.
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_fixture.port = probe.serverPort();
-        probe.close();
-        QDir(m_fixture.path(u"state"_s)).removeRecursively();
-        m_fixture.adminToken.clear(); // a new state directory makes a new one
+        QVERIFY(m_fixture.chooseFreePort());
+        m_fixture.forgetState();
         QVERIFY(m_fixture.prepare());
         QVERIFY(startRackd());
     }
