@@ -166,6 +166,38 @@ bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackSt
     return true;
 }
 
+bool NodeInventory::rename(const QString &mac, const QString &name, QString *error)
+{
+    static const QRegularExpression label(u"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"_s);
+    const auto it = m_nodes.find(mac.toLower());
+    if (it == m_nodes.end()) {
+        *error = u"no node with MAC %1 has joined"_s.arg(mac);
+        return false;
+    }
+    if (!it->stack) {
+        *error = u"%1 is not placed: only a placed node has a name"_s.arg(mac);
+        return false;
+    }
+    if (!label.match(name).hasMatch()) {
+        *error = u"\"%1\" is not a host name: 1 to 63 lower-case letters, digits and '-', not starting or "
+                 u"ending with '-'"_s.arg(name);
+        return false;
+    }
+    for (const NodeRecord &other : std::as_const(m_nodes)) {
+        if (other.mac != it->mac && other.name == name) {
+            *error = u"%1 (%2) is already called %3"_s.arg(other.mac, other.stack ? u"stack %1 slot %2"_s.arg(*other.stack).arg(other.slot.value_or(0)) : u"not placed"_s, name);
+            return false;
+        }
+    }
+    const QMap<QString, NodeRecord> before = m_nodes;
+    it->name = name;
+    if (!save(error)) {
+        m_nodes = before;
+        return false;
+    }
+    return true;
+}
+
 bool NodeInventory::unassign(const QString &mac, QString *error)
 {
     const auto it = m_nodes.find(mac.toLower());

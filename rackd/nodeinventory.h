@@ -60,6 +60,11 @@ public:
         TakenSlot taken = TakenSlot::Refuse);
     /// Takes a node out of its slot (the install found another Pi there); it stays known.
     bool unassign(const QString &mac, QString *error);
+    /**
+     * Gives a placed node another name (a host name label, unique in the rack) instead of the one
+     * its slot's pattern made. Placing it again names it by the pattern again.
+     */
+    bool rename(const QString &mac, const QString &name, QString *error);
     void recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when);
     /// Saves the heartbeat data if the last save is old enough.
     bool saveIfDue(const QDateTime &now, QString *error);

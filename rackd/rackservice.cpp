@@ -30,6 +30,7 @@ std::optional<Role> requiredRole(const QString &method)
         {u"token.revoke"_s, Role::Admin},
         {u"nodes"_s, Role::Viewer},
         {u"node.assign"_s, Role::Admin},
+        {u"node.rename"_s, Role::Admin},
         {u"exec"_s, Role::Operator},
         {u"join.create"_s, Role::Admin},
         {u"install.status"_s, Role::Viewer},
@@ -188,6 +189,8 @@ void RackService::handle(
         nodeList(request, reply);
     else if (request.method == u"node.assign")
         nodeAssign(caller, request, reply);
+    else if (request.method == u"node.rename")
+        nodeRename(caller, request, reply);
     else if (request.method == u"join.create")
         joinCreate(caller, request, reply);
     else if (request.method == u"exec")
@@ -398,6 +401,38 @@ void RackService::nodeAssign(
         return;
     }
     reply(Protocol::Reply::success(request.id, m_nodes->inventory()->node(mac)->toJson()));
+}
+
+void RackService::nodeRename(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+{
+    const QString mac = request.params.value(u"mac"_s).toString().toLower();
+    const QString name = request.params.value(u"name"_s).toString();
+    QString error;
+    QString warning;
+    NodeInventory *inventory = m_nodes->inventory();
+    bool renamed = inventory->rename(mac, name, &error);
+    // The reservation follows, so dnsmasq's names and the inventory never disagree.
+    if (renamed && m_install && !m_install->renameReservation(mac, name, &warning, &error))
+        error = u"renamed, but the reservation keeps the old name: "_s + error;
+    audit(caller, request, {mac}, !renamed ? error : error.isEmpty() ? u"ok"_s : error);
+    if (!renamed) {
+        const QString code = error.startsWith(u"no node"_s) ? ErrorCode::NotFound
+            : error.contains(u"already called"_s)          ? ErrorCode::Conflict
+                                                            : ErrorCode::BadRequest;
+        reply(Protocol::Reply::failure(request.id, code, error));
+        return;
+    }
+    const std::optional<NodeRecord> node = inventory->node(mac);
+    QJsonObject data {{u"mac"_s, mac}, {u"name"_s, name}};
+    if (node && node->stack)
+        data.insert(u"stack"_s, *node->stack);
+    if (node && node->slot)
+        data.insert(u"slot"_s, *node->slot);
+    Q_EMIT eventRaised({u"node.renamed"_s, data});
+    QJsonObject result = node ? node->toJson() : QJsonObject();
+    if (!error.isEmpty() || !warning.isEmpty())
+        result.insert(u"warning"_s, error.isEmpty() ? warning : error);
+    reply(Protocol::Reply::success(request.id, result));
 }
 
 void RackService::joinCreate(

@@ -78,6 +78,7 @@ private:
     void auditTail(const Protocol::Request &request, const ReplyHandler &reply);
     void nodeList(const Protocol::Request &request, const ReplyHandler &reply);
     void nodeAssign(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void nodeRename(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void joinCreate(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
     void exec(const Caller &caller, const Protocol::Request &request, const ProgressHandler &progress,
         const ReplyHandler &reply);

@@ -162,6 +162,18 @@ private Q_SLOTS:
             QCOMPARE(review->table()->item(row, 4)->text(), u"10.77.0.%1"_s.arg(11 + row));
         }
         saveScreenshot(&wizard, u"wizard-5-review"_s);
+        // A name changed in the review: refused when it is not a host name, kept when it is.
+        QSignalSpy renamed(review, &ReviewPage::renamed);
+        review->table()->item(0, 3)->setText(u"Head_Node"_s);
+        QVERIFY(renamed.wait(10000));
+        QCOMPARE(renamed.takeFirst().at(0).toBool(), false);
+        QVERIFY(waitUntil([&] { return review->table()->item(0, 3)->text() == u"s1-n1"_s; }, 10000, &session,
+            {{review, SIGNAL(loaded())}}));
+        review->table()->item(0, 3)->setText(u"head-node"_s);
+        QVERIFY(renamed.wait(10000));
+        QVERIFY2(renamed.first().at(0).toBool(), qPrintable(renamed.first().at(1).toString()));
+        QVERIFY(waitUntil([&] { return state.node(review->table()->item(0, 0)->text())->name == u"head-node"_s; }, 10000,
+            &session));
         QVERIFY(waitUntil([&] { return review->isComplete(); }, 30000, &session));
         wizard.next();
 
@@ -186,7 +198,10 @@ private Q_SLOTS:
         QVERIFY(exported.wait(10000));
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
         const QByteArray hosts = readFile(hostsPath);
-        QCOMPARE(hosts.count("s1-n"), 3);
+        QCOMPARE(hosts.count("s1-n"), 2);
+        QVERIFY(hosts.contains("head-node"));
+        // The reservation for dnsmasq carries the new name as well.
+        QVERIFY(readFile(QDir(m_harness->runDirectory).filePath(u"dnsmasq/dhcp-hosts"_s)).contains(",10.77.0.11,head-node"));
         QCOMPARE(hosts.count("s2-n"), 2);
         QVERIFY(hosts.contains("10.77.0.14"));
         saveScreenshot(&wizard, u"wizard-7-summary"_s);

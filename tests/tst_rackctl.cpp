@@ -201,6 +201,10 @@ private Q_SLOTS:
         const Run unknown = trusted({u"node"_s, u"assign"_s, u"aa:bb:cc:dd:ee:ff"_s, u"1"_s, u"1"_s});
         QCOMPARE(unknown.exitCode, int(Rackctl::CommandFailed));
         QVERIFY(unknown.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s));
+        const Run rename = trusted({u"node"_s, u"rename"_s, u"aa:bb:cc:dd:ee:ff"_s, u"head-node"_s});
+        QCOMPARE(rename.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(rename.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s), qPrintable(rename.err));
+        QCOMPARE(trusted({u"node"_s, u"rename"_s, u"aa:bb:cc:dd:ee:ff"_s}).exitCode, int(Rackctl::Usage));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"5"_s}).exitCode, int(Rackctl::Usage));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"1h"_s}).exitCode, int(Rackctl::Ok));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"soon"_s}).exitCode, int(Rackctl::Usage));

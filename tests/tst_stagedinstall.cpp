@@ -455,6 +455,46 @@ private Q_SLOTS:
         QCOMPARE(inventory->nodeAt(1, 1)->mac, macOf(1, 1));
     }
 
+    void renamingANodeRenamesItsReservation()
+    {
+        QVERIFY(startRackd());
+        QVERIFY(registerNode(macOf(1, 1), 1, 1));
+        QVERIFY(registerNode(macOf(1, 2), 1, 2));
+        QVERIFY(registerNode(u"dc:a6:32:00:0b:0b"_s)); // joined, not placed
+        QVERIFY(QDir().mkpath(m_fixture.path(u"dnsmasq"_s)));
+        QVERIFY(writeFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s),
+            "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n"));
+        RackClient admin;
+        QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
+        QVERIFY(!call(admin, u"subscribe"_s, {{u"events"_s, QJsonArray {u"node"_s}}})->isError());
+        QSignalSpy events(&admin, &RackClient::eventReceived);
+        const auto rename = [&admin](const QString &mac, const QString &name) {
+            return call(admin, u"node.rename"_s, {{u"mac"_s, mac}, {u"name"_s, name}});
+        };
+        QCOMPARE(rename(u"dc:a6:32:00:ff:ff"_s, u"x"_s)->error->code, u"not_found"_s);
+        QVERIFY(rename(u"dc:a6:32:00:0b:0b"_s, u"x"_s)->error->message.contains(u"only a placed node has a name"_s));
+        QVERIFY(rename(macOf(1, 1), u"Head_Node"_s)->error->message.contains(u"is not a host name"_s));
+        QCOMPARE(rename(macOf(1, 1), u"s1-n2"_s)->error->code, u"conflict"_s);
+
+        const auto renamed = rename(macOf(1, 1), u"head-node"_s);
+        QVERIFY(renamed && !renamed->isError());
+        QCOMPARE(renamed->result.value(u"name"_s).toString(), u"head-node"_s);
+        QVERIFY(renamed->result.value(u"warning"_s).toString().contains(u"not signalled"_s)); // no pid file here
+        QCOMPARE(m_daemon->nodeManager()->inventory()->node(macOf(1, 1))->name, u"head-node"_s);
+        // dnsmasq's files follow, so DNS and DHCP say what the inventory says.
+        QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
+            "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
+            "dc:a6:32:00:01:01,10.42.0.11,head-node\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n");
+        QVERIFY(readFile(m_fixture.path(u"dnsmasq/hosts"_s)).contains("10.42.0.11 head-node\n"));
+        // Everyone watching hears of it.
+        QVERIFY(!events.isEmpty() || events.wait(5000));
+        QCOMPARE(events.size(), 1);
+        const auto event = events.first().at(0).value<Protocol::Event>();
+        QCOMPARE(event.name, u"node.renamed"_s);
+        QCOMPARE(event.data.value(u"name"_s).toString(), u"head-node"_s);
+        QCOMPARE(event.data.value(u"stack"_s).toInt(), 1);
+    }
+
     void theApiChecksRolesAndParameters()
     {
         QVERIFY(startRackd());

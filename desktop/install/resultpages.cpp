@@ -50,8 +50,13 @@ ReviewPage::ReviewPage(InstallWizard *wizard)
 {
     setTitle(tr("Review"));
     setSubTitle(tr("Every Pi found, with the place, name and fixed address it gets. dnsmasq's reservations "
-                   "are written from this."));
+                   "are written from this. Double-click a name to change it."));
     m_text->setWordWrap(true);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
+        if (!m_filling && item->column() == 3)
+            rename(item->row());
+    });
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_text);
@@ -77,6 +82,7 @@ void ReviewPage::load()
             for (const QJsonValue &node : reply.result.value(u"nodes"_s).toArray())
                 nodes.insert(node[u"mac"_s].toString(), node.toObject());
         }
+        m_filling = true;
         m_table->setRowCount(0);
         for (const QJsonValue &stack : record.value(u"stacks"_s).toArray()) {
             for (const QJsonValue &value : stack[u"macs"_s].toArray()) {
@@ -90,10 +96,15 @@ void ReviewPage::load()
                 m_table->setItem(row, 1, new QTableWidgetItem(QString::number(stack[u"id"_s].toInt())));
                 const int slot = placed ? node.value(u"slot"_s).toInt() : value[u"slot"_s].toInt();
                 m_table->setItem(row, 2, new QTableWidgetItem(slot > 0 ? QString::number(slot) : u"—"_s));
-                m_table->setItem(row, 3, new QTableWidgetItem(placed ? InstallJson::text(node, "name") : u"—"_s));
+                auto *name = new QTableWidgetItem(placed ? InstallJson::text(node, "name") : u"—"_s);
+                // Only a placed Pi has a name to change.
+                name->setFlags(placed ? name->flags() | Qt::ItemIsEditable : name->flags() & ~Qt::ItemIsEditable);
+                name->setToolTip(placed ? tr("Double-click to rename") : QString());
+                m_table->setItem(row, 3, name);
                 m_table->setItem(row, 4, new QTableWidgetItem(placed ? InstallJson::text(node, "address") : u"—"_s));
             }
         }
+        m_filling = false;
         m_text->setText(reply.isError() ? tr("rackd's node list could not be read: %1").arg(reply.error->message)
                 : pastDiscovery(installWizard()->record())
                 ? tr("%n Pi(s). The reservations are written; Next powers on and verifies.", nullptr, m_table->rowCount())
@@ -101,6 +112,24 @@ void ReviewPage::load()
                     m_table->rowCount()));
         Q_EMIT loaded();
     });
+}
+
+void ReviewPage::rename(int row)
+{
+    const QString mac = m_table->item(row, 0)->text();
+    const QString name = m_table->item(row, 3)->text().trimmed();
+    installWizard()->send(u"node.rename"_s, {{u"mac"_s, mac}, {u"name"_s, name}}, this,
+        [this, mac, name](const Protocol::Reply &reply) {
+            const QString message = reply.isError()
+                ? tr("%1 keeps its name: %2").arg(mac, reply.error->message)
+                : reply.result.contains(u"warning"_s)
+                ? tr("%1 is now %2 (%3)").arg(mac, name, reply.result.value(u"warning"_s).toString())
+                : tr("%1 is now %2; its reservation follows.").arg(mac, name);
+            m_text->setText(message);
+            Q_EMIT renamed(!reply.isError(), message);
+            if (reply.isError())
+                load(); // back to the name rackd has
+        });
 }
 
 bool ReviewPage::isComplete() const { return pastDiscovery(installWizard()->record()); }

@@ -27,13 +27,17 @@ public:
 Q_SIGNALS:
     /// The table was filled from rackd's node list.
     void loaded();
+    /// rackd answered a name typed in the table.
+    void renamed(bool ok, const QString &message);
 
 private:
     void load();
+    void rename(int row);
 
     QLabel *m_text;
     QTableWidget *m_table;
     QString m_loadedStep; ///< The install step the table was last loaded at.
+    bool m_filling = false; ///< The table is being filled: its changes are not the operator's.
 };
 
 /// Step 5: the rack powers on; each stack's Pis come up and its verdict (ok, warning, ko) is shown.

@@ -198,7 +198,15 @@ void RackState::applyEvent(const Protocol::Event &event)
             Q_EMIT stackChanged(*node.stack);
         }
         Q_EMIT nodesChanged({mac});
-    } else if (event.name == u"node.metrics") {
+    } else if (event.name == u"node.renamed") {
+        const auto renamed = m_nodes.find(data.value(u"mac"_s).toString());
+        const QString name = data.value(u"name"_s).toString();
+        if (renamed == m_nodes.end() || name.isEmpty() || name.size() > 63) {
+            qCWarning(lcDesktop).noquote() << "node.renamed for an unknown node or without a valid name; ignored";
+            return;
+        }
+        renamed->name = name;
+        Q_EMIT nodesChanged({renamed->mac});
         QStringList changed;
         for (const QJsonValue &value : data.value(u"nodes"_s).toArray()) {
             const QString mac = value[u"mac"_s].toString();

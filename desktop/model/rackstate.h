@@ -61,7 +61,7 @@ public:
     bool applyStatus(const QJsonObject &result, QString *error);
     /// The result of `nodes`: every node, replacing what was known.
     bool applyNodes(const QJsonObject &result, QString *error);
-    /// relay.changed, node.up, node.down and node.metrics; others are not about the rack view.
+    /// relay.changed, node.up, node.down, node.renamed and node.metrics; others are not about the rack view.
     void applyEvent(const Protocol::Event &event);
     void clear();
 

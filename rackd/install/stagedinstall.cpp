@@ -709,6 +709,32 @@ bool StagedInstall::addMac(const QString &text, QString *error)
 
 // --- writing, powering on, verifying ---
 
+bool StagedInstall::renameReservation(const QString &mac, const QString &name, QString *warning, QString *error)
+{
+    QFile current(m_settings.hostsFile);
+    if (!current.exists())
+        return true; // nothing reserved yet: the install writes the name it finds in the inventory
+    if (!current.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the reservations in %1: %2"_s.arg(m_settings.hostsFile, current.errorString());
+        return false;
+    }
+    QStringList problems;
+    const QList<Reservation> existing = DnsmasqReservations::readHostsFile(current.read(16 * 1024 * 1024), &problems);
+    const auto it = std::find_if(existing.cbegin(), existing.cend(), [&mac](const Reservation &r) { return r.mac == mac; });
+    if (it == existing.cend())
+        return true;
+    Reservation renamed = *it;
+    renamed.name = name;
+    if (!DnsmasqReservations::write(m_settings.hostsFile, m_settings.namesFile,
+            DnsmasqReservations::merged(existing, {renamed}), error))
+        return false;
+    if (!m_settings.pidFile.isEmpty() && !DnsmasqReservations::reload(m_settings.pidFile, warning))
+        return true;
+    if (m_settings.pidFile.isEmpty())
+        *warning = u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(m_settings.hostsFile);
+    return true;
+}
+
 void StagedInstall::writeReservations()
 {
     m_record->step = InstallRecord::Step::Writing;

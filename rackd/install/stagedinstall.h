@@ -73,6 +73,11 @@ public:
     bool abort(const QString &by, QString *error);
 
     void handleDhcpEvent(const DhcpEvent &event);
+    /**
+     * A placed node was renamed: its reservation (if it has one) takes the new name, in both of
+     * dnsmasq's files, and dnsmasq re-reads them. `warning` says when dnsmasq could not be told.
+     */
+    bool renameReservation(const QString &mac, const QString &name, QString *warning, QString *error);
     /// The manual relay backend asks the operator to plug or unplug a stack (empty: the request is over).
     void setOperatorInstruction(const QString &instruction);
 

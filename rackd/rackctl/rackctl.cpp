@@ -36,6 +36,7 @@ QString usageText()
            "  join create [--ttl T] [--uses N]  a join string for new nodes; T like 90s, 30m, 1h, 7d "
            "(default 1h, 1 use)\n"
            "  node assign MAC STACK SLOT        place a joined node in the rack\n"
+           "  node rename MAC NAME              give a placed node another host name (its reservation follows)\n"
            "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
            "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
            "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
@@ -312,6 +313,7 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"inventory" && m_command.size() == 1)
         || (verb == u"join" && sub == u"create" && m_command.size() == 2)
         || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
+        || (verb == u"node" && sub == u"rename" && m_command.size() == 4)
         || (verb == u"exec" && QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
             && m_command.size() == 3)
         || (verb == u"exec" && sub == u"run" && m_command.size() >= 4)
@@ -417,6 +419,9 @@ void Rackctl::execute()
     } else if (verb == u"join") {
         method = u"join.create"_s;
         params = {{u"ttl_s"_s, m_joinTtl}, {u"uses"_s, m_joinUses}};
+    } else if (verb == u"node" && sub == u"rename") {
+        method = u"node.rename"_s;
+        params = {{u"mac"_s, m_command.value(2)}, {u"name"_s, m_command.value(3)}};
     } else if (verb == u"node") {
         method = u"node.assign"_s;
         bool stackOk = false;
@@ -698,6 +703,8 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         m_out << result.value(u"mac"_s).toString() << " is " << result.value(u"name"_s).toString()
               << " (stack " << result.value(u"stack"_s).toInt() << ", slot "
               << result.value(u"slot"_s).toInt() << ", " << result.value(u"address"_s).toString() << ")\n";
+        if (result.contains(u"warning"_s))
+            m_err << "rackctl: " << result.value(u"warning"_s).toString() << '\n';
     } else if (verb == u"install" && m_command.value(1) == u"add-mac") {
         InstallPrinter::print(m_out, result);
     } else if (verb == u"install" && (m_command.value(1) == u"confirm" || m_command.value(1) == u"decline")) {
