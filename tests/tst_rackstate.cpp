@@ -138,9 +138,17 @@ private Q_SLOTS:
         QCOMPARE(rack.nodeOrder().constLast(), u"02:00:00:00:00:01"_s);
         QCOMPARE(rack.node(u"02:00:00:00:00:01"_s)->label(), u"02:00:00:00:00:01"_s);
 
+        // A rename changes the label, nothing else.
+        rack.applyEvent({u"node.renamed"_s, {{u"mac"_s, macOf(1, 1)}, {u"name"_s, u"head-node"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
+        QCOMPARE(rack.node(macOf(1, 1))->label(), u"head-node"_s);
+        QCOMPARE(nodesChanged.takeFirst().at(0).toStringList(), QStringList {macOf(1, 1)});
+
         // Nonsense from the network is dropped.
         rack.applyEvent({u"relay.changed"_s, {{u"stack"_s, 77}, {u"relay"_s, u"on"_s}}});
         rack.applyEvent({u"node.up"_s, {{u"mac"_s, 12}}});
+        rack.applyEvent({u"node.renamed"_s, {{u"mac"_s, macOf(1, 2)}, {u"name"_s, QString(200, u'x')}}});
+        QCOMPARE(rack.node(macOf(1, 2))->label(), u"s1-n2"_s);
+        QVERIFY(nodesChanged.isEmpty());
         QCOMPARE(stackChanged.size(), 1); // only the relay change above
         QCOMPARE(reset.size(), 1);
     }

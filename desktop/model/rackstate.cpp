@@ -207,6 +207,7 @@ void RackState::applyEvent(const Protocol::Event &event)
         }
         renamed->name = name;
         Q_EMIT nodesChanged({renamed->mac});
+    } else if (event.name == u"node.metrics") {
         QStringList changed;
         for (const QJsonValue &value : data.value(u"nodes"_s).toArray()) {
             const QString mac = value[u"mac"_s].toString();
