@@ -70,7 +70,13 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns are fitted when the set of nodes changes, not on every heartbeat: ResizeToContents
+    // would measure up to 1000 rows for each batch of metrics.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    connect(m_nodes, &QAbstractItemModel::modelReset, m_table, [this] {
+        m_table->horizontalHeader()->setResizeContentsPrecision(200);
+        m_table->resizeColumnsToContents();
+    });
     m_search->setPlaceholderText(tr("Search by name, MAC, address or \"stack N\""));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Search nodes"));
