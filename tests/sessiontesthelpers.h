@@ -5,6 +5,9 @@
 #include "racksession.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+#include <functional>
 #include <QSignalSpy>
 
 /// Waits on the session's own signal, with a deadline, until it reaches `status`.
@@ -16,4 +19,25 @@ inline bool waitForSessionStatus(RackSession &session, RackSession::Status statu
     while (session.status() != status && clock.elapsed() < timeoutMs)
         spy.wait(int(timeoutMs - clock.elapsed()));
     return session.status() == status;
+}
+
+/**
+ * Waits, with a deadline, until `condition` holds. `connectWakeups` connects the signals that may
+ * make it true to the loop's quit() (queued, so the sender's other slots have run first); the
+ * condition is checked again after each, never on a timer but the deadline.
+ */
+inline bool waitUntilSignalled(const std::function<bool()> &condition, int timeoutMs,
+    const std::function<void(QEventLoop *loop)> &connectWakeups)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!condition()) {
+        if (clock.elapsed() >= timeoutMs)
+            return false;
+        QEventLoop loop;
+        connectWakeups(&loop);
+        QTimer::singleShot(int(timeoutMs - clock.elapsed()), &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return true;
 }

@@ -6,6 +6,7 @@
 // Pis, a named command's output, and a reboot that asks first.
 #include "mainwindow.h"
 #include "screenshots.h"
+#include "sessiontesthelpers.h"
 #include "sparkchart.h"
 #include "virtualrackharness.h"
 
@@ -31,19 +32,11 @@ class TestDesktopNodes : public QObject
     /// Waits, with a deadline, until `condition` holds; re-checked whenever the rack state changes.
     static bool waitUntil(const std::function<bool()> &condition, int timeoutMs, RackState *state)
     {
-        QElapsedTimer clock;
-        clock.start();
-        while (!condition()) {
-            if (clock.elapsed() >= timeoutMs)
-                return false;
-            QEventLoop loop;
-            QObject::connect(state, &RackState::nodesChanged, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-            QObject::connect(state, &RackState::stackChanged, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-            QObject::connect(state, &RackState::reset, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-            QTimer::singleShot(int(timeoutMs - clock.elapsed()), &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        return true;
+        return waitUntilSignalled(condition, timeoutMs, [state](QEventLoop *loop) {
+            QObject::connect(state, &RackState::nodesChanged, loop, &QEventLoop::quit, Qt::QueuedConnection);
+            QObject::connect(state, &RackState::stackChanged, loop, &QEventLoop::quit, Qt::QueuedConnection);
+            QObject::connect(state, &RackState::reset, loop, &QEventLoop::quit, Qt::QueuedConnection);
+        });
     }
 
     static int rowOf(const QTableView *table, const QString &mac)

@@ -8,6 +8,7 @@
 #include "installwizard.h"
 #include "resultpages.h"
 #include "screenshots.h"
+#include "sessiontesthelpers.h"
 #include "setuppages.h"
 #include "stackpage.h"
 #include "virtualrackharness.h"
@@ -35,20 +36,12 @@ class TestInstallWizard : public QObject
     static bool waitUntil(const std::function<bool()> &condition, int timeoutMs, RackSession *session,
         const QList<QPair<QObject *, const char *>> &more = {})
     {
-        QElapsedTimer clock;
-        clock.start();
-        while (!condition()) {
-            if (clock.elapsed() >= timeoutMs)
-                return false;
-            QEventLoop loop;
-            QObject::connect(session, &RackSession::eventReceived, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-            QObject::connect(session, &RackSession::statusChanged, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+        return waitUntilSignalled(condition, timeoutMs, [session, &more](QEventLoop *loop) {
+            QObject::connect(session, &RackSession::eventReceived, loop, &QEventLoop::quit, Qt::QueuedConnection);
+            QObject::connect(session, &RackSession::statusChanged, loop, &QEventLoop::quit, Qt::QueuedConnection);
             for (const auto &[sender, signal] : more)
-                QObject::connect(sender, signal, &loop, SLOT(quit()), Qt::QueuedConnection);
-            QTimer::singleShot(int(timeoutMs - clock.elapsed()), &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        return true;
+                QObject::connect(sender, signal, loop, SLOT(quit()), Qt::QueuedConnection);
+        });
     }
 
 private Q_SLOTS:
