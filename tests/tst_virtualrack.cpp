@@ -320,7 +320,8 @@ private Q_SLOTS:
         QVERIFY2(rack.rack->startRackd(&error), qPrintable(error));
         QVERIFY2(rack.connect(&error), qPrintable(error));
         // Every agent finds the new rackd by itself.
-        QVERIFY2(rack.waitUntil([&] { return rack.upCount() == 6; }, 60000), "not every agent reconnected");
+        QVERIFY2(rack.waitUntil([&] { return rack.upCount() == 6; }, 60000),
+            qPrintable(u"not every agent reconnected:\n"_s + rack.notUpReport()));
         QCOMPARE(rack.relayFile(), relaysBefore); // same states, not one more switch
         const auto nodes = rack.call(u"nodes"_s);
         QVERIFY(nodes && !nodes->isError());

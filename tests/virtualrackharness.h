@@ -229,6 +229,30 @@ struct VirtualRackHarness
         return true;
     }
 
+    /// For a failure message: the Pis not up, each with the end of its agent's log, and rackd's.
+    QString notUpReport() const
+    {
+        const auto tail = [](const QString &file) -> QString {
+            QFile log(file);
+            if (!log.open(QIODevice::ReadOnly))
+                return QStringLiteral("    (no %1)").arg(file);
+            const QStringList lines = QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            return QStringLiteral("    ") + lines.mid(std::max<qsizetype>(0, lines.size() - 6)).join(QStringLiteral("\n    "));
+        };
+        QStringList report;
+        for (const VirtualPi *pi : rack->pis()) {
+            if (nodeStates.value(pi->spec().nic.mac) == QStringLiteral("up"))
+                continue;
+            report.append(QStringLiteral("%1 (%2) is %3 here; its agent's log ends:")
+                              .arg(pi->spec().fixedName, pi->spec().nic.mac,
+                                  nodeStates.value(pi->spec().nic.mac, QStringLiteral("unknown"))));
+            report.append(tail(QDir(runDirectory).filePath(QStringLiteral("pis/%1/agent.log").arg(pi->spec().fixedName))));
+        }
+        report.append(QStringLiteral("rackd's log ends:"));
+        report.append(tail(QDir(runDirectory).filePath(QStringLiteral("logs/rackd.log"))));
+        return report.join(QLatin1Char('\n'));
+    }
+
     int upCount() const
     {
         int up = 0;
