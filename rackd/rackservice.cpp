@@ -464,11 +464,11 @@ void RackService::joinCreate(
 void RackService::exec(const Caller &caller, const Protocol::Request &request,
     const ProgressHandler &progress, const ReplyHandler &reply)
 {
-    static const QStringList actions {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s};
+    static const QStringList actions {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s};
     const QString action = request.params.value(u"action"_s).toString();
     if (!actions.contains(action)) {
         reply(Protocol::Reply::failure(
-            request.id, ErrorCode::BadRequest, u"\"action\" must be identify, reboot, shutdown or run"_s));
+            request.id, ErrorCode::BadRequest, u"\"action\" must be ping, identify, reboot, shutdown or run"_s));
         return;
     }
     QJsonObject params {{u"action"_s, action}};

@@ -135,6 +135,27 @@ private Q_SLOTS:
         }
     }
 
+    void aPingIsAnsweredByEveryConnectedAgent()
+    {
+        RackClient admin;
+        QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
+        // The vanished node (gone in the test before) is down; the slow one still runs its sleep,
+        // but its agent answers.
+        const auto reply
+            = exec(admin, {{u"action"_s, u"ping"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 10}});
+        QVERIFY(reply && !reply->isError());
+        const QJsonArray results = reply->result.value(u"results"_s).toArray();
+        QCOMPARE(results.size(), AgentCount);
+        QCOMPARE(reply->result.value(u"failed"_s).toInt(), 1);
+        for (const QJsonValue &value : results) {
+            const QJsonObject result = value.toObject();
+            const bool vanished = result.value(u"mac"_s).toString() == macFor(m_vanishing);
+            QCOMPARE(result.value(u"outcome"_s).toString(), vanished ? u"down"_s : u"ok"_s);
+            if (!vanished)
+                QCOMPARE(result.value(u"result"_s).toObject(), QJsonObject());
+        }
+    }
+
     void argumentsReachTheCommandLiterally()
     {
         RackClient admin;

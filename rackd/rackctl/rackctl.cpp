@@ -37,7 +37,9 @@ QString usageText()
            "(default 1h, 1 use)\n"
            "  node assign MAC STACK SLOT        place a joined node in the rack\n"
            "  node rename MAC NAME              give a placed node another host name (its reservation follows)\n"
-           "  exec identify|reboot|shutdown TARGET      TARGET: a MAC or name, stack:N, or all\n"
+           "  exec ping|identify|reboot|shutdown TARGET\n"
+           "                                    TARGET: a MAC or name, stack:N, or all (ping: does its\n"
+           "                                    agent answer?)\n"
            "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
            "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
            "  install start [STACK...|all] [--stack-timeout S]\n"
@@ -314,11 +316,11 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"join" && sub == u"create" && m_command.size() == 2)
         || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
         || (verb == u"node" && sub == u"rename" && m_command.size() == 4)
-        || (verb == u"exec" && QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
+        || (verb == u"exec" && QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
             && m_command.size() == 3)
         || (verb == u"exec" && sub == u"run" && m_command.size() >= 4)
         || (verb == u"exec"
-            && !QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s}.contains(sub)
+            && !QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s}.contains(sub)
             && m_command.size() >= 3);
     if (!known)
         return usage(m_command.isEmpty() ? u"no command given"_s
@@ -436,7 +438,7 @@ void Rackctl::execute()
     } else if (verb == u"exec") {
         method = u"exec"_s;
         // "exec run NAME TARGET" or the short "exec NAME TARGET" for a named command.
-        const bool builtIn = QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub);
+        const bool builtIn = QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub);
         const bool explicitRun = sub == u"run";
         const bool run = !builtIn;
         const int targetIndex = explicitRun ? 3 : 2;
