@@ -96,7 +96,11 @@ void RackClient::onEncrypted()
             end(u"fingerprint_mismatch"_s, u"the server presents %1"_s.arg(m_serverFingerprint));
         return;
     }
-    m_connection = new Connection(m_socket, Connection::Limits {}, this);
+    // What rackd (pinned, so trusted) sends grows with the rack: the `nodes` answer or an `exec`
+    // reply for thousands of Pis is megabytes, more than the 1 MiB rackd accepts from a client.
+    Connection::Limits limits;
+    limits.maximumMessageSize = 64 * 1024 * 1024;
+    m_connection = new Connection(m_socket, limits, this);
     connect(m_connection, &Connection::messageReceived, this, &RackClient::onMessage);
     connect(m_connection, &Connection::closed, this, [this](const QString &reason) {
         end(m_errorCode, m_errorMessage.isEmpty() ? reason : m_errorMessage);

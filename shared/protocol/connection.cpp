@@ -17,6 +17,9 @@ Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
     , m_decoder(limits.maximumMessageSize)
 {
     m_socket->setParent(this);
+    // Small request/reply messages: Nagle's algorithm would hold each one back until the previous
+    // one is acknowledged, and delayed acknowledgements make that tens of milliseconds.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const QHostAddress address = m_socket->peerAddress();
     m_peer = (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
                                                                   : address.toString())

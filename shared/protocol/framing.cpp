@@ -3,6 +3,7 @@
 #include "framing.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QtEndian>
 
 using namespace Qt::Literals::StringLiterals;
@@ -23,23 +24,40 @@ FrameDecoder::FrameDecoder(qint64 maximumPayload)
     : m_maximumPayload(maximumPayload)
 { }
 
-void FrameDecoder::append(const QByteArray &bytes) { m_buffer.append(bytes); }
+void FrameDecoder::append(const QByteArray &bytes)
+{
+    if (m_offset > 0) {
+        m_buffer.remove(0, m_offset);
+        m_offset = 0;
+    }
+    m_buffer.append(bytes);
+}
 
 FrameDecoder::Result FrameDecoder::next()
 {
     using Status = Result::Status;
-    if (m_buffer.size() < HeaderSize)
+    const qsizetype available = m_buffer.size() - m_offset;
+    if (available < HeaderSize)
         return {};
-    const quint32 length = qFromBigEndian<quint32>(m_buffer.constData());
+    const char *frame = m_buffer.constData() + m_offset;
+    const quint32 length = qFromBigEndian<quint32>(frame);
     if (length == 0)
         return {Status::Fatal, {}, u"a frame of length 0"_s};
     if (qint64(length) > m_maximumPayload)
         return {Status::Fatal, {},
             u"a frame of %1 bytes is larger than the %2 allowed"_s.arg(length).arg(m_maximumPayload)};
-    if (m_buffer.size() < HeaderSize + qsizetype(length))
+    if (available < HeaderSize + qsizetype(length))
         return {};
-    const QByteArray payload = m_buffer.mid(HeaderSize, length);
-    m_buffer.remove(0, HeaderSize + qsizetype(length));
+    // Parsed in place; the buffer is let go once everything in it is read, so that an idle
+    // connection holds no memory (a rack keeps thousands of them).
+    const QByteArray payload = QByteArray::fromRawData(frame + HeaderSize, qsizetype(length));
+    m_offset += HeaderSize + qsizetype(length);
+    const auto releaseIfRead = qScopeGuard([this] {
+        if (m_offset == m_buffer.size()) {
+            m_buffer = QByteArray();
+            m_offset = 0;
+        }
+    });
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(payload, &parseError);

@@ -36,4 +36,5 @@ public:
 private:
     qint64 m_maximumPayload;
     QByteArray m_buffer;
+    qsizetype m_offset = 0; ///< Where the next frame starts in m_buffer.
 };
