@@ -146,6 +146,7 @@ void ClientSession::registerAgent(const QString &mac)
                 handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
         },
         m_connection->socket() ? m_connection->socket()->peerAddress() : QHostAddress());
+    Q_EMIT agentOnline();
 }
 
 void ClientSession::sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler)

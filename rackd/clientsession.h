@@ -34,6 +34,8 @@ public:
 
 Q_SIGNALS:
     void finished();
+    /// A node's agent authenticated on this connection and is now the node's way in.
+    void agentOnline();
 
 private:
     void onMessage(const QJsonObject &message);

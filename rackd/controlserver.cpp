@@ -45,18 +45,23 @@ void ControlServer::acceptPending()
         auto *socket = qobject_cast<QSslSocket *>(m_server.nextPendingConnection());
         if (!socket)
             continue;
-        if (m_sessions.size() >= MaximumSessions) {
+        if (m_clientSessions.size() >= MaximumClientSessions) {
             qCWarning(lcDaemon).noquote() << "refusing" << socket->peerAddress().toString() << "- already"
-                                          << MaximumSessions << "clients";
+                                          << MaximumClientSessions << "clients besides the nodes' agents";
             socket->abort();
             socket->deleteLater();
             continue;
         }
         auto *connection = new Connection(socket, m_connectionLimits);
         auto *session = new ClientSession(connection, m_service, m_sessionLimits, this);
-        m_sessions.append(session);
+        m_clientSessions.insert(session);
+        connect(session, &ClientSession::agentOnline, this, [this, session] {
+            m_clientSessions.remove(session);
+            m_agentSessions.insert(session);
+        });
         connect(session, &ClientSession::finished, this, [this, session] {
-            m_sessions.removeOne(session);
+            m_clientSessions.remove(session);
+            m_agentSessions.remove(session);
             session->deleteLater();
         });
     }
@@ -65,7 +70,7 @@ void ControlServer::acceptPending()
 void ControlServer::broadcast(const Protocol::Event &event)
 {
     const QString family = event.name.section(u'.', 0, 0); // "relay.changed" -> "relay"
-    for (ClientSession *session : std::as_const(m_sessions)) {
+    for (ClientSession *session : std::as_const(m_clientSessions)) {
         if (session->isSubscribedTo(family))
             session->sendEvent(event);
     }

@@ -5,6 +5,7 @@
 #include "clientsession.h"
 #include "protocol/tlsidentity.h"
 
+#include <QSet>
 #include <QSslServer>
 
 /// rackd's TLS control port: accepts clients and hands each to a ClientSession.
@@ -13,13 +14,15 @@ class ControlServer : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int MaximumSessions = 256;
+    /// Connections that are not a node's agent: people's clients, and anything still saying hello.
+    /// Agents are not counted: a rack holds as many as its inventory, one connection each.
+    static constexpr int MaximumClientSessions = 256;
 
     ControlServer(RackService *service, QObject *parent = nullptr);
 
     bool listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity, QString *error);
     quint16 port() const { return m_server.serverPort(); }
-    int sessionCount() const { return int(m_sessions.size()); }
+    int sessionCount() const { return int(m_clientSessions.size() + m_agentSessions.size()); }
     void setSessionLimits(ClientSession::Limits limits) { m_sessionLimits = limits; }
     void setConnectionLimits(Connection::Limits limits) { m_connectionLimits = limits; }
 
@@ -29,7 +32,8 @@ private:
 
     RackService *m_service;
     QSslServer m_server;
-    QList<ClientSession *> m_sessions;
+    QSet<ClientSession *> m_clientSessions; ///< Everything but the nodes' agents: what events go to.
+    QSet<ClientSession *> m_agentSessions;
     ClientSession::Limits m_sessionLimits;
     Connection::Limits m_connectionLimits;
 };

@@ -4,6 +4,7 @@
 #include "daemonlogging.h"
 #include "rackdcommandline.h"
 #include "system/logformat.h"
+#include "system/openfilelimit.h"
 #include "system/unixsignalwatcher.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,9 @@
 int main(int argc, char *argv[])
 {
     installPiRackLogFormat();
+    // Qt's own poll() dispatcher, not GLib's: GLib finds a socket notifier to remove by walking a
+    // list of them all, and rackd adds and removes one per write on each of thousands of sockets.
+    qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("rackd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));
@@ -33,6 +37,9 @@ int main(int argc, char *argv[])
         qCInfo(lcDaemon) << "stopping on signal" << signalNumber;
         QCoreApplication::quit();
     });
+    const OpenFileLimit files = raiseOpenFileLimit();
+    qCInfo(lcDaemon).noquote() << "open files: up to" << files.soft << "(one per connected node or client)"
+                               << (files.raised ? "- raised to the hard limit" : "");
     QString error;
     if (!daemon.start(&error)) {
         qCCritical(lcDaemon).noquote() << "cannot start:" << error;

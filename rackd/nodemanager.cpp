@@ -289,61 +289,72 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
         int pending = 0;
         std::function<void(const ActionResult &)> each;
         std::function<void(const QList<ActionResult> &)> done;
-        std::vector<std::unique_ptr<QTimer>> timers;
+        // One deadline for all: every node is asked at the same moment with the same timeout. (A
+        // timer per node costs thousands of timer registrations per round in a large rack.) It may
+        // go while its own timeout is delivered, hence deleteLater.
+        struct DeleteLater
+        {
+            void operator()(QObject *object) const { object->deleteLater(); }
+        };
+        std::unique_ptr<QTimer, DeleteLater> deadline {new QTimer};
     };
     auto state = std::make_shared<FanOut>();
     state->each = std::move(each);
     state->done = std::move(done);
     state->pending = int(macs.size());
+    state->results.reserve(macs.size());
     for (const QString &mac : macs) {
         const auto node = m_inventory->node(mac);
         state->results.append({mac, node && !node->name.isEmpty() ? node->name : mac, {}, {}, {}});
         state->finished.append(false);
     }
-    // Each node ends exactly once: by its answer, its timeout, or its absence.
+    // Each node ends exactly once: by its answer, the deadline, or its absence.
+    // (The state is passed in, not captured: the deadline's connection must not keep it alive.)
     const auto finish
-        = [state](qsizetype index, const QString &outcome, const QJsonObject &result, const QString &error) {
-              if (state->finished.at(index))
+        = [](FanOut &fan, qsizetype index, const QString &outcome, const QJsonObject &result, const QString &error) {
+              if (fan.finished.at(index))
                   return;
-              state->finished[index] = true;
-              ActionResult &entry = state->results[index];
+              fan.finished[index] = true;
+              ActionResult &entry = fan.results[index];
               entry.outcome = outcome;
               entry.result = result;
               entry.error = error;
-              state->timers.at(size_t(index))->stop();
-              state->each(entry);
-              if (--state->pending == 0)
-                  state->done(state->results);
+              fan.each(entry);
+              if (--fan.pending == 0) {
+                  fan.deadline->stop();
+                  fan.done(fan.results);
+              }
           };
     if (macs.isEmpty()) {
         QMetaObject::invokeMethod(
             this, [state] { state->done({}); }, Qt::QueuedConnection);
         return;
     }
-    for (qsizetype index = 0; index < macs.size(); ++index) {
-        auto timer = std::make_unique<QTimer>();
-        timer->setSingleShot(true);
-        connect(timer.get(), &QTimer::timeout, this, [finish, index, timeout] {
-            finish(index, u"timeout"_s, {}, u"no answer within %1 ms"_s.arg(timeout.count()));
+    state->deadline->setSingleShot(true);
+    // The state owns the timer, so the timer's connection holds it weakly.
+    connect(state->deadline.get(), &QTimer::timeout, this,
+        [weak = std::weak_ptr<FanOut>(state), finish, timeout] {
+            const auto alive = weak.lock();
+            for (qsizetype index = 0; alive && index < alive->finished.size() && alive->pending > 0; ++index)
+                finish(*alive, index, u"timeout"_s, {}, u"no answer within %1 ms"_s.arg(timeout.count()));
         });
-        state->timers.push_back(std::move(timer));
-    }
+    state->deadline->start(timeout);
+    // The same request to every node: one id is enough, as each connection matches its own replies.
+    const Protocol::Request request {m_nextActionId++, u"action"_s, params};
     for (qsizetype index = 0; index < macs.size(); ++index) {
         const auto online = m_online.constFind(macs.at(index));
         if (online == m_online.cend() || !online->send) {
             QMetaObject::invokeMethod(
-                this, [finish, index] { finish(index, u"down"_s, {}, u"the node is not connected"_s); },
+                this, [state, finish, index] { finish(*state, index, u"down"_s, {}, u"the node is not connected"_s); },
                 Qt::QueuedConnection);
             continue;
         }
-        state->timers.at(size_t(index))->start(timeout);
-        online->send(Protocol::Request {m_nextActionId++, u"action"_s, params},
-            [finish, index](const Protocol::Reply &reply) {
-                if (reply.isError())
-                    finish(index, u"failed"_s, reply.error->details, reply.error->message);
-                else
-                    finish(index, u"ok"_s, reply.result, {});
-            });
+        online->send(request, [state, finish, index](const Protocol::Reply &reply) {
+            if (reply.isError())
+                finish(*state, index, u"failed"_s, reply.error->details, reply.error->message);
+            else
+                finish(*state, index, u"ok"_s, reply.result, {});
+        });
     }
 }
 
