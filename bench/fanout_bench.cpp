@@ -35,6 +35,8 @@
 #include <QTimer>
 
 #include <arpa/inet.h>
+#include <csignal>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -93,6 +95,7 @@ struct ProcessCost
     double cpuSeconds = 0;
     double rssMiB = 0;
     double peakRssMiB = 0;
+    double privateMiB = 0; ///< What only this process holds: RSS without shared library pages.
 
     static ProcessCost of(qint64 pid)
     {
@@ -115,9 +118,25 @@ struct ProcessCost
                     cost.peakRssMiB = parts.value(1).toDouble() / 1024;
             }
         }
+        QFile rollup(u"/proc/%1/smaps_rollup"_s.arg(pid));
+        if (rollup.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &line : rollup.readAll().split('\n')) {
+                const QList<QByteArray> parts = line.simplified().split(' ');
+                if (parts.value(0) == "Private_Clean:" || parts.value(0) == "Private_Dirty:")
+                    cost.privateMiB += parts.value(1).toDouble() / 1024;
+            }
+        }
         return cost;
     }
 };
+
+/// A child that ends with this benchmark, however it ends (a failure exits without destructors).
+QProcess *childProcess()
+{
+    auto *process = new QProcess;
+    process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    return process;
+}
 
 /// Runs the event loop until `done` holds or the deadline passes; true when it held.
 bool waitFor(const std::function<bool()> &done, int timeoutMs)
@@ -175,6 +194,7 @@ struct Figures
     double idleRssMiB = 0;
     double idleCpuSecondsPerMinute = 0;
     double agentRssMiB = 0;
+    double agentPrivateMiB = 0;
     double agentCpuSecondsPerMinute = 0;
 };
 
@@ -261,7 +281,7 @@ public:
     /// Starts rackd and returns the time until its port accepts connections, in ms.
     double startRackd()
     {
-        auto *rackd = new QProcess;
+        auto *rackd = childProcess();
         rackd->setStandardOutputFile(path(u"rackd.log"_s), QIODevice::Append);
         rackd->setStandardErrorFile(path(u"rackd.log"_s), QIODevice::Append);
         QElapsedTimer clock;
@@ -321,14 +341,14 @@ public:
         clock.start();
         const int swarmNodes = m_nodes - 1;
         for (int first = 0; first < swarmNodes; first += m_options.perProcess) {
-            auto *swarm = new QProcess;
+            auto *swarm = childProcess();
             swarm->setProcessChannelMode(QProcess::ForwardedErrorChannel);
             swarm->start(QStringLiteral(PIRACK_SWARM_PATH),
                 {m_dir.path(), QString::number(first), QString::number(std::min(m_options.perProcess, swarmNodes - first)),
                     u"5"_s});
             m_processes.append(swarm);
         }
-        m_agent = new QProcess;
+        m_agent = childProcess();
         m_agent->setStandardOutputFile(path(u"rack-agent.log"_s));
         m_agent->setStandardErrorFile(path(u"rack-agent.log"_s));
         m_agent->start(QStringLiteral(PIRACK_AGENT_PATH), {u"--config"_s, path(u"agent.conf"_s)});
@@ -475,6 +495,7 @@ Figures measure(int nodes, const Options &options)
     figures.idleRssMiB = rackdAfter.rssMiB;
     figures.peakRssMiB = rackdAfter.peakRssMiB;
     figures.agentRssMiB = agentAfter.rssMiB;
+    figures.agentPrivateMiB = agentAfter.privateMiB;
     figures.agentCpuSecondsPerMinute = (agentAfter.cpuSeconds - agentBefore.cpuSeconds) / minutes;
     return figures;
 }
@@ -533,8 +554,8 @@ int main(int argc, char *argv[])
         << options->idleSeconds << " s, start-up median of " << options->startupRuns << "\n\n";
     out << "| nodes | rackd start-up (ms) | all connected (s) | ping round (ms) | ping p50 / p99 (ms) | "
            "ping rackd CPU (ms) | command round (ms) | command p50 / p99 (ms) | command rackd CPU (ms) | "
-           "rackd peak RSS (MiB) | idle rackd RSS (MiB) | idle rackd CPU (s/min) | rack-agent RSS (MiB) | "
-           "rack-agent CPU (s/min) |\n";
+           "rackd peak RSS (MiB) | idle rackd RSS (MiB) | idle rackd CPU (s/min) | "
+           "rack-agent RSS, of it private (MiB) | rack-agent CPU (s/min) |\n";
     out << "|" << QString(u" --- |"_s).repeated(14) << "\n";
     out.flush();
     for (int nodes : options->sizes) {
@@ -546,7 +567,8 @@ int main(int argc, char *argv[])
             << n(f.pingCpuSeconds * 1000) << " | " << n(f.commandRoundMs) << " | " << n(f.commandP50Ms) << " / "
             << n(f.commandP99Ms) << " | " << n(f.commandCpuSeconds * 1000) << " | " << n(f.peakRssMiB) << " | "
             << n(f.idleRssMiB) << " | " << n(f.idleCpuSecondsPerMinute, 2) << " ("
-            << n(f.idleCpuSecondsPerMinute / 60 * 100, 2) << " %) | " << n(f.agentRssMiB) << " | "
+            << n(f.idleCpuSecondsPerMinute / 60 * 100, 2) << " %) | " << n(f.agentRssMiB) << ", "
+            << n(f.agentPrivateMiB) << " | "
             << n(f.agentCpuSecondsPerMinute, 3) << " |\n";
         out.flush();
     }
