@@ -186,6 +186,8 @@ struct Figures
     double pingP50Ms = 0;
     double pingP99Ms = 0;
     double pingCpuSeconds = 0;
+    double pingAgentsCpuSeconds = 0; ///< All agents' CPU in a ping round (on a real rack: each Pi's own).
+    double pingClientCpuSeconds = 0; ///< This program's, as rackctl: sending, and reading every result.
     double commandRoundMs = 0;
     double commandP50Ms = 0;
     double commandP99Ms = 0;
@@ -315,6 +317,16 @@ public:
 
     qint64 rackdPid() const { return m_rackd->processId(); }
     qint64 agentPid() const { return m_agent ? m_agent->processId() : 0; }
+    /// The agents' processes: the swarms and the one rack-agent.
+    QList<qint64> agentPids() const
+    {
+        QList<qint64> pids;
+        for (const QProcess *process : m_processes) {
+            if (process != m_rackd)
+                pids.append(process->processId());
+        }
+        return pids;
+    }
 
     void connectAdmin()
     {
@@ -463,11 +475,21 @@ Figures measure(int nodes, const Options &options)
     rack.connectAdmin();
     figures.connectSeconds = rack.startAgents();
 
-    const auto rounds = [&](const QJsonObject &params, double *roundMs, double *p50, double *p99, double *cpu) {
+    const auto agentsCpu = [&rack] {
+        double seconds = 0;
+        for (qint64 pid : rack.agentPids())
+            seconds += ProcessCost::of(pid).cpuSeconds;
+        return seconds;
+    };
+    const qint64 self = QCoreApplication::applicationPid();
+    const auto rounds = [&](const QJsonObject &params, double *roundMs, double *p50, double *p99, double *cpu,
+                            double *agents = nullptr, double *client = nullptr) {
         rack.execRound(params); // the first round warms up the caches and code paths
         QList<double> totals;
         QList<double> perNode;
         const double cpuBefore = ProcessCost::of(rack.rackdPid()).cpuSeconds;
+        const double agentsBefore = agentsCpu();
+        const double clientBefore = ProcessCost::of(self).cpuSeconds;
         for (int run = 0; run < options.runs; ++run) {
             const Rack::Round round = rack.execRound(params);
             if (round.failed)
@@ -476,12 +498,17 @@ Figures measure(int nodes, const Options &options)
             perNode.append(round.perNodeMs);
         }
         *cpu = (ProcessCost::of(rack.rackdPid()).cpuSeconds - cpuBefore) / options.runs;
+        if (agents)
+            *agents = (agentsCpu() - agentsBefore) / options.runs;
+        if (client)
+            *client = (ProcessCost::of(self).cpuSeconds - clientBefore) / options.runs;
         *roundMs = median(totals);
         *p50 = percentile(perNode, 0.5);
         *p99 = percentile(perNode, 0.99);
     };
     rounds({{u"action"_s, u"ping"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}}, &figures.pingRoundMs,
-        &figures.pingP50Ms, &figures.pingP99Ms, &figures.pingCpuSeconds);
+        &figures.pingP50Ms, &figures.pingP99Ms, &figures.pingCpuSeconds, &figures.pingAgentsCpuSeconds,
+        &figures.pingClientCpuSeconds);
     rounds({{u"action"_s, u"run"_s}, {u"command"_s, u"true"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}},
         &figures.commandRoundMs, &figures.commandP50Ms, &figures.commandP99Ms, &figures.commandCpuSeconds);
 
@@ -553,7 +580,7 @@ int main(int argc, char *argv[])
     out << "fan-out over TLS on loopback; " << options->runs << " rounds per figure (medians), idle "
         << options->idleSeconds << " s, start-up median of " << options->startupRuns << "\n\n";
     out << "| nodes | rackd start-up (ms) | all connected (s) | ping round (ms) | ping p50 / p99 (ms) | "
-           "ping rackd CPU (ms) | command round (ms) | command p50 / p99 (ms) | command rackd CPU (ms) | "
+           "ping CPU: rackd, agents, client (ms) | command round (ms) | command p50 / p99 (ms) | command rackd CPU (ms) | "
            "rackd peak RSS (MiB) | idle rackd RSS (MiB) | idle rackd CPU (s/min) | "
            "rack-agent RSS, of it private (MiB) | rack-agent CPU (s/min) |\n";
     out << "|" << QString(u" --- |"_s).repeated(14) << "\n";
@@ -564,7 +591,8 @@ int main(int argc, char *argv[])
         const auto n = [](double value, int decimals = 1) { return QString::number(value, 'f', decimals); };
         out << "| " << f.nodes << " | " << n(f.startupMs) << " | " << n(f.connectSeconds) << " | "
             << n(f.pingRoundMs) << " | " << n(f.pingP50Ms) << " / " << n(f.pingP99Ms) << " | "
-            << n(f.pingCpuSeconds * 1000) << " | " << n(f.commandRoundMs) << " | " << n(f.commandP50Ms) << " / "
+            << n(f.pingCpuSeconds * 1000) << ", " << n(f.pingAgentsCpuSeconds * 1000) << ", "
+            << n(f.pingClientCpuSeconds * 1000) << " | " << n(f.commandRoundMs) << " | " << n(f.commandP50Ms) << " / "
             << n(f.commandP99Ms) << " | " << n(f.commandCpuSeconds * 1000) << " | " << n(f.peakRssMiB) << " | "
             << n(f.idleRssMiB) << " | " << n(f.idleCpuSecondsPerMinute, 2) << " ("
             << n(f.idleCpuSecondsPerMinute / 60 * 100, 2) << " %) | " << n(f.agentRssMiB) << ", "

@@ -139,24 +139,24 @@ void ClientSession::registerAgent(const QString &mac)
             if (ClientSession *alive = session.data())
                 alive->closeWithError(ErrorCode::Conflict, reason);
         },
-        [session](const Protocol::Request &request, NodeManager::ReplyHandler handler) {
+        [session](qint64 requestId, const QByteArray &frame, NodeManager::ReplyHandler handler) {
             if (ClientSession *alive = session.data())
-                alive->sendAgentRequest(request, std::move(handler));
+                alive->sendAgentRequest(requestId, frame, std::move(handler));
             else
-                handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
+                handler(Protocol::Reply::failure(requestId, u"disconnected"_s, u"the node disconnected"_s));
         },
         m_connection->socket() ? m_connection->socket()->peerAddress() : QHostAddress());
     Q_EMIT agentOnline();
 }
 
-void ClientSession::sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler)
+void ClientSession::sendAgentRequest(qint64 requestId, const QByteArray &frame, NodeManager::ReplyHandler handler)
 {
     if (!m_connection->isOpen()) {
-        handler(Protocol::Reply::failure(request.id, u"disconnected"_s, u"the node disconnected"_s));
+        handler(Protocol::Reply::failure(requestId, u"disconnected"_s, u"the node disconnected"_s));
         return;
     }
-    m_agentRequests.insert(request.id, std::move(handler));
-    m_connection->send(request.toJson());
+    m_agentRequests.insert(requestId, std::move(handler));
+    m_connection->sendFrame(frame);
 }
 
 void ClientSession::onAgentMessage(const QJsonObject &message)

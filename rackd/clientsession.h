@@ -29,7 +29,7 @@ public:
 
     void sendEvent(const Protocol::Event &event);
     /// Agents only: asks the node something; `handler` runs once, with its answer or a failure.
-    void sendAgentRequest(const Protocol::Request &request, NodeManager::ReplyHandler handler);
+    void sendAgentRequest(qint64 requestId, const QByteArray &frame, NodeManager::ReplyHandler handler);
     bool isSubscribedTo(const QString &eventName) const;
 
 Q_SIGNALS:

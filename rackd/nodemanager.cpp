@@ -3,6 +3,7 @@
 #include "nodemanager.h"
 
 #include "daemonlogging.h"
+#include "protocol/framing.h"
 #include "protocol/secrets.h"
 
 #include <QCryptographicHash>
@@ -339,8 +340,10 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
                 finish(*alive, index, u"timeout"_s, {}, u"no answer within %1 ms"_s.arg(timeout.count()));
         });
     state->deadline->start(timeout);
-    // The same request to every node: one id is enough, as each connection matches its own replies.
-    const Protocol::Request request {m_nextActionId++, u"action"_s, params};
+    // The same request to every node, encoded once: one id is enough, as each connection matches
+    // its own replies.
+    const qint64 requestId = m_nextActionId++;
+    const QByteArray frame = encodeFrame(Protocol::Request {requestId, u"action"_s, params}.toJson());
     for (qsizetype index = 0; index < macs.size(); ++index) {
         const auto online = m_online.constFind(macs.at(index));
         if (online == m_online.cend() || !online->send) {
@@ -349,7 +352,7 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
                 Qt::QueuedConnection);
             continue;
         }
-        online->send(request, [state, finish, index](const Protocol::Reply &reply) {
+        online->send(requestId, frame, [state, finish, index](const Protocol::Reply &reply) {
             if (reply.isError())
                 finish(*state, index, u"failed"_s, reply.error->details, reply.error->message);
             else

@@ -44,8 +44,12 @@ public:
     std::optional<Login> authenticate(const Protocol::Hello &hello, Protocol::Error *error);
     /// `close` ends the session, for when the same node connects again.
     using ReplyHandler = std::function<void(const Protocol::Reply &)>;
-    /// How rackd asks one agent for something; the handler runs exactly once (a failure if the agent goes).
-    using AgentSender = std::function<void(const Protocol::Request &, ReplyHandler)>;
+    /**
+     * How rackd asks one agent for something: a request with this id, already encoded as a frame
+     * (a fan-out encodes its request once for all nodes). The handler runs exactly once (a failure
+     * if the agent goes).
+     */
+    using AgentSender = std::function<void(qint64 requestId, const QByteArray &frame, ReplyHandler)>;
 
     void agentConnected(const QString &mac, QObject *session, std::function<void(const QString &)> close,
         AgentSender send, const QHostAddress &peer = {});

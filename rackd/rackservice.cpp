@@ -511,18 +511,24 @@ void RackService::exec(const Caller &caller, const Protocol::Request &request,
     for (const QString &mac : macs)
         targets.append(mac);
     const qint64 id = request.id;
+    // Each result is made JSON once, for its event, and kept for the final reply.
+    auto encoded = std::make_shared<QHash<QString, QJsonObject>>();
+    encoded->reserve(macs.size());
     m_nodes->fanOut(
         params, macs, std::chrono::milliseconds(qint64(timeout * 1000)),
-        [progress, id](const NodeManager::ActionResult &result) {
-            QJsonObject data = result.toJson();
+        [progress, id, encoded](const NodeManager::ActionResult &result) {
+            const QJsonObject entry = result.toJson();
+            encoded->insert(result.mac, entry);
+            QJsonObject data = entry;
             data.insert(u"request"_s, double(id));
             progress({u"exec.result"_s, data});
         },
-        [this, caller, request, reply, targets](const QList<NodeManager::ActionResult> &results) {
+        [this, caller, request, reply, targets, encoded](const QList<NodeManager::ActionResult> &results) {
             QJsonArray entries;
             int failed = 0;
             for (const auto &result : results) {
-                entries.append(result.toJson());
+                const auto cached = encoded->constFind(result.mac);
+                entries.append(cached != encoded->cend() ? *cached : result.toJson());
                 failed += result.outcome == u"ok" ? 0 : 1;
             }
             audit(caller, request, targets,

@@ -3,7 +3,9 @@
 // One action to many agents over real TLS on loopback: results stream back as they arrive,
 // and a slow or vanished node never holds up the others.
 #include "agent.h"
+#include "controlserver.h"
 #include "rackdfixture.h"
+#include "system/openfilelimit.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -15,7 +17,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-constexpr int AgentCount = 200;
+// More than ControlServer::MaximumClientSessions: the nodes' agents do not count against it.
+constexpr int AgentCount = 300;
 
 QString macFor(int index)
 {
@@ -62,6 +65,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        // Both ends of every connection are in this process: twice as many sockets as agents.
+        QVERIFY(raiseOpenFileLimit().soft > 2 * AgentCount + 100);
         QVERIFY(m_fixture.prepare());
         QString error;
         m_daemon = m_fixture.start(&error);
@@ -87,6 +92,7 @@ private Q_SLOTS:
             m_agents.push_back(std::move(agent));
         }
         QTRY_VERIFY_WITH_TIMEOUT(connected == AgentCount, 60000);
+        static_assert(AgentCount > ControlServer::MaximumClientSessions);
         qInfo() << AgentCount << "agents joined and connected in" << clock.elapsed() << "ms";
     }
 

@@ -50,6 +50,25 @@ private Q_SLOTS:
         QCOMPARE(decoder.bufferedBytes(), 0);
     }
 
+    void decodesSeveralFramesInOneReadAndKeepsTheRest()
+    {
+        FrameDecoder decoder(1024);
+        const QByteArray third = encodeFrame({{u"c"_s, 3}});
+        // Two whole frames and the start of a third arrive together, the rest of it later.
+        decoder.append(encodeFrame({{u"a"_s, 1}}) + encodeFrame({{u"b"_s, 2}}) + third.left(5));
+        QCOMPARE(decoder.next().message.value(u"a"_s).toInt(), 1);
+        QCOMPARE(decoder.next().message.value(u"b"_s).toInt(), 2);
+        QCOMPARE(decoder.next().status, Status::NeedMore);
+        QCOMPARE(decoder.bufferedBytes(), 5);
+        decoder.append(third.mid(5));
+        QCOMPARE(decoder.bufferedBytes(), third.size());
+        const FrameDecoder::Result result = decoder.next();
+        QCOMPARE(result.status, Status::Message);
+        QCOMPARE(result.message.value(u"c"_s).toInt(), 3);
+        QCOMPARE(decoder.bufferedBytes(), 0);
+        QCOMPARE(decoder.next().status, Status::NeedMore);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("bytes");

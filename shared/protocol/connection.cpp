@@ -48,7 +48,9 @@ Connection::~Connection()
         m_socket->disconnect(this);
 }
 
-bool Connection::send(const QJsonObject &message)
+bool Connection::send(const QJsonObject &message) { return !m_closed && sendFrame(encodeFrame(message)); }
+
+bool Connection::sendFrame(const QByteArray &frame)
 {
     if (m_closed)
         return false;
@@ -56,7 +58,7 @@ bool Connection::send(const QJsonObject &message)
         abort(u"the peer does not read what it is sent"_s);
         return false;
     }
-    m_socket->write(encodeFrame(message));
+    m_socket->write(frame);
     return true;
 }
 

@@ -35,6 +35,8 @@ public:
 
     /// Queues a message; false (and the connection closes) when the peer does not keep up.
     bool send(const QJsonObject &message);
+    /// The same, for a message already encoded with encodeFrame() (one encoding for many peers).
+    bool sendFrame(const QByteArray &frame);
     /// Sends what is queued, then closes.
     void close(const QString &reason);
     /// Closes at once.

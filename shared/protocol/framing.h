@@ -31,7 +31,7 @@ public:
 
     void append(const QByteArray &bytes);
     Result next();
-    qint64 bufferedBytes() const { return m_buffer.size(); }
+    qint64 bufferedBytes() const { return m_buffer.size() - m_offset; }
 
 private:
     qint64 m_maximumPayload;
