@@ -6,7 +6,7 @@
 # fan-out benchmark (rackd with 10 to 5000 agents over TLS) and the same fan-out with pdsh and
 # Ansible over SSH, and prints the tables and PiRack's speed-up. The tables also go to
 # build/bench-results.md. docs/benchmarks.md explains the figures.
-# Usage: bench/run.sh [--quick]   (--quick: fewer sizes and runs, a few minutes instead of ~30)
+# Usage: bench/run.sh [--quick]   (--quick: fewer sizes and runs, about 2 minutes instead of 15)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 
 quick=0
