@@ -177,21 +177,24 @@ struct Options
     int perProcess = 1250;
 };
 
+/// One kind of exec round to all nodes: medians over the rounds, CPU per round.
+struct RoundFigures
+{
+    double roundMs = 0;
+    double p50Ms = 0; ///< Over every node's result in every round.
+    double p99Ms = 0;
+    double rackdCpuSeconds = 0;
+    double agentsCpuSeconds = 0; ///< All agents' (on a real rack: each Pi's own).
+    double clientCpuSeconds = 0; ///< This program's, as rackctl: sending, and reading every result.
+};
+
 struct Figures
 {
     int nodes = 0;
     double startupMs = 0;
     double connectSeconds = 0;
-    double pingRoundMs = 0;
-    double pingP50Ms = 0;
-    double pingP99Ms = 0;
-    double pingCpuSeconds = 0;
-    double pingAgentsCpuSeconds = 0; ///< All agents' CPU in a ping round (on a real rack: each Pi's own).
-    double pingClientCpuSeconds = 0; ///< This program's, as rackctl: sending, and reading every result.
-    double commandRoundMs = 0;
-    double commandP50Ms = 0;
-    double commandP99Ms = 0;
-    double commandCpuSeconds = 0;
+    RoundFigures ping;
+    RoundFigures command;
     double peakRssMiB = 0;
     double idleRssMiB = 0;
     double idleCpuSecondsPerMinute = 0;
@@ -482,8 +485,7 @@ Figures measure(int nodes, const Options &options)
         return seconds;
     };
     const qint64 self = QCoreApplication::applicationPid();
-    const auto rounds = [&](const QJsonObject &params, double *roundMs, double *p50, double *p99, double *cpu,
-                            double *agents = nullptr, double *client = nullptr) {
+    const auto rounds = [&](const QJsonObject &params) {
         rack.execRound(params); // the first round warms up the caches and code paths
         QList<double> totals;
         QList<double> perNode;
@@ -497,20 +499,18 @@ Figures measure(int nodes, const Options &options)
             totals.append(round.totalMs);
             perNode.append(round.perNodeMs);
         }
-        *cpu = (ProcessCost::of(rack.rackdPid()).cpuSeconds - cpuBefore) / options.runs;
-        if (agents)
-            *agents = (agentsCpu() - agentsBefore) / options.runs;
-        if (client)
-            *client = (ProcessCost::of(self).cpuSeconds - clientBefore) / options.runs;
-        *roundMs = median(totals);
-        *p50 = percentile(perNode, 0.5);
-        *p99 = percentile(perNode, 0.99);
+        RoundFigures result;
+        result.rackdCpuSeconds = (ProcessCost::of(rack.rackdPid()).cpuSeconds - cpuBefore) / options.runs;
+        result.agentsCpuSeconds = (agentsCpu() - agentsBefore) / options.runs;
+        result.clientCpuSeconds = (ProcessCost::of(self).cpuSeconds - clientBefore) / options.runs;
+        result.roundMs = median(totals);
+        result.p50Ms = percentile(perNode, 0.5);
+        result.p99Ms = percentile(perNode, 0.99);
+        return result;
     };
-    rounds({{u"action"_s, u"ping"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}}, &figures.pingRoundMs,
-        &figures.pingP50Ms, &figures.pingP99Ms, &figures.pingCpuSeconds, &figures.pingAgentsCpuSeconds,
-        &figures.pingClientCpuSeconds);
-    rounds({{u"action"_s, u"run"_s}, {u"command"_s, u"true"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}},
-        &figures.commandRoundMs, &figures.commandP50Ms, &figures.commandP99Ms, &figures.commandCpuSeconds);
+    figures.ping = rounds({{u"action"_s, u"ping"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}});
+    figures.command = rounds(
+        {{u"action"_s, u"run"_s}, {u"command"_s, u"true"_s}, {u"targets"_s, u"all"_s}, {u"timeout_s"_s, 60}});
 
     const ProcessCost rackdBefore = ProcessCost::of(rack.rackdPid());
     const ProcessCost agentBefore = ProcessCost::of(rack.agentPid());
@@ -590,10 +590,11 @@ int main(int argc, char *argv[])
         const Figures f = measure(nodes, *options);
         const auto n = [](double value, int decimals = 1) { return QString::number(value, 'f', decimals); };
         out << "| " << f.nodes << " | " << n(f.startupMs) << " | " << n(f.connectSeconds) << " | "
-            << n(f.pingRoundMs) << " | " << n(f.pingP50Ms) << " / " << n(f.pingP99Ms) << " | "
-            << n(f.pingCpuSeconds * 1000) << ", " << n(f.pingAgentsCpuSeconds * 1000) << ", "
-            << n(f.pingClientCpuSeconds * 1000) << " | " << n(f.commandRoundMs) << " | " << n(f.commandP50Ms) << " / "
-            << n(f.commandP99Ms) << " | " << n(f.commandCpuSeconds * 1000) << " | " << n(f.peakRssMiB) << " | "
+            << n(f.ping.roundMs) << " | " << n(f.ping.p50Ms) << " / " << n(f.ping.p99Ms) << " | "
+            << n(f.ping.rackdCpuSeconds * 1000) << ", " << n(f.ping.agentsCpuSeconds * 1000) << ", "
+            << n(f.ping.clientCpuSeconds * 1000) << " | " << n(f.command.roundMs) << " | " << n(f.command.p50Ms)
+            << " / " << n(f.command.p99Ms) << " | " << n(f.command.rackdCpuSeconds * 1000) << " | "
+            << n(f.peakRssMiB) << " | "
             << n(f.idleRssMiB) << " | " << n(f.idleCpuSecondsPerMinute, 2) << " ("
             << n(f.idleCpuSecondsPerMinute / 60 * 100, 2) << " %) | " << n(f.agentRssMiB) << ", "
             << n(f.agentPrivateMiB) << " | "

@@ -184,23 +184,28 @@ run_ansible() { # DIRECTORY MODULE [ARGS]
     ANSIBLE_CONFIG="$1/ansible.cfg" ANSIBLE_HOME="$1/home" in_namespace ansible all -o -m "$2" ${3:+-a "$3"}
 }
 
+# measure N TOOL LABEL COMMAND...: one table row, from runs in which every host answered.
+measure() {
+    local n="$1" tool="$2" label="$3" t
+    shift 3
+    t=$(time_runs "$@")
+    check_all_answered "$n" "$tool"
+    echo "| $n | $label | $t |"
+}
+
 for n in "${sizes[@]}"; do
-    write_ansible "$n" "$work/ssh_fresh" "$work/ansible-fresh-$n"
-    write_ansible "$n" "$work/ssh_mux" "$work/ansible-mux-$n"
-
-    t=$(time_runs run_pdsh "$n" "$work/ssh_fresh"); check_all_answered "$n" pdsh
-    echo "| $n | pdsh -R ssh, fresh connections | $t |"
-    t=$(time_runs run_ansible "$work/ansible-fresh-$n" ping); check_all_answered "$n" ansible
-    echo "| $n | ansible -m ping, fresh connections | $t |"
-    t=$(time_runs run_ansible "$work/ansible-fresh-$n" raw true); check_all_answered "$n" ansible
-    echo "| $n | ansible -m raw, fresh connections | $t |"
-
-    open_masters "$n"
-    t=$(time_runs run_pdsh "$n" "$work/ssh_mux"); check_all_answered "$n" pdsh
-    echo "| $n | pdsh -R ssh, multiplexed (ControlMaster) | $t |"
-    t=$(time_runs run_ansible "$work/ansible-mux-$n" ping); check_all_answered "$n" ansible
-    echo "| $n | ansible -m ping, multiplexed (ControlMaster) | $t |"
-    t=$(time_runs run_ansible "$work/ansible-mux-$n" raw true); check_all_answered "$n" ansible
-    echo "| $n | ansible -m raw, multiplexed (ControlMaster) | $t |"
-    close_masters "$n"
+    for mode in fresh mux; do
+        label="fresh connections"
+        if [ "$mode" = mux ]; then
+            label="multiplexed (ControlMaster)"
+            open_masters "$n"
+        fi
+        write_ansible "$n" "$work/ssh_$mode" "$work/ansible-$mode-$n"
+        measure "$n" pdsh "pdsh -R ssh, $label" run_pdsh "$n" "$work/ssh_$mode"
+        measure "$n" ansible "ansible -m ping, $label" run_ansible "$work/ansible-$mode-$n" ping
+        measure "$n" ansible "ansible -m raw, $label" run_ansible "$work/ansible-$mode-$n" raw true
+        if [ "$mode" = mux ]; then
+            close_masters "$n"
+        fi
+    done
 done
