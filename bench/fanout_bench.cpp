@@ -277,10 +277,11 @@ public:
         QString error;
         if (!JsonFile::write(path(u"state/nodes.json"_s), {{u"nodes"_s, inventory}}, JsonFile::OwnerOnly, &error))
             fail(u"cannot write the inventory: "_s + error);
-        writeText(path(u"agent.conf"_s),
-            "[agent]\ncredential_file = " + path(u"node%1/credential"_s.arg(m_nodes - 1)).toUtf8()
-                + "\nroot_directory = " + path(u"node%1"_s.arg(m_nodes - 1)).toUtf8()
-                + "\nheartbeat_interval = 5\n[command true]\nargv = /bin/true\n");
+        if (!writeText(path(u"agent.conf"_s),
+                "[agent]\ncredential_file = " + path(u"node%1/credential"_s.arg(m_nodes - 1)).toUtf8()
+                    + "\nroot_directory = " + path(u"node%1"_s.arg(m_nodes - 1)).toUtf8()
+                    + "\nheartbeat_interval = 5\n[command true]\nargv = /bin/true\n"))
+            fail(u"cannot write the rack-agent's configuration in "_s + m_dir.path());
     }
 
     /// Starts rackd and returns the time until its port accepts connections, in ms.
@@ -371,9 +372,9 @@ public:
 
         int up = 0;
         int shown = -1;
+        QElapsedTimer lastAsked; // rackd is asked twice a second, not on every turn of the loop
         const bool allUp = waitFor(
             [&] {
-                static QElapsedTimer lastAsked;
                 if (lastAsked.isValid() && lastAsked.elapsed() < 500)
                     return false;
                 lastAsked.start();

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -160,6 +161,29 @@ private Q_SLOTS:
             if (!vanished)
                 QCOMPARE(result.value(u"result"_s).toObject(), QJsonObject());
         }
+    }
+
+    void peoplesClientsAreStillCappedWhileAgentsAreNot()
+    {
+        // With every agent connected, people's clients still get MaximumClientSessions
+        // connections, and the one after them is turned away.
+        // Every agent but the vanished one; the earlier tests' clients may still be closing.
+        const int agentSessions = AgentCount - 1;
+        QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount(), agentSessions, 15000);
+        std::vector<std::unique_ptr<QSslSocket>> clients;
+        int dropped = 0;
+        for (int index = 0; index <= ControlServer::MaximumClientSessions; ++index) {
+            auto socket = std::make_unique<QSslSocket>();
+            socket->setPeerVerifyMode(QSslSocket::VerifyNone); // never says hello: only holds a place
+            QObject::connect(socket.get(), &QSslSocket::disconnected, [&dropped] { ++dropped; });
+            socket->connectToHostEncrypted(u"127.0.0.1"_s, m_daemon->port());
+            clients.push_back(std::move(socket));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_daemon->controlServer()->sessionCount(), agentSessions + ControlServer::MaximumClientSessions, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(dropped, 1, 8000);
+        clients.clear();
+        QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount(), agentSessions, 15000);
     }
 
     void argumentsReachTheCommandLiterally()
