@@ -10,6 +10,10 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr qint64 MaximumFileBytes = 1024 * 1024;
+}
+
 RelayStateStore::RelayStateStore(QString path)
     : m_path(std::move(path))
 { }
@@ -24,7 +28,7 @@ std::optional<RelayStateStore::Saved> RelayStateStore::load(QString *error, bool
               "file, or remove it to start with every stack off"_s.arg(m_path, why);
         return std::nullopt;
     };
-    const JsonFile::ReadResult file = JsonFile::read(m_path, 1024 * 1024);
+    const JsonFile::ReadResult file = JsonFile::read(m_path, MaximumFileBytes);
     if (file.status == JsonFile::ReadResult::Status::Missing)
         return std::nullopt;
     if (file.status != JsonFile::ReadResult::Status::Ok)
@@ -50,7 +54,7 @@ bool RelayStateStore::save(const Saved &state, QString *error) const
     return JsonFile::write(m_path,
         {{u"boot_id"_s, state.bootId}, {u"saved"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
             {u"stacks"_s, stacks}},
-        JsonFile::WorldReadable, error);
+        JsonFile::WorldReadable, error, MaximumFileBytes);
 }
 
 QString RelayStateStore::currentBootId(const QString &bootIdFile)

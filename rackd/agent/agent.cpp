@@ -10,9 +10,13 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr qint64 MaximumCredentialFileBytes = 64 * 1024;
+}
+
 std::optional<Enrollment> Enrollment::load(const QString &path, QString *error)
 {
-    const JsonFile::ReadResult file = JsonFile::read(path, 64 * 1024);
+    const JsonFile::ReadResult file = JsonFile::read(path, MaximumCredentialFileBytes);
     if (file.status == JsonFile::ReadResult::Status::Missing) {
         *error = u"%1 does not exist: join this node first with 'rack-agent join JOIN-STRING'"_s.arg(path);
         return std::nullopt;
@@ -38,7 +42,7 @@ bool Enrollment::save(const QString &path, QString *error) const
     return JsonFile::write(path,
         {{u"rackd_host"_s, host}, {u"rackd_port"_s, port}, {u"rackd_fingerprint"_s, fingerprint},
             {u"credential"_s, credential}},
-        JsonFile::OwnerOnly, error);
+        JsonFile::OwnerOnly, error, MaximumCredentialFileBytes);
 }
 
 QJsonObject agentHelloIdentity(const NodeIdentity &identity) { return identity.toJson(); }

@@ -9,6 +9,10 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr qint64 MaximumFileBytes = 1024 * 1024;
+}
+
 SimulatedRelayBank::SimulatedRelayBank(
     QList<RelayChannelInfo> channels, RelaySafety safety, QString stateFile, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
@@ -68,7 +72,7 @@ bool SimulatedRelayBank::loadStateFile(QString *error)
 {
     if (m_stateFile.isEmpty())
         return true;
-    const JsonFile::ReadResult file = JsonFile::read(m_stateFile, 1024 * 1024);
+    const JsonFile::ReadResult file = JsonFile::read(m_stateFile, MaximumFileBytes);
     if (file.status == JsonFile::ReadResult::Status::Missing)
         return true;
     if (file.status != JsonFile::ReadResult::Status::Ok) {
@@ -98,7 +102,7 @@ bool SimulatedRelayBank::saveStateFile(QString *error) const
     for (auto it = m_physical.cbegin(); it != m_physical.cend(); ++it)
         states.insert(QString::number(it.key()), it.value());
     return JsonFile::write(m_stateFile, {{u"channels"_s, states}, {u"transitions"_s, m_transitions}},
-        JsonFile::WorldReadable, error);
+        JsonFile::WorldReadable, error, MaximumFileBytes);
 }
 
 bool SimulatedRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)

@@ -11,6 +11,10 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr qint64 MaximumFileBytes = 1024 * 1024;
+}
+
 PinStore::PinStore(QString path)
     : m_path(std::move(path))
 { }
@@ -29,7 +33,7 @@ QString PinStore::key(const QString &host, quint16 port)
 bool PinStore::load(QString *error)
 {
     m_pins.clear();
-    const JsonFile::ReadResult file = JsonFile::read(m_path, 1024 * 1024);
+    const JsonFile::ReadResult file = JsonFile::read(m_path, MaximumFileBytes);
     if (file.status == JsonFile::ReadResult::Status::Missing)
         return true;
     if (file.status != JsonFile::ReadResult::Status::Ok) {
@@ -55,7 +59,7 @@ bool PinStore::pin(const QString &host, quint16 port, const QString &fingerprint
     for (auto it = pins.cbegin(); it != pins.cend(); ++it)
         racks.insert(it.key(), it.value());
     QDir().mkpath(QFileInfo(m_path).absolutePath());
-    if (!JsonFile::write(m_path, {{u"racks"_s, racks}}, JsonFile::OwnerOnly, error))
+    if (!JsonFile::write(m_path, {{u"racks"_s, racks}}, JsonFile::OwnerOnly, error, MaximumFileBytes))
         return false;
     m_pins = pins;
     return true;

@@ -2,18 +2,120 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "atomicfile.h"
 
-#include <QSaveFile>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+mode_t modeOf(QFileDevice::Permissions permissions)
+{
+    mode_t mode = 0;
+    if (permissions & QFileDevice::ReadOwner)
+        mode |= S_IRUSR;
+    if (permissions & QFileDevice::WriteOwner)
+        mode |= S_IWUSR;
+    if (permissions & QFileDevice::ExeOwner)
+        mode |= S_IXUSR;
+    if (permissions & QFileDevice::ReadGroup)
+        mode |= S_IRGRP;
+    if (permissions & QFileDevice::WriteGroup)
+        mode |= S_IWGRP;
+    if (permissions & QFileDevice::ExeGroup)
+        mode |= S_IXGRP;
+    if (permissions & QFileDevice::ReadOther)
+        mode |= S_IROTH;
+    if (permissions & QFileDevice::WriteOther)
+        mode |= S_IWOTH;
+    if (permissions & QFileDevice::ExeOther)
+        mode |= S_IXOTH;
+    return mode;
+}
+
+QString errnoText(int error) { return QString::fromLocal8Bit(std::strerror(error)); }
+
+bool writeAll(int fd, const QByteArray &content)
+{
+    const char *data = content.constData();
+    qsizetype left = content.size();
+    while (left > 0) {
+        const ssize_t written = ::write(fd, data, size_t(left));
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        if (written == 0) { // no progress and no error: treat like a full device
+            errno = ENOSPC;
+            return false;
+        }
+        data += written;
+        left -= written;
+    }
+    return true;
+}
+
+} // namespace
 
 bool AtomicFile::write(
     const QString &path, const QByteArray &content, QFileDevice::Permissions permissions, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(permissions)
-        || file.write(content) != content.size() || !file.commit()) {
-        *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
+    const QByteArray target = QFile::encodeName(path);
+    const QByteArray directory = QFile::encodeName(QFileInfo(path).absolutePath());
+    QByteArray temporary = target + ".XXXXXX";
+    const auto fail = [&](const QString &step, int savedErrno) {
+        *error = u"cannot write %1: %2 failed: %3 (the previous file is unchanged)"_s.arg(
+            path, step, errnoText(savedErrno));
         return false;
+    };
+
+    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
+    if (fd < 0)
+        return fail(u"creating a temporary file"_s, errno);
+    const auto discard = [&](const QString &step) {
+        const int savedErrno = errno;
+        ::close(fd);
+        ::unlink(temporary.constData());
+        return fail(step, savedErrno);
+    };
+    if (::fchmod(fd, modeOf(permissions)) != 0)
+        return discard(u"setting its permissions"_s);
+    if (!writeAll(fd, content))
+        return discard(u"writing"_s);
+    if (::fdatasync(fd) != 0)
+        return discard(u"syncing"_s);
+    // A write that the kernel accepted but that left the file short would be a silent loss.
+    struct stat written
+    {
+    };
+    if (::fstat(fd, &written) != 0)
+        return discard(u"checking the size"_s);
+    if (written.st_size != content.size()) {
+        errno = EIO;
+        return discard(u"checking the size (%1 of %2 bytes)"_s.arg(written.st_size).arg(content.size()));
+    }
+    if (::close(fd) != 0) {
+        const int savedErrno = errno;
+        ::unlink(temporary.constData());
+        return fail(u"closing"_s, savedErrno);
+    }
+    if (::rename(temporary.constData(), target.constData()) != 0) {
+        const int savedErrno = errno;
+        ::unlink(temporary.constData());
+        return fail(u"replacing the file"_s, savedErrno);
+    }
+    // The new name must reach the disk too, or a power cut could bring back the old file.
+    const int directoryFd = ::open(directory.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directoryFd >= 0) {
+        ::fsync(directoryFd);
+        ::close(directoryFd);
     }
     return true;
 }

@@ -31,10 +31,18 @@ ReadResult read(const QString &path, qint64 maximumBytes)
     return {Status::Ok, document.object(), {}};
 }
 
-bool write(
-    const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error)
+bool write(const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions,
+    QString *error, qint64 maximumBytes)
 {
-    return AtomicFile::write(path, QJsonDocument(object).toJson(), permissions, error);
+    const QByteArray content = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    if (content.size() > maximumBytes) {
+        *error = u"cannot write %1: %2 bytes, more than the %3 it may hold (the previous file is unchanged)"_s
+                     .arg(path)
+                     .arg(content.size())
+                     .arg(maximumBytes);
+        return false;
+    }
+    return AtomicFile::write(path, content, permissions, error);
 }
 
 } // namespace JsonFile

@@ -8,7 +8,7 @@
 #include <QJsonObject>
 #include <QString>
 
-/// State files holding one JSON object: read with a size cap, written atomically (QSaveFile).
+/// State files holding one JSON object: read with a size cap, written atomically (AtomicFile).
 namespace JsonFile {
 
 struct ReadResult
@@ -24,11 +24,18 @@ struct ReadResult
     QString error; ///< Why, for Unreadable and Damaged; the caller adds what the file is.
 };
 
-ReadResult read(const QString &path, qint64 maximumBytes = 16 * 1024 * 1024);
+/// What a state file may hold by default, for reading and writing alike.
+constexpr qint64 DefaultMaximumBytes = 16 * 1024 * 1024;
 
-/// Replaces the file in one step; the permissions are set before anything is written.
-bool write(
-    const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions, QString *error);
+ReadResult read(const QString &path, qint64 maximumBytes = DefaultMaximumBytes);
+
+/**
+ * Replaces the file in one step, compact; the permissions are set before anything is written.
+ * Refuses (and keeps the old file) when the result would be larger than `maximumBytes`: a file
+ * its own reader would refuse must never be written.
+ */
+bool write(const QString &path, const QJsonObject &object, QFileDevice::Permissions permissions,
+    QString *error, qint64 maximumBytes = DefaultMaximumBytes);
 
 constexpr QFileDevice::Permissions OwnerOnly = AtomicFile::OwnerOnly;
 constexpr QFileDevice::Permissions WorldReadable = AtomicFile::WorldReadable;
