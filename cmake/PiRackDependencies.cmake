@@ -43,7 +43,7 @@ if(NOT Qt6Keychain_FOUND)
     message(FATAL_ERROR "QtKeychain for Qt 6 was not found: install the Debian package 'qtkeychain-qt6-dev'.")
 endif()
 
-find_package(OpenSSL 3 QUIET COMPONENTS Crypto)
+find_package(OpenSSL 3 QUIET COMPONENTS Crypto SSL)
 if(NOT OpenSSL_FOUND)
     message(FATAL_ERROR "OpenSSL 3 (libcrypto) was not found: install the Debian package 'libssl-dev'.")
 endif()

@@ -10,6 +10,11 @@
 /**
  * Slows down a source that keeps presenting bad tokens: the first few failures are free, then
  * each attempt waits twice as long as the one before, up to a cap. A success clears the source.
+ *
+ * Attempts are admitted one at a time per source: parallel connections from one address share
+ * one schedule, so a hundred of them get a hundred delays, not one. A refused attempt is not
+ * checked at all; its peer is told when to come back. An IPv6 source is its /64, the block one
+ * host can use alone.
  */
 class AuthThrottle
 {
@@ -24,8 +29,19 @@ public:
 
     AuthThrottle();
     explicit AuthThrottle(Policy policy);
+    void setPolicy(Policy policy) { m_policy = policy; }
 
-    /// How long the next attempt from this source must be held back.
+    /// The address that stands for `address` in every per-source count: IPv4 (also IPv4-mapped IPv6)
+    /// as it is, IPv6 reduced to its /64.
+    static QHostAddress sourceOf(const QHostAddress &address);
+
+    /**
+     * Asks to check one attempt from `source` now. Zero: go ahead (and the source's next attempt is
+     * held back as if this one failed, until it is known). Otherwise how long the source must wait;
+     * the attempt must be refused unchecked.
+     */
+    std::chrono::milliseconds admit(const QHostAddress &source);
+    /// How long the next attempt from this source would have to wait, without admitting it.
     std::chrono::milliseconds delayFor(const QHostAddress &source) const;
     /// Returns the number of consecutive failures of this source.
     int recordFailure(const QHostAddress &source);
@@ -36,6 +52,7 @@ private:
     {
         int failures = 0;
         qint64 lastFailureMs = 0;
+        qint64 nextAttemptMs = 0; ///< No attempt is checked before this.
     };
     std::chrono::milliseconds delayAfter(int failures) const;
     void forgetQuietSources();

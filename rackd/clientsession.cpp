@@ -81,52 +81,46 @@ void ClientSession::onMessage(const QJsonObject &message)
     onRequest(message);
 }
 
+// Checked at once, in full: nothing of a stranger is kept waiting. A source that keeps failing
+// is told when to come back, and its token is not even looked at until then.
 void ClientSession::onHello(const QJsonObject &message)
 {
-    if (m_helloPending) {
-        // Sent right behind the hello: kept, and handled once the hello is accepted.
-        if (m_backlog.size() >= m_limits.maximumRequestsInFlight) {
-            closeWithError(ErrorCode::TooManyRequests, u"too many messages before the hello was answered"_s);
-            return;
-        }
-        m_backlog.append(message);
-        return;
-    }
     QString problem;
     const std::optional<Protocol::Hello> hello = Protocol::Hello::fromJson(message, &problem);
     if (!hello) {
         closeWithError(ErrorCode::BadMessage, u"the first message must be a hello: %1"_s.arg(problem));
         return;
     }
-    m_helloTimer.stop();
-    m_helloPending = true;
     const QHostAddress source = m_connection->socket()->peerAddress();
-    // A source that keeps failing waits before its token is even looked at.
-    const std::chrono::milliseconds delay = m_service->throttle().delayFor(source);
-    QPointer<ClientSession> self(this);
-    QTimer::singleShot(delay, this, [this, self, hello = *hello, source] {
-        if (!self || !m_connection->isOpen())
-            return;
-        m_helloPending = false;
-        Caller caller;
-        Protocol::Error error;
-        if (!m_service->authenticate(hello, source, m_connection->peer(), &caller, &error)) {
-            closeWithError(error.code, error.message);
-            return;
-        }
-        m_caller = caller;
-        Protocol::Welcome welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s, caller.token.name,
-            caller.isAgent() ? u"node"_s : roleName(caller.token.role)};
-        welcome.credential = caller.newCredential;
-        m_connection->send(welcome.toJson());
-        m_caller->newCredential.clear(); // handed over; not kept
-        // A join is a one-shot exchange; the node is online once its agent connects with the credential.
-        if (caller.isAgent() && caller.newCredential.isEmpty())
-            registerAgent(caller.agentMac);
-        const QList<QJsonObject> backlog = std::exchange(m_backlog, {});
-        for (const QJsonObject &queued : backlog)
-            onMessage(queued);
-    });
+    const std::chrono::milliseconds wait = m_service->throttle().admit(source);
+    if (wait.count() > 0) {
+        closeWithError(ErrorCode::TooManyRequests,
+            u"too many failed logins from this address; try again in %1 s"_s.arg(
+                (wait.count() + 999) / 1000));
+        return;
+    }
+    Caller caller;
+    Protocol::Error error;
+    if (!m_service->authenticate(*hello, source, m_connection->peer(), &caller, &error)) {
+        closeWithError(error.code, error.message);
+        return;
+    }
+    if (!caller.isAgent() && m_clientAdmission && !m_clientAdmission(&error)) {
+        closeWithError(error.code, error.message);
+        return;
+    }
+    m_helloTimer.stop();
+    m_caller = caller;
+    m_connection->setMaximumMessageSize(m_limits.maximumMessageSize);
+    Protocol::Welcome welcome {Protocol::Version, u"rackd " PIRACK_VERSION_STRING ""_s, caller.token.name,
+        caller.isAgent() ? u"node"_s : roleName(caller.token.role)};
+    welcome.credential = caller.newCredential;
+    m_connection->send(welcome.toJson());
+    m_caller->newCredential.clear(); // handed over; not kept
+    Q_EMIT authenticated();
+    // A join is a one-shot exchange; the node is online once its agent connects with the credential.
+    if (caller.isAgent() && caller.newCredential.isEmpty())
+        registerAgent(caller.agentMac);
 }
 
 void ClientSession::registerAgent(const QString &mac)
@@ -149,7 +143,8 @@ void ClientSession::registerAgent(const QString &mac)
     Q_EMIT agentOnline();
 }
 
-void ClientSession::sendAgentRequest(qint64 requestId, const QByteArray &frame, NodeManager::ReplyHandler handler)
+void ClientSession::sendAgentRequest(
+    qint64 requestId, const QByteArray &frame, NodeManager::ReplyHandler handler)
 {
     if (!m_connection->isOpen()) {
         handler(Protocol::Reply::failure(requestId, u"disconnected"_s, u"the node disconnected"_s));

@@ -20,12 +20,25 @@ class ClientSession : public QObject
 public:
     struct Limits
     {
-        std::chrono::milliseconds helloTimeout {10000};
+        /// From the end of the TLS handshake; it keeps running whatever the peer sends meanwhile.
+        std::chrono::milliseconds helloTimeout {5000};
         int maximumRequestsInFlight = 32;
         int maximumBadMessages = 20; ///< Then the client is not worth serving.
+        /// Once authenticated; before, the connection accepts no more than a hello's size.
+        qint64 maximumMessageSize = Protocol::MaximumMessageSize;
     };
+    /// Whether one more person's client may be served; false fills in the refusal.
+    using ClientAdmission = std::function<bool(Protocol::Error *refusal)>;
 
     ClientSession(Connection *connection, RackService *service, Limits limits, QObject *parent = nullptr);
+
+    void setClientAdmission(ClientAdmission admission) { m_clientAdmission = std::move(admission); }
+    /// "203.0.113.7:50312".
+    QString peer() const { return m_connection->peer(); }
+    bool isAuthenticated() const { return m_caller.has_value(); }
+    bool isAgent() const { return m_caller && m_caller->isAgent(); }
+    /// Sends the error and closes.
+    void refuse(const QString &code, const QString &message) { closeWithError(code, message); }
 
     void sendEvent(const Protocol::Event &event);
     /// Agents only: asks the node something; `handler` runs once, with its answer or a failure.
@@ -34,6 +47,8 @@ public:
 
 Q_SIGNALS:
     void finished();
+    /// The hello was accepted (a person's client, a node's agent or a joining node).
+    void authenticated();
     /// A node's agent authenticated on this connection and is now the node's way in.
     void agentOnline();
 
@@ -52,12 +67,9 @@ private:
     Limits m_limits;
     QTimer m_helloTimer;
     std::optional<Caller> m_caller;
-    bool m_helloPending = false;
+    ClientAdmission m_clientAdmission;
     int m_inFlight = 0;
     int m_badMessages = 0;
     QSet<QString> m_subscriptions;
-    QList<QJsonObject> m_backlog;
-    QHash<qint64, NodeManager::ReplyHandler>
-        m_agentRequests; ///< Asked of this agent, not answered yet. ///< Messages that came while the hello
-                         ///< was being checked.
+    QHash<qint64, NodeManager::ReplyHandler> m_agentRequests; ///< Asked of this agent, not answered yet.
 };

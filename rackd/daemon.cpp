@@ -139,6 +139,9 @@ bool Daemon::start(QString *error)
     m_service = std::make_unique<RackService>(
         m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
+    ControlServer::Limits serverLimits;
+    serverLimits.unauthenticated = {m_config.unauthenticatedLimit, m_config.unauthenticatedPerSource};
+    m_server->setLimits(serverLimits);
     startInstall();
     startDhcpEvents();
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))

@@ -36,6 +36,7 @@ public:
     RelayBank *relayBank() const { return m_bank.get(); }
     ControlServer *controlServer() const { return m_server.get(); }
     NodeManager *nodeManager() const { return m_nodes.get(); }
+    RackService *service() const { return m_service.get(); }
     DhcpEventSource *dhcpEvents() const { return m_dhcp.get(); }
     StagedInstall *install() const { return m_install.get(); }
     const RackStructure &structure() const { return m_structure; }

@@ -46,7 +46,7 @@ std::optional<RackdConfig> RackdConfig::parse(
         u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s, u"join_host"_s,
         u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s, u"dnsmasq_hosts_file"_s,
         u"dnsmasq_names_file"_s, u"dnsmasq_pid_file"_s, u"install_stack_timeout"_s, u"install_settle_time"_s,
-        u"install_verify_timeout"_s};
+        u"install_verify_timeout"_s, u"unauthenticated_limit"_s, u"unauthenticated_per_source"_s};
     const auto seconds = [&problems](const IniEntry &entry, double lowest, double highest,
                              std::chrono::milliseconds *target) {
         bool ok = false;
@@ -55,7 +55,9 @@ std::optional<RackdConfig> RackdConfig::parse(
             *target = std::chrono::milliseconds(qint64(value * 1000));
         else
             problems.report(entry.line, entry.key,
-                u"\"%1\" is not a number of seconds from %2 to %3"_s.arg(entry.value).arg(lowest).arg(highest));
+                u"\"%1\" is not a number of seconds from %2 to %3"_s.arg(entry.value)
+                    .arg(lowest)
+                    .arg(highest));
     };
     for (const IniSection &section : ini.sections()) {
         if (section.name != u"rackd") {
@@ -145,6 +147,15 @@ std::optional<RackdConfig> RackdConfig::parse(
                 else
                     problems.report(
                         entry.line, entry.key, u"\"%1\" is not a number from 1 to 100"_s.arg(value));
+            } else if (entry.key == u"unauthenticated_limit" || entry.key == u"unauthenticated_per_source") {
+                const int limit = value.toInt(&ok);
+                if (ok && limit >= 1 && limit <= 100000)
+                    (entry.key == u"unauthenticated_limit" ? config.unauthenticatedLimit
+                                                           : config.unauthenticatedPerSource)
+                        = limit;
+                else
+                    problems.report(
+                        entry.line, entry.key, u"\"%1\" is not a number from 1 to 100000"_s.arg(value));
             }
         }
     }

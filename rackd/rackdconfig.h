@@ -51,6 +51,9 @@ public:
     std::chrono::milliseconds installVerifyTimeout {300000}; ///< For the rack to come back after the install.
     qint64 auditMaximumBytes = 4 * 1024 * 1024;
     int auditFilesKept = 5;
+    /// Connections not authenticated yet (TLS handshake, hello), in total and from one address.
+    int unauthenticatedLimit = 128;
+    int unauthenticatedPerSource = 16;
 
     /// Reads the file; on failure `errors` holds one line per problem.
     static std::optional<RackdConfig> readFile(const QString &path, QStringList *errors);

@@ -72,6 +72,10 @@ private Q_SLOTS:
         QString error;
         m_daemon = m_fixture.start(&error);
         QVERIFY2(m_daemon, qPrintable(error));
+        // All the agents and clients here connect from 127.0.0.1, and all at once.
+        ControlServer::Limits limits;
+        limits.unauthenticated = {4 * AgentCount, 4 * AgentCount};
+        m_daemon->controlServer()->setLimits(limits);
         const auto secret = m_daemon->nodeManager()->joinSecrets()->create(
             std::chrono::seconds(3600), AgentCount, u"test"_s, QDateTime::currentDateTimeUtc(), &error);
         QVERIFY(secret);
@@ -166,24 +170,35 @@ private Q_SLOTS:
     void peoplesClientsAreStillCappedWhileAgentsAreNot()
     {
         // With every agent connected, people's clients still get MaximumClientSessions
-        // connections, and the one after them is turned away.
+        // connections, and the one after them is turned away with a reason.
         // Every agent but the vanished one; the earlier tests' clients may still be closing.
         const int agentSessions = AgentCount - 1;
         QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount(), agentSessions, 15000);
-        std::vector<std::unique_ptr<QSslSocket>> clients;
-        int dropped = 0;
-        for (int index = 0; index <= ControlServer::MaximumClientSessions; ++index) {
-            auto socket = std::make_unique<QSslSocket>();
-            socket->setPeerVerifyMode(QSslSocket::VerifyNone); // never says hello: only holds a place
-            QObject::connect(socket.get(), &QSslSocket::disconnected, [&dropped] { ++dropped; });
-            socket->connectToHostEncrypted(u"127.0.0.1"_s, m_daemon->port());
-            clients.push_back(std::move(socket));
+        QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->clientSessionCount(), 0, 15000);
+        std::vector<std::unique_ptr<RackClient>> clients;
+        int ready = 0;
+        for (int index = 0; index < ControlServer::MaximumClientSessions; ++index) {
+            auto client = std::make_unique<RackClient>();
+            QObject::connect(client.get(), &RackClient::ready, [&ready] { ++ready; });
+            client->connectToRack(
+                {u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
+            clients.push_back(std::move(client));
         }
-        QTRY_COMPARE_WITH_TIMEOUT(
-            m_daemon->controlServer()->sessionCount(), agentSessions + ControlServer::MaximumClientSessions, 8000);
-        QTRY_COMPARE_WITH_TIMEOUT(dropped, 1, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(ready, ControlServer::MaximumClientSessions, 60000);
+        QCOMPARE(m_daemon->controlServer()->clientSessionCount(), ControlServer::MaximumClientSessions);
+
+        RackClient oneTooMany;
+        const ConnectResult refused
+            = connectClient(oneTooMany, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint());
+        QVERIFY(!refused.ready);
+        QCOMPARE(refused.code, Protocol::ErrorCode::TooManyRequests);
+        QVERIFY2(refused.reason.contains(u"256 clients"_s), qPrintable(refused.reason));
+        QCOMPARE(
+            m_daemon->controlServer()->sessionCount(), agentSessions + ControlServer::MaximumClientSessions);
+
         clients.clear();
         QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount(), agentSessions, 15000);
+        QCOMPARE(m_daemon->controlServer()->unauthenticatedCount(), 0);
     }
 
     void argumentsReachTheCommandLiterally()

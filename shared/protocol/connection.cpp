@@ -4,8 +4,8 @@
 
 #include "protocollogging.h"
 
-#include <QSslSocket>
 #include <QCoreApplication>
+#include <QSslSocket>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -36,6 +36,10 @@ Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
         else
             finish(m_socket->errorString());
     });
+    if (m_limits.outputBudget) {
+        connect(m_socket, &QSslSocket::bytesWritten, this, &Connection::accountOutput);
+        connect(m_socket, &QSslSocket::encryptedBytesWritten, this, &Connection::accountOutput);
+    }
     // Data may have arrived with the handshake, before anyone listened.
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
@@ -44,8 +48,24 @@ Connection::Connection(QSslSocket *socket, Limits limits, QObject *parent)
 // The socket is a child and goes with this object; its last signals must not reach a half-destroyed one.
 Connection::~Connection()
 {
+    if (m_limits.outputBudget)
+        m_limits.outputBudget->add(-m_accountedOutput);
     if (!m_socketHandedOff)
         m_socket->disconnect(this);
+}
+
+qint64 Connection::pendingOutput() const
+{
+    return m_socketHandedOff ? 0 : m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite();
+}
+
+void Connection::accountOutput()
+{
+    if (!m_limits.outputBudget)
+        return;
+    const qint64 pending = m_closed ? 0 : pendingOutput();
+    m_limits.outputBudget->add(pending - m_accountedOutput);
+    m_accountedOutput = pending;
 }
 
 bool Connection::send(const QJsonObject &message) { return !m_closed && sendFrame(encodeFrame(message)); }
@@ -54,11 +74,18 @@ bool Connection::sendFrame(const QByteArray &frame)
 {
     if (m_closed)
         return false;
-    if (m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite() > m_limits.maximumPendingOutput) {
+    const qint64 pending = pendingOutput();
+    if (pending > m_limits.maximumPendingOutput) {
         abort(u"the peer does not read what it is sent"_s);
         return false;
     }
+    if (m_limits.outputBudget && m_limits.outputBudget->isExceeded()
+        && pending > m_limits.fairPendingOutput) {
+        abort(u"the peer does not read what it is sent, and rackd's output budget is used up"_s);
+        return false;
+    }
     m_socket->write(frame);
+    accountOutput();
     return true;
 }
 
@@ -123,6 +150,7 @@ void Connection::finish(const QString &reason)
     if (m_closed)
         return;
     m_closed = true;
+    accountOutput(); // what is left to send no longer counts: the socket flushes or drops it on its own
     qCDebug(lcProtocol).noquote() << m_peer << "closed:" << reason;
     Q_EMIT closed(reason);
 }

@@ -9,6 +9,28 @@
 class QSslSocket;
 
 /**
+ * What all connections of a server may hold in output that their peers have not read yet, together:
+ * each connection has its own cap, and this one keeps many slow readers from adding up to more
+ * memory than the machine has. Shared by the connections of one server; it must outlive them.
+ */
+class OutputBudget
+{
+public:
+    explicit OutputBudget(qint64 maximumBytes)
+        : m_maximumBytes(maximumBytes)
+    { }
+    qint64 usedBytes() const { return m_usedBytes; }
+    qint64 maximumBytes() const { return m_maximumBytes; }
+    bool isExceeded() const { return m_usedBytes > m_maximumBytes; }
+    void add(qint64 bytes) { m_usedBytes += bytes; }
+    void setMaximumBytes(qint64 bytes) { m_maximumBytes = bytes; }
+
+private:
+    qint64 m_maximumBytes;
+    qint64 m_usedBytes = 0;
+};
+
+/**
  * One TLS connection carrying framed messages. It owns the socket and is the only code that
  * touches it: everyone else sees messages and one closed(reason).
  */
@@ -22,6 +44,10 @@ public:
         qint64 maximumMessageSize = 1024 * 1024;
         /// A peer that stops reading is dropped once this much waits to be sent.
         qint64 maximumPendingOutput = 16 * 1024 * 1024;
+        /// Shared with the server's other connections; none when null. When it is exceeded, a
+        /// connection with more than `fairPendingOutput` waiting is dropped rather than sent more.
+        OutputBudget *outputBudget = nullptr;
+        qint64 fairPendingOutput = 1024 * 1024;
     };
 
     Connection(QSslSocket *socket, Limits limits, QObject *parent = nullptr);
@@ -41,6 +67,10 @@ public:
     void close(const QString &reason);
     /// Closes at once.
     void abort(const QString &reason);
+    /// The largest message accepted from now on (a server raises it once the peer is known).
+    void setMaximumMessageSize(qint64 bytes) { m_decoder.setMaximumPayload(bytes); }
+    /// Bytes queued for the peer and not yet handed to the kernel.
+    qint64 pendingOutput() const;
 
 Q_SIGNALS:
     void messageReceived(const QJsonObject &message);
@@ -52,6 +82,7 @@ Q_SIGNALS:
 private:
     void onReadyRead();
     void finish(const QString &reason);
+    void accountOutput();
 
     QSslSocket *m_socket; // a child of this object until close() hands it off
     Limits m_limits;
@@ -59,4 +90,5 @@ private:
     QString m_peer;
     bool m_closed = false;
     bool m_socketHandedOff = false; ///< close() let the socket go to flush and delete itself.
+    qint64 m_accountedOutput = 0; ///< This connection's share of the output budget.
 };

@@ -29,6 +29,8 @@ public:
 
     explicit FrameDecoder(qint64 maximumPayload);
 
+    /// Frames announced after this call are held to the new limit (rackd: small before the hello).
+    void setMaximumPayload(qint64 maximumPayload) { m_maximumPayload = maximumPayload; }
     void append(const QByteArray &bytes);
     Result next();
     qint64 bufferedBytes() const { return m_buffer.size() - m_offset; }
