@@ -100,10 +100,10 @@ bool Daemon::prepareTokens(QString *error)
     const QString path = QDir(m_config.stateDirectory).filePath(u"initial-admin-token"_s);
     if (!AtomicFile::write(path, token->toUtf8() + '\n', AtomicFile::OwnerOnly, error))
         return false;
-    // Shown this once; afterwards only its hash exists in rackd (and the file, until the operator removes
-    // it).
-    qCWarning(lcDaemon).noquote() << "created the initial admin token" << *token << "- also in" << path
-                                  << "(mode 0600); store it, then delete that file";
+    // Never in the log: under systemd that is the journal, which more people read than the state
+    // directory. Only its hash stays in rackd, and the file until the operator removes it.
+    qCWarning(lcDaemon).noquote() << "created the initial admin token: it is in" << path
+                                  << "(mode 0600, readable by root only); store it, then delete that file";
     return true;
 }
 

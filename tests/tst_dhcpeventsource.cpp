@@ -73,6 +73,33 @@ private Q_SLOTS:
         QCOMPARE(problems.count(), 2);
     }
 
+    void idleConnectionsAreCappedAndTimedOut()
+    {
+        QTemporaryDir dir;
+        DhcpEventSource source;
+        QString error;
+        QVERIFY2(source.listen(dir.filePath(u"dhcp.sock"_s), &error), qPrintable(error));
+        QSignalSpy problems(&source, &DhcpEventSource::problem);
+        std::vector<std::unique_ptr<QLocalSocket>> idle;
+        int closed = 0;
+        for (int i = 0; i < 33; ++i) {
+            auto socket = std::make_unique<QLocalSocket>();
+            QObject::connect(socket.get(), &QLocalSocket::disconnected, [&closed] { ++closed; });
+            socket->connectToServer(source.socketPath());
+            QVERIFY(socket->waitForConnected(5000));
+            idle.push_back(std::move(socket));
+        }
+        // The one beyond 32 is turned away at once; the others when their 5 s are up.
+        QTRY_COMPARE_WITH_TIMEOUT(closed, 1, 3000);
+        QVERIFY(problems.at(0).at(0).toString().contains(u"more than 32 connections"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(closed, 33, 15000);
+        QVERIFY(problems.last().at(0).toString().contains(u"no complete message within 5 s"_s));
+        // And the socket still serves the script.
+        QCOMPARE(send(source.socketPath(), R"(["add","dc:a6:32:01:02:03","10.42.0.60"])"
+                                           "\n"),
+            QByteArray("ok"));
+    }
+
     void neverReplacesAFileThatIsNotASocket()
     {
         QTemporaryDir dir;

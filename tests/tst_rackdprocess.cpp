@@ -135,6 +135,10 @@ private Q_SLOTS:
             RackdProcess rackd(m_fixture.path(u"rackd.conf"_s));
             const quint16 port = rackd.waitUntilListening();
             QVERIFY2(port > 0, qPrintable(rackd.log()));
+            // The first start makes an admin token: it goes to a 0600 file, never to the log (the journal).
+            QVERIFY(rackd.log().contains(u"created the initial admin token"_s));
+            QVERIFY(!adminToken().isEmpty());
+            QVERIFY(!rackd.log().contains(adminToken()));
             const auto reply
                 = request(port, u"power"_s, {{u"action"_s, u"on"_s}, {u"stacks"_s, QJsonArray {1, 3}}});
             QVERIFY(reply && !reply->isError());

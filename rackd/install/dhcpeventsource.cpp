@@ -15,6 +15,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 constexpr qint64 MaximumMessage = 4096;
+constexpr int MaximumConnections = 32;
+constexpr std::chrono::milliseconds ConnectionTimeout {5000};
 constexpr qint64 MaximumLeaseFile = 4 * 1024 * 1024;
 constexpr qint64 MaximumLogRead = 1024 * 1024;
 } // namespace
@@ -58,15 +60,24 @@ bool DhcpEventSource::listen(const QString &socketPath, QString *error)
         }
         QLocalServer::removeServer(socketPath);
     }
-    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    // Open to root and the pirack group (dnsmasq's script runs as root; an admin may be in the group).
+    // rackd.service runs rackd with Group=pirack: the socket is then born with that group, and no
+    // chown is needed (the unit's system call filter refuses it). Only a rackd started by hand as
+    // root hands the socket to the group afterwards.
+    const group *pirack = ::getgrnam("pirack");
+    const bool bornWithGroup = pirack && ::getegid() == pirack->gr_gid;
+    m_server.setSocketOptions(bornWithGroup ? QLocalServer::UserAccessOption | QLocalServer::GroupAccessOption
+                                            : QLocalServer::SocketOptions(QLocalServer::UserAccessOption));
     if (!m_server.listen(socketPath)) {
         *error = u"cannot listen on %1: %2"_s.arg(socketPath, m_server.errorString());
         return false;
     }
-    // root and the pirack group (dnsmasq's script runs as root; an admin may be in the group).
-    if (const group *pirack = ::getgrnam("pirack")) {
-        if (::chown(QFile::encodeName(socketPath).constData(), ::geteuid(), pirack->gr_gid) == 0)
-            ::chmod(QFile::encodeName(socketPath).constData(), 0660);
+    if (pirack && !bornWithGroup) {
+        const QByteArray path = QFile::encodeName(socketPath);
+        if (::chown(path.constData(), ::geteuid(), pirack->gr_gid) == 0)
+            ::chmod(path.constData(), 0660);
+        else
+            Q_EMIT problem(u"%1 stays open to its owner only: cannot give it to the pirack group"_s.arg(socketPath));
     }
     return true;
 }
@@ -75,6 +86,23 @@ void DhcpEventSource::onConnection()
 {
     while (QLocalSocket *socket = m_server.nextPendingConnection()) {
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        // dnsmasq runs its script one event at a time: a handful of connections at once is plenty,
+        // and each says its one line at once. Anything else holds nothing for long.
+        if (m_connections >= MaximumConnections) {
+            Q_EMIT problem(u"DHCP script socket: more than %1 connections at once; one refused"_s.arg(
+                MaximumConnections));
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        ++m_connections;
+        connect(socket, &QObject::destroyed, this, [this] { --m_connections; });
+        QTimer::singleShot(ConnectionTimeout, socket, [this, socket] {
+            Q_EMIT problem(u"DHCP script socket: no complete message within %1 s; closed"_s.arg(
+                std::chrono::duration_cast<std::chrono::seconds>(ConnectionTimeout).count()));
+            socket->abort();
+            socket->deleteLater();
+        });
         connect(socket, &QLocalSocket::readyRead, this, [this, socket] {
             if (!socket->canReadLine()) {
                 if (socket->bytesAvailable() > MaximumMessage) {

@@ -45,6 +45,7 @@ private:
     void readIscLog();
 
     QLocalServer m_server;
+    int m_connections = 0; ///< Script connections open now.
     QFileSystemWatcher m_watcher;
     QTimer m_poll; ///< Catches what the watcher misses (a file replaced or created later).
     QString m_leaseFile;
