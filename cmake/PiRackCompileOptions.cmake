@@ -17,6 +17,9 @@ function(pirack_target_defaults target)
     target_compile_options(${target} PRIVATE
         -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
         -Woverloaded-virtual -Wnull-dereference -Wformat=2)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang") # Qt's qCDebug(category) names the category alone
+        target_compile_options(${target} PRIVATE -Wno-gnu-zero-variadic-macro-arguments)
+    endif()
     if(PIRACK_WERROR)
         target_compile_options(${target} PRIVATE -Werror)
     endif()

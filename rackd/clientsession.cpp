@@ -161,7 +161,8 @@ void ClientSession::onAgentMessage(const QJsonObject &message)
     if (type == Protocol::Type::Event) {
         const std::optional<Protocol::Event> event = Protocol::Event::fromJson(message, &problem);
         if (event && event->name == u"node.heartbeat") {
-            m_service->nodes()->heartbeat(m_caller->agentMac, event->data);
+            if (!m_service->nodes()->heartbeat(m_caller->agentMac, event->data, &problem))
+                onBadMessage(problem);
             return;
         }
         onBadMessage(event ? u"unknown event \"%1\" from an agent"_s.arg(event->name) : problem);

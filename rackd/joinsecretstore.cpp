@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "joinsecretstore.h"
 
+#include "nodereport.h"
+
 #include "protocol/secrets.h"
 #include "storage/jsonfile.h"
 
@@ -32,6 +34,11 @@ QString JoinSecretStore::describe(Outcome outcome)
         return u"the join secret has expired"_s;
     case Outcome::UsedUp:
         return u"the join secret has been used up"_s;
+    case Outcome::AlreadyJoined:
+        return u"a node with this MAC has joined already; to join it again (a re-installed Pi), make a "
+               u"secret for it: rackctl join create --replace MAC"_s;
+    case Outcome::OtherNode:
+        return u"this join secret is for re-joining another node"_s;
     }
     return {};
 }
@@ -47,14 +54,21 @@ bool JoinSecretStore::load(QString *error)
             m_path, file.error);
         return false;
     }
+    if (!file.object.value(u"secrets"_s).isArray()) {
+        *error
+            = u"%1 has no list of \"secrets\"; remove it (pending joins will need new secrets)"_s.arg(m_path);
+        return false;
+    }
     for (const QJsonValue &value : file.object.value(u"secrets"_s).toArray()) {
         const QJsonObject entry = value.toObject();
         Secret secret {entry.value(u"id"_s).toString(),
             QByteArray::fromHex(entry.value(u"sha256"_s).toString().toLatin1()),
             QDateTime::fromString(entry.value(u"created"_s).toString(), Qt::ISODate),
             QDateTime::fromString(entry.value(u"expires"_s).toString(), Qt::ISODate),
-            entry.value(u"uses_left"_s).toInt(-1), entry.value(u"created_by"_s).toString()};
-        if (secret.hash.size() != 32 || !secret.expires.isValid() || secret.usesLeft < 0) {
+            entry.value(u"uses_left"_s).toInt(-1), entry.value(u"created_by"_s).toString(),
+            entry.value(u"replace_mac"_s).toString()};
+        if (!value.isObject() || secret.hash.size() != 32 || !secret.expires.isValid() || secret.usesLeft < 0
+            || (!secret.replaceMac.isEmpty() && !NodeReport::isMac(secret.replaceMac))) {
             *error = u"%1 has a damaged entry \"%2\""_s.arg(m_path, secret.id);
             return false;
         }
@@ -67,18 +81,24 @@ bool JoinSecretStore::save(const QList<Secret> &secrets, QString *error) const
 {
     QJsonArray entries;
     for (const Secret &secret : secrets) {
-        entries.append(
-            QJsonObject {{u"id"_s, secret.id}, {u"sha256"_s, QString::fromLatin1(secret.hash.toHex())},
-                {u"created"_s, secret.created.toString(Qt::ISODate)},
-                {u"expires"_s, secret.expires.toString(Qt::ISODate)}, {u"uses_left"_s, secret.usesLeft},
-                {u"created_by"_s, secret.createdBy}});
+        QJsonObject entry {{u"id"_s, secret.id}, {u"sha256"_s, QString::fromLatin1(secret.hash.toHex())},
+            {u"created"_s, secret.created.toString(Qt::ISODate)},
+            {u"expires"_s, secret.expires.toString(Qt::ISODate)}, {u"uses_left"_s, secret.usesLeft},
+            {u"created_by"_s, secret.createdBy}};
+        if (!secret.replaceMac.isEmpty())
+            entry.insert(u"replace_mac"_s, secret.replaceMac);
+        entries.append(entry);
     }
     return JsonFile::write(m_path, {{u"secrets"_s, entries}}, JsonFile::OwnerOnly, error);
 }
 
-std::optional<QString> JoinSecretStore::create(
-    std::chrono::seconds ttl, int uses, const QString &createdBy, const QDateTime &now, QString *error)
+std::optional<QString> JoinSecretStore::create(std::chrono::seconds ttl, int uses, const QString &createdBy,
+    const QDateTime &now, QString *error, const QString &replaceMac)
 {
+    if (!replaceMac.isEmpty() && (!NodeReport::isMac(replaceMac) || uses != 1)) {
+        *error = u"a secret to replace a node names one MAC (like dc:a6:32:01:02:03) and has one use"_s;
+        return std::nullopt;
+    }
     if (ttl.count() < 60 || ttl.count() > 30L * 24 * 3600) {
         *error = u"a join secret lives from 1 minute to 30 days"_s;
         return std::nullopt;
@@ -95,14 +115,15 @@ std::optional<QString> JoinSecretStore::create(
             secrets.append(existing);
     }
     secrets.append({QString::fromLatin1(hashSecret(secret).toHex().left(8)), hashSecret(secret), now,
-        now.addSecs(ttl.count()), uses, createdBy});
+        now.addSecs(ttl.count()), uses, createdBy, replaceMac});
     if (!save(secrets, error))
         return std::nullopt;
     m_secrets = secrets;
     return secret;
 }
 
-JoinSecretStore::Outcome JoinSecretStore::consume(const QString &secret, const QDateTime &now, QString *error)
+JoinSecretStore::Outcome JoinSecretStore::consume(
+    const QString &secret, const QDateTime &now, QString *error, const QString &mac, bool known)
 {
     const QByteArray hash = hashSecret(secret);
     for (qsizetype i = 0; i < m_secrets.size(); ++i) {
@@ -112,6 +133,11 @@ JoinSecretStore::Outcome JoinSecretStore::consume(const QString &secret, const Q
             return Outcome::Expired;
         if (m_secrets.at(i).usesLeft <= 0)
             return Outcome::UsedUp;
+        const QString &replaceMac = m_secrets.at(i).replaceMac;
+        if (!replaceMac.isEmpty() && replaceMac != mac)
+            return Outcome::OtherNode;
+        if (replaceMac.isEmpty() && known)
+            return Outcome::AlreadyJoined;
         QList<Secret> secrets = m_secrets;
         --secrets[i].usesLeft;
         if (!save(secrets, error))

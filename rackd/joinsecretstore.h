@@ -15,7 +15,14 @@
 class JoinSecretStore
 {
 public:
-    enum class Outcome { Accepted, Unknown, Expired, UsedUp };
+    enum class Outcome {
+        Accepted,
+        Unknown,
+        Expired,
+        UsedUp,
+        AlreadyJoined, ///< The node has joined before, and the secret is not one to replace it.
+        OtherNode, ///< The secret replaces another node.
+    };
 
     struct Secret
     {
@@ -25,16 +32,23 @@ public:
         QDateTime expires;
         int usesLeft = 0;
         QString createdBy;
+        /// Only this node, which has joined before (a re-installed Pi), may use it, keeping its place.
+        QString replaceMac;
     };
 
     explicit JoinSecretStore(QString path);
 
     bool load(QString *error);
     /// Returns the secret in clear: the only time it exists outside the join string.
-    std::optional<QString> create(
-        std::chrono::seconds ttl, int uses, const QString &createdBy, const QDateTime &now, QString *error);
-    /// Checks a presented secret and, when accepted, uses it up by one.
-    Outcome consume(const QString &secret, const QDateTime &now, QString *error);
+    std::optional<QString> create(std::chrono::seconds ttl, int uses, const QString &createdBy,
+        const QDateTime &now, QString *error, const QString &replaceMac = {});
+    /**
+     * Checks a presented secret for the node `mac` and, when accepted, uses it up by one. A node
+     * that has joined before (`known`) is accepted only with a secret made to replace it: a join
+     * never takes over another node's credential, name or slot by itself.
+     */
+    Outcome consume(
+        const QString &secret, const QDateTime &now, QString *error, const QString &mac, bool known);
     QList<Secret> secrets() const { return m_secrets; }
 
     static QString describe(Outcome outcome);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nodeinventory.h"
 
+#include "nodereport.h"
 #include "protocol/secrets.h"
 #include "storage/jsonfile.h"
 
@@ -28,11 +29,7 @@ NodeInventory::NodeInventory(QString path)
 { }
 
 namespace {
-bool isMac(const QString &mac)
-{
-    static const QRegularExpression pattern(u"^([0-9a-f]{2}:){5}[0-9a-f]{2}$"_s);
-    return pattern.match(mac).hasMatch();
-}
+bool isMac(const QString &mac) { return NodeReport::isMac(mac); }
 } // namespace
 
 bool NodeInventory::load(QString *error)
@@ -46,12 +43,25 @@ bool NodeInventory::load(QString *error)
             m_path, file.error);
         return false;
     }
+    // The wrong shape is damage too: taking it for an empty inventory would make every node join again.
+    if (!file.object.value(u"nodes"_s).isArray()) {
+        *error = u"the node inventory %1 has no list of \"nodes\"; restore it from a backup"_s.arg(m_path);
+        return false;
+    }
     for (const QJsonValue &value : file.object.value(u"nodes"_s).toArray()) {
         const QJsonObject entry = value.toObject();
         NodeRecord node;
         node.mac = entry.value(u"mac"_s).toString();
-        if (!isMac(node.mac)) {
-            *error = u"the node inventory %1 has a bad MAC \"%2\""_s.arg(m_path, node.mac);
+        if (!value.isObject() || !isMac(node.mac)) {
+            *error = u"the node inventory %1 has a bad MAC \"%2\""_s.arg(
+                m_path, NodeReport::printable(node.mac));
+            return false;
+        }
+        QString problem;
+        const auto identity = NodeReport::identity(entry.value(u"identity"_s).toObject(), &problem);
+        const auto metrics = NodeReport::metrics(entry.value(u"metrics"_s).toObject(), &problem);
+        if (!identity || !metrics) {
+            *error = u"the node inventory %1 has a bad entry for %2: %3"_s.arg(m_path, node.mac, problem);
             return false;
         }
         if (entry.contains(u"stack"_s))
@@ -60,10 +70,10 @@ bool NodeInventory::load(QString *error)
             node.slot = entry.value(u"slot"_s).toInt();
         node.name = entry.value(u"name"_s).toString();
         node.address = entry.value(u"address"_s).toString();
-        node.identity = entry.value(u"identity"_s).toObject();
+        node.identity = *identity;
         node.credentialHash = QByteArray::fromHex(entry.value(u"credential_sha256"_s).toString().toLatin1());
         node.lastSeen = QDateTime::fromString(entry.value(u"last_seen"_s).toString(), Qt::ISODate);
-        node.lastMetrics = entry.value(u"metrics"_s).toObject();
+        node.lastMetrics = *metrics;
         m_nodes.insert(node.mac, node);
     }
     return true;
@@ -119,8 +129,8 @@ bool NodeInventory::registerNode(
     return true;
 }
 
-bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackStructure &structure,
-    QString *error, TakenSlot taken)
+bool NodeInventory::assign(
+    const QString &mac, int stack, int slot, const RackStructure &structure, QString *error, TakenSlot taken)
 {
     const QString key = mac.toLower();
     if (!m_nodes.contains(key)) {
@@ -168,7 +178,8 @@ bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackSt
 
 bool NodeInventory::rename(const QString &mac, const QString &name, QString *error)
 {
-    static const QRegularExpression label(u"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"_s);
+    static const QRegularExpression label(
+        QRegularExpression::anchoredPattern(u"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"_s));
     const auto it = m_nodes.find(mac.toLower());
     if (it == m_nodes.end()) {
         *error = u"no node with MAC %1 has joined"_s.arg(mac);
@@ -180,12 +191,15 @@ bool NodeInventory::rename(const QString &mac, const QString &name, QString *err
     }
     if (!label.match(name).hasMatch()) {
         *error = u"\"%1\" is not a host name: 1 to 63 lower-case letters, digits and '-', not starting or "
-                 u"ending with '-'"_s.arg(name);
+                 u"ending with '-'"_s.arg(NodeReport::printable(name));
         return false;
     }
     for (const NodeRecord &other : std::as_const(m_nodes)) {
         if (other.mac != it->mac && other.name == name) {
-            *error = u"%1 (%2) is already called %3"_s.arg(other.mac, other.stack ? u"stack %1 slot %2"_s.arg(*other.stack).arg(other.slot.value_or(0)) : u"not placed"_s, name);
+            *error = u"%1 (%2) is already called %3"_s.arg(other.mac,
+                other.stack ? u"stack %1 slot %2"_s.arg(*other.stack).arg(other.slot.value_or(0))
+                            : u"not placed"_s,
+                name);
             return false;
         }
     }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nodemanager.h"
 
+#include "nodereport.h"
+
 #include "daemonlogging.h"
 #include "protocol/framing.h"
 #include "protocol/secrets.h"
@@ -70,19 +72,37 @@ std::optional<NodeManager::Login> NodeManager::authenticate(
     const Protocol::Hello &hello, Protocol::Error *error)
 {
     const QString mac = hello.agent.value(u"mac"_s).toString().toLower();
+    // Every node names its MAC, and a credential is bound to it: without it nothing is checked.
+    if (!NodeReport::isMac(mac)) {
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"the agent must report its MAC address (\"%1\" is not one)"_s.arg(NodeReport::printable(mac)),
+            {}};
+        return std::nullopt;
+    }
+    QString problem;
+    const std::optional<QJsonObject> identity = NodeReport::identity(hello.agent, &problem);
+    if (!identity) {
+        *error = {Protocol::ErrorCode::BadRequest, problem, {}};
+        return std::nullopt;
+    }
     if (!hello.joinSecret.isEmpty()) {
-        QString problem;
+        const bool known = m_inventory->node(mac).has_value();
         const JoinSecretStore::Outcome outcome
-            = m_secrets->consume(hello.joinSecret, QDateTime::currentDateTimeUtc(), &problem);
+            = m_secrets->consume(hello.joinSecret, QDateTime::currentDateTimeUtc(), &problem, mac, known);
+        if (outcome == JoinSecretStore::Outcome::AlreadyJoined
+            || outcome == JoinSecretStore::Outcome::OtherNode) {
+            qCWarning(lcDaemon).noquote()
+                << "refused a join as" << mac << "-" << JoinSecretStore::describe(outcome);
+            *error = {Protocol::ErrorCode::Conflict, JoinSecretStore::describe(outcome), {}};
+            return std::nullopt;
+        }
         if (outcome != JoinSecretStore::Outcome::Accepted) {
             *error = {Protocol::ErrorCode::Unauthenticated,
                 problem.isEmpty() ? JoinSecretStore::describe(outcome) : problem, {}};
             return std::nullopt;
         }
         const QString credential = randomSecret();
-        QJsonObject identity = hello.agent;
-        identity.remove(u"mac"_s);
-        if (!m_inventory->registerNode(mac, identity, credentialHash(credential), &problem)) {
+        if (!m_inventory->registerNode(mac, *identity, credentialHash(credential), &problem)) {
             *error = {Protocol::ErrorCode::BadRequest, problem, {}};
             return std::nullopt;
         }
@@ -97,7 +117,7 @@ std::optional<NodeManager::Login> NodeManager::authenticate(
             u"the node credential is not valid; join the node again"_s, {}};
         return std::nullopt;
     }
-    if (!mac.isEmpty() && node->mac != mac) {
+    if (node->mac != mac) {
         *error = {Protocol::ErrorCode::Unauthenticated,
             u"this credential belongs to %1, but the agent reports %2"_s.arg(node->mac, mac), {}};
         return std::nullopt;
@@ -128,8 +148,9 @@ void NodeManager::agentConnected(const QString &mac, QObject *session,
         m_online.erase(previous);
         oldClose(u"the node connected again"_s);
     }
-    m_online.insert(
-        mac, {session, std::move(close), std::move(send), m_clock.elapsed(), peer, QDateTime::currentDateTimeUtc()});
+    m_online.insert(mac,
+        {session, std::move(close), std::move(send), m_clock.elapsed(), peer,
+            QDateTime::currentDateTimeUtc()});
     if (m_states.value(mac, State::Unknown) != State::Up) {
         m_states.insert(mac, State::Up);
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
@@ -172,14 +193,17 @@ void NodeManager::markDown(const QString &mac, const QString &why)
     Q_EMIT eventRaised(nodeEvent(u"node.down"_s, mac));
 }
 
-void NodeManager::heartbeat(const QString &mac, const QJsonObject &metrics)
+bool NodeManager::heartbeat(const QString &mac, const QJsonObject &reported, QString *problem)
 {
+    const std::optional<QJsonObject> metrics = NodeReport::metrics(reported, problem);
+    if (!metrics)
+        return false;
     const auto online = m_online.find(mac);
     if (online == m_online.end())
-        return;
+        return true;
     online->lastHeartbeatMs = m_clock.elapsed();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    m_inventory->recordHeartbeat(mac, metrics, now);
+    m_inventory->recordHeartbeat(mac, *metrics, now);
     m_metricsChanged.insert(mac);
     QString error;
     if (!m_inventory->saveIfDue(now, &error))
@@ -188,6 +212,7 @@ void NodeManager::heartbeat(const QString &mac, const QJsonObject &metrics)
         m_states.insert(mac, State::Up);
         Q_EMIT eventRaised(nodeEvent(u"node.up"_s, mac));
     }
+    return true;
 }
 
 void NodeManager::checkHeartbeats()
@@ -311,21 +336,21 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
     }
     // Each node ends exactly once: by its answer, the deadline, or its absence.
     // (The state is passed in, not captured: the deadline's connection must not keep it alive.)
-    const auto finish
-        = [](FanOut &fan, qsizetype index, const QString &outcome, const QJsonObject &result, const QString &error) {
-              if (fan.finished.at(index))
-                  return;
-              fan.finished[index] = true;
-              ActionResult &entry = fan.results[index];
-              entry.outcome = outcome;
-              entry.result = result;
-              entry.error = error;
-              fan.each(entry);
-              if (--fan.pending == 0) {
-                  fan.deadline->stop();
-                  fan.done(fan.results);
-              }
-          };
+    const auto finish = [](FanOut &fan, qsizetype index, const QString &outcome, const QJsonObject &result,
+                            const QString &error) {
+        if (fan.finished.at(index))
+            return;
+        fan.finished[index] = true;
+        ActionResult &entry = fan.results[index];
+        entry.outcome = outcome;
+        entry.result = result;
+        entry.error = error;
+        fan.each(entry);
+        if (--fan.pending == 0) {
+            fan.deadline->stop();
+            fan.done(fan.results);
+        }
+    };
     if (macs.isEmpty()) {
         QMetaObject::invokeMethod(
             this, [state] { state->done({}); }, Qt::QueuedConnection);
@@ -348,7 +373,10 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
         const auto online = m_online.constFind(macs.at(index));
         if (online == m_online.cend() || !online->send) {
             QMetaObject::invokeMethod(
-                this, [state, finish, index] { finish(*state, index, u"down"_s, {}, u"the node is not connected"_s); },
+                this,
+                [state, finish, index] {
+                    finish(*state, index, u"down"_s, {}, u"the node is not connected"_s);
+                },
                 Qt::QueuedConnection);
             continue;
         }

@@ -54,7 +54,8 @@ public:
     void agentConnected(const QString &mac, QObject *session, std::function<void(const QString &)> close,
         AgentSender send, const QHostAddress &peer = {});
     void agentDisconnected(const QString &mac, QObject *session);
-    void heartbeat(const QString &mac, const QJsonObject &metrics);
+    /// False (and why) when the metrics are malformed: nothing of them is kept.
+    bool heartbeat(const QString &mac, const QJsonObject &metrics, QString *problem);
     /**
      * The relay of `stack` went off: its placed nodes lost power, so they are down now rather than
      * after three missed heartbeats, and their connections (dead, with nobody left to close them) end.

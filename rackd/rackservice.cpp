@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rackservice.h"
 
+#include "nodereport.h"
+
 #include "daemonlogging.h"
 #include "inventoryexport.h"
 #include "protocol/joinstring.h"
@@ -77,11 +79,12 @@ void RackService::setInstall(StagedInstall *install)
 void RackService::setManualRelays(ManualRelayBank *bank)
 {
     m_manualRelays = bank;
-    connect(bank, &ManualRelayBank::operatorActionRequested, this, [this](const ManualRelayBank::Request &request) {
-        Q_EMIT eventRaised({u"relay.operator"_s,
-            {{u"stack"_s, stackOfChannel(request.channel)}, {u"relay"_s, relayText(request.on)},
-                {u"instruction"_s, request.instruction}}});
-    });
+    connect(bank, &ManualRelayBank::operatorActionRequested, this,
+        [this](const ManualRelayBank::Request &request) {
+            Q_EMIT eventRaised({u"relay.operator"_s,
+                {{u"stack"_s, stackOfChannel(request.channel)}, {u"relay"_s, relayText(request.on)},
+                    {u"instruction"_s, request.instruction}}});
+        });
     connect(bank, &ManualRelayBank::operatorActionResolved, this, [this](int channel) {
         Q_EMIT eventRaised({u"relay.operator_done"_s, {{u"stack"_s, stackOfChannel(channel)}}});
     });
@@ -251,12 +254,12 @@ void RackService::power(const Caller &caller, const Protocol::Request &request, 
     } else if (targets.isArray() && !targets.toArray().isEmpty() && targets.toArray().size() <= 4096) {
         QSet<int> seen;
         for (const QJsonValue &value : targets.toArray()) {
-            const double number = value.toDouble(-1);
-            const int id = int(number);
-            if (!value.isDouble() || number != double(id) || !m_power->structure().stack(id)) {
+            const std::optional<qint64> number = Protocol::wholeNumber(value, 1, 1000000);
+            const int id = number ? int(*number) : -1;
+            if (!number || !m_power->structure().stack(id)) {
                 reply(Protocol::Reply::failure(request.id, ErrorCode::NotFound,
-                    u"there is no stack %1"_s.arg(
-                        value.isDouble() ? QString::number(number) : value.toVariant().toString())));
+                    u"there is no stack %1"_s.arg(value.isDouble() ? QString::number(value.toDouble())
+                                                                   : value.toVariant().toString())));
                 return;
             }
             if (!seen.contains(id))
@@ -403,7 +406,8 @@ void RackService::nodeAssign(
     reply(Protocol::Reply::success(request.id, m_nodes->inventory()->node(mac)->toJson()));
 }
 
-void RackService::nodeRename(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+void RackService::nodeRename(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
 {
     const QString mac = request.params.value(u"mac"_s).toString().toLower();
     const QString name = request.params.value(u"name"_s).toString();
@@ -417,7 +421,7 @@ void RackService::nodeRename(const Caller &caller, const Protocol::Request &requ
     audit(caller, request, {mac}, !renamed ? error : error.isEmpty() ? u"ok"_s : error);
     if (!renamed) {
         const QString code = error.startsWith(u"no node"_s) ? ErrorCode::NotFound
-            : error.contains(u"already called"_s)          ? ErrorCode::Conflict
+            : error.contains(u"already called"_s)           ? ErrorCode::Conflict
                                                             : ErrorCode::BadRequest;
         reply(Protocol::Reply::failure(request.id, code, error));
         return;
@@ -446,10 +450,17 @@ void RackService::joinCreate(
             request.id, ErrorCode::BadRequest, u"\"ttl_s\" and \"uses\" are whole numbers"_s));
         return;
     }
+    const QString replaceMac = request.params.value(u"replace"_s).toString().toLower();
+    if (!replaceMac.isEmpty() && !m_nodes->inventory()->node(replaceMac)) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::NotFound,
+            u"no node with MAC %1 has joined: a new node needs no --replace"_s.arg(
+                NodeReport::printable(replaceMac))));
+        return;
+    }
     QString error;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const std::optional<QString> secret = m_nodes->joinSecrets()->create(
-        std::chrono::seconds(qint64(ttl)), int(uses), caller.token.name, now, &error);
+        std::chrono::seconds(qint64(ttl)), int(uses), caller.token.name, now, &error, replaceMac);
     audit(caller, request, {}, secret ? u"ok"_s : error);
     if (!secret) {
         reply(Protocol::Reply::failure(request.id, ErrorCode::BadRequest, error));
@@ -467,8 +478,8 @@ void RackService::exec(const Caller &caller, const Protocol::Request &request,
     static const QStringList actions {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s};
     const QString action = request.params.value(u"action"_s).toString();
     if (!actions.contains(action)) {
-        reply(Protocol::Reply::failure(
-            request.id, ErrorCode::BadRequest, u"\"action\" must be ping, identify, reboot, shutdown or run"_s));
+        reply(Protocol::Reply::failure(request.id, ErrorCode::BadRequest,
+            u"\"action\" must be ping, identify, reboot, shutdown or run"_s));
         return;
     }
     QJsonObject params {{u"action"_s, action}};
@@ -622,7 +633,8 @@ void RackService::gracefulOff(const Caller &caller, const Protocol::Request &req
         });
 }
 
-void RackService::installRequest(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+void RackService::installRequest(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
 {
     const QString &method = request.method;
     const auto status = [this] {
@@ -649,13 +661,13 @@ void RackService::installRequest(const Caller &caller, const Protocol::Request &
         const QJsonValue stacks = request.params.value(u"stacks"_s);
         if (stacks.isArray()) {
             for (const QJsonValue &value : stacks.toArray()) {
-                const double id = value.toDouble(-1);
-                if (id != double(int(id)) || id < 1) {
+                const std::optional<qint64> id = Protocol::wholeNumber(value, 1, 1000000);
+                if (!id) {
                     error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
                     break;
                 }
-                options.stacks.append(int(id));
-                targets.append(int(id));
+                options.stacks.append(int(*id));
+                targets.append(int(*id));
             }
         } else if (!stacks.isUndefined() && stacks.toString() != u"all") {
             error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
@@ -669,13 +681,15 @@ void RackService::installRequest(const Caller &caller, const Protocol::Request &
         }
         done = error.isEmpty() && m_install->start(options, &error);
     } else if (method == u"install.replace") {
-        const double stack = request.params.value(u"stack"_s).toDouble(-1);
-        const double slot = request.params.value(u"slot"_s).toDouble(-1);
-        targets = {u"stack %1 slot %2"_s.arg(stack).arg(slot)};
-        if (stack != double(int(stack)) || slot != double(int(slot)))
+        const std::optional<qint64> stack
+            = Protocol::wholeNumber(request.params.value(u"stack"_s), 1, 1000000);
+        const std::optional<qint64> slot = Protocol::wholeNumber(request.params.value(u"slot"_s), 1, 1000000);
+        targets = {u"stack %1 slot %2"_s.arg(request.params.value(u"stack"_s).toDouble())
+                       .arg(request.params.value(u"slot"_s).toDouble())};
+        if (!stack || !slot)
             error = u"\"stack\" and \"slot\" must be whole numbers"_s;
         else
-            done = m_install->replace(int(stack), int(slot), caller.token.name, &error);
+            done = m_install->replace(int(*stack), int(*slot), caller.token.name, &error);
     } else if (method == u"install.decide") {
         const std::optional<StagedInstall::Decision> decision
             = StagedInstall::decisionFromName(request.params.value(u"decision"_s).toString());
@@ -706,7 +720,8 @@ void RackService::installRequest(const Caller &caller, const Protocol::Request &
     reply(Protocol::Reply::success(request.id, status()));
 }
 
-void RackService::relayConfirm(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
+void RackService::relayConfirm(
+    const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
 {
     const std::optional<ManualRelayBank::Request> pending
         = m_manualRelays ? m_manualRelays->pendingRequest() : std::nullopt;
@@ -730,8 +745,8 @@ void RackService::relayConfirm(const Caller &caller, const Protocol::Request &re
     else
         m_manualRelays->decline(pending->channel, reason.isEmpty() ? u"declined by the operator"_s : reason);
     audit(caller, request, {stack}, doneByOperator ? u"confirmed"_s : u"declined"_s);
-    reply(Protocol::Reply::success(
-        request.id, {{u"stack"_s, stack}, {u"relay"_s, relayText(pending->on)}, {u"confirmed"_s, doneByOperator}}));
+    reply(Protocol::Reply::success(request.id,
+        {{u"stack"_s, stack}, {u"relay"_s, relayText(pending->on)}, {u"confirmed"_s, doneByOperator}}));
 }
 
 void RackService::inventory(const Protocol::Request &request, const ReplyHandler &reply)
@@ -745,5 +760,6 @@ void RackService::inventory(const Protocol::Request &request, const ReplyHandler
     }
     reply(Protocol::Reply::success(request.id,
         {{u"format"_s, name},
-            {u"content"_s, QString::fromUtf8(InventoryExport::render(*format, m_nodes->inventory()->nodes()))}}));
+            {u"content"_s,
+                QString::fromUtf8(InventoryExport::render(*format, m_nodes->inventory()->nodes()))}}));
 }

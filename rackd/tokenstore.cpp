@@ -49,7 +49,8 @@ TokenStore::TokenStore(QString path)
 
 bool TokenStore::isValidName(const QString &name)
 {
-    static const QRegularExpression pattern(u"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"_s);
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(u"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"_s));
     return pattern.match(name).hasMatch();
 }
 

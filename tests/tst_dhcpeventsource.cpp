@@ -95,8 +95,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(closed, 33, 15000);
         QVERIFY(problems.last().at(0).toString().contains(u"no complete message within 5 s"_s));
         // And the socket still serves the script.
-        QCOMPARE(send(source.socketPath(), R"(["add","dc:a6:32:01:02:03","10.42.0.60"])"
-                                           "\n"),
+        QCOMPARE(send(source.socketPath(),
+                     R"(["add","dc:a6:32:01:02:03","10.42.0.60"])"
+                     "\n"),
             QByteArray("ok"));
     }
 

@@ -3,6 +3,7 @@
 #include "rackstate.h"
 
 #include "desktoplogging.h"
+#include "protocol/messages.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -17,19 +18,16 @@ constexpr int MaximumNodes = 100000;
 
 bool isMac(const QString &text)
 {
-    static const QRegularExpression mac(u"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"_s);
+    static const QRegularExpression mac(
+        QRegularExpression::anchoredPattern(u"[0-9a-f]{2}(:[0-9a-f]{2}){5}"_s));
     return mac.match(text).hasMatch();
 }
 
 // A whole number in [lowest, highest], or nothing.
 std::optional<int> wholeNumber(const QJsonValue &value, int lowest, int highest)
 {
-    if (!value.isDouble())
-        return std::nullopt;
-    const double number = value.toDouble();
-    if (number != double(int(number)) || number < lowest || number > highest)
-        return std::nullopt;
-    return int(number);
+    const std::optional<qint64> number = Protocol::wholeNumber(value, lowest, highest);
+    return number ? std::optional<int>(int(*number)) : std::nullopt;
 }
 
 std::optional<bool> relayFromText(const QString &text)
@@ -68,7 +66,8 @@ bool RackState::applyStatus(const QJsonObject &result, QString *error)
     }
     const QJsonArray stackList = result.value(u"stacks"_s).toArray();
     if (stackList.size() > MaximumStacks) {
-        *error = u"rackd's status lists %1 stacks; at most %2 are shown"_s.arg(stackList.size()).arg(MaximumStacks);
+        *error = u"rackd's status lists %1 stacks; at most %2 are shown"_s.arg(stackList.size())
+                     .arg(MaximumStacks);
         return false;
     }
     QMap<int, StackView> stacks;
@@ -80,7 +79,8 @@ bool RackState::applyStatus(const QJsonObject &result, QString *error)
         const std::optional<int> column = wholeNumber(entry.value(u"column"_s), 1, *columns);
         const std::optional<int> pis = wholeNumber(entry.value(u"pis"_s), 0, 100000);
         if (!id || !row || !column || !pis || stacks.contains(*id)) {
-            *error = u"stack %1 of rackd's status is not valid (id, row, column within the grid, pis)"_s.arg(i + 1);
+            *error = u"stack %1 of rackd's status is not valid (id, row, column within the grid, pis)"_s.arg(
+                i + 1);
             return false;
         }
         stack.id = *id;
@@ -202,7 +202,8 @@ void RackState::applyEvent(const Protocol::Event &event)
         const auto renamed = m_nodes.find(data.value(u"mac"_s).toString());
         const QString name = data.value(u"name"_s).toString();
         if (renamed == m_nodes.end() || name.isEmpty() || name.size() > 63) {
-            qCWarning(lcDesktop).noquote() << "node.renamed for an unknown node or without a valid name; ignored";
+            qCWarning(lcDesktop).noquote()
+                << "node.renamed for an unknown node or without a valid name; ignored";
             return;
         }
         renamed->name = name;

@@ -53,7 +53,8 @@ std::optional<AgentConfig> AgentConfig::parse(
             return argv;
         return std::nullopt;
     };
-    static const QRegularExpression commandName(u"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"_s);
+    static const QRegularExpression commandName(
+        QRegularExpression::anchoredPattern(u"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"_s));
 
     for (const IniSection &section : ini.sections()) {
         if (section.name == u"agent") {

@@ -36,7 +36,8 @@ QString deviceTreeString(const QByteArray &bytes)
 
 bool isUsableMac(const QString &mac)
 {
-    static const QRegularExpression pattern(u"^([0-9a-f]{2}:){5}[0-9a-f]{2}$"_s);
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(u"([0-9a-f]{2}:){5}[0-9a-f]{2}"_s));
     return pattern.match(mac).hasMatch() && mac != u"00:00:00:00:00:00";
 }
 

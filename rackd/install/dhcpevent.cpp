@@ -46,7 +46,8 @@ QString DhcpEvent::kindName(Kind kind)
 
 std::optional<QHostAddress> DhcpEventParser::ipv4(const QString &text)
 {
-    static const QRegularExpression pattern(u"^[0-9]{1,3}(\\.[0-9]{1,3}){3}$"_s);
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(u"[0-9]{1,3}(\\.[0-9]{1,3}){3}"_s));
     QHostAddress address;
     if (!pattern.match(text).hasMatch() || !address.setAddress(text))
         return std::nullopt;
@@ -55,13 +56,15 @@ std::optional<QHostAddress> DhcpEventParser::ipv4(const QString &text)
 
 bool DhcpEventParser::isHostname(const QString &text)
 {
-    static const QRegularExpression pattern(u"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"_s);
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(u"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"_s));
     return pattern.match(text).hasMatch();
 }
 
 QString DhcpEventParser::normalizedMac(const QString &text)
 {
-    static const QRegularExpression pattern(u"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"_s);
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(u"[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}"_s));
     if (!pattern.match(text).hasMatch())
         return {};
     return text.toLower().replace(u'-', u':');

@@ -77,7 +77,8 @@ bool DhcpEventSource::listen(const QString &socketPath, QString *error)
         if (::chown(path.constData(), ::geteuid(), pirack->gr_gid) == 0)
             ::chmod(path.constData(), 0660);
         else
-            Q_EMIT problem(u"%1 stays open to its owner only: cannot give it to the pirack group"_s.arg(socketPath));
+            Q_EMIT problem(
+                u"%1 stays open to its owner only: cannot give it to the pirack group"_s.arg(socketPath));
     }
     return true;
 }

@@ -10,9 +10,13 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString timeText(const QDateTime &time) { return time.isValid() ? time.toString(Qt::ISODateWithMs) : QString(); }
+QString timeText(const QDateTime &time)
+{
+    return time.isValid() ? time.toString(Qt::ISODateWithMs) : QString();
+}
 
-template<typename Enum, typename NameOf> std::optional<Enum> fromName(const QString &name, Enum last, NameOf nameOf)
+template<typename Enum, typename NameOf>
+std::optional<Enum> fromName(const QString &name, Enum last, NameOf nameOf)
 {
     for (int value = 0; value <= int(last); ++value) {
         if (nameOf(Enum(value)) == name)
@@ -46,10 +50,12 @@ public:
             fail(path + u'.' + key, u"a text is needed"_s);
         return {};
     }
-    qint64 number(const QJsonObject &object, const QString &key, const QString &path, qint64 lowest, qint64 highest)
+    qint64 number(
+        const QJsonObject &object, const QString &key, const QString &path, qint64 lowest, qint64 highest)
     {
         const double value = object.value(key).toDouble(-1e300);
-        if (value != double(qint64(value)) || value < double(lowest) || value > double(highest)) {
+        // The range first: casting a double outside qint64's range is undefined (and differs on arm64).
+        if (value < double(lowest) || value > double(highest) || value != double(qint64(value))) {
             fail(path + u'.' + key, u"a whole number from %1 to %2 is needed"_s.arg(lowest).arg(highest));
             return lowest;
         }
@@ -101,7 +107,8 @@ private:
 
 QJsonObject InstallMac::toJson() const
 {
-    QJsonObject object {{u"mac"_s, mac}, {u"seen"_s, timeText(seen)}, {u"manual"_s, manual}, {u"slot"_s, slot}};
+    QJsonObject object {
+        {u"mac"_s, mac}, {u"seen"_s, timeText(seen)}, {u"manual"_s, manual}, {u"slot"_s, slot}};
     if (!address.isEmpty())
         object.insert(u"ip"_s, address);
     return object;
@@ -303,7 +310,8 @@ std::optional<InstallRecord> InstallRecord::fromJson(const QJsonObject &object, 
                 read.fail(path + u".ignored_macs"_s, u"\"%1\" is not a MAC address"_s.arg(mac.toString()));
             stack.ignoredMacs.append(normalized);
         }
-        stack.status = read.choice(entry, u"status"_s, path, InstallStack::Status::Skipped, &InstallStack::statusName);
+        stack.status
+            = read.choice(entry, u"status"_s, path, InstallStack::Status::Skipped, &InstallStack::statusName);
         stack.attempts = int(read.number(entry, u"attempts"_s, path, 0, 1000000));
         stack.problem = read.text(entry, u"problem"_s, path, false);
         stack.verdict = read.text(entry, u"verdict"_s, path, false);

@@ -33,10 +33,13 @@ QString usageText()
            "  audit [--last N]                  who did what, newest last\n"
            "  fingerprint                       the fingerprint the rack presents\n"
            "  nodes                             the nodes with their state and last metrics\n"
-           "  join create [--ttl T] [--uses N]  a join string for new nodes; T like 90s, 30m, 1h, 7d "
+           "  join create [--ttl T] [--uses N] [--replace MAC]  a join string for new nodes (--replace: for "
+           "one "
+           "node that joined before, keeping its place); T like 90s, 30m, 1h, 7d "
            "(default 1h, 1 use)\n"
            "  node assign MAC STACK SLOT        place a joined node in the rack\n"
-           "  node rename MAC NAME              give a placed node another host name (its reservation follows)\n"
+           "  node rename MAC NAME              give a placed node another host name (its reservation "
+           "follows)\n"
            "  exec ping|identify|reboot|shutdown TARGET\n"
            "                                    TARGET: a MAC or name, stack:N, or all (ping: does its\n"
            "                                    agent answer?)\n"
@@ -237,6 +240,8 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption forceAfter(
         u"force-after"_s, u"graceful-off: cut power anyway after this long"_s, u"seconds"_s);
     const QCommandLineOption uses(u"uses"_s, u"how many nodes may join with it"_s, u"n"_s, u"1"_s);
+    const QCommandLineOption replace(
+        u"replace"_s, u"join create: a secret for re-joining this node (a re-installed Pi)"_s, u"mac"_s);
     const QCommandLineOption dhcpSocket(
         u"dhcp-socket"_s, u"rackd's local DHCP socket"_s, u"path"_s, defaultDhcpSocket());
     const QCommandLineOption stackTimeout(
@@ -245,8 +250,8 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption follow(u"follow"_s, u"install status: follow the install"_s);
     const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
-    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, gracefulTimeout,
-        forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help});
+    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace,
+        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -272,6 +277,7 @@ void Rackctl::run(const QStringList &arguments)
     if (!ok || m_gracefulTimeout <= 0)
         return usage(u"--timeout and --force-after take a number of seconds"_s);
     m_force = parser.isSet(forceAfter);
+    m_joinReplace = parser.value(replace).toLower();
     m_joinUses = parser.value(uses).toInt(&ok);
     if (!ok || m_joinUses < 1)
         return usage(u"--uses takes a positive number"_s);
@@ -304,10 +310,10 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"token" && sub == u"create" && m_command.size() == 3 && !m_tokenRole.isEmpty())
         || (verb == u"token" && sub == u"list" && m_command.size() == 2)
         || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
-        || (verb == u"nodes" && m_command.size() == 1)
-        || (verb == u"install" && sub == u"start")
+        || (verb == u"nodes" && m_command.size() == 1) || (verb == u"install" && sub == u"start")
         || (verb == u"install"
-            && QStringList {u"status"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"abort"_s, u"confirm"_s}.contains(sub)
+            && QStringList {u"status"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"abort"_s, u"confirm"_s}
+                   .contains(sub)
             && m_command.size() == 2)
         || (verb == u"install" && sub == u"decline" && m_command.size() <= 3)
         || (verb == u"install" && sub == u"add-mac" && m_command.size() == 3)
@@ -316,7 +322,8 @@ void Rackctl::run(const QStringList &arguments)
         || (verb == u"join" && sub == u"create" && m_command.size() == 2)
         || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
         || (verb == u"node" && sub == u"rename" && m_command.size() == 4)
-        || (verb == u"exec" && QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
+        || (verb == u"exec"
+            && QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
             && m_command.size() == 3)
         || (verb == u"exec" && sub == u"run" && m_command.size() >= 4)
         || (verb == u"exec"
@@ -421,6 +428,8 @@ void Rackctl::execute()
     } else if (verb == u"join") {
         method = u"join.create"_s;
         params = {{u"ttl_s"_s, m_joinTtl}, {u"uses"_s, m_joinUses}};
+        if (!m_joinReplace.isEmpty())
+            params.insert(u"replace"_s, m_joinReplace);
     } else if (verb == u"node" && sub == u"rename") {
         method = u"node.rename"_s;
         params = {{u"mac"_s, m_command.value(2)}, {u"name"_s, m_command.value(3)}};
@@ -553,7 +562,8 @@ bool Rackctl::installRequest(QString *method, QJsonObject *params)
         connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
             if (event.name == u"install.step")
                 m_err << "  " << event.data.value(u"message"_s).toString() << Qt::endl;
-            else if (event.name == u"install.changed" && m_followReplied && InstallPrinter::isSettled(event.data))
+            else if (event.name == u"install.changed" && m_followReplied
+                && InstallPrinter::isSettled(event.data))
                 finishFollowing();
         });
         m_client.request(

@@ -71,6 +71,8 @@ private:
     int m_auditLast = 20;
     int m_joinTtl = 3600;
     int m_joinUses = 1;
+    QString m_joinReplace; ///< join create --replace MAC
+
     double m_gracefulTimeout = 120;
     bool m_force = false;
     QString m_tokenRole;

@@ -32,7 +32,8 @@ std::optional<JoinString> JoinString::parse(const QString &text, QString *error)
     }
     JoinString join;
     join.host = parts.at(0);
-    static const QRegularExpression hostName(u"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"_s);
+    static const QRegularExpression hostName(
+        QRegularExpression::anchoredPattern(u"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"_s));
     if (QHostAddress(join.host).isNull() && !hostName.match(join.host).hasMatch()) {
         *error = u"\"%1\" is not a host name or address"_s.arg(join.host);
         return std::nullopt;
@@ -50,7 +51,7 @@ std::optional<JoinString> JoinString::parse(const QString &text, QString *error)
         return std::nullopt;
     }
     join.fingerprint = *fingerprint;
-    static const QRegularExpression secret(u"^[A-Za-z0-9_-]{32,128}$"_s);
+    static const QRegularExpression secret(QRegularExpression::anchoredPattern(u"[A-Za-z0-9_-]{32,128}"_s));
     if (!secret.match(parts.at(3)).hasMatch()) {
         *error = u"the secret must be 32 to 128 letters, digits, '-' or '_'"_s;
         return std::nullopt;

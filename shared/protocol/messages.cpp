@@ -244,6 +244,16 @@ QJsonObject connectionError(const QString &code, const QString &message)
     return {{u"type"_s, Type::Error}, {u"error"_s, Error {code, message, {}}.toJson()}};
 }
 
+std::optional<qint64> wholeNumber(const QJsonValue &value, qint64 lowest, qint64 highest)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!(number >= double(lowest) && number <= double(highest)) || number != double(qint64(number)))
+        return std::nullopt;
+    return qint64(number);
+}
+
 } // namespace Protocol
 
 QDebug operator<<(QDebug debug, const Protocol::Request &request)

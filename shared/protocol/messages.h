@@ -125,6 +125,11 @@ QJsonObject connectionError(const QString &code, const QString &message);
 /// The message's type, or empty when it has none.
 QString typeOf(const QJsonObject &object);
 
+/// A JSON number that is whole and within [lowest, highest], or nothing. The range is checked before
+/// any conversion: casting a double outside an integer's range is undefined behaviour (and arm64
+/// and x86 answer differently).
+std::optional<qint64> wholeNumber(const QJsonValue &value, qint64 lowest, qint64 highest);
+
 } // namespace Protocol
 
 QDebug operator<<(QDebug debug, const Protocol::Request &request);

@@ -192,7 +192,8 @@ std::optional<QString> normalizeFingerprint(const QString &text)
         hex = hex.mid(7);
     hex.remove(u':');
     hex.remove(u' ');
-    static const QRegularExpression sixtyFourHexDigits(u"^[0-9a-fA-F]{64}$"_s);
+    static const QRegularExpression sixtyFourHexDigits(
+        QRegularExpression::anchoredPattern(u"[0-9a-fA-F]{64}"_s));
     if (!sixtyFourHexDigits.match(hex).hasMatch())
         return std::nullopt;
     return u"SHA256:"_s + hex.toLower();
