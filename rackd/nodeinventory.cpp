@@ -203,7 +203,9 @@ bool NodeInventory::rename(const QString &mac, const QString &name, QString *err
             return false;
         }
     }
-    const QMap<QString, NodeRecord> before = m_nodes;
+    // Copied before `it` writes: an iterator taken earlier writes through to a shallow copy too.
+    QMap<QString, NodeRecord> before = m_nodes;
+    before.detach();
     it->name = name;
     if (!save(error)) {
         m_nodes = before;
@@ -217,7 +219,8 @@ bool NodeInventory::unassign(const QString &mac, QString *error)
     const auto it = m_nodes.find(mac.toLower());
     if (it == m_nodes.end() || !it->stack)
         return true;
-    const QMap<QString, NodeRecord> before = m_nodes;
+    QMap<QString, NodeRecord> before = m_nodes;
+    before.detach();
     it->stack.reset();
     it->slot.reset();
     it->name.clear();

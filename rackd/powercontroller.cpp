@@ -68,12 +68,29 @@ bool PowerController::start(ColdBootPolicy coldBootPolicy, QString *error)
         return false;
 
     QMap<int, bool> wanted; // stack -> on
+    QMap<int, bool> interrupted; // stack -> the state a switch was taking it to when rackd stopped
     QList<int> stagedLater;
     if (!saved) {
         qCInfo(lcDaemon) << "no saved relay state: every stack starts off";
     } else if (saved->bootId == m_bootId && !m_bootId.isEmpty()) {
         qCInfo(lcDaemon) << "restart in the same boot: re-asserting the saved relay states";
         wanted = saved->stacks;
+        interrupted = saved->switching;
+        const bool anyKnown = std::any_of(m_structure.stacks.cbegin(), m_structure.stacks.cend(),
+            [&](const RackStack &stack) { return saved->stacks.contains(stack.id); });
+        if (!anyKnown) {
+            *error
+                = u"the relay state %1 names none of the structure's stacks: rackd will not guess what the "
+                  u"relays hold. Restore the file, or remove it to start with every stack off"_s.arg(
+                      m_store->path());
+            return false;
+        }
+        for (const RackStack &stack : m_structure.stacks) {
+            if (!saved->stacks.contains(stack.id))
+                qCWarning(lcDaemon).noquote()
+                    << "stack" << stack.id
+                    << "has no saved relay state (new in the structure?): it starts off";
+        }
     } else {
         qCInfo(lcDaemon).noquote()
             << "the master has booted since the relays were last driven; cold-boot policy:"
@@ -87,27 +104,51 @@ bool PowerController::start(ColdBootPolicy coldBootPolicy, QString *error)
     }
 
     QMap<int, bool> initialByChannel;
+    QSet<int> uncertainChannels;
     for (const RackStack &stack : m_structure.stacks) {
-        const bool on = wanted.value(stack.id, false);
+        // A switch that a crash interrupted may or may not have happened: a board that can be read
+        // keeps what it holds; one that cannot is driven to where the switch was going (set a moment
+        // after that was written down).
+        const bool wasSwitching = interrupted.contains(stack.id);
+        const bool on = wasSwitching ? interrupted.value(stack.id) : wanted.value(stack.id, false);
         initialByChannel.insert(stack.relayChannel, on);
         m_savedStates.insert(stack.id, on);
+        if (wasSwitching)
+            uncertainChannels.insert(stack.relayChannel);
     }
     // Learning the states while taking over is not a change: no event, no log line per stack.
     m_takingOver = true;
-    const bool opened = m_bank->open(initialByChannel);
+    const bool opened = m_bank->open(initialByChannel, uncertainChannels);
     m_takingOver = false;
     if (!opened) {
         *error = m_bank->errorString();
         return false;
     }
-    // A board that cannot be read on opening (serial) is told its states; relays already there do not move.
+    // What the board says wins; a board that cannot be read on opening (serial) is told its states,
+    // or first asked, for a relay whose switch was interrupted. Relays already there do not move.
     QList<RelayCommand> unknown;
-    for (auto it = initialByChannel.cbegin(); it != initialByChannel.cend(); ++it) {
-        if (!m_bank->state(it.key()))
-            unknown.append({it.key(), it.value()});
+    QList<int> toRead;
+    for (const RackStack &stack : m_structure.stacks) {
+        const std::optional<bool> state = m_bank->state(stack.relayChannel);
+        const bool wasSwitching = interrupted.contains(stack.id);
+        if (state) {
+            if (wasSwitching)
+                qCInfo(lcDaemon).noquote()
+                    << "stack" << stack.id << "was being switched"
+                    << (interrupted.value(stack.id) ? "on" : "off") << "when rackd stopped; the relay is"
+                    << (*state ? "on" : "off") << "- keeping it";
+            m_savedStates.insert(stack.id, *state);
+        } else if (wasSwitching) {
+            toRead.append(stack.relayChannel);
+            m_takeoverIntents.insert(stack.id, interrupted.value(stack.id));
+        } else {
+            unknown.append({stack.relayChannel, initialByChannel.value(stack.relayChannel)});
+        }
     }
     if (!unknown.isEmpty())
         m_bank->switchChannels(unknown);
+    if (!toRead.isEmpty())
+        m_takeoverRead = m_bank->readBack(toRead);
     saveStates();
     if (!stagedLater.isEmpty())
         perform(Action::On, stagedLater, true, [](const QList<StackOutcome> &outcomes) {
@@ -118,6 +159,34 @@ bool PowerController::start(ColdBootPolicy coldBootPolicy, QString *error)
             }
         });
     return true;
+}
+
+// A relay whose switch a crash interrupted, read back: kept as it is, or (unreadable) driven to
+// where the switch was going.
+void PowerController::onTakeoverRead(const RelayOperationResult &result)
+{
+    m_takeoverRead = 0;
+    QList<RelayCommand> unread;
+    for (auto it = m_takeoverIntents.cbegin(); it != m_takeoverIntents.cend(); ++it) {
+        const int channel = channelOf(it.key());
+        std::optional<bool> state;
+        for (const RelayChannelResult &channelResult : result.channels) {
+            if (channelResult.channel == channel)
+                state = channelResult.state;
+        }
+        if (state) {
+            qCInfo(lcDaemon).noquote()
+                << "stack" << it.key() << "was being switched when rackd stopped; the relay"
+                << "reads" << (*state ? "on" : "off") << "- keeping it";
+            m_savedStates.insert(it.key(), *state);
+        } else {
+            unread.append({channel, it.value()});
+        }
+    }
+    m_takeoverIntents.clear();
+    if (!unread.isEmpty())
+        m_bank->switchChannels(unread);
+    saveStates();
 }
 
 void PowerController::setStructure(const RackStructure &structure) { m_structure = structure; }
@@ -181,16 +250,38 @@ void PowerController::startNext(int stack)
     if (!step.secondHalf)
         step.stateBefore = m_bank->state(channel);
     const bool on = step.action == Action::On || (step.action == Action::Cycle && step.secondHalf);
+    // Written down before the relay is told: whenever rackd dies, the file says where it was going.
+    if (m_bank->state(channel) != on) {
+        m_switching.insert(stack, on);
+        QString error;
+        if (!saveStates(&error)) {
+            m_switching.remove(stack);
+            finishStep(
+                stack, {stack, false, m_bank->state(channel), error + u"; the relay was not switched"_s});
+            return;
+        }
+    }
     m_operationStacks.insert(m_bank->switchChannel(channel, on), stack);
 }
 
 void PowerController::onOperationFinished(const RelayOperationResult &result)
 {
+    if (result.id == m_takeoverRead && m_takeoverRead != 0) {
+        onTakeoverRead(result);
+        return;
+    }
     const auto it = m_operationStacks.find(result.id);
     if (it == m_operationStacks.end())
         return; // an operation of start(), not of a step
     const int stack = it.value();
     m_operationStacks.erase(it);
+    // The switch is over, whatever came of it: the relay is what the bank says, or what it was.
+    if (m_switching.remove(stack) > 0) {
+        const std::optional<bool> now = m_bank->state(channelOf(stack));
+        if (now)
+            m_savedStates.insert(stack, *now);
+        saveStates();
+    }
     QList<Step> &queue = m_queues[stack];
     if (queue.isEmpty())
         return;
@@ -246,16 +337,21 @@ void PowerController::onChannelChanged(int channel, bool on)
     if (stack < 0 || m_takingOver)
         return;
     m_savedStates.insert(stack, on);
+    m_switching.remove(stack); // the relay has said where it is: nothing is uncertain any more
     saveStates();
     qCInfo(lcDaemon).noquote() << "stack" << stack << "relay" << (on ? "on" : "off");
     Q_EMIT relayChanged(stack, on);
 }
 
-void PowerController::saveStates()
+bool PowerController::saveStates(QString *error)
 {
-    QString error;
-    if (!m_store->save({m_savedStates, m_bootId}, &error)) {
-        qCCritical(lcDaemon).noquote() << error;
-        Q_EMIT persistenceFailed(error);
+    QString problem;
+    if (!m_store->save({m_savedStates, m_bootId, m_switching}, &problem)) {
+        qCCritical(lcDaemon).noquote() << problem;
+        Q_EMIT persistenceFailed(problem);
+        if (error)
+            *error = problem;
+        return false;
     }
+    return true;
 }

@@ -77,7 +77,9 @@ private:
     void finishStep(int stack, const StackOutcome &outcome);
     void advanceStagger(const std::shared_ptr<Batch> &batch);
     void onChannelChanged(int channel, bool on);
-    void saveStates();
+    void onTakeoverRead(const RelayOperationResult &result);
+    /// False, with `error` (and persistenceFailed), when the file could not be written.
+    bool saveStates(QString *error = nullptr);
     int channelOf(int stack) const;
     int stackOfChannel(int channel) const;
 
@@ -86,6 +88,9 @@ private:
     RelayStateStore *m_store;
     QString m_bootId;
     QMap<int, bool> m_savedStates;
+    QMap<int, bool> m_switching; ///< Stack -> the state it is being switched to, until the relay says.
+    quint64 m_takeoverRead = 0; ///< Reading back relays whose switch a crash interrupted.
+    QMap<int, bool> m_takeoverIntents; ///< Their stacks -> the state they were being switched to.
     QHash<int, QList<Step>> m_queues; ///< Per stack; the head is running.
     QHash<quint64, int> m_operationStacks; ///< Relay operation id -> stack.
     bool m_takingOver = false;

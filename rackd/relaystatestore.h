@@ -7,8 +7,11 @@
 #include <optional>
 
 /**
- * The relay states rackd last drove, per stack id, with the boot they were driven in. Saved
- * after every change (QSaveFile), so a restarted rackd re-asserts exactly what the relays hold.
+ * The relay states rackd last drove, per stack id, with the boot they were driven in, and the
+ * switches under way. A switch is written down before the relay is told (`switching`) and again
+ * once it has moved, so that at every instant the file says what the relay holds, or that it is
+ * one of two states: a restarted rackd then asks the board (where it can be read) instead of
+ * guessing, and never moves a relay by itself.
  */
 class RelayStateStore
 {
@@ -17,6 +20,7 @@ public:
     {
         QMap<int, bool> stacks; ///< Stack id -> on.
         QString bootId;
+        QMap<int, bool> switching; ///< Stack id -> the state it is being switched to.
     };
 
     explicit RelayStateStore(QString path);

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenstore.h"
 
+#include "nodereport.h"
+
 #include "protocol/secrets.h"
 #include "storage/jsonfile.h"
 
@@ -66,8 +68,16 @@ bool TokenStore::load(QString *error)
               "admin token"_s.arg(m_path, file.error);
         return false;
     }
-    QList<TokenInfo> tokens;
+    // Only a missing file starts afresh: a file of the wrong shape, or with no token at all (the last
+    // admin token cannot be revoked), is damage, never a reason to mint a new admin token.
     const QJsonArray entries = file.object.value(u"tokens"_s).toArray();
+    if (!file.object.value(u"tokens"_s).isArray() || entries.isEmpty()) {
+        *error
+            = u"%1 holds no list of tokens; restore it from a backup, or remove it to start with a new admin "
+              u"token"_s.arg(m_path);
+        return false;
+    }
+    QList<TokenInfo> tokens;
     for (const QJsonValue &value : entries) {
         const QJsonObject entry = value.toObject();
         TokenInfo info;
@@ -75,8 +85,8 @@ bool TokenStore::load(QString *error)
         const auto role = roleFromName(entry.value(u"role"_s).toString());
         info.hash = QByteArray::fromHex(entry.value(u"sha256"_s).toString().toLatin1());
         info.created = QDateTime::fromString(entry.value(u"created"_s).toString(), Qt::ISODate);
-        if (!isValidName(info.name) || !role || info.hash.size() != 32) {
-            *error = u"%1 has a damaged entry \"%2\""_s.arg(m_path, info.name);
+        if (!value.isObject() || !isValidName(info.name) || !role || info.hash.size() != 32) {
+            *error = u"%1 has a damaged entry \"%2\""_s.arg(m_path, NodeReport::printable(info.name));
             return false;
         }
         info.role = *role;

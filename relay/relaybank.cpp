@@ -49,7 +49,7 @@ QString RelayBank::channelLabel(int channel) const
     return u"channel %1"_s.arg(channel);
 }
 
-bool RelayBank::open(const QMap<int, bool> &initialStates)
+bool RelayBank::open(const QMap<int, bool> &initialStates, const QSet<int> &keepIfReadable)
 {
     if (m_open) {
         m_errorString = u"the relay bank on %1 is already open"_s.arg(deviceDescription());
@@ -64,7 +64,10 @@ bool RelayBank::open(const QMap<int, bool> &initialStates)
         }
     }
     QString error;
-    if (!openDevice(initialStates, &error)) {
+    m_keepIfReadable = keepIfReadable;
+    const bool opened = openDevice(initialStates, &error);
+    m_keepIfReadable.clear();
+    if (!opened) {
         m_errorString = error;
         qCWarning(lcRelay).noquote() << error;
         return false;

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <chrono>
 #include <optional>
@@ -57,9 +58,11 @@ public:
     /**
      * Takes control of the hardware. Where the backend can, each channel is taken over in the
      * state given here (a channel missing from the map is taken over off), so that taking
-     * control never changes an output that is already right.
+     * control never changes an output that is already right. A channel in `keepIfReadable` is
+     * kept as the hardware holds it when the backend can read that on opening (its state is
+     * then known); otherwise it is taken over in its given state too.
      */
-    bool open(const QMap<int, bool> &initialStates);
+    bool open(const QMap<int, bool> &initialStates, const QSet<int> &keepIfReadable = {});
     void close();
     bool isOpen() const { return m_open; }
     QString errorString() const { return m_errorString; }
@@ -85,6 +88,8 @@ Q_SIGNALS:
 
 protected:
     virtual bool openDevice(const QMap<int, bool> &initialStates, QString *error) = 0;
+    /// During openDevice(): whether this channel is to be kept as the hardware holds it, if readable.
+    bool keepsWhatItFinds(int channel) const { return m_keepIfReadable.contains(channel); }
     virtual void closeDevice() = 0;
     /// Start switching; call finishCommand() when done (it may be called before this returns).
     virtual void startSwitch(int channel, bool on) = 0;
@@ -131,6 +136,7 @@ private:
     QList<RelayChannelInfo> m_channels;
     RelaySafety m_safety;
     bool m_open = false;
+    QSet<int> m_keepIfReadable;
     QString m_errorString;
     QHash<int, bool> m_states;
     QHash<int, ChannelHistory> m_history;

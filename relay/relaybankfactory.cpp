@@ -3,6 +3,7 @@
 #include "relaybankfactory.h"
 
 #include "manual/manualrelaybank.h"
+#include "relaylogging.h"
 #include "simulated/simulatedrelaybank.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -31,9 +32,20 @@ std::unique_ptr<RelayBank> createRelayBank(const RelayBankSettings &settings, QO
         return std::make_unique<GpioRelayBank>(settings.channels, settings.safety, settings.gpio, parent);
     case RelayBackendKind::Serial:
         return std::make_unique<SerialRelayBank>(settings.channels, settings.safety, settings.serial, parent);
-    case RelayBackendKind::Simulated:
-        return std::make_unique<SimulatedRelayBank>(
+    case RelayBackendKind::Simulated: {
+        auto bank = std::make_unique<SimulatedRelayBank>(
             settings.channels, settings.safety, settings.simulatedStateFile, parent);
+        // A rehearsal of a relay that takes a while to say it has switched (a real one takes about
+        // 10 ms to settle): the crash-safety tests widen the time between the switch and its report.
+        bool ok = false;
+        const int latency = qEnvironmentVariableIntValue("PIRACK_SIMULATED_RELAY_LATENCY_MS", &ok);
+        if (ok && latency > 0 && latency <= 10000)
+            bank->setReportLatency(std::chrono::milliseconds(latency));
+        else if (qEnvironmentVariableIsSet("PIRACK_SIMULATED_RELAY_LATENCY_MS"))
+            qCWarning(lcRelay) << "PIRACK_SIMULATED_RELAY_LATENCY_MS is not a number of milliseconds from 1 "
+                                  "to 10000; ignored";
+        return bank;
+    }
     case RelayBackendKind::Manual:
         return std::make_unique<ManualRelayBank>(settings.channels, settings.safety, parent);
     }

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -19,10 +20,12 @@ namespace {
 class RackdProcess
 {
 public:
-    explicit RackdProcess(const QString &configPath)
+    explicit RackdProcess(const QString &configPath, const QStringList &extraEnvironment = {})
     {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(u"QT_LOGGING_RULES"_s);
+        for (const QString &variable : extraEnvironment)
+            environment.insert(variable.section(u'=', 0, 0), variable.section(u'=', 1));
         m_process.setProcessEnvironment(environment);
         QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
             [this] { m_log += QString::fromUtf8(m_process.readAllStandardError()); });
@@ -161,6 +164,62 @@ private Q_SLOTS:
         QCOMPARE(stacks.at(0).toObject().value(u"relay"_s).toString(), u"on"_s);
         QCOMPARE(stacks.at(1).toObject().value(u"relay"_s).toString(), u"off"_s);
         QCOMPARE(stacks.at(2).toObject().value(u"relay"_s).toString(), u"on"_s);
+    }
+
+    // A crash (or the OOM killer) at any point of any power action: the restart re-asserts what
+    // the relays hold and never switches one by itself. 100 kills at random points, seeded.
+    void killedWhileSwitchingAndRestartedNeverMovesARelay()
+    {
+        const QList<QJsonObject> actions {
+            {{u"action"_s, u"on"_s}, {u"stacks"_s, u"all"_s}, {u"staggered"_s, true}},
+            {{u"action"_s, u"off"_s}, {u"stacks"_s, u"all"_s}},
+            {{u"action"_s, u"cycle"_s}, {u"stacks"_s, u"all"_s}},
+            {{u"action"_s, u"on"_s}, {u"stacks"_s, QJsonArray {1, 3}}},
+            {{u"action"_s, u"cycle"_s}, {u"stacks"_s, QJsonArray {2}}},
+            {{u"action"_s, u"off"_s}, {u"stacks"_s, QJsonArray {3}}},
+        };
+        const quint32 seed = QRandomGenerator::global()->generate();
+        QRandomGenerator random(seed);
+        qInfo() << "random kill points from seed" << seed;
+        const QString board = m_fixture.path(u"state/simulated-relays.json"_s);
+        const QString pin = fingerprint();
+        int interrupted = 0; // kills that left a switch written down as under way
+        // Each simulated relay reports its switch 100 ms after it moved: a crash in between is likely.
+        const QStringList slowRelays {u"PIRACK_SIMULATED_RELAY_LATENCY_MS=100"_s};
+        auto rackd = std::make_unique<RackdProcess>(m_fixture.path(u"rackd.conf"_s), slowRelays);
+        quint16 port = rackd->waitUntilListening();
+        QVERIFY2(port > 0, qPrintable(rackd->log()));
+        for (int trial = 0; trial < 100; ++trial) {
+            const QJsonObject action = actions.at(int(random.bounded(int(actions.size()))));
+            const int killAfterMs = int(random.bounded(900));
+            RackClient client;
+            QVERIFY(connectClient(client, port, adminToken(), pin).ready);
+            client.request(u"power"_s, action, [](const Protocol::Reply &) {});
+            QSignalSpy never(&client, &RackClient::ready);
+            never.wait(killAfterMs); // the kill point: the event loop runs meanwhile
+            rackd->signal(SIGKILL);
+            QVERIFY(rackd->waitForExit());
+            const QJsonObject atKill = readJson(board);
+            interrupted += readJson(m_fixture.path(u"state/relay-state.json"_s)).contains(u"switching"_s);
+
+            rackd = std::make_unique<RackdProcess>(m_fixture.path(u"rackd.conf"_s), slowRelays);
+            port = rackd->waitUntilListening();
+            QVERIFY2(port > 0, qPrintable(rackd->log()));
+            RackClient check; // a round trip: the takeover is over
+            QVERIFY(connectClient(check, port, adminToken(), pin).ready);
+            QVERIFY(call(check, u"status"_s));
+            const QJsonObject afterRestart = readJson(board);
+            QVERIFY2(afterRestart == atKill,
+                qPrintable(
+                    u"trial %1 (seed %2, %3 after %4 ms): the board was %5 at the kill, %6 after the restart"_s
+                        .arg(trial)
+                        .arg(seed)
+                        .arg(QString::fromUtf8(QJsonDocument(action).toJson(QJsonDocument::Compact)))
+                        .arg(killAfterMs)
+                        .arg(QString::fromUtf8(QJsonDocument(atKill).toJson(QJsonDocument::Compact)),
+                            QString::fromUtf8(QJsonDocument(afterRestart).toJson(QJsonDocument::Compact)))));
+        }
+        qInfo() << interrupted << "of 100 kills interrupted a switch";
     }
 
     void sigtermExitsCleanlyAndLeavesTheRelays()

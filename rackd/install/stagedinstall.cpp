@@ -221,8 +221,7 @@ bool StagedInstall::start(const StartOptions &options, QString *error)
         record.stacks.append(stack);
     }
     record.startedBy = options.startedBy;
-    begin(std::move(record));
-    return true;
+    return begin(std::move(record), error);
 }
 
 bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QString *error)
@@ -251,22 +250,27 @@ bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QSt
     record.stackTimeoutMs = m_settings.stackTimeout.count();
     record.stacks = {stack};
     record.startedBy = startedBy;
-    begin(std::move(record));
-    return true;
+    return begin(std::move(record), error);
 }
 
-void StagedInstall::begin(InstallRecord record)
+bool StagedInstall::begin(InstallRecord record, QString *error)
 {
+    record.started = QDateTime::currentDateTimeUtc();
+    record.id = record.started.toString(u"yyyyMMdd-HHmmss-zzz"_s);
+    record.settleMs = m_settings.settleTime.count();
+    record.verifyTimeoutMs = m_settings.verifyTimeout.count();
+    // Nothing starts that could not be saved: a restarted rackd must find the install where it is.
+    QString problem;
+    if (!JsonFile::write(m_settings.recordFile, record.toJson(), JsonFile::OwnerOnly, &problem)) {
+        *error = u"the install cannot start: "_s + problem;
+        return false;
+    }
     ++m_generation;
     m_stackTimer.stop();
     m_settleTimer.stop();
     m_verifyPoll.stop();
     m_verifyDeadline.stop();
     m_lateEcho.invalidate();
-    record.started = QDateTime::currentDateTimeUtc();
-    record.id = record.started.toString(u"yyyyMMdd-HHmmss-zzz"_s);
-    record.settleMs = m_settings.settleTime.count();
-    record.verifyTimeoutMs = m_settings.verifyTimeout.count();
     m_record = std::move(record);
     if (m_record->kind == InstallRecord::Kind::Replace) {
         const InstallStack &stack = m_record->stacks.constFirst();
@@ -279,6 +283,7 @@ void StagedInstall::begin(InstallRecord record)
                  .arg(m_record->startedBy, seconds(m_record->stackTimeoutMs)));
     }
     switchAllOff();
+    return true;
 }
 
 void StagedInstall::resume()

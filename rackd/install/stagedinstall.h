@@ -90,7 +90,8 @@ Q_SIGNALS:
 
 private:
     bool refuseIfActive(QString *error) const;
-    void begin(InstallRecord record);
+    /// False (and why) when the new install could not even be saved: nothing started.
+    bool begin(InstallRecord record, QString *error);
     void note(const QString &message);
     void announce();
     void resume();

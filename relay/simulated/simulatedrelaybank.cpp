@@ -114,8 +114,9 @@ bool SimulatedRelayBank::openDevice(const QMap<int, bool> &initialStates, QStrin
     if (!loadStateFile(error))
         return false;
     // Taking over: each channel is driven to its initial state; one already there does not switch.
+    // A channel to keep is read, not driven: the board's file says what it holds.
     for (int channel : channels()) {
-        if (!applyPhysical(channel, initialStates.value(channel, false), error))
+        if (!keepsWhatItFinds(channel) && !applyPhysical(channel, initialStates.value(channel, false), error))
             return false;
         setKnownState(channel, physicalState(channel));
     }
@@ -149,6 +150,11 @@ void SimulatedRelayBank::startSwitch(int channel, bool on)
         QString error;
         if (!applyPhysical(channel, on, &error)) {
             finishCommand(physicalState(channel), error);
+            return;
+        }
+        if (m_reportLatency.count() > 0) {
+            m_delayedWork = [this, on] { finishCommand(on); };
+            m_delayTimer.start(m_reportLatency);
             return;
         }
         finishCommand(on);

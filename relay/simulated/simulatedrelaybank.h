@@ -41,6 +41,8 @@ public:
     void failNextCommand(int channel, const QString &message);
     /// Commands complete after this delay instead of at once, like a slow board.
     void setCommandDelay(std::chrono::milliseconds delay) { m_commandDelay = delay; }
+    /// A switch reports back this long after the hardware moved (the hardware file is written at once).
+    void setReportLatency(std::chrono::milliseconds latency) { m_reportLatency = latency; }
     /// Someone flipped the relay by hand: the hardware changes; rackd sees it on the next read-back.
     void setPhysicalState(int channel, bool on);
 
@@ -66,6 +68,7 @@ private:
     qint64 m_transitions = 0;
     QHash<int, QString> m_injectedFailures;
     std::chrono::milliseconds m_commandDelay {0};
+    std::chrono::milliseconds m_reportLatency {0};
     QTimer m_delayTimer;
     std::function<void()> m_delayedWork;
 };
