@@ -150,6 +150,11 @@ void ClientSession::sendAgentRequest(
         handler(Protocol::Reply::failure(requestId, u"disconnected"_s, u"the node disconnected"_s));
         return;
     }
+    if (m_agentRequests.size() >= m_limits.maximumAgentRequests) {
+        handler(Protocol::Reply::failure(requestId, ErrorCode::TooManyRequests,
+            u"the node has left %1 requests unanswered"_s.arg(m_agentRequests.size())));
+        return;
+    }
     m_agentRequests.insert(requestId, std::move(handler));
     m_connection->sendFrame(frame);
 }

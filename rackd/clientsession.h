@@ -26,6 +26,8 @@ public:
         int maximumBadMessages = 20; ///< Then the client is not worth serving.
         /// Once authenticated; before, the connection accepts no more than a hello's size.
         qint64 maximumMessageSize = Protocol::MaximumMessageSize;
+        /// Agents: requests a node may leave unanswered; more fail at once (a hung node holds little).
+        int maximumAgentRequests = 64;
     };
     /// Whether one more person's client may be served; false fills in the refusal.
     using ClientAdmission = std::function<bool(Protocol::Error *refusal)>;

@@ -218,10 +218,21 @@ bool NodeManager::heartbeat(const QString &mac, const QJsonObject &reported, QSt
 void NodeManager::checkHeartbeats()
 {
     const qint64 limit = 3 * qint64(m_heartbeatInterval.count());
+    // A node silent for longer is hung, or only its connection is: either way the connection goes, with
+    // whatever was asked of it, and a live agent comes back on a fresh one.
+    const qint64 closeAfter = std::max<qint64>(limit, SilentConnectionTimeout.count());
     const qint64 now = m_clock.elapsed();
+    QList<std::pair<QString, std::function<void(const QString &)>>> silent;
     for (auto it = m_online.cbegin(); it != m_online.cend(); ++it) {
         if (now - it->lastHeartbeatMs > limit && m_states.value(it.key()) == State::Up)
             markDown(it.key(), u"no heartbeat for %1 ms"_s.arg(now - it->lastHeartbeatMs));
+        if (now - it->lastHeartbeatMs > closeAfter && it->close)
+            silent.append({it.key(), it->close});
+    }
+    for (const auto &[mac, close] : silent) {
+        qCWarning(lcDaemon).noquote()
+            << "node" << mac << "has sent nothing for" << closeAfter / 1000 << "s: closing its connection";
+        close(u"no heartbeat for %1 s"_s.arg(closeAfter / 1000));
     }
 }
 
@@ -325,8 +336,15 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
         std::unique_ptr<QTimer, DeleteLater> deadline {new QTimer};
     };
     auto state = std::make_shared<FanOut>();
+    // rackd holds the fan-out until it is done; what each node was sent holds it only weakly, so a
+    // node that never answers keeps nothing of it (the request's parameters, the caller's reply).
+    const qint64 requestId = m_nextActionId++;
+    m_fanOuts.insert(requestId, state);
     state->each = std::move(each);
-    state->done = std::move(done);
+    state->done = [this, requestId, done = std::move(done)](const QList<ActionResult> &results) {
+        const std::shared_ptr<void> keep = m_fanOuts.take(requestId); // alive until this returns
+        done(results);
+    };
     state->pending = int(macs.size());
     state->results.reserve(macs.size());
     for (const QString &mac : macs) {
@@ -367,7 +385,6 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
     state->deadline->start(timeout);
     // The same request to every node, encoded once: one id is enough, as each connection matches
     // its own replies.
-    const qint64 requestId = m_nextActionId++;
     const QByteArray frame = encodeFrame(Protocol::Request {requestId, u"action"_s, params}.toJson());
     for (qsizetype index = 0; index < macs.size(); ++index) {
         const auto online = m_online.constFind(macs.at(index));
@@ -380,12 +397,16 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
                 Qt::QueuedConnection);
             continue;
         }
-        online->send(requestId, frame, [state, finish, index](const Protocol::Reply &reply) {
-            if (reply.isError())
-                finish(*state, index, u"failed"_s, reply.error->details, reply.error->message);
-            else
-                finish(*state, index, u"ok"_s, reply.result, {});
-        });
+        online->send(requestId, frame,
+            [weak = std::weak_ptr<FanOut>(state), finish, index](const Protocol::Reply &reply) {
+                const auto alive = weak.lock();
+                if (!alive)
+                    return; // answered after the deadline: the fan-out is over
+                if (reply.isError())
+                    finish(*alive, index, u"failed"_s, reply.error->details, reply.error->message);
+                else
+                    finish(*alive, index, u"ok"_s, reply.result, {});
+            });
     }
 }
 

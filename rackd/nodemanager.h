@@ -39,6 +39,8 @@ public:
 
     /// At most one node.metrics event per this interval, holding every node that reported since.
     static constexpr std::chrono::milliseconds MetricsEventInterval {1000};
+    /// A connection whose node has sent no heartbeat for this long (or three intervals, if longer) is closed.
+    static constexpr std::chrono::milliseconds SilentConnectionTimeout {15000};
     ~NodeManager() override;
 
     std::optional<Login> authenticate(const Protocol::Hello &hello, Protocol::Error *error);
@@ -101,6 +103,8 @@ public:
     int upCount(int stack) const;
     QJsonArray nodesJson() const;
     NodeInventory *inventory() const { return m_inventory; }
+    /// Actions sent to nodes and not finished yet (each ends by its answers or its deadline).
+    int fanOutsInFlight() const { return int(m_fanOuts.size()); }
     JoinSecretStore *joinSecrets() const { return m_secrets; }
 
 Q_SIGNALS:
@@ -124,6 +128,7 @@ private:
     JoinSecretStore *m_secrets;
     std::chrono::milliseconds m_heartbeatInterval;
     QHash<QString, Online> m_online;
+    QHash<qint64, std::shared_ptr<void>> m_fanOuts; ///< Under way, by request id: what keeps each alive.
     QHash<QString, State> m_states;
     QHash<QString, qint64> m_downSinceMs; ///< When each node last went down (m_clock).
     QElapsedTimer m_clock;

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -157,6 +158,40 @@ private Q_SLOTS:
             const ConnectResult result = agentHello(client, {}, m_victimCredential, identity);
             QVERIFY2(!result.ready, qPrintable(QString::fromUtf8(QJsonDocument(identity).toJson())));
         }
+    }
+
+    // A node that reads its requests and never answers: each request ends at its deadline, rackd
+    // keeps nothing of it, a request beyond 64 unanswered fails at once, and the connection goes
+    // once the node has been silent for SilentConnectionTimeout.
+    void aSilentNodeHoldsNothingAndIsDropped()
+    {
+        RackClient silent; // logs in as the node, then never answers and never sends a heartbeat
+        QVERIFY(agentHello(silent, {}, m_victimCredential, {{u"mac"_s, VictimMac}}).ready);
+        QSignalSpy dropped(&silent, &RackClient::disconnected);
+        QElapsedTimer silentFor;
+        silentFor.start();
+        RackClient admin;
+        QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
+        const QJsonObject run {{u"action"_s, u"run"_s}, {u"command"_s, u"anything"_s},
+            {u"args"_s, QJsonArray {QString(100 * 1024, u'a')}}, {u"targets"_s, QJsonArray {VictimMac}},
+            {u"timeout_s"_s, 0.1}};
+        QStringList outcomes;
+        for (int i = 0; i < 70; ++i) {
+            const auto reply = call(admin, u"exec"_s, run);
+            QVERIFY(reply);
+            const QJsonObject result = reply->isError()
+                ? reply->error->details.value(u"results"_s).toArray().at(0).toObject()
+                : reply->result.value(u"results"_s).toArray().at(0).toObject();
+            outcomes.append(
+                result.value(u"outcome"_s).toString() + u':' + result.value(u"error"_s).toString());
+        }
+        QCOMPARE(m_daemon->nodeManager()->fanOutsInFlight(), 0);
+        QVERIFY2(outcomes.first().startsWith(u"timeout:"_s), qPrintable(outcomes.first()));
+        QVERIFY2(outcomes.at(63).startsWith(u"timeout:"_s), qPrintable(outcomes.at(63)));
+        QVERIFY2(outcomes.at(64).contains(u"left 64 requests unanswered"_s), qPrintable(outcomes.at(64)));
+        QVERIFY(dropped.wait(int(NodeManager::SilentConnectionTimeout.count()) + 10000));
+        QVERIFY2(silentFor.elapsed() >= NodeManager::SilentConnectionTimeout.count() - 1000,
+            qPrintable(QString::number(silentFor.elapsed())));
     }
 
     void namesWithATrailingNewlineAreRefused()
