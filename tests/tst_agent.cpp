@@ -6,6 +6,7 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -251,6 +252,53 @@ private Q_SLOTS:
         QVERIFY(!result.ready);
         QCOMPARE(result.code, u"unauthenticated"_s);
         QVERIFY(result.reason.contains(u"belongs to b8:27:eb:00:00:06"_s));
+    }
+
+    // An operator's commands on a node: only the arguments its agent.conf allows, and a few at a time.
+    void commandsTakeOnlyDeclaredArgumentsAndAFewAtATime()
+    {
+        AgentConfig config = agentConfig(u"pi8"_s, u"b8:27:eb:00:00:08"_s);
+        config.commands.insert(
+            u"show"_s, {u"show"_s, {u"/bin/cat"_s, u"--"_s}, std::chrono::milliseconds(5000)});
+        config.commands.insert(
+            u"nap"_s, {u"nap"_s, {u"/bin/sleep"_s, u"5"_s}, std::chrono::milliseconds(10000)});
+        QCOMPARE(join(config, newJoinString()).first, int(AgentJoin::Joined));
+        Agent agent(config);
+        QSignalSpy connected(&agent, &Agent::connected);
+        QString error;
+        QVERIFY(agent.start(&error));
+        QVERIFY(connected.wait(10000));
+        RackClient operatorClient;
+        QVERIFY(connectClient(operatorClient, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint())
+                    .ready);
+        const QJsonArray target {u"b8:27:eb:00:00:08"_s};
+        const auto readCredential = call(operatorClient, u"exec"_s,
+            {{u"action"_s, u"run"_s}, {u"command"_s, u"show"_s},
+                {u"args"_s, QJsonArray {config.credentialFile}}, {u"targets"_s, target}});
+        QVERIFY(readCredential && !readCredential->isError());
+        const QJsonObject refused = readCredential->result.value(u"results"_s).toArray().at(0).toObject();
+        QCOMPARE(refused.value(u"outcome"_s).toString(), u"failed"_s);
+        QVERIFY2(refused.value(u"error"_s).toString().contains(u"takes no arguments"_s),
+            qPrintable(QString::fromUtf8(QJsonDocument(refused).toJson())));
+
+        // Nine at once: eight run, the ninth is refused at once with a reason.
+        int answered = 0;
+        QStringList errors;
+        for (int i = 0; i < Agent::MaximumConcurrentCommands + 1; ++i)
+            operatorClient.request(u"exec"_s,
+                {{u"action"_s, u"run"_s}, {u"command"_s, u"nap"_s}, {u"targets"_s, target},
+                    {u"timeout_s"_s, 30}},
+                [&](const Protocol::Reply &reply) {
+                    ++answered;
+                    const QJsonObject result = reply.result.value(u"results"_s).toArray().at(0).toObject();
+                    if (result.value(u"outcome"_s).toString() != u"ok")
+                        errors.append(result.value(u"error"_s).toString());
+                });
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 1, 5000);
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.at(0).contains(u"8 commands are running"_s), qPrintable(errors.at(0)));
+        QTRY_COMPARE_WITH_TIMEOUT(answered, Agent::MaximumConcurrentCommands + 1, 20000);
+        QCOMPARE(errors.size(), 1);
     }
 
     void agentsFindARestartedRackdAndNothingIsLost()

@@ -80,7 +80,7 @@ private Q_SLOTS:
         QVERIFY(config);
         QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(5000));
         QCOMPARE(config->reconnectMaximum, std::chrono::milliseconds(30000));
-        QCOMPARE(config->shutdownCommand, (QStringList {u"systemctl"_s, u"poweroff"_s}));
+        QCOMPARE(config->shutdownCommand, (QStringList {u"/usr/bin/systemctl"_s, u"poweroff"_s}));
         QVERIFY(config->commands.isEmpty());
     }
 
@@ -93,6 +93,29 @@ private Q_SLOTS:
         QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(5000));
         QCOMPARE(
             config->commands.value(u"disk-usage"_s).argv, (QStringList {u"/usr/bin/df"_s, u"-h"_s, u"/"_s}));
+    }
+
+    void commandArgumentsAreDeclared()
+    {
+        QStringList errors;
+        const auto config = AgentConfig::parse("[command plain]\nargv = /bin/true\n"
+                                               "[command free]\nargv = /bin/echo\nargs = any\n"
+                                               "[command units]\nargv = /bin/echo\nargs = [a-z]+\\.service\n",
+            u"a.conf"_s, &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QCOMPARE(config->commands.value(u"plain"_s).arguments, CommandSpec::Arguments::None);
+        QCOMPARE(config->commands.value(u"free"_s).arguments, CommandSpec::Arguments::Any);
+        const CommandSpec units = config->commands.value(u"units"_s);
+        QCOMPARE(units.arguments, CommandSpec::Arguments::Matching);
+        QString problem;
+        QVERIFY(units.acceptsArguments({u"ssh.service"_s}, &problem));
+        QVERIFY(!units.acceptsArguments({u"ssh.service x"_s}, &problem));
+        QVERIFY(!AgentConfig::parse("[command bad]\nargv = /bin/echo\nargs = ([\n", u"a.conf"_s, &errors));
+        QVERIFY2(
+            errors.last().startsWith(u"a.conf:3: args: \"([\" is not none, any or a regular expression"_s),
+            qPrintable(errors.last()));
+        QVERIFY(!AgentConfig::parse("[agent]\nreboot_command = reboot\n", u"a.conf"_s, &errors));
+        QVERIFY2(errors.last().contains(u"must be an absolute path"_s), qPrintable(errors.last()));
     }
 
     void errorsNameFileLineAndKey()
@@ -109,7 +132,7 @@ private Q_SLOTS:
                 u"a.conf:4: rackd_fingerprint: \"abc\" is not a SHA256 fingerprint"_s,
                 u"a.conf:5: bind_address: \"here\" is not an IP address"_s,
                 u"a.conf:6: \"bad name\" is not a command name (letters, digits, '_', '.', '-')"_s,
-                u"a.conf:8: argv: \"ls\" must be an absolute path (no search through PATH)"_s,
+                u"a.conf:9: argv: \"ls\" must be an absolute path (no search through PATH)"_s,
                 u"a.conf:10: argv: missing: the command \"empty\" needs an argv"_s,
                 u"a.conf:12: unknown section [other] (use [agent] and [command NAME])"_s}));
     }

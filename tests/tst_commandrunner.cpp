@@ -77,6 +77,58 @@ private Q_SLOTS:
             5000);
     }
 
+    // A grandchild in a session of its own, whose parent has gone: it is still killed with the command.
+    void timeoutKillsDaemonisedGrandchildrenToo()
+    {
+        QTemporaryDir dir;
+        const QString pidFile = dir.filePath(u"daemon.pid"_s);
+        const auto result = run({u"daemonise"_s,
+            {u"/bin/sh"_s, u"-c"_s, u"(setsid /bin/sleep 1001 & echo $! > \"$0\"); sleep 60"_s, pidFile},
+            milliseconds(500)});
+        QVERIFY(result);
+        QVERIFY(result->timedOut);
+        QFile file(pidFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString daemon = QString::fromLatin1(file.readAll()).trimmed();
+        QVERIFY(!daemon.isEmpty());
+        const auto gone = [&] {
+            QFile status(u"/proc/"_s + daemon + u"/stat"_s);
+            return !status.open(QIODevice::ReadOnly) || status.readAll().contains(") Z ");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(gone(), 5000);
+    }
+
+    void theEnvironmentIsTheCommandsOwn()
+    {
+        qputenv("PIRACK_TEST_SECRET", "agent-only");
+        const auto result = run({u"env"_s, {u"/usr/bin/env"_s}, milliseconds(10000)});
+        qunsetenv("PIRACK_TEST_SECRET");
+        QVERIFY(result);
+        const QByteArrayList lines = result->standardOutput.trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        QVERIFY(!result->standardOutput.contains("PIRACK_TEST_SECRET"));
+        QVERIFY(lines.contains("PIRACK_COMMAND=env"));
+        QVERIFY(lines.contains("LANG=C.UTF-8"));
+    }
+
+    void argumentsFollowTheCommandsPolicy()
+    {
+        CommandSpec spec {u"log"_s, {u"/usr/bin/tail"_s, u"-n"_s, u"5"_s, u"--"_s}, milliseconds(1000)};
+        QString problem;
+        QVERIFY(spec.acceptsArguments({}, &problem));
+        QVERIFY(!spec.acceptsArguments({u"/etc/shadow"_s}, &problem)); // none unless declared
+        QVERIFY2(problem.contains(u"takes no arguments"_s), qPrintable(problem));
+        spec.arguments = CommandSpec::Arguments::Matching;
+        spec.argumentPattern = QRegularExpression(QRegularExpression::anchoredPattern(u"[a-z]+\\.log"_s));
+        QVERIFY(spec.acceptsArguments({u"syslog.log"_s}, &problem));
+        QVERIFY(!spec.acceptsArguments({u"../credential"_s}, &problem));
+        QVERIFY(!spec.acceptsArguments({u"a.log\n"_s}, &problem)); // matched whole, newline included
+        spec.arguments = CommandSpec::Arguments::Any;
+        QVERIFY(spec.acceptsArguments({u"anything at all"_s}, &problem));
+        QVERIFY(!spec.acceptsArguments(QStringList(33, u"x"_s), &problem));
+        QVERIFY(!spec.acceptsArguments({QString(1025, u'x')}, &problem));
+    }
+
     void argumentsAreNeverInterpreted()
     {
         QTemporaryDir dir;

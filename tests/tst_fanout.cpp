@@ -54,7 +54,9 @@ private:
         const QStringList argv = index == m_slow || index == m_vanishing
             ? QStringList {u"/bin/sh"_s, u"-c"_s, u"sleep 30"_s, u"sh"_s}
             : QStringList {u"/bin/echo"_s, u"hello from"_s};
-        config.commands.insert(u"hello"_s, {u"hello"_s, argv, std::chrono::milliseconds(60000)});
+        CommandSpec hello {u"hello"_s, argv, std::chrono::milliseconds(60000)};
+        hello.arguments = CommandSpec::Arguments::Any;
+        config.commands.insert(u"hello"_s, hello);
         return config;
     }
 

@@ -163,13 +163,23 @@ void Agent::onRequest(const Protocol::Request &request)
         spec = m_config.commands.value(name);
         for (const QJsonValue &value : request.params.value(u"args"_s).toArray())
             extra.append(value.toString()); // passed as separate, literal arguments: never to a shell
+        QString problem;
+        if (!spec.acceptsArguments(extra, &problem))
+            return fail(ErrorCode::BadRequest, problem);
     } else {
         return fail(ErrorCode::BadRequest,
             u"unknown action \"%1\" (ping, identify, reboot, shutdown or run)"_s.arg(action));
     }
+    // A node runs a few commands at a time; reboot and shutdown always get through.
+    if (action == u"run" && m_runningCommands >= MaximumConcurrentCommands)
+        return fail(ErrorCode::TooManyRequests,
+            u"%1 commands are running on this node already; try again when one has finished"_s.arg(
+                m_runningCommands));
     auto *runner = new CommandRunner(this);
     const qint64 id = request.id;
+    ++m_runningCommands;
     connect(runner, &CommandRunner::finished, this, [this, runner, id](const CommandResult &result) {
+        --m_runningCommands;
         if (result.succeeded())
             m_client.sendReply(Protocol::Reply::success(id, result.toJson()));
         else
@@ -208,7 +218,9 @@ AgentJoin::AgentJoin(AgentConfig config, QObject *parent)
     connect(&m_client, &RackClient::disconnected, this, [finish](const QString &code, const QString &reason) {
         if (code == u"fingerprint_mismatch" || code == u"untrusted" || code == u"tls")
             finish(Untrusted, u"refusing to join: %1"_s.arg(reason));
-        else if (code == Protocol::ErrorCode::Unauthenticated || code == Protocol::ErrorCode::BadMessage)
+        else if (code == Protocol::ErrorCode::Unauthenticated || code == Protocol::ErrorCode::BadMessage
+            || code == Protocol::ErrorCode::Conflict || code == Protocol::ErrorCode::BadRequest
+            || code == Protocol::ErrorCode::TooManyRequests)
             finish(Refused, u"rackd refused the join: %1"_s.arg(reason));
         else
             finish(ConnectionFailed, u"cannot reach rackd: %1"_s.arg(reason));

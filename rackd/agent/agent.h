@@ -34,6 +34,8 @@ class Agent : public QObject
     Q_OBJECT
 
 public:
+    /// Named commands running at once on one node; more are refused until one finishes.
+    static constexpr int MaximumConcurrentCommands = 8;
     explicit Agent(AgentConfig config, QObject *parent = nullptr);
 
     bool start(QString *error);
@@ -58,6 +60,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_reconnect;
     int m_failures = 0;
+    int m_runningCommands = 0;
     LedIdentifier m_led;
 };
 

@@ -42,6 +42,7 @@ std::optional<AgentConfig> AgentConfig::parse(
         }
         return std::chrono::milliseconds(std::llround(value * 1000));
     };
+    // Every program by its absolute path: nothing is searched through PATH.
     const auto command = [&](const IniEntry &entry) -> std::optional<QStringList> {
         QString error;
         const std::optional<QStringList> argv = splitArguments(entry.value, &error);
@@ -49,6 +50,9 @@ std::optional<AgentConfig> AgentConfig::parse(
             problems.report(entry.line, entry.key, error);
         else if (argv->isEmpty())
             problems.report(entry.line, entry.key, u"empty command"_s);
+        else if (!QDir::isAbsolutePath(argv->constFirst()))
+            problems.report(entry.line, entry.key,
+                u"\"%1\" must be an absolute path (no search through PATH)"_s.arg(argv->constFirst()));
         else
             return argv;
         return std::nullopt;
@@ -109,21 +113,37 @@ std::optional<AgentConfig> AgentConfig::parse(
                 continue;
             }
             CommandSpec spec {name, {}, std::chrono::milliseconds(30000)};
+            bool hasArgv = false;
             for (const IniEntry &entry : section.entries) {
-                if (entry.key == u"argv")
+                if (entry.key == u"argv") {
+                    hasArgv = true;
                     spec.argv = command(entry).value_or(QStringList());
-                else if (entry.key == u"timeout")
+                } else if (entry.key == u"timeout") {
                     spec.timeout = seconds(entry, 0.1, 86400).value_or(spec.timeout);
-                else
-                    problems.report(entry.line, entry.key, u"unknown key (a command has argv and timeout)"_s);
+                } else if (entry.key == u"args") {
+                    // Which arguments a request may append: none (the default), any, or those matching
+                    // a pattern, each argument whole.
+                    if (entry.value == u"none") {
+                        spec.arguments = CommandSpec::Arguments::None;
+                    } else if (entry.value == u"any") {
+                        spec.arguments = CommandSpec::Arguments::Any;
+                    } else {
+                        spec.arguments = CommandSpec::Arguments::Matching;
+                        spec.argumentPattern
+                            = QRegularExpression(QRegularExpression::anchoredPattern(entry.value));
+                        if (entry.value.isEmpty() || !spec.argumentPattern.isValid())
+                            problems.report(entry.line, entry.key,
+                                u"\"%1\" is not none, any or a regular expression (%2)"_s.arg(
+                                    entry.value, spec.argumentPattern.errorString()));
+                    }
+                } else {
+                    problems.report(
+                        entry.line, entry.key, u"unknown key (a command has argv, timeout and args)"_s);
+                }
             }
-            if (spec.argv.isEmpty())
+            if (!hasArgv)
                 problems.report(
                     section.line, u"argv"_s, u"missing: the command \"%1\" needs an argv"_s.arg(name));
-            else if (!QDir::isAbsolutePath(spec.argv.constFirst()))
-                problems.report(section.line, u"argv"_s,
-                    u"\"%1\" must be an absolute path (no search through PATH)"_s.arg(
-                        spec.argv.constFirst()));
             config.commands.insert(name, spec);
         } else {
             problems.report(section.line, {},

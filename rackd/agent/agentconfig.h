@@ -19,8 +19,8 @@
  *   rackd_fingerprint = SHA256:...      credential_file = /var/lib/pirack-agent/credential
  *   interface = eth0                    heartbeat_interval = 5   reconnect_max = 30
  *   bind_address = 127.0.1.11           ; the local address to connect from (default: the kernel's choice)
- *   root_directory = /                  reboot_command = systemctl reboot
- *   shutdown_command = systemctl poweroff
+ *   root_directory = /                  reboot_command = /usr/bin/systemctl reboot
+ *   shutdown_command = /usr/bin/systemctl poweroff
  *
  *   Commands are split by splitArguments(): no shell. A value wholly in double quotes is unquoted
  *   by the INI reader first, so group words with single quotes: argv = '/opt/my tool' --flag
@@ -42,8 +42,8 @@ public:
     QString rootDirectory = QStringLiteral("/");
     std::chrono::milliseconds heartbeatInterval {5000};
     std::chrono::milliseconds reconnectMaximum {30000};
-    QStringList rebootCommand {QStringLiteral("systemctl"), QStringLiteral("reboot")};
-    QStringList shutdownCommand {QStringLiteral("systemctl"), QStringLiteral("poweroff")};
+    QStringList rebootCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("reboot")};
+    QStringList shutdownCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("poweroff")};
     QHash<QString, CommandSpec> commands; ///< Named commands, by name.
 
     static std::optional<AgentConfig> readFile(const QString &path, QStringList *errors);

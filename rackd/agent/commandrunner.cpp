@@ -5,11 +5,83 @@
 #include "agentlogging.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QHash>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Every process's parent, from /proc.
+QHash<pid_t, pid_t> parentsOfAllProcesses()
+{
+    QHash<pid_t, pid_t> parents;
+    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool isPid = false;
+        const pid_t pid = pid_t(entry.toInt(&isPid));
+        if (!isPid)
+            continue;
+        QFile stat(u"/proc/"_s + entry + u"/stat"_s);
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // gone meanwhile
+        // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read after the last ')'.
+        const QByteArray line = stat.read(4096);
+        const qsizetype end = line.lastIndexOf(')');
+        const QList<QByteArray> fields = line.mid(end + 2).split(' ');
+        if (end > 0 && fields.size() > 1)
+            parents.insert(pid, pid_t(fields.at(1).toInt()));
+    }
+    return parents;
+}
+
+QList<pid_t> descendantsOf(pid_t root)
+{
+    const QHash<pid_t, pid_t> parents = parentsOfAllProcesses();
+    QHash<pid_t, QList<pid_t>> children;
+    for (auto it = parents.cbegin(); it != parents.cend(); ++it)
+        children[it.value()].append(it.key());
+    QList<pid_t> found;
+    QList<pid_t> queue {root};
+    while (!queue.isEmpty()) {
+        const QList<pid_t> next = children.value(queue.takeFirst());
+        found += next;
+        queue += next;
+    }
+    return found;
+}
+
+// Kills everything below `root`, whatever its process group or session: the command is a child
+// subreaper, so an orphan deeper down is re-parented to it and stays in its tree. A tree that
+// keeps forking is scanned again, a bounded number of times.
+void killDescendants(pid_t root)
+{
+    for (int round = 0; round < 20; ++round) {
+        const QList<pid_t> descendants = descendantsOf(root);
+        if (descendants.isEmpty())
+            return;
+        for (pid_t pid : descendants)
+            ::kill(pid, SIGKILL);
+    }
+}
+
+// What a command sees of its environment: enough to run, nothing of the agent's.
+QProcessEnvironment commandEnvironment(const QString &name)
+{
+    QProcessEnvironment environment;
+    environment.insert(u"PATH"_s, u"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"_s);
+    environment.insert(u"LANG"_s, u"C.UTF-8"_s);
+    environment.insert(u"HOME"_s, u"/"_s);
+    environment.insert(u"PIRACK_COMMAND"_s, name);
+    return environment;
+}
+
+} // namespace
 
 QJsonObject CommandResult::toJson() const
 {
@@ -21,6 +93,33 @@ QJsonObject CommandResult::toJson() const
     return object;
 }
 
+bool CommandSpec::acceptsArguments(const QStringList &extra, QString *problem) const
+{
+    if (extra.isEmpty())
+        return true;
+    if (arguments == Arguments::None) {
+        *problem
+            = u"the command \"%1\" takes no arguments (its agent.conf entry declares no args)"_s.arg(name);
+        return false;
+    }
+    if (extra.size() > MaximumArguments) {
+        *problem = u"at most %1 arguments"_s.arg(MaximumArguments);
+        return false;
+    }
+    for (const QString &argument : extra) {
+        const bool tooLong = argument.size() > MaximumArgumentLength;
+        const bool hasNul = argument.contains(QChar(0));
+        if (tooLong || hasNul
+            || (arguments == Arguments::Matching && !argumentPattern.match(argument).hasMatch())) {
+            *problem = u"the argument \"%1\" is not allowed for \"%2\"%3"_s.arg(argument.left(64), name,
+                arguments == Arguments::Matching ? u" (it must match " + argumentPattern.pattern() + u')'
+                                                 : QString());
+            return false;
+        }
+    }
+    return true;
+}
+
 CommandRunner::CommandRunner(QObject *parent)
     : QObject(parent)
 {
@@ -29,10 +128,8 @@ CommandRunner::CommandRunner(QObject *parent)
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         m_result.timedOut = true;
         m_result.error = u"killed after the %1 ms timeout"_s.arg(m_timeout.interval());
-        // The command may have started children: the whole process group goes.
-        if (m_process.processId() > 0)
-            ::kill(-pid_t(m_process.processId()), SIGKILL);
-        m_process.kill();
+        // The command may have started children, also in sessions of their own: the whole tree goes.
+        killTree();
     });
     connect(
         &m_process, &QProcess::readyReadStandardOutput, this, [this] { collect(QProcess::StandardOutput); });
@@ -45,8 +142,13 @@ CommandRunner::CommandRunner(QObject *parent)
             complete();
         }
     });
-    // Its own process group, so a timeout can kill everything it started.
-    m_process.setChildProcessModifier([] { ::setpgid(0, 0); });
+    // Its own process group, and a subreaper of everything it starts, so that a timeout finds and
+    // kills all of it (a daemonising grandchild is re-parented to the command, not to init).
+    m_process.setChildProcessModifier([] {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // and it dies with the agent
+    });
     m_process.setInputChannelMode(QProcess::ManagedInputChannel);
 }
 
@@ -54,11 +156,20 @@ CommandRunner::~CommandRunner()
 {
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
-        if (m_process.processId() > 0)
-            ::kill(-pid_t(m_process.processId()), SIGKILL);
-        m_process.kill();
+        killTree();
         m_process.waitForFinished(2000);
     }
+}
+
+void CommandRunner::killTree()
+{
+    const pid_t pid = pid_t(m_process.processId());
+    if (pid > 0) {
+        ::kill(pid, SIGSTOP); // it forks no more while its tree is gathered
+        killDescendants(pid);
+        ::kill(-pid, SIGKILL);
+    }
+    m_process.kill();
 }
 
 void CommandRunner::start(const CommandSpec &spec, const QStringList &extraArguments)
@@ -74,6 +185,7 @@ void CommandRunner::start(const CommandSpec &spec, const QStringList &extraArgum
     }
     qCInfo(lcAgent).noquote() << "running" << spec.name << "as" << (spec.argv + extraArguments).join(u' ');
     m_timeout.start(spec.timeout);
+    m_process.setProcessEnvironment(commandEnvironment(spec.name));
     m_process.start(spec.argv.constFirst(), spec.argv.mid(1) + extraArguments);
     m_process.closeWriteChannel();
 }

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStringList>
 #include <QTimer>
 #include <chrono>
@@ -12,9 +13,19 @@
 /// A command the agent may run: a fixed argv from its own configuration, never a shell line.
 struct CommandSpec
 {
+    /// Which extra arguments a request may append (`args` in agent.conf): none unless declared.
+    enum class Arguments { None, Any, Matching };
+
     QString name;
     QStringList argv; ///< argv[0] is the program.
     std::chrono::milliseconds timeout {30000};
+    Arguments arguments = Arguments::None;
+    QRegularExpression argumentPattern {}; ///< Matching: each extra argument must match it whole.
+
+    static constexpr int MaximumArguments = 32;
+    static constexpr int MaximumArgumentLength = 1024;
+    /// Whether a request may append these; `problem` says which one may not, and why.
+    bool acceptsArguments(const QStringList &extra, QString *problem) const;
 };
 
 struct CommandResult
@@ -34,8 +45,11 @@ struct CommandResult
 
 /**
  * Runs one command: argv is handed to the kernel as it is (extra arguments from a request are
- * appended as separate, literal arguments), output beyond the cap is dropped and flagged, and a
- * command past its timeout is killed together with every process it started.
+ * appended as separate, literal arguments), with a minimal environment of its own (never the
+ * agent's), output beyond the cap is dropped and flagged, and a command past its timeout is
+ * killed together with every process it started, even those that left its process group or
+ * session: the command is a child subreaper, so its whole tree stays below it until it is killed.
+ * It also dies with the agent.
  */
 class CommandRunner : public QObject
 {
@@ -55,6 +69,7 @@ Q_SIGNALS:
 private:
     void collect(QProcess::ProcessChannel channel);
     void complete();
+    void killTree();
 
     QProcess m_process;
     QTimer m_timeout;
