@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::Literals::StringLiterals;
@@ -29,10 +30,35 @@ void AuditLog::rotate()
     }
 }
 
+QJsonObject AuditLog::boundedParameters(const QJsonObject &parameters)
+{
+    QJsonObject bounded;
+    for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it) {
+        const qsizetype size = it.value().isObject() || it.value().isArray()
+            ? QJsonDocument::fromVariant(it.value().toVariant()).toJson(QJsonDocument::Compact).size()
+            : it.value().toString().toUtf8().size();
+        if (size > MaximumParameterBytes)
+            bounded.insert(it.key(), QJsonObject {{u"omitted_bytes"_s, double(size)}});
+        else
+            bounded.insert(it.key(), it.value());
+    }
+    return bounded;
+}
+
 bool AuditLog::append(QJsonObject entry)
 {
     entry.insert(u"time"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    const QByteArray line = QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
+    QByteArray line = QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
+    if (line.size() > MaximumLineBytes) {
+        // Still too long (many parameters, long targets): the keys stay, the values go.
+        const QJsonObject params = entry.value(u"params"_s).toObject();
+        entry.insert(
+            u"params"_s, QJsonObject {{u"keys"_s, QJsonArray::fromStringList(params.keys().mid(0, 32))}});
+        if (entry.value(u"targets"_s).toArray().size() > 32)
+            entry.insert(
+                u"targets"_s, QJsonObject {{u"count"_s, entry.value(u"targets"_s).toArray().size()}});
+        line = QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
+    }
     if (QFileInfo(m_path).size() + line.size() > m_maximumBytes)
         rotate();
     QFile file(m_path);

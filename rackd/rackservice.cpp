@@ -60,6 +60,20 @@ RackService::RackService(TokenStore *tokens, PowerController *power, NodeManager
     , m_audit(audit)
     , m_fingerprint(std::move(fingerprint))
 {
+    m_refusalClock.start();
+    m_refusalFlush.setInterval(std::chrono::milliseconds(RefusalWindowMs));
+    connect(&m_refusalFlush, &QTimer::timeout, this, [this] {
+        const qint64 now = m_refusalClock.elapsed();
+        for (auto it = m_refusals.begin(); it != m_refusals.end();) {
+            if (now - it->startedMs < RefusalWindowMs) {
+                ++it;
+                continue;
+            }
+            writeSuppressedRefusals(it.key(), it.value());
+            it = m_refusals.erase(it);
+        }
+    });
+    m_refusalFlush.start();
     connect(m_nodes, &NodeManager::eventRaised, this, &RackService::eventRaised);
     connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on) {
         Q_EMIT eventRaised({u"relay.changed"_s, {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}}});
@@ -169,7 +183,7 @@ void RackService::handle(
             u"%1 needs the %2 role; the token \"%3\" is %4"_s.arg(
                 request.method, roleName(*needed), caller.token.name, roleName(caller.token.role))));
         if (*needed >= Role::Operator)
-            audit(caller, request, {}, u"forbidden"_s);
+            auditRefusal(caller, request);
         return;
     }
     if (request.method == u"status")
@@ -377,9 +391,50 @@ void RackService::audit(
     QJsonObject params = request.params;
     params.remove(u"token"_s); // never write a secret into the log
     if (!m_audit->append({{u"token"_s, caller.token.name}, {u"role"_s, roleName(caller.token.role)},
-            {u"source"_s, caller.source}, {u"request"_s, request.method}, {u"params"_s, params},
-            {u"targets"_s, targets}, {u"result"_s, result}}))
+            {u"source"_s, caller.source}, {u"request"_s, request.method},
+            {u"params"_s, AuditLog::boundedParameters(params)}, {u"targets"_s, targets},
+            {u"result"_s, result}}))
         qCCritical(lcDaemon).noquote() << "cannot write the audit log" << m_audit->path();
+}
+
+// A refused call is audited by its method and parameter names only, and a token that keeps trying
+// gets a few lines a minute and then one line that counts the rest: refusals cannot push the
+// audit trail out of its rotated files.
+void RackService::auditRefusal(const Caller &caller, const Protocol::Request &request)
+{
+    RefusalWindow &window = m_refusals[caller.token.name];
+    const qint64 now = m_refusalClock.elapsed();
+    if (now - window.startedMs >= RefusalWindowMs) {
+        writeSuppressedRefusals(caller.token.name, window);
+        window = {now, 0, 0, caller};
+    }
+    if (window.logged >= MaximumRefusalsAudited) {
+        ++window.suppressed;
+        window.lastCaller = caller;
+        return;
+    }
+    ++window.logged;
+    QStringList keys = request.params.keys();
+    keys.removeAll(u"token"_s);
+    if (!m_audit->append({{u"token"_s, caller.token.name}, {u"role"_s, roleName(caller.token.role)},
+            {u"source"_s, caller.source}, {u"request"_s, request.method.left(64)},
+            {u"params"_s, QJsonObject {{u"keys"_s, QJsonArray::fromStringList(keys.mid(0, 32))}}},
+            {u"targets"_s, QJsonArray()}, {u"result"_s, u"forbidden"_s}}))
+        qCCritical(lcDaemon).noquote() << "cannot write the audit log" << m_audit->path();
+}
+
+void RackService::writeSuppressedRefusals(const QString &token, RefusalWindow &window)
+{
+    if (window.suppressed == 0)
+        return;
+    if (!m_audit->append({{u"token"_s, token}, {u"role"_s, roleName(window.lastCaller.token.role)},
+            {u"source"_s, window.lastCaller.source}, {u"request"_s, u"(refused calls)"_s},
+            {u"params"_s, QJsonObject {}}, {u"targets"_s, QJsonArray()},
+            {u"result"_s,
+                u"forbidden: %1 more refused calls in %2 s, not written one by one"_s.arg(window.suppressed)
+                    .arg(RefusalWindowMs / 1000)}}))
+        qCCritical(lcDaemon).noquote() << "cannot write the audit log" << m_audit->path();
+    window.suppressed = 0;
 }
 
 void RackService::nodeList(const Protocol::Request &request, const ReplyHandler &reply)

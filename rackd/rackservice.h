@@ -8,12 +8,15 @@
 #include "manual/manualrelaybank.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
-#include "stagedinstall.h"
 #include "protocol/messages.h"
+#include "stagedinstall.h"
 #include "tokenstore.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QJsonArray>
 #include <QObject>
+#include <QTimer>
 #include <functional>
 
 /// Who is asking: the token a session authenticated with, and where it connects from.
@@ -56,7 +59,8 @@ public:
 
     /// The staged install, for the install.* methods and to keep power requests off its relays.
     void setInstall(StagedInstall *install);
-    /// With the manual relay backend: the operator's confirmations (relay.confirm) and its requests as events.
+    /// With the manual relay backend: the operator's confirmations (relay.confirm) and its requests as
+    /// events.
     void setManualRelays(ManualRelayBank *bank);
     /// What install.precheck answers; set by the daemon, which knows the configuration.
     void setInstallPrecheck(std::function<QJsonArray()> precheck) { m_installPrecheck = std::move(precheck); }
@@ -102,4 +106,19 @@ private:
     std::function<QJsonArray()> m_installPrecheck;
     QString m_fingerprint;
     AuthThrottle m_throttle;
+    struct RefusalWindow
+    {
+        qint64 startedMs = 0;
+        int logged = 0;
+        int suppressed = 0;
+        Caller lastCaller;
+    };
+    static constexpr int MaximumRefusalsAudited = 10; ///< Per token and window.
+    static constexpr qint64 RefusalWindowMs = 60000;
+    QHash<QString, RefusalWindow> m_refusals; ///< By token name.
+    QElapsedTimer m_refusalClock;
+    QTimer m_refusalFlush; ///< Writes the count of suppressed refusals when a window ends.
+
+    void auditRefusal(const Caller &caller, const Protocol::Request &request);
+    void writeSuppressedRefusals(const QString &token, RefusalWindow &window);
 };

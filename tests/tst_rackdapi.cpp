@@ -4,6 +4,7 @@
 #include "rackdfixture.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -157,9 +158,8 @@ private Q_SLOTS:
         QVERIFY(!result.ready);
         QCOMPARE(result.code, code);
         QCOMPARE(result.reason,
-            tokenKind == u"none"
-                ? u"the first message must be a hello: \"token\" is missing"_s
-                : u"the token is not valid (unknown or revoked)"_s);
+            tokenKind == u"none" ? u"the first message must be a hello: \"token\" is missing"_s
+                                 : u"the token is not valid (unknown or revoked)"_s);
     }
 
     void rolesAreEnforced()
@@ -200,6 +200,50 @@ private Q_SLOTS:
         QVERIFY(lines.contains(u"ops token.create forbidden"_s));
     }
 
+    // A viewer that keeps sending forbidden requests with a megabyte of padding: a few short lines,
+    // and the operator's action before them is still in the trail.
+    void refusalsCannotFlushTheAuditTrail()
+    {
+        const QString viewerToken = createToken(u"wall"_s, u"viewer"_s);
+        RackClient operatorClient;
+        QVERIFY(connectAs(operatorClient, m_fixture.adminToken).ready);
+        QVERIFY(!call(operatorClient, u"power"_s, {{u"action"_s, u"off"_s}, {u"stacks"_s, QJsonArray {3}}})
+                     ->isError());
+        const qint64 sizeBefore = QFileInfo(m_fixture.path(u"state/audit.log"_s)).size();
+        RackClient viewer;
+        QVERIFY(connectAs(viewer, viewerToken).ready);
+        const QString padding(900 * 1024, u'x');
+        for (int i = 0; i < 30; ++i) {
+            const auto refused = call(viewer, u"power"_s,
+                {{u"action"_s, u"on"_s}, {u"stacks"_s, u"all"_s}, {u"padding"_s, padding}});
+            QVERIFY(refused && refused->isError());
+        }
+        const qint64 grown = QFileInfo(m_fixture.path(u"state/audit.log"_s)).size() - sizeBefore;
+        QVERIFY2(grown < 10 * 1024, qPrintable(QString::number(grown)));
+        const auto audit = call(operatorClient, u"audit"_s, {{u"last"_s, 100}});
+        QVERIFY(audit && !audit->isError());
+        int refusalsWritten = 0;
+        bool evidence = false;
+        for (const QJsonValue &value : audit->result.value(u"entries"_s).toArray()) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(u"token"_s).toString() == u"wall") {
+                ++refusalsWritten;
+                QCOMPARE(entry.value(u"params"_s).toObject(),
+                    (QJsonObject {{u"keys"_s, QJsonArray {u"action"_s, u"padding"_s, u"stacks"_s}}}));
+            }
+            evidence = evidence
+                || (entry.value(u"request"_s).toString() == u"power"
+                    && entry.value(u"result"_s).toString() == u"ok");
+        }
+        QCOMPARE(refusalsWritten, 10);
+        QVERIFY(evidence);
+        // And what an allowed request carries is bounded too.
+        const QJsonObject bounded = AuditLog::boundedParameters({{u"a"_s, padding}, {u"b"_s, u"short"_s}});
+        QCOMPARE(
+            bounded.value(u"a"_s).toObject().value(u"omitted_bytes"_s).toDouble(), double(padding.size()));
+        QCOMPARE(bounded.value(u"b"_s).toString(), u"short"_s);
+    }
+
     void repeatedFailuresAreSlowedDown()
     {
         for (int attempt = 0; attempt < 5; ++attempt) {
@@ -222,7 +266,8 @@ private Q_SLOTS:
             admitted = attempt.ready;
             if (!admitted) {
                 QCOMPARE(attempt.code, Protocol::ErrorCode::TooManyRequests);
-                QSignalSpy pause(&admin, &RackClient::ready); // a 100 ms pause between tries, on the event loop
+                QSignalSpy pause(
+                    &admin, &RackClient::ready); // a 100 ms pause between tries, on the event loop
                 pause.wait(100);
             }
         }

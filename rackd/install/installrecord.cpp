@@ -3,6 +3,7 @@
 #include "installrecord.h"
 
 #include "dhcpevent.h"
+#include "protocol/messages.h"
 
 #include <QJsonArray>
 
@@ -299,10 +300,12 @@ std::optional<InstallRecord> InstallRecord::fromJson(const QJsonObject &object, 
         InstallStack stack;
         stack.id = int(read.number(entry, u"id"_s, path, 1, 1000000));
         for (const QJsonValue &slot : read.array(entry, u"slots"_s, path)) {
-            const double number = slot.toDouble(-1);
-            if (number < 1 || number > 1000000 || number != double(int(number)))
+            const std::optional<qint64> number = Protocol::wholeNumber(slot, 1, 1000000);
+            if (!number) {
                 read.fail(path + u".slots"_s, u"slots are whole numbers from 1"_s);
-            stack.slots.append(int(number));
+                break;
+            }
+            stack.slots.append(int(*number));
         }
         for (const QJsonValue &mac : read.array(entry, u"ignored_macs"_s, path)) {
             const QString normalized = DhcpEventParser::normalizedMac(mac.toString());
