@@ -3,15 +3,27 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Installs what is missing, builds, and runs every test with CTest: once in a normal build and
-# once built with AddressSanitizer + UndefinedBehaviorSanitizer.
-# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build, for the edit-test loop)
+# once built with AddressSanitizer + UndefinedBehaviorSanitizer; then runs every libFuzzer target
+# of tests/fuzz for PIRACK_FUZZ_SECONDS each (default 30; see scripts/fuzz.sh).
+# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build and the fuzzing, for the
+# edit-test loop)
+#        scripts/test.sh --repeat N   builds both, then runs the end-to-end tests N times in each build
+#                                      (stopping at the first failure): a flaky test is a bug
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 quick=0
-for argument in "$@"; do
+repeat=0
+while [ "$#" -gt 0 ]; do
+    argument="$1"
+    shift
     case "$argument" in
         --quick) quick=1 ;;
-        -h|--help) sed -n '4,7p' "$0"; exit 0 ;;
+        --repeat)
+            [ "$#" -gt 0 ] && [[ "$1" =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a number of runs, like --repeat 20"
+            repeat="$1"
+            shift
+            ;;
+        -h|--help) sed -n '4,11p' "$0"; exit 0 ;;
         *) die "unknown argument '$argument' (try --help)" ;;
     esac
 done
@@ -26,11 +38,25 @@ run_tests() {
     ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300
 }
 
+if [ "$repeat" -gt 0 ]; then
+    configure_and_build "$PIRACK_ROOT/build"
+    configure_and_build "$PIRACK_ROOT/build-sanitize" -DPIRACK_SANITIZE=ON
+    for build_dir in "$PIRACK_ROOT/build" "$PIRACK_ROOT/build-sanitize"; do
+        say "Running the end-to-end tests in $build_dir $repeat times"
+        # One test at a time; each run of each test must pass.
+        ctest --test-dir "$build_dir" --output-on-failure --label-regex end-to-end --timeout 900 \
+            --repeat "until-fail:$repeat"
+    done
+    say "The end-to-end tests passed $repeat times in both builds"
+    exit 0
+fi
+
 configure_and_build "$PIRACK_ROOT/build"
 run_tests "$PIRACK_ROOT/build"
 
 if [ "$quick" -eq 0 ]; then
     configure_and_build "$PIRACK_ROOT/build-sanitize" -DPIRACK_SANITIZE=ON
     run_tests "$PIRACK_ROOT/build-sanitize"
+    bash "$PIRACK_ROOT/scripts/fuzz.sh" "${PIRACK_FUZZ_SECONDS:-30}"
 fi
 say "All tests passed"
