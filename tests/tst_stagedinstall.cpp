@@ -462,8 +462,13 @@ private Q_SLOTS:
         QVERIFY(registerNode(macOf(1, 2), 1, 2));
         QVERIFY(registerNode(u"dc:a6:32:00:0b:0b"_s)); // joined, not placed
         QVERIFY(QDir().mkpath(m_fixture.path(u"dnsmasq"_s)));
+        // Besides rackd's own lines, some it does not understand: they must survive a rename as they are.
+        const QByteArray foreign = "# the lab printer and a blocked laptop\n"
+                                   "aa:bb:cc:dd:ee:ff,printer,10.42.0.200,infinite\n"
+                                   "11:22:33:44:55:66,ignore\n"
+                                   "id:01:02:03,10.42.0.201\n";
         QVERIFY(writeFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s),
-            "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n"));
+            "dc:a6:32:00:01:01,10.42.0.11,s1-n1\n" + foreign + "dc:a6:32:00:01:02,10.42.0.12,s1-n2\n"));
         RackClient admin;
         QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
         QVERIFY(!call(admin, u"subscribe"_s, {{u"events"_s, QJsonArray {u"node"_s}}})->isError());
@@ -483,8 +488,7 @@ private Q_SLOTS:
         QCOMPARE(m_daemon->nodeManager()->inventory()->node(macOf(1, 1))->name, u"head-node"_s);
         // dnsmasq's files follow, so DNS and DHCP say what the inventory says.
         QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
-            "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
-            "dc:a6:32:00:01:01,10.42.0.11,head-node\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n");
+            "dc:a6:32:00:01:01,10.42.0.11,head-node\n" + foreign + "dc:a6:32:00:01:02,10.42.0.12,s1-n2\n");
         QVERIFY(readFile(m_fixture.path(u"dnsmasq/hosts"_s)).contains("10.42.0.11 head-node\n"));
         // Everyone watching hears of it.
         QVERIFY(!events.isEmpty() || events.wait(5000));

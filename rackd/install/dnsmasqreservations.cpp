@@ -55,15 +55,39 @@ QList<Reservation> DnsmasqReservations::merged(
     return result;
 }
 
+namespace {
+QByteArray hostsLine(const Reservation &r)
+{
+    return u"%1,%2,%3\n"_s
+        .arg(QStringList(QStringList {r.mac} + r.formerMacs).join(u','), r.address.toString(), r.name)
+        .toUtf8();
+}
+} // namespace
+
 QByteArray DnsmasqReservations::hostsFileContent(const QList<Reservation> &reservations)
 {
     QByteArray content
         = "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n";
     for (const Reservation &r : reservations)
-        content += u"%1,%2,%3\n"_s.arg(QStringList(QStringList {r.mac} + r.formerMacs).join(u','),
-                                         r.address.toString(), r.name)
-                       .toUtf8();
+        content += hostsLine(r);
     return content;
+}
+
+QByteArray DnsmasqReservations::withReservationReplaced(const QByteArray &content, const Reservation &updated)
+{
+    QByteArray result;
+    const QList<QByteArray> lines = content.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i == lines.size() - 1 && lines.at(i).isEmpty())
+            break; // the newline that ended the last line
+        QStringList ignored;
+        const QList<Reservation> parsed = readHostsFile(lines.at(i), &ignored);
+        if (parsed.size() == 1 && parsed.constFirst().mac == updated.mac)
+            result += hostsLine(updated);
+        else
+            result += lines.at(i) + '\n';
+    }
+    return result;
 }
 
 QByteArray DnsmasqReservations::namesFileContent(const QList<Reservation> &reservations)

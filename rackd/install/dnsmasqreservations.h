@@ -50,6 +50,10 @@ QByteArray namesFileContent(const QList<Reservation> &reservations);
 /// Reads a hosts file written by us or by hand; lines it cannot use go to `problems` and are dropped.
 QList<Reservation> readHostsFile(const QByteArray &content, QStringList *problems);
 
+/// The hosts file with the line of `updated`'s MAC replaced, and every other line (comments, and
+/// lines rackd does not understand: someone else's reservations) kept as it was.
+QByteArray withReservationReplaced(const QByteArray &content, const Reservation &updated);
+
 /// Writes both files (the names file only when its path is not empty).
 bool write(const QString &hostsPath, const QString &namesPath, const QList<Reservation> &reservations,
     QString *error);

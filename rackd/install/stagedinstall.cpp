@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stagedinstall.h"
 
+#include "storage/atomicfile.h"
+
 #include "daemonlogging.h"
 #include "dnsmasqreservations.h"
 #include "storage/jsonfile.h"
@@ -36,11 +38,13 @@ StagedInstall::StagedInstall(Settings settings, PowerController *power, NodeMana
         timer->setSingleShot(true);
     connect(&m_stackTimer, &QTimer::timeout, this, [this] {
         if (InstallStack *stack = m_record ? m_record->currentStack() : nullptr)
-            stopCollecting(u"its %1 s are over with %2 of %3 Pis found"_s.arg(seconds(m_record->stackTimeoutMs))
-                               .arg(stack->macs.size())
-                               .arg(stack->expected()));
+            stopCollecting(
+                u"its %1 s are over with %2 of %3 Pis found"_s.arg(seconds(m_record->stackTimeoutMs))
+                    .arg(stack->macs.size())
+                    .arg(stack->expected()));
     });
-    connect(&m_settleTimer, &QTimer::timeout, this, [this] { stopCollecting(u"every Pi it has was found"_s); });
+    connect(
+        &m_settleTimer, &QTimer::timeout, this, [this] { stopCollecting(u"every Pi it has was found"_s); });
     m_verifyPoll.setInterval(1000);
     connect(&m_verifyPoll, &QTimer::timeout, this, &StagedInstall::verify);
     connect(&m_verifyDeadline, &QTimer::timeout, this, &StagedInstall::verify);
@@ -170,8 +174,8 @@ QString StagedInstall::powerBusyReason() const
     if (!isActive())
         return {};
     using Step = InstallRecord::Step;
-    if (m_record->step != Step::SwitchingOff && m_record->step != Step::Discovery && m_record->step != Step::Writing
-        && m_record->step != Step::PoweringOn)
+    if (m_record->step != Step::SwitchingOff && m_record->step != Step::Discovery
+        && m_record->step != Step::Writing && m_record->step != Step::PoweringOn)
         return {};
     return u"an install is running (%1%2); it switches the relays until it is done: answer it or abort it "
            u"(rackctl install abort)"_s.arg(InstallRecord::stepName(m_record->step),
@@ -186,8 +190,9 @@ bool StagedInstall::refuseIfActive(QString *error) const
 {
     if (!isActive())
         return false;
-    *error = u"an install is already running (started by %1 at %2, %3); abort it first"_s.arg(m_record->startedBy,
-        m_record->started.toString(Qt::ISODate), InstallRecord::stepName(m_record->step));
+    *error = u"an install is already running (started by %1 at %2, %3); abort it first"_s.arg(
+        m_record->startedBy, m_record->started.toString(Qt::ISODate),
+        InstallRecord::stepName(m_record->step));
     return true;
 }
 
@@ -279,8 +284,9 @@ bool StagedInstall::begin(InstallRecord record, QString *error)
                  .arg(stack.slots.constFirst())
                  .arg(m_record->startedBy));
     } else {
-        note(u"install of %1 stacks started by %2; each stack gets at most %3 s"_s.arg(m_record->stacks.size())
-                 .arg(m_record->startedBy, seconds(m_record->stackTimeoutMs)));
+        note(
+            u"install of %1 stacks started by %2; each stack gets at most %3 s"_s.arg(m_record->stacks.size())
+                .arg(m_record->startedBy, seconds(m_record->stackTimeoutMs)));
     }
     switchAllOff();
     return true;
@@ -403,8 +409,8 @@ void StagedInstall::startStack()
             }
             current->status = InstallStack::Status::Collecting;
             m_stackTimer.start(milliseconds(m_record->stackTimeoutMs));
-            note(u"stack %1 is on: waiting up to %2 s for its Pis"_s.arg(current->id).arg(
-                seconds(m_record->stackTimeoutMs)));
+            note(u"stack %1 is on: waiting up to %2 s for its Pis"_s.arg(current->id)
+                     .arg(seconds(m_record->stackTimeoutMs)));
             announce();
             checkCount(current);
         });
@@ -429,8 +435,9 @@ bool StagedInstall::isLateEcho(const QString &mac) const
     if (!m_lateEcho.isValid() || m_lateEcho.elapsed() > LateEventGraceMs)
         return false;
     const InstallStack *closed = m_record->stack(m_lateEchoStack);
-    return closed && std::any_of(closed->macs.cbegin(), closed->macs.cend(),
-                         [&mac](const InstallMac &found) { return found.mac == mac; });
+    return closed && std::any_of(closed->macs.cbegin(), closed->macs.cend(), [&mac](const InstallMac &found) {
+        return found.mac == mac;
+    });
 }
 
 void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
@@ -490,7 +497,8 @@ void StagedInstall::takeMac(InstallStack *stack, const QString &mac, const QStri
             if (isLateEcho(mac))
                 return;
             flag(InstallAnomaly::Kind::SeenInOtherStack, stack->id, mac,
-                u"%1 was found in stack %2 already, and asked again while stack %3 was on: two stacks power it, "
+                u"%1 was found in stack %2 already, and asked again while stack %3 was on: two stacks power "
+                u"it, "
                 u"or two Pis share a MAC"_s.arg(mac)
                     .arg(other.id)
                     .arg(stack->id));
@@ -550,7 +558,8 @@ void StagedInstall::stopCollecting(const QString &why)
 {
     InstallStack *stack = m_record ? m_record->currentStack() : nullptr;
     if (!stack
-        || (stack->status != InstallStack::Status::Collecting && stack->status != InstallStack::Status::Settling))
+        || (stack->status != InstallStack::Status::Collecting
+            && stack->status != InstallStack::Status::Settling))
         return;
     m_stackTimer.stop();
     m_settleTimer.stop();
@@ -582,8 +591,8 @@ void StagedInstall::stopCollecting(const QString &why)
             current->status = InstallStack::Status::NeedsDecision;
             current->problem = problems.join(u"; "_s);
             m_record->outcome = InstallRecord::Outcome::WaitingForDecision;
-            note(u"stack %1 needs a decision (retry, skip, accept or add a MAC): %2"_s.arg(current->id).arg(
-                current->problem));
+            note(u"stack %1 needs a decision (retry, skip, accept or add a MAC): %2"_s.arg(current->id)
+                     .arg(current->problem));
             announce();
         });
 }
@@ -635,9 +644,8 @@ void StagedInstall::settle(InstallStack *stack, InstallStack::Status status)
         if (mac.slot > 0)
             slots.append(u"%1 -> slot %2"_s.arg(mac.mac).arg(mac.slot));
     }
-    note(u"stack %1 %2%3"_s.arg(stack->id)
-             .arg(InstallStack::statusName(status),
-                 slots.isEmpty() ? QString() : u": "_s + slots.join(u", "_s)));
+    note(u"stack %1 %2%3"_s.arg(stack->id).arg(
+        InstallStack::statusName(status), slots.isEmpty() ? QString() : u": "_s + slots.join(u", "_s)));
     nextStack();
 }
 
@@ -661,9 +669,10 @@ bool StagedInstall::decide(Decision decision, QString *error)
     }
     InstallStack *stack = m_record->currentStack();
     if (decision != Decision::Retry && m_power->relayState(stack->id) != false) {
-        *error = u"stack %1 is not switched off (its relay is %2): its Pis would be taken for the next stack's. "
-                 u"Retry it or abort the install"_s.arg(stack->id)
-                     .arg(relayWord(m_power->relayState(stack->id)));
+        *error
+            = u"stack %1 is not switched off (its relay is %2): its Pis would be taken for the next stack's. "
+              u"Retry it or abort the install"_s.arg(stack->id)
+                  .arg(relayWord(m_power->relayState(stack->id)));
         return false;
     }
     note(u"stack %1: the operator chose to %2"_s.arg(stack->id).arg(decisionName(decision)));
@@ -696,8 +705,9 @@ bool StagedInstall::addMac(const QString &text, QString *error)
     for (const InstallStack &other : std::as_const(m_record->stacks)) {
         for (const InstallMac &found : other.macs) {
             if (found.mac == mac) {
-                *error = other.id == stack->id ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
-                                               : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id);
+                *error = other.id == stack->id
+                    ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
+                    : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id);
                 return false;
             }
         }
@@ -714,7 +724,8 @@ bool StagedInstall::addMac(const QString &text, QString *error)
 
 // --- writing, powering on, verifying ---
 
-bool StagedInstall::renameReservation(const QString &mac, const QString &name, QString *warning, QString *error)
+bool StagedInstall::renameReservation(
+    const QString &mac, const QString &name, QString *warning, QString *error)
 {
     QFile current(m_settings.hostsFile);
     if (!current.exists())
@@ -724,19 +735,29 @@ bool StagedInstall::renameReservation(const QString &mac, const QString &name, Q
         return false;
     }
     QStringList problems;
-    const QList<Reservation> existing = DnsmasqReservations::readHostsFile(current.read(16 * 1024 * 1024), &problems);
-    const auto it = std::find_if(existing.cbegin(), existing.cend(), [&mac](const Reservation &r) { return r.mac == mac; });
+    const QByteArray content = current.read(16 * 1024 * 1024);
+    const QList<Reservation> existing = DnsmasqReservations::readHostsFile(content, &problems);
+    const auto it = std::find_if(
+        existing.cbegin(), existing.cend(), [&mac](const Reservation &r) { return r.mac == mac; });
     if (it == existing.cend())
         return true;
     Reservation renamed = *it;
     renamed.name = name;
-    if (!DnsmasqReservations::write(m_settings.hostsFile, m_settings.namesFile,
-            DnsmasqReservations::merged(existing, {renamed}), error))
+    // Only the node's own line changes: lines rackd does not understand (someone's printer, an
+    // "ignore" line) stay exactly as they are.
+    QList<Reservation> all = existing;
+    all.replace(it - existing.cbegin(), renamed);
+    if (!AtomicFile::write(m_settings.hostsFile,
+            DnsmasqReservations::withReservationReplaced(content, renamed), AtomicFile::WorldReadable, error)
+        || (!m_settings.namesFile.isEmpty()
+            && !AtomicFile::write(m_settings.namesFile, DnsmasqReservations::namesFileContent(all),
+                AtomicFile::WorldReadable, error)))
         return false;
     if (!m_settings.pidFile.isEmpty() && !DnsmasqReservations::reload(m_settings.pidFile, warning))
         return true;
     if (m_settings.pidFile.isEmpty())
-        *warning = u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(m_settings.hostsFile);
+        *warning = u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(
+            m_settings.hostsFile);
     return true;
 }
 
@@ -803,12 +824,15 @@ void StagedInstall::placeNodes()
         if (stack.status != InstallStack::Status::Found && stack.status != InstallStack::Status::Accepted)
             continue;
         for (const InstallMac &mac : stack.macs) {
-            // The node that held the slot before is not there any more, whether or not the new one joined yet.
-            const std::optional<NodeRecord> holder = mac.slot > 0 ? inventory->nodeAt(stack.id, mac.slot) : std::nullopt;
+            // The node that held the slot before is not there any more, whether or not the new one joined
+            // yet.
+            const std::optional<NodeRecord> holder
+                = mac.slot > 0 ? inventory->nodeAt(stack.id, mac.slot) : std::nullopt;
             QString error;
             if (holder && holder->mac != mac.mac) {
                 if (inventory->unassign(holder->mac, &error))
-                    note(u"%1 (%2) is no longer in stack %3 slot %4: %5 was found there"_s.arg(holder->mac, holder->name)
+                    note(u"%1 (%2) is no longer in stack %3 slot %4: %5 was found there"_s
+                             .arg(holder->mac, holder->name)
                              .arg(stack.id)
                              .arg(mac.slot)
                              .arg(mac.mac));
@@ -835,8 +859,8 @@ void StagedInstall::placeIfPlanned(const QString &mac)
             if (!node || (node->stack == stack.id && node->slot == planned.slot))
                 return;
             QString error;
-            if (m_nodes->inventory()->assign(
-                    mac, stack.id, planned.slot, m_power->structure(), &error, NodeInventory::TakenSlot::Evict)) {
+            if (m_nodes->inventory()->assign(mac, stack.id, planned.slot, m_power->structure(), &error,
+                    NodeInventory::TakenSlot::Evict)) {
                 const std::optional<NodeRecord> placed = m_nodes->inventory()->node(mac);
                 note(u"%1 is placed as %2 (stack %3 slot %4)"_s.arg(mac, placed->name)
                          .arg(stack.id)
@@ -908,7 +932,8 @@ void StagedInstall::verify()
                     && (!m_poweredOnAt.isValid() || (connected.isValid() && connected >= m_poweredOnAt));
                 const QHostAddress peer = m_nodes->peerAddress(check.mac);
                 const QHostAddress lease = m_lastLease.value(check.mac);
-                const bool peerFixed = check.up && peer.isEqual(slot.address, QHostAddress::ConvertV4MappedToIPv4);
+                const bool peerFixed
+                    = check.up && peer.isEqual(slot.address, QHostAddress::ConvertV4MappedToIPv4);
                 check.onFixedAddress = peerFixed || lease == slot.address;
                 check.seenAddress = peerFixed ? slot.address.toString()
                     : !lease.isNull()         ? lease.toString()
@@ -982,8 +1007,8 @@ bool StagedInstall::abort(const QString &by, QString *error)
         *error = u"no install is running"_s;
         return false;
     }
-    const bool discovering
-        = m_record->step == InstallRecord::Step::SwitchingOff || m_record->step == InstallRecord::Step::Discovery;
+    const bool discovering = m_record->step == InstallRecord::Step::SwitchingOff
+        || m_record->step == InstallRecord::Step::Discovery;
     note(u"aborted by %1"_s.arg(by));
     if (!discovering) {
         finish(InstallRecord::Outcome::Aborted,
