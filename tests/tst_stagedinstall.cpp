@@ -427,6 +427,7 @@ private Q_SLOTS:
         QVERIFY(startRackd());
         QVERIFY(registerNode(macOf(1, 1), 1, 1));
         QVERIFY(registerNode(macOf(1, 2), 1, 2));
+        QVERIFY(registerNode(macOf(2, 1), 2, 1));
         QVERIFY(QDir().mkpath(m_fixture.path(u"dnsmasq"_s)));
         QVERIFY(writeFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s),
             "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:01:02,10.42.0.12,s1-n2\n"
@@ -442,8 +443,13 @@ private Q_SLOTS:
         QVERIFY(waitForStatus(1, Status::Collecting));
         QCOMPARE(relay(2), std::optional<bool>(false));
         dhcp(macOf(1, 1), u"10.42.0.11"_s); // the stack's other Pi: known, not new
+        // The rest of the rack is on during a replace: a renewal of another stack's Pi (or dnsmasq's
+        // "old" events after a SIGHUP), and the failed Pi itself if it still answers, are not the new one.
+        dhcp(macOf(2, 1), u"10.42.0.13"_s);
+        dhcp(macOf(1, 2), u"10.42.0.12"_s);
         dhcp(fresh, u"10.42.0.150"_s);
         QVERIFY(waitForOutcome(Outcome::Done));
+        QVERIFY(record().anomalies.isEmpty());
         QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
             "# Written by rackd (PiRack's staged install). dnsmasq: --dhcp-hostsfile=THIS FILE\n"
             "dc:a6:32:00:01:01,10.42.0.11,s1-n1\ndc:a6:32:00:0a:0a,dc:a6:32:00:01:02,10.42.0.12,s1-n2\n"

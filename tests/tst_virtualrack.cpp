@@ -339,7 +339,8 @@ private Q_SLOTS:
         VirtualRackHarness &rack = startRack(options, installVirtualRackFile());
         QVERIFY(rack.client);
         const auto started = rack.call(u"install.start"_s, {{u"stack_timeout_s"_s, 60}});
-        QVERIFY2(started && !started->isError(), started && started->error ? qPrintable(started->error->message) : "");
+        QVERIFY2(started && !started->isError(),
+            started && started->error ? qPrintable(started->error->message) : "");
         QCOMPARE(rack.waitForInstall(300000), u"done"_s);
         QVERIFY2(rack.install.value(u"anomalies"_s).toArray().isEmpty(),
             QJsonDocument(rack.install.value(u"anomalies"_s).toArray()).toJson().constData());
@@ -378,8 +379,15 @@ private Q_SLOTS:
         const QString newMac = rack.rack->replacePi(place, &error);
         QVERIFY2(!newMac.isEmpty(), qPrintable(error));
         const auto replace = rack.call(u"install.replace"_s, {{u"stack"_s, 2}, {u"slot"_s, 2}});
-        QVERIFY2(replace && !replace->isError(), replace && replace->error ? qPrintable(replace->error->message) : "");
-        QCOMPARE(rack.waitForInstall(240000), u"done"_s);
+        QVERIFY2(replace && !replace->isError(),
+            replace && replace->error ? qPrintable(replace->error->message) : "");
+        const QString replaceId = replace->result.value(u"id"_s).toString();
+        QVERIFY2(
+            !replaceId.isEmpty(), qPrintable(QString::fromUtf8(QJsonDocument(replace->result).toJson())));
+        const QString replaced = rack.waitForInstall(240000, replaceId);
+        QVERIFY2(replaced == u"done"_s,
+            qPrintable(u"the replace ended \"%1\": %2"_s.arg(replaced,
+                QString::fromUtf8(QJsonDocument(rack.installStack(2)).toJson(QJsonDocument::Compact)))));
         QCOMPARE(rack.install.value(u"kind"_s).toString(), u"replace"_s);
         QCOMPARE(rack.installStack(2).value(u"verdict"_s).toString(), u"ok"_s);
         QCOMPARE(rack.installStack(2).value(u"macs"_s).toArray().at(0)[u"mac"_s].toString(), newMac);
@@ -423,8 +431,8 @@ private Q_SLOTS:
         QProcess rackctl;
         rackctl.start(QStringLiteral(RACKCTL_EXECUTABLE),
             {u"--port"_s, QString::number(rack.rack->port()), u"--host"_s, u"127.0.0.1"_s, u"--token-file"_s,
-                rack.rack->adminTokenFile(), u"--trust-fingerprint"_s, rack.rack->fingerprint(), u"--known-racks"_s,
-                rack.dir.filePath(u"known-racks.json"_s), u"install"_s, u"status"_s});
+                rack.rack->adminTokenFile(), u"--trust-fingerprint"_s, rack.rack->fingerprint(),
+                u"--known-racks"_s, rack.dir.filePath(u"known-racks.json"_s), u"install"_s, u"status"_s});
         // rackd is reached through this process's forwarder: wait in the event loop, not blocked.
         QEventLoop loop;
         QObject::connect(&rackctl, &QProcess::finished, &loop, &QEventLoop::quit);

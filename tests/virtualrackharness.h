@@ -192,12 +192,16 @@ struct VirtualRackHarness
         return condition();
     }
 
-    /// Waits until the install is over or waits for the operator; its outcome then ("" on timeout).
-    QString waitForInstall(int timeoutMs)
+    /// Waits until the install (the one with `id`, when given: not an earlier one's last word) is over
+    /// or waits for the operator; its outcome then ("" on timeout).
+    QString waitForInstall(int timeoutMs, const QString &id = {})
     {
+        const auto current
+            = [this, &id] { return id.isEmpty() || install.value(QStringLiteral("id")).toString() == id; };
         const auto outcome = [this] { return install.value(QStringLiteral("outcome")).toString(); };
-        waitUntil([&] { return !outcome().isEmpty() && outcome() != QStringLiteral("running"); }, timeoutMs);
-        return outcome() == QStringLiteral("running") ? QString() : outcome();
+        waitUntil([&] { return current() && !outcome().isEmpty() && outcome() != QStringLiteral("running"); },
+            timeoutMs);
+        return !current() || outcome() == QStringLiteral("running") ? QString() : outcome();
     }
 
     /// One stack of the install as last announced.
@@ -236,8 +240,10 @@ struct VirtualRackHarness
             QFile log(file);
             if (!log.open(QIODevice::ReadOnly))
                 return QStringLiteral("    (no %1)").arg(file);
-            const QStringList lines = QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-            return QStringLiteral("    ") + lines.mid(std::max<qsizetype>(0, lines.size() - 6)).join(QStringLiteral("\n    "));
+            const QStringList lines
+                = QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            return QStringLiteral("    ")
+                + lines.mid(std::max<qsizetype>(0, lines.size() - 6)).join(QStringLiteral("\n    "));
         };
         QStringList report;
         for (const VirtualPi *pi : rack->pis()) {
@@ -246,7 +252,8 @@ struct VirtualRackHarness
             report.append(QStringLiteral("%1 (%2) is %3 here; its agent's log ends:")
                               .arg(pi->spec().fixedName, pi->spec().nic.mac,
                                   nodeStates.value(pi->spec().nic.mac, QStringLiteral("unknown"))));
-            report.append(tail(QDir(runDirectory).filePath(QStringLiteral("pis/%1/agent.log").arg(pi->spec().fixedName))));
+            report.append(tail(
+                QDir(runDirectory).filePath(QStringLiteral("pis/%1/agent.log").arg(pi->spec().fixedName))));
         }
         report.append(QStringLiteral("rackd's log ends:"));
         report.append(tail(QDir(runDirectory).filePath(QStringLiteral("logs/rackd.log"))));

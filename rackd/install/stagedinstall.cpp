@@ -245,9 +245,10 @@ bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QSt
     InstallStack stack;
     stack.id = stackId;
     stack.slots = {slot};
-    // The stack's other Pis ask for addresses too when it comes on; they are known, so not the new one.
+    // Every Pi placed in the stack asks for an address too when it comes on, the failed one as well
+    // if it still answers: none of them is the new one.
     for (const NodeRecord &node : m_nodes->inventory()->nodes()) {
-        if (node.stack == stackId && node.slot != slot)
+        if (node.stack == stackId)
             stack.ignoredMacs.append(node.mac);
     }
     InstallRecord record;
@@ -506,8 +507,15 @@ void StagedInstall::takeMac(InstallStack *stack, const QString &mac, const QStri
             return;
         }
     }
-    if (const std::optional<NodeRecord> node = m_nodes->inventory()->node(mac);
-        node && node->stack && *node->stack != stack->id) {
+    const std::optional<NodeRecord> placed = m_nodes->inventory()->node(mac);
+    // During a replace the rest of the rack is on: its Pis renew their leases, reboot, and answer a
+    // SIGHUP of dnsmasq with "old" events. Only a MAC nobody knows can be the new Pi.
+    if (m_record->kind == InstallRecord::Kind::Replace && !manual && placed && placed->stack
+        && *placed->stack != stack->id) {
+        qCDebug(lcDaemon).noquote() << "replace: ignoring" << mac << "of stack" << *placed->stack;
+        return;
+    }
+    if (const std::optional<NodeRecord> &node = placed; node && node->stack && *node->stack != stack->id) {
         flag(InstallAnomaly::Kind::AssignedElsewhere, stack->id, mac,
             u"%1 is placed in stack %2 slot %3 (%4) but asked for an address while stack %5 was on: the Pi "
             u"was moved, or a power cable is swapped"_s.arg(mac)

@@ -228,7 +228,7 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
             m_setup.pool.first.toString(), m_setup.pool.last.toString(), m_setup.pool.netmask.toString()),
         u"--dhcp-leasefile="_s + QDir(directory).filePath(u"dnsmasq.leases"_s),
         u"--dhcp-hostsfile="_s + m_setup.hostsFile, u"--addn-hosts="_s + m_setup.namesFile,
-        u"--dhcp-script="_s + m_setup.dhcpScript, u"--pid-file="_s + pidFile, u"--log-facility="_s + logFile,
+        u"--dhcp-script="_s + m_setup.dhcpScript, u"--script-on-renewal"_s, u"--pid-file="_s + pidFile, u"--log-facility="_s + logFile,
         u"--log-dhcp"_s,
         // It keeps root instead of becoming the dnsmasq user: it reads the reservations from the run
         // directory, which may sit under a private home directory, and serves only our own bridge.
