@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nodereport.h"
 
+#include "system/printable.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -13,21 +15,7 @@ namespace NodeReport {
 
 namespace {
 
-// By code point, not by UTF-16 unit: format characters above U+FFFF (language tags) count too,
-// and so does a lone surrogate.
-bool isControl(char32_t codePoint)
-{
-    const QChar::Category category = QChar::category(codePoint);
-    return category == QChar::Other_Control || category == QChar::Other_Format
-        || category == QChar::Separator_Line || category == QChar::Separator_Paragraph
-        || category == QChar::Other_Surrogate || category == QChar::Other_NotAssigned;
-}
-
-bool hasControl(const QString &text)
-{
-    const QList<uint> codePoints = text.toUcs4();
-    return std::any_of(codePoints.cbegin(), codePoints.cend(), [](uint c) { return isControl(char32_t(c)); });
-}
+bool hasControl(const QString &text) { return Printable::hasControl(text); }
 
 bool matches(const QString &text, const QString &pattern)
 {
@@ -142,23 +130,7 @@ std::optional<QJsonObject> metrics(const QJsonObject &reported, QString *problem
 
 QString printable(const QString &text, qsizetype maximumLength)
 {
-    QString result;
-    result.reserve(std::min(text.size(), maximumLength) + 1);
-    const QList<uint> codePoints = text.toUcs4();
-    for (uint value : codePoints) {
-        // Escapes are whole: \x0a, \u2028 or \U000e0001, and never cut.
-        const char32_t codePoint = char32_t(value);
-        const QString piece = !isControl(codePoint) ? QString::fromUcs4(&codePoint, 1)
-            : value <= 0xff                         ? u"\\x%1"_s.arg(value, 2, 16, QLatin1Char('0'))
-            : value <= 0xffff                       ? u"\\u%1"_s.arg(value, 4, 16, QLatin1Char('0'))
-                                                    : u"\\U%1"_s.arg(value, 8, 16, QLatin1Char('0'));
-        if (result.size() + piece.size() > maximumLength) {
-            result += u"…"_s;
-            break;
-        }
-        result += piece;
-    }
-    return result;
+    return Printable::oneLine(text, maximumLength);
 }
 
 } // namespace NodeReport

@@ -109,6 +109,15 @@ private Q_SLOTS:
         QVERIFY(!result->standardOutput.contains("PIRACK_TEST_SECRET"));
         QVERIFY(lines.contains("PIRACK_COMMAND=env"));
         QVERIFY(lines.contains("LANG=C.UTF-8"));
+        // Only what agent.conf passes on by name (pass_environment) comes from the agent's environment.
+        qputenv("PIRACK_TEST_PASSED", "yes");
+        CommandSpec passing {u"env"_s, {u"/usr/bin/env"_s}, milliseconds(10000)};
+        passing.passEnvironment = {u"PIRACK_TEST_PASSED"_s, u"PIRACK_TEST_UNSET"_s};
+        const auto passed = run(passing);
+        qunsetenv("PIRACK_TEST_PASSED");
+        QVERIFY(passed);
+        QVERIFY(passed->standardOutput.contains("PIRACK_TEST_PASSED=yes\n"));
+        QVERIFY(!passed->standardOutput.contains("PIRACK_TEST_UNSET"));
     }
 
     void argumentsFollowTheCommandsPolicy()

@@ -99,6 +99,9 @@ private Q_SLOTS:
         QCOMPARE(details->field(u"Address"_s), u"10.78.0.11"_s);
         QCOMPARE(details->field(u"Place"_s), u"stack 1, slot 1"_s);
         QCOMPARE(details->field(u"Model"_s), u"Raspberry Pi 4 Model B Rev 1.5"_s);
+        // What a node says about itself is shown as text, never rendered as HTML.
+        for (const QString &name : {u"Model"_s, u"Serial"_s, u"Name"_s, u"MAC"_s})
+            QCOMPARE(details->fieldFormat(name), Qt::PlainText);
         QVERIFY(waitUntil([&] { return details->cpuChart()->values().size() >= 3; }, 20000, &state));
         QVERIFY2(!details->field(u"Uptime"_s).isEmpty() && details->field(u"Uptime"_s) != u"unknown"_s,
             qPrintable(details->field(u"Uptime"_s)));

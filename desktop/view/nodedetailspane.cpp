@@ -27,12 +27,14 @@ NodeDetailsPane::NodeDetailsPane(RackState *state, MetricsHistory *history, QWid
     , m_cpu(new SparkChart(tr("CPU"), u"%"_s, QColor(0x1f, 0x6f, 0xb4)))
     , m_temperature(new SparkChart(tr("Temperature"), u"°C"_s, QColor(0xc0, 0x50, 0x20)))
 {
+    m_title->setTextFormat(Qt::PlainText);
     QFont bold = m_title->font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.2);
     m_title->setFont(bold);
     for (const QString &name : FieldNames) {
         auto *value = new QLabel;
+        value->setTextFormat(Qt::PlainText); // a node's model or serial is never rendered as HTML
         value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         value->setWordWrap(true);
         m_fields.insert(name, value);
@@ -73,6 +75,12 @@ QString NodeDetailsPane::field(const QString &name) const
     return label ? label->text() : QString();
 }
 
+Qt::TextFormat NodeDetailsPane::fieldFormat(const QString &name) const
+{
+    const QLabel *label = m_fields.value(name);
+    return label ? label->textFormat() : Qt::AutoText;
+}
+
 QString NodeDetailsPane::formatUptime(double seconds)
 {
     if (!(seconds >= 0))
@@ -92,7 +100,8 @@ void NodeDetailsPane::refresh()
 {
     const NodeView *node = m_mac.isEmpty() ? nullptr : m_state->node(m_mac);
     if (!node) {
-        m_title->setText(m_mac.isEmpty() ? tr("Select a Pi to see its details.") : tr("%1 is no longer in the rack.").arg(m_mac));
+        m_title->setText(m_mac.isEmpty() ? tr("Select a Pi to see its details.")
+                                         : tr("%1 is no longer in the rack.").arg(m_mac));
         for (QLabel *value : std::as_const(m_fields))
             value->clear();
         m_cpu->setValues({});
@@ -108,8 +117,9 @@ void NodeDetailsPane::refresh()
     m_fields.value(u"Name"_s)->setText(node->name.isEmpty() ? tr("(not placed)") : node->name);
     m_fields.value(u"MAC"_s)->setText(node->mac);
     m_fields.value(u"Address"_s)->setText(node->address.isEmpty() ? tr("unknown") : node->address);
-    m_fields.value(u"Place"_s)->setText(node->stack ? tr("stack %1, slot %2").arg(*node->stack).arg(node->slot.value_or(0))
-                                                      : tr("not placed"));
+    m_fields.value(u"Place"_s)
+        ->setText(node->stack ? tr("stack %1, slot %2").arg(*node->stack).arg(node->slot.value_or(0))
+                              : tr("not placed"));
     m_fields.value(u"State"_s)->setText(node->state);
     const QString model = node->identity.value(u"model"_s).toString();
     m_fields.value(u"Model"_s)->setText(model.isEmpty() ? tr("unknown") : model);
@@ -119,9 +129,10 @@ void NodeDetailsPane::refresh()
     const double total = number("memory_total_kib");
     const double available = number("memory_available_kib");
     m_fields.value(u"Memory"_s)
-        ->setText(std::isnan(total) || std::isnan(available)
-                ? tr("unknown")
-                : tr("%1 MiB free of %2 MiB").arg(available / 1024.0, 0, 'f', 0).arg(total / 1024.0, 0, 'f', 0));
+        ->setText(std::isnan(total) || std::isnan(available) ? tr("unknown")
+                                                             : tr("%1 MiB free of %2 MiB")
+                                                                   .arg(available / 1024.0, 0, 'f', 0)
+                                                                   .arg(total / 1024.0, 0, 'f', 0));
     const QJsonObject throttled = metrics.value(u"throttled"_s).toObject();
     QStringList problems;
     if (throttled.value(u"under_voltage"_s).toBool())
@@ -131,9 +142,12 @@ void NodeDetailsPane::refresh()
     if (throttled.value(u"under_voltage_occurred"_s).toBool())
         problems.append(tr("under-voltage since boot"));
     m_fields.value(u"Throttling"_s)
-        ->setText(throttled.isEmpty() ? tr("unknown") : problems.isEmpty() ? tr("none") : problems.join(u", "_s));
+        ->setText(throttled.isEmpty() ? tr("unknown")
+                : problems.isEmpty()  ? tr("none")
+                                      : problems.join(u", "_s));
     m_fields.value(u"Last heard"_s)
-        ->setText(node->lastSeen.isValid() ? node->lastSeen.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) : tr("never"));
+        ->setText(node->lastSeen.isValid() ? node->lastSeen.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s)
+                                           : tr("never"));
 
     QList<double> cpu;
     QList<double> temperature;

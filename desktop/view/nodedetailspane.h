@@ -22,6 +22,8 @@ public:
     QString node() const { return m_mac; }
     /// The value shown for a field ("MAC", "Address", "Model", "Uptime", ...); for tests and screen readers.
     QString field(const QString &name) const;
+    /// How a field shows its text: always plain, as its text comes from the node.
+    Qt::TextFormat fieldFormat(const QString &name) const;
     SparkChart *cpuChart() const { return m_cpu; }
     SparkChart *temperatureChart() const { return m_temperature; }
 

@@ -175,6 +175,7 @@ void Agent::onRequest(const Protocol::Request &request)
         return fail(ErrorCode::TooManyRequests,
             u"%1 commands are running on this node already; try again when one has finished"_s.arg(
                 m_runningCommands));
+    spec.passEnvironment = m_config.passEnvironment;
     auto *runner = new CommandRunner(this);
     const qint64 id = request.id;
     ++m_runningCommands;

@@ -101,6 +101,17 @@ std::optional<AgentConfig> AgentConfig::parse(
                     config.rebootCommand = command(entry).value_or(config.rebootCommand);
                 } else if (entry.key == u"shutdown_command") {
                     config.shutdownCommand = command(entry).value_or(config.shutdownCommand);
+                } else if (entry.key == u"pass_environment") {
+                    static const QRegularExpression variable(
+                        QRegularExpression::anchoredPattern(u"[A-Za-z_][A-Za-z0-9_]{0,127}"_s));
+                    const QStringList names = entry.value.split(u' ', Qt::SkipEmptyParts);
+                    for (const QString &name : names) {
+                        if (variable.match(name).hasMatch())
+                            config.passEnvironment.append(name);
+                        else
+                            problems.report(
+                                entry.line, entry.key, u"\"%1\" is not a variable name"_s.arg(name));
+                    }
                 } else {
                     problems.report(entry.line, entry.key, u"unknown key"_s);
                 }

@@ -45,6 +45,8 @@ public:
     QStringList rebootCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("reboot")};
     QStringList shutdownCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("poweroff")};
     QHash<QString, CommandSpec> commands; ///< Named commands, by name.
+    /// Variables of the agent's own environment that every command also gets (a site's proxy, say).
+    QStringList passEnvironment;
 
     static std::optional<AgentConfig> readFile(const QString &path, QStringList *errors);
     static std::optional<AgentConfig> parse(

@@ -70,14 +70,20 @@ void killDescendants(pid_t root)
     }
 }
 
-// What a command sees of its environment: enough to run, nothing of the agent's.
-QProcessEnvironment commandEnvironment(const QString &name)
+// What a command sees of its environment: enough to run, and of the agent's only what agent.conf
+// passes on by name.
+QProcessEnvironment commandEnvironment(const CommandSpec &spec)
 {
+    const QProcessEnvironment agent = QProcessEnvironment::systemEnvironment();
     QProcessEnvironment environment;
+    for (const QString &variable : spec.passEnvironment) {
+        if (agent.contains(variable))
+            environment.insert(variable, agent.value(variable));
+    }
     environment.insert(u"PATH"_s, u"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"_s);
     environment.insert(u"LANG"_s, u"C.UTF-8"_s);
     environment.insert(u"HOME"_s, u"/"_s);
-    environment.insert(u"PIRACK_COMMAND"_s, name);
+    environment.insert(u"PIRACK_COMMAND"_s, spec.name);
     return environment;
 }
 
@@ -185,7 +191,7 @@ void CommandRunner::start(const CommandSpec &spec, const QStringList &extraArgum
     }
     qCInfo(lcAgent).noquote() << "running" << spec.name << "as" << (spec.argv + extraArguments).join(u' ');
     m_timeout.start(spec.timeout);
-    m_process.setProcessEnvironment(commandEnvironment(spec.name));
+    m_process.setProcessEnvironment(commandEnvironment(spec));
     m_process.start(spec.argv.constFirst(), spec.argv.mid(1) + extraArguments);
     m_process.closeWriteChannel();
 }

@@ -21,6 +21,7 @@ struct CommandSpec
     std::chrono::milliseconds timeout {30000};
     Arguments arguments = Arguments::None;
     QRegularExpression argumentPattern {}; ///< Matching: each extra argument must match it whole.
+    QStringList passEnvironment {}; ///< Variables of the agent's environment the command also gets.
 
     static constexpr int MaximumArguments = 32;
     static constexpr int MaximumArgumentLength = 1024;

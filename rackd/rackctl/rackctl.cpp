@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rackctl.h"
 
+#include "system/printable.h"
+
 #include "installprinter.h"
 #include "protocol/tlsidentity.h"
 
@@ -474,15 +476,16 @@ void Rackctl::execute()
                 if (event.name != u"exec.result")
                     return;
                 const QJsonObject result = event.data.value(u"result"_s).toObject();
-                m_err << "  " << event.data.value(u"name"_s).toString() << ": "
-                      << event.data.value(u"outcome"_s).toString();
+                // What a node sends reaches the terminal escaped: no colours, titles or cursor moves.
+                const QString name = Printable::oneLine(event.data.value(u"name"_s).toString());
+                m_err << "  " << name << ": "
+                      << Printable::oneLine(event.data.value(u"outcome"_s).toString());
                 if (event.data.contains(u"error"_s))
-                    m_err << " (" << event.data.value(u"error"_s).toString() << ')';
+                    m_err << " (" << Printable::oneLine(event.data.value(u"error"_s).toString(), 4096) << ')';
                 m_err << Qt::endl;
-                const QString output = result.value(u"stdout"_s).toString();
+                const QString output = Printable::forTerminal(result.value(u"stdout"_s).toString());
                 if (!output.isEmpty())
-                    m_out << event.data.value(u"name"_s).toString() << ": " << output
-                          << (output.endsWith(u'\n') ? "" : "\n");
+                    m_out << name << ": " << output << (output.endsWith(u'\n') ? "" : "\n");
             });
         }
     } else if (verb == u"install") {

@@ -139,6 +139,9 @@ bool VirtualPi::writeAgentConfig(QString *error) const
         double(m_host->options().heartbeatInterval.count()) / 1000.0);
     text += u"shutdown_command = %1 power shutdown\nreboot_command = %1 power reboot\n"_s.arg(
         quoted(m_host->hookProgram()));
+    // The hook finds the virtual rack through these; commands get nothing else of the agent's environment.
+    text += u"pass_environment = %1 %2\n"_s.arg(
+        QString::fromLatin1(HookEnvironment::Socket), QString::fromLatin1(HookEnvironment::Pi));
     const QHostAddress bind = m_host->network()->agentBindAddress(m_address);
     if (!bind.isNull())
         text += u"bind_address = %1\n"_s.arg(bind.toString());
