@@ -33,6 +33,16 @@ bool sameWiring(const RackStructure &a, const RackStructure &b)
     return true;
 }
 
+// Nodes may join before they are placed, but not without end: every join rewrites the inventory,
+// so a join string with many uses must not make it grow past what the rack can hold.
+int maximumUnplacedNodes(const RackStructure &structure)
+{
+    int slots = 0;
+    for (const RackStack &stack : structure.stacks)
+        slots += stack.piCount;
+    return std::max(64, slots);
+}
+
 } // namespace
 
 Daemon::Daemon(RackdConfig config, QObject *parent)
@@ -136,6 +146,7 @@ bool Daemon::start(QString *error)
         return false;
     m_nodes
         = std::make_unique<NodeManager>(m_inventory.get(), m_joinSecrets.get(), m_config.heartbeatInterval);
+    m_nodes->setMaximumUnplaced(maximumUnplacedNodes(m_structure));
     m_service = std::make_unique<RackService>(
         m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
@@ -239,6 +250,7 @@ bool Daemon::reloadStructure(QString *error)
     }
     m_structure = fresh;
     m_power->setStructure(fresh);
+    m_nodes->setMaximumUnplaced(maximumUnplacedNodes(fresh));
     qCInfo(lcDaemon).noquote() << "reloaded" << m_config.structureFile;
     return true;
 }

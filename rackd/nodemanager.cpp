@@ -87,6 +87,17 @@ std::optional<NodeManager::Login> NodeManager::authenticate(
     }
     if (!hello.joinSecret.isEmpty()) {
         const bool known = m_inventory->node(mac).has_value();
+        const QList<NodeRecord> nodes = m_inventory->nodes();
+        const auto unplaced
+            = std::count_if(nodes.cbegin(), nodes.cend(), [](const NodeRecord &n) { return !n.stack; });
+        if (!known && unplaced >= m_maximumUnplaced) {
+            *error = {Protocol::ErrorCode::Conflict,
+                u"%1 joined nodes wait to be placed already (at most %2): place them (the staged install, or "
+                u"node.assign) before more join"_s.arg(unplaced)
+                    .arg(m_maximumUnplaced),
+                {}};
+            return std::nullopt;
+        }
         const JoinSecretStore::Outcome outcome
             = m_secrets->consume(hello.joinSecret, QDateTime::currentDateTimeUtc(), &problem, mac, known);
         if (outcome == JoinSecretStore::Outcome::AlreadyJoined

@@ -103,6 +103,8 @@ public:
     int upCount(int stack) const;
     QJsonArray nodesJson() const;
     NodeInventory *inventory() const { return m_inventory; }
+    /// Joined nodes not placed yet, at most; a new node's join beyond that is refused.
+    void setMaximumUnplaced(int maximum) { m_maximumUnplaced = maximum; }
     /// Actions sent to nodes and not finished yet (each ends by its answers or its deadline).
     int fanOutsInFlight() const { return int(m_fanOuts.size()); }
     JoinSecretStore *joinSecrets() const { return m_secrets; }
@@ -128,6 +130,7 @@ private:
     JoinSecretStore *m_secrets;
     std::chrono::milliseconds m_heartbeatInterval;
     QHash<QString, Online> m_online;
+    int m_maximumUnplaced = 64;
     QHash<qint64, std::shared_ptr<void>> m_fanOuts; ///< Under way, by request id: what keeps each alive.
     QHash<QString, State> m_states;
     QHash<QString, qint64> m_downSinceMs; ///< When each node last went down (m_clock).

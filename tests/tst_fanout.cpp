@@ -78,6 +78,7 @@ private Q_SLOTS:
         ControlServer::Limits limits;
         limits.unauthenticated = {4 * AgentCount, 4 * AgentCount};
         m_daemon->controlServer()->setLimits(limits);
+        m_daemon->nodeManager()->setMaximumUnplaced(AgentCount); // they join without being placed
         const auto secret = m_daemon->nodeManager()->joinSecrets()->create(
             std::chrono::seconds(3600), AgentCount, u"test"_s, QDateTime::currentDateTimeUtc(), &error);
         QVERIFY(secret);

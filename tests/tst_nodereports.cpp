@@ -194,6 +194,25 @@ private Q_SLOTS:
             qPrintable(QString::number(silentFor.elapsed())));
     }
 
+    // Every join rewrites the inventory: a join string with many uses cannot grow it without end.
+    void joinsWaitingToBePlacedAreCapped()
+    {
+        const QList<NodeRecord> nodes = m_daemon->nodeManager()->inventory()->nodes();
+        const int unplaced
+            = int(std::count_if(nodes.cbegin(), nodes.cend(), [](const NodeRecord &n) { return !n.stack; }));
+        m_daemon->nodeManager()->setMaximumUnplaced(unplaced + 1);
+        const QString secret = joinSecret({{u"uses"_s, 5}});
+        RackClient first;
+        QVERIFY(agentHello(first, secret, {}, {{u"mac"_s, u"dc:a6:32:00:00:30"_s}}).ready);
+        RackClient second;
+        const ConnectResult refused = agentHello(second, secret, {}, {{u"mac"_s, u"dc:a6:32:00:00:31"_s}});
+        QVERIFY(!refused.ready);
+        QCOMPARE(refused.code, Protocol::ErrorCode::Conflict);
+        QVERIFY2(refused.reason.contains(u"wait to be placed"_s), qPrintable(refused.reason));
+        QVERIFY(!m_daemon->nodeManager()->inventory()->node(u"dc:a6:32:00:00:31"_s));
+        m_daemon->nodeManager()->setMaximumUnplaced(64);
+    }
+
     void namesWithATrailingNewlineAreRefused()
     {
         RackClient admin;
