@@ -54,7 +54,12 @@ public:
     int unauthenticatedCount() const { return m_unauthenticated.total(); }
     void setLimits(const Limits &limits);
     void setSessionLimits(ClientSession::Limits limits) { m_sessionLimits = limits; }
-    void setConnectionLimits(Connection::Limits limits) { m_connectionLimits = limits; }
+    void setConnectionLimits(Connection::Limits limits)
+    {
+        m_connectionLimits = limits;
+        m_connectionLimits.outputBudget = &m_outputBudget; // always the server's own
+    }
+    qint64 outputBudgetUsed() const { return m_outputBudget.usedBytes(); }
 
 private:
     class Listener;

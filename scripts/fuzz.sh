@@ -5,15 +5,17 @@
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan + UBSan) in build-fuzz/ and runs each for
 # SECONDS (default 30), one after another, from a copy of its seed corpus (the committed one never
 # grows). Prints each target's executions and coverage; exits non-zero if any target crashed, with
-# the crash input's path. Usage: scripts/fuzz.sh [SECONDS]   (FUZZ_JOBS: build jobs, default 2)
+# the crash input's path. Usage: scripts/fuzz.sh [SECONDS [TARGET...]]   (only the targets named, when
+# some are; FUZZ_JOBS: build jobs, default 2)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 case "${1:-}" in
-    -h|--help) sed -n '4,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '4,9p' "$0"; exit 0 ;;
 esac
 seconds="${1:-30}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || die "SECONDS must be a whole number of seconds, got '$seconds' (try --help)"
-[ "$#" -le 1 ] || die "too many arguments (try --help)"
+[ "$#" -gt 0 ] && shift
+only=("$@")
 
 # clang-14's libclang_rt.fuzzer (what -fsanitize=fuzzer links) is in libclang-rt-14-dev; the
 # standalone libFuzzer of libfuzzer-14-dev is not needed.
@@ -44,6 +46,9 @@ export QT_LOGGING_RULES="*=false"
 failed=()
 summary=()
 for entry in "${targets[@]}"; do
+    if [ "${#only[@]}" -gt 0 ] && [[ " ${only[*]} " != *" ${entry%%:*} "* ]]; then
+        continue
+    fi
     name="${entry%%:*}"
     max_len="${entry##*:}"
     dir="$work_dir/$name"

@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTest>
+#include <QtEndian>
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -293,6 +294,29 @@ private Q_SLOTS:
             resetClose(fd);
         silent.clear();
         QTRY_COMPARE_WITH_TIMEOUT(server()->unauthenticatedCount(), 0, 10000);
+    }
+
+    // Before the welcome a frame may hold 16 KiB: a peer announcing more is closed at once, having
+    // cost nothing but its handshake.
+    void aStrangerMaySendOneHelloNoMore()
+    {
+        QSslSocket stranger;
+        stranger.setPeerVerifyMode(QSslSocket::VerifyNone);
+        QSignalSpy encrypted(&stranger, &QSslSocket::encrypted);
+        QSignalSpy closed(&stranger, &QSslSocket::disconnected);
+        stranger.connectToHostEncrypted(u"127.0.0.1"_s, m_daemon->port());
+        QVERIFY(encrypted.wait(10000));
+        QByteArray header(4, '\0');
+        qToBigEndian(quint32(17 * 1024), header.data());
+        stranger.write(header + QByteArray(1024, '{'));
+        QVERIFY(closed.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(server()->unauthenticatedCount(), 0, 5000);
+        // 16 KiB itself is fine: a hello that large is read, and refused for what it says.
+        RackClient big;
+        RackClient::Options options {
+            u"127.0.0.1"_s, m_daemon->port(), u"x"_s, m_daemon->fingerprint(), QString(15000, u'a')};
+        const ConnectResult refused = connectClient(big, options);
+        QCOMPARE(refused.code, Protocol::ErrorCode::Unauthenticated);
     }
 
     void parallelGuessesAreCheckedOneAtATime()

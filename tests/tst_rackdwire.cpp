@@ -251,6 +251,32 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount() == 0, 30000);
         verifyStillServing();
     }
+
+    // Each connection may hold 16 MiB here, which three stalled clients' 9 MB each stay under; all
+    // together they pass rackd's 512 KiB output budget, and each is dropped past its fair 1 MiB.
+    void stalledClientsTogetherStayWithinTheOutputBudget()
+    {
+        ControlServer::Limits limits;
+        limits.outputBudget = 512 * 1024;
+        m_daemon->controlServer()->setLimits(limits);
+        m_daemon->controlServer()->setConnectionLimits({Protocol::MaximumMessageSize, 16 * 1024 * 1024});
+        std::vector<std::unique_ptr<RawClient>> stalled;
+        QByteArray burst;
+        for (int id = 1; id <= 30000; ++id)
+            burst += encodeFrame(Protocol::Request {id, u"status"_s, {}}.toJson());
+        for (int i = 0; i < 3; ++i) {
+            auto client = std::make_unique<RawClient>();
+            QVERIFY(client->connect(m_daemon->port(), m_daemon->fingerprint()));
+            client->hello(m_fixture.adminToken);
+            QVERIFY(client->next());
+            client->socket().write(burst);
+            stalled.push_back(std::move(client));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(m_daemon->controlServer()->sessionCount() == 0, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_daemon->controlServer()->outputBudgetUsed(), qint64(0), 10000);
+        verifyStillServing();
+        m_daemon->controlServer()->setLimits({});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRackdWire)
