@@ -135,14 +135,16 @@ bool Daemon::start(QString *error)
     RelayBankSettings settings = RelayBankSettings::fromStructure(m_structure);
     settings.simulatedStateFile = m_config.simulatedStateFile;
     m_bank = createRelayBank(settings);
-    m_power = std::make_unique<PowerController>(
-        m_bank.get(), m_structure, m_stateStore.get(), RelayStateStore::currentBootId(m_config.bootIdFile));
-    if (!m_power->start(m_config.coldBootPolicy, error))
-        return false;
+    // Every state file is read before the relay bank is opened: a damaged one stops rackd before it
+    // touches a relay (and under systemd's restarts, before every attempt).
     m_inventory = std::make_unique<NodeInventory>(QDir(m_config.stateDirectory).filePath(u"nodes.json"_s));
     m_joinSecrets
         = std::make_unique<JoinSecretStore>(QDir(m_config.stateDirectory).filePath(u"join-secrets.json"_s));
     if (!m_inventory->load(error) || !m_joinSecrets->load(error))
+        return false;
+    m_power = std::make_unique<PowerController>(
+        m_bank.get(), m_structure, m_stateStore.get(), RelayStateStore::currentBootId(m_config.bootIdFile));
+    if (!m_power->start(m_config.coldBootPolicy, error))
         return false;
     m_nodes
         = std::make_unique<NodeManager>(m_inventory.get(), m_joinSecrets.get(), m_config.heartbeatInterval);
