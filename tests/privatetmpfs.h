@@ -107,3 +107,18 @@ inline bool fill(const QString &directory, QString *error, const QString &name =
 }
 
 } // namespace PrivateTmpfs
+
+/// A test's main() that first moves the process into its own mount namespace (before any thread).
+#define PIRACK_TEST_MAIN_WITH_PRIVATE_MOUNTS(TestClass)                                                      \
+    int main(int argc, char **argv)                                                                          \
+    {                                                                                                        \
+        QString error;                                                                                       \
+        if (!PrivateTmpfs::enterPrivateMountNamespace(&error)) {                                             \
+            fprintf(stderr, "cannot make a private mount namespace for the test's small disks: %s\n",        \
+                qPrintable(error));                                                                          \
+            return 1;                                                                                        \
+        }                                                                                                    \
+        QCoreApplication application(argc, argv);                                                            \
+        TestClass test;                                                                                      \
+        return QTest::qExec(&test, argc, argv);                                                              \
+    }

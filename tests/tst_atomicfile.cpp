@@ -106,17 +106,6 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char **argv)
-{
-    QString error;
-    if (!PrivateTmpfs::enterPrivateMountNamespace(&error)) {
-        fprintf(stderr, "cannot make a private mount namespace for the test's small disks: %s\n",
-            qPrintable(error));
-        return 1;
-    }
-    QCoreApplication application(argc, argv);
-    TestAtomicFile test;
-    return QTest::qExec(&test, argc, argv);
-}
+PIRACK_TEST_MAIN_WITH_PRIVATE_MOUNTS(TestAtomicFile)
 
 #include "tst_atomicfile.moc"

@@ -3,6 +3,7 @@
 // One action to many agents over real TLS on loopback: results stream back as they arrive,
 // and a slow or vanished node never holds up the others.
 #include "agent.h"
+#include "agenttesthelpers.h"
 #include "controlserver.h"
 #include "rackdfixture.h"
 #include "system/openfilelimit.h"
@@ -42,12 +43,7 @@ private:
 
     AgentConfig configFor(int index)
     {
-        const QString root = m_fixture.path(u"node%1"_s.arg(index));
-        QDir().mkpath(root + u"/sys/class/net/eth0"_s);
-        writeFile(root + u"/sys/class/net/eth0/address"_s, macFor(index).toLatin1());
-        AgentConfig config;
-        config.credentialFile = root + u"/credential"_s;
-        config.rootDirectory = root;
+        AgentConfig config = nodeAgentConfig(m_fixture.path(u"node%1"_s.arg(index)), macFor(index));
         config.heartbeatInterval = std::chrono::milliseconds(5000);
         // The same command name everywhere; on two nodes it takes far too long.
         // (sh takes the request's extra argument as $1 and ignores it.)

@@ -3,6 +3,7 @@
 // What strangers can do to rackd's port before they authenticate: abort handshakes in every
 // way, hold connections open, guess in parallel. Afterwards people and nodes must still get in.
 #include "agent.h"
+#include "agenttesthelpers.h"
 #include "controlserver.h"
 #include "rackdfixture.h"
 
@@ -110,12 +111,7 @@ private:
 
     AgentConfig agentConfig(int index)
     {
-        const QString root = m_fixture.path(u"node%1"_s.arg(index));
-        QDir().mkpath(root + u"/sys/class/net/eth0"_s);
-        writeFile(root + u"/sys/class/net/eth0/address"_s, macFor(index).toLatin1());
-        AgentConfig config;
-        config.credentialFile = root + u"/credential"_s;
-        config.rootDirectory = root;
+        AgentConfig config = nodeAgentConfig(m_fixture.path(u"node%1"_s.arg(index)), macFor(index));
         config.reconnectMaximum = std::chrono::milliseconds(500);
         return config;
     }

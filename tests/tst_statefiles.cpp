@@ -157,17 +157,6 @@ private:
     }
 };
 
-int main(int argc, char **argv)
-{
-    QString error;
-    if (!PrivateTmpfs::enterPrivateMountNamespace(&error)) {
-        fprintf(stderr, "cannot make a private mount namespace for the test's small disks: %s\n",
-            qPrintable(error));
-        return 1;
-    }
-    QCoreApplication application(argc, argv);
-    TestStateFiles test;
-    return QTest::qExec(&test, argc, argv);
-}
+PIRACK_TEST_MAIN_WITH_PRIVATE_MOUNTS(TestStateFiles)
 
 #include "tst_statefiles.moc"
