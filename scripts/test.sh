@@ -59,4 +59,12 @@ if [ "$quick" -eq 0 ]; then
     run_tests "$PIRACK_ROOT/build-sanitize"
     bash "$PIRACK_ROOT/scripts/fuzz.sh" "${PIRACK_FUZZ_SECONDS:-30}"
 fi
+# Reached only when every run above passed (set -e): the count of test runs, as the last line.
+runs=0
+for build_dir in "$PIRACK_ROOT/build" "$PIRACK_ROOT/build-sanitize"; do
+    [ "$build_dir" = "$PIRACK_ROOT/build-sanitize" ] && [ "$quick" -eq 1 ] && continue
+    count=$(ctest --test-dir "$build_dir" -N | sed -n 's/^Total Tests: //p')
+    runs=$((runs + ${count:-0}))
+done
 say "All tests passed"
+printf 'tests: %d passed, 0 failed\n' "$runs"
