@@ -16,6 +16,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 // What a peer may send before rackd knows who it is: one hello, not a request's megabyte.
 constexpr qint64 MaximumHelloBytes = 16 * 1024;
+const QString HandshakeDeadline = QStringLiteral("pirack-handshake-deadline");
 } // namespace
 
 /// The listening socket: hands on each accepted descriptor, with no queue of its own.
@@ -165,6 +166,7 @@ void ControlServer::onIncoming(qintptr descriptor)
     // The TLS layer buffers no more than a hello's worth of plaintext before rackd reads it.
     socket->setReadBufferSize(MaximumHelloBytes * 2);
     auto *deadline = new QTimer(socket);
+    deadline->setObjectName(HandshakeDeadline);
     deadline->setSingleShot(true);
     connect(deadline, &QTimer::timeout, this,
         [this, socket] { dropHandshake(socket, u"the TLS handshake took too long"_s); });
@@ -203,7 +205,9 @@ void ControlServer::onEncrypted(QSslSocket *socket)
 {
     const QHostAddress peer = m_unauthenticatedHolders.value(socket);
     socket->disconnect(this);
-    delete socket->findChild<QTimer *>(); // the handshake deadline; the hello has its own
+    // Found by name: the socket may have timers of Qt's own among its children.
+    delete socket->findChild<QTimer *>(
+        HandshakeDeadline, Qt::FindDirectChildrenOnly); // the hello has its own
     socket->setReadBufferSize(0); // the connection reads everything at once and checks each frame itself
 
     Connection::Limits connectionLimits = m_connectionLimits;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -17,25 +18,14 @@ namespace {
 
 mode_t modeOf(QFileDevice::Permissions permissions)
 {
+    static constexpr std::pair<QFileDevice::Permission, mode_t> bits[] {{QFileDevice::ReadOwner, S_IRUSR},
+        {QFileDevice::WriteOwner, S_IWUSR}, {QFileDevice::ExeOwner, S_IXUSR},
+        {QFileDevice::ReadGroup, S_IRGRP}, {QFileDevice::WriteGroup, S_IWGRP},
+        {QFileDevice::ExeGroup, S_IXGRP}, {QFileDevice::ReadOther, S_IROTH},
+        {QFileDevice::WriteOther, S_IWOTH}, {QFileDevice::ExeOther, S_IXOTH}};
     mode_t mode = 0;
-    if (permissions & QFileDevice::ReadOwner)
-        mode |= S_IRUSR;
-    if (permissions & QFileDevice::WriteOwner)
-        mode |= S_IWUSR;
-    if (permissions & QFileDevice::ExeOwner)
-        mode |= S_IXUSR;
-    if (permissions & QFileDevice::ReadGroup)
-        mode |= S_IRGRP;
-    if (permissions & QFileDevice::WriteGroup)
-        mode |= S_IWGRP;
-    if (permissions & QFileDevice::ExeGroup)
-        mode |= S_IXGRP;
-    if (permissions & QFileDevice::ReadOther)
-        mode |= S_IROTH;
-    if (permissions & QFileDevice::WriteOther)
-        mode |= S_IWOTH;
-    if (permissions & QFileDevice::ExeOther)
-        mode |= S_IXOTH;
+    for (const auto &[permission, bit] : bits)
+        mode |= permissions.testFlag(permission) ? bit : 0;
     return mode;
 }
 
