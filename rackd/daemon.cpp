@@ -56,6 +56,9 @@ Daemon::~Daemon()
     m_server.reset();
     m_service.reset();
     m_install.reset();
+    if (m_inventory)
+        m_inventory->setNameObserver({});
+    m_hostnames.reset();
     m_nodes.reset();
     m_power.reset();
     m_bank.reset();
@@ -149,6 +152,8 @@ bool Daemon::start(QString *error)
     m_nodes
         = std::make_unique<NodeManager>(m_inventory.get(), m_joinSecrets.get(), m_config.heartbeatInterval);
     m_nodes->setMaximumUnplaced(maximumUnplacedNodes(m_structure));
+    m_hostnames = std::make_unique<NodeHostnames>(m_nodes.get());
+    m_inventory->setNameObserver([this](const QString &mac) { m_hostnames->nameChanged(mac); });
     m_service = std::make_unique<RackService>(
         m_tokens.get(), m_power.get(), m_nodes.get(), m_audit.get(), m_identity.fingerprint());
     m_server = std::make_unique<ControlServer>(m_service.get());
@@ -211,13 +216,15 @@ void Daemon::startInstall()
 void Daemon::startDhcpEvents()
 {
     m_dhcp = std::make_unique<DhcpEventSource>();
-    connect(m_dhcp.get(), &DhcpEventSource::eventReceived, m_service.get(), [this](const DhcpEvent &event) {
-        qCInfo(lcDaemon).noquote() << "DHCP" << DhcpEvent::kindName(event.kind) << event.mac
-                                   << event.address.toString() << "from the"
-                                   << DhcpEvent::sourceName(event.source);
-        m_service->reportDhcpEvent(event);
-        m_install->handleDhcpEvent(event);
-    });
+    connect(
+        m_dhcp.get(), &DhcpEventSource::eventReceived, m_service.get(), [this](const DhcpEvent &event) {
+            qCInfo(lcDaemon).noquote()
+                << "DHCP" << DhcpEvent::kindName(event.kind) << event.mac << event.address.toString()
+                << "from the" << DhcpEvent::sourceName(event.source)
+                << (event.why.isEmpty() ? QString() : u"(not a Pi asking: "_s + event.why + u')');
+            m_service->reportDhcpEvent(event);
+            m_install->handleDhcpEvent(event);
+        });
     connect(m_dhcp.get(), &DhcpEventSource::problem, this,
         [](const QString &message) { qCWarning(lcDaemon).noquote() << message; });
     // Without these rackd still switches relays and serves nodes; the staged install needs one of them.

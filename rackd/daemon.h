@@ -6,14 +6,15 @@
 #include "controlserver.h"
 #include "dhcpeventsource.h"
 #include "joinsecretstore.h"
+#include "nodehostnames.h"
 #include "nodeinventory.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
 #include "rackdconfig.h"
 #include "rackservice.h"
-#include "stagedinstall.h"
 #include "relaybank.h"
 #include "relaystatestore.h"
+#include "stagedinstall.h"
 #include "tokenstore.h"
 
 #include <memory>
@@ -59,6 +60,7 @@ private:
     std::unique_ptr<NodeInventory> m_inventory;
     std::unique_ptr<JoinSecretStore> m_joinSecrets;
     std::unique_ptr<NodeManager> m_nodes;
+    std::unique_ptr<NodeHostnames> m_hostnames;
     std::unique_ptr<RelayBank> m_bank;
     std::unique_ptr<PowerController> m_power;
     std::unique_ptr<StagedInstall> m_install;

@@ -160,6 +160,7 @@ bool NodeInventory::assign(
         evicted.name.clear();
         evicted.address.clear();
     }
+    const QString nameBefore = m_nodes.value(key).name;
     NodeRecord &node = m_nodes[key];
     node.stack = stack;
     node.slot = slot;
@@ -173,7 +174,15 @@ bool NodeInventory::assign(
         m_nodes = before;
         return false;
     }
+    nameMayHaveChanged(key, nameBefore);
     return true;
+}
+
+void NodeInventory::nameMayHaveChanged(const QString &mac, const QString &before)
+{
+    const auto it = m_nodes.constFind(mac);
+    if (m_nameObserver && it != m_nodes.cend() && !it->name.isEmpty() && it->name != before)
+        m_nameObserver(mac);
 }
 
 bool NodeInventory::rename(const QString &mac, const QString &name, QString *error)
@@ -206,11 +215,13 @@ bool NodeInventory::rename(const QString &mac, const QString &name, QString *err
     // Copied before `it` writes: an iterator taken earlier writes through to a shallow copy too.
     QMap<QString, NodeRecord> before = m_nodes;
     before.detach();
+    const QString nameBefore = it->name;
     it->name = name;
     if (!save(error)) {
         m_nodes = before;
         return false;
     }
+    nameMayHaveChanged(mac.toLower(), nameBefore);
     return true;
 }
 

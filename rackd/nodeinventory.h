@@ -8,8 +8,8 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
+#include <functional>
 #include <optional>
-
 
 /// What rackd knows of one node, keyed by its MAC address.
 struct NodeRecord
@@ -69,10 +69,18 @@ public:
     /// Saves the heartbeat data if the last save is old enough.
     bool saveIfDue(const QDateTime &now, QString *error);
     std::optional<NodeRecord> authenticate(const QByteArray &credentialHash) const;
+    /// Called with a node's MAC once its name changed and was saved (placed, placed elsewhere, renamed).
+    void setNameObserver(std::function<void(const QString &mac)> observer)
+    {
+        m_nameObserver = std::move(observer);
+    }
 
 private:
+    void nameMayHaveChanged(const QString &mac, const QString &before);
+
     QString m_path;
     QMap<QString, NodeRecord> m_nodes;
     QDateTime m_lastSave;
     bool m_dirty = false;
+    std::function<void(const QString &mac)> m_nameObserver;
 };

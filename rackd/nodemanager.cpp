@@ -167,6 +167,7 @@ void NodeManager::agentConnected(const QString &mac, QObject *session,
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
         Q_EMIT eventRaised(nodeEvent(u"node.up"_s, mac));
     }
+    Q_EMIT agentSessionStarted(mac);
 }
 
 void NodeManager::agentDisconnected(const QString &mac, QObject *session)
@@ -374,7 +375,8 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
         entry.outcome = outcome;
         entry.result = result;
         entry.error = error;
-        fan.each(entry);
+        if (fan.each)
+            fan.each(entry);
         if (--fan.pending == 0) {
             fan.deadline->stop();
             fan.done(fan.results);

@@ -81,7 +81,7 @@ public:
     /**
      * Sends `params` as an "action" request to every target at once. `each` gets every result as it
      * arrives; a node that does not answer within `timeout`, or is not connected, never delays the
-     * others. `done` gets all results, in target order.
+     * others (`each` may be empty). `done` gets all results, in target order.
      */
     void fanOut(const QJsonObject &params, const QStringList &macs, std::chrono::milliseconds timeout,
         std::function<void(const ActionResult &)> each,
@@ -111,6 +111,11 @@ public:
 
 Q_SIGNALS:
     void eventRaised(const Protocol::Event &event);
+    /**
+     * A node's agent connected: each time, also when the node was up already (its new connection
+     * replaced an old one nobody saw end, as when a Pi loses power and boots again within seconds).
+     */
+    void agentSessionStarted(const QString &mac);
 
 private:
     struct Online

@@ -119,6 +119,15 @@ void RackService::reportDhcpEvent(const DhcpEvent &event)
         {u"ip"_s, event.address.toString()}, {u"source"_s, DhcpEvent::sourceName(event.source)}};
     if (!event.hostname.isEmpty())
         data.insert(u"hostname"_s, event.hostname);
+    if (!event.suppliedHostname.isEmpty())
+        data.insert(u"supplied_hostname"_s, event.suppliedHostname);
+    if (!event.oldHostname.isEmpty())
+        data.insert(u"old_hostname"_s, event.oldHostname);
+    if (event.secondsRemaining)
+        data.insert(u"remaining_s"_s, double(*event.secondsRemaining));
+    if (!event.why.isEmpty())
+        data.insert(u"why"_s, event.why);
+    data.insert(u"pi_asking"_s, event.showsPiAsking());
     Q_EMIT eventRaised({u"dhcp."_s + DhcpEvent::kindName(event.kind), data});
 }
 

@@ -23,7 +23,9 @@ bool makeNodeRoot(const QString &root, const QString &mac)
         return QDir().mkpath(QFileInfo(path).absolutePath()) && writeFile(path, content);
     };
     return put(u"sys/class/net/eth0/address"_s, mac.toLatin1() + '\n')
-        && put(u"proc/sys/kernel/hostname"_s, "raspberrypi\n")
+        && put(u"proc/sys/kernel/hostname"_s, "raspberrypi\n") && put(u"etc/hostname"_s, "raspberrypi\n")
+        && put(u"etc/hosts"_s,
+            "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n\n127.0.1.1\t\traspberrypi\n")
         && put(u"proc/stat"_s, "cpu  100 0 100 800 0 0 0 0\n") && put(u"proc/uptime"_s, "42.5 80.0\n")
         && put(u"proc/meminfo"_s, "MemTotal: 1000 kB\nMemAvailable: 600 kB\n")
         && put(u"proc/device-tree/model"_s, QByteArray("Raspberry Pi 3 Model B Plus Rev 1.3\0", 36));
@@ -299,6 +301,74 @@ private Q_SLOTS:
         QVERIFY2(errors.at(0).contains(u"8 commands are running"_s), qPrintable(errors.at(0)));
         QTRY_COMPARE_WITH_TIMEOUT(answered, Agent::MaximumConcurrentCommands + 1, 20000);
         QCOMPARE(errors.size(), 1);
+    }
+
+    /// A placed node's Pi takes its name, and a new one when renamed; an agent told not to keeps its own.
+    void aPlacedNodeTakesItsName()
+    {
+        const QString mac = u"b8:27:eb:00:00:07"_s;
+        const AgentConfig config = agentConfig(u"pi7"_s, mac);
+        QCOMPARE(join(config, newJoinString()).first, int(AgentJoin::Joined));
+        Agent agent(config);
+        QSignalSpy connected(&agent, &Agent::connected);
+        QString error;
+        QVERIFY2(agent.start(&error), qPrintable(error));
+        QVERIFY(connected.wait(15000));
+        QTRY_COMPARE_WITH_TIMEOUT(node(mac).value(u"state"_s).toString(), u"up"_s, 10000);
+        const QString root = config.rootDirectory;
+        const auto file = [&root](const QString &relative) {
+            QFile content(QDir(root).filePath(relative));
+            return content.open(QIODevice::ReadOnly) ? QString::fromUtf8(content.readAll()) : QString();
+        };
+        QCOMPARE(file(u"etc/hostname"_s), u"raspberrypi\n"_s); // not placed: nothing to take
+
+        QVERIFY(!admin(u"node.assign"_s, {{u"mac"_s, mac}, {u"stack"_s, 2}, {u"slot"_s, 1}})->isError());
+        QTRY_COMPARE_WITH_TIMEOUT(file(u"proc/sys/kernel/hostname"_s), u"s2-n1\n"_s, 10000);
+        QCOMPARE(file(u"etc/hostname"_s), u"s2-n1\n"_s);
+        QVERIFY2(file(u"etc/hosts"_s).endsWith(u"\n127.0.1.1\ts2-n1\n"_s), qPrintable(file(u"etc/hosts"_s)));
+        QVERIFY(file(u"etc/hosts"_s).startsWith(u"127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost"_s));
+
+        QVERIFY(!admin(u"node.rename"_s, {{u"mac"_s, mac}, {u"name"_s, u"head"_s}})->isError());
+        QTRY_COMPARE_WITH_TIMEOUT(file(u"etc/hostname"_s), u"head\n"_s, 10000);
+        QCOMPARE(file(u"proc/sys/kernel/hostname"_s), u"head\n"_s);
+        // Clients cannot give a node a name of their own choosing: only rackd's naming sends the action.
+        const auto direct = admin(u"exec"_s,
+            {{u"action"_s, u"set-hostname"_s}, {u"name"_s, u"evil"_s}, {u"targets"_s, QJsonArray {mac}}});
+        QVERIFY(direct && direct->isError());
+        QCOMPARE(direct->error->code, u"bad_request"_s);
+
+        // Asked again: nothing to change.
+        const auto ask = [this](const QString &target, const QString &name) {
+            QList<NodeManager::ActionResult> results;
+            m_daemon->nodeManager()->fanOut({{u"action"_s, u"set-hostname"_s}, {u"name"_s, name}}, {target},
+                std::chrono::milliseconds(10000), {},
+                [&results](const QList<NodeManager::ActionResult> &all) { results = all; });
+            if (!QTest::qWaitFor([&results] { return !results.isEmpty(); }, 15000))
+                qWarning() << "no answer to set-hostname within 15 s";
+            return results.value(0); // an empty outcome when no answer came
+        };
+        NodeManager::ActionResult again = ask(mac, u"head"_s);
+        QCOMPARE(again.outcome, u"ok"_s);
+        QCOMPARE(again.result.value(u"changed"_s).toBool(), false);
+        const NodeManager::ActionResult refused = ask(mac, u"Not_A_Name"_s);
+        QCOMPARE(refused.outcome, u"failed"_s);
+        QCOMPARE(file(u"etc/hostname"_s), u"head\n"_s);
+
+        // set_hostname = no: the agent answers, and changes nothing.
+        AgentConfig keeps = agentConfig(u"pi8"_s, u"b8:27:eb:00:00:08"_s);
+        keeps.setHostname = false;
+        QCOMPARE(join(keeps, newJoinString()).first, int(AgentJoin::Joined));
+        Agent other(keeps);
+        QSignalSpy otherConnected(&other, &Agent::connected);
+        QVERIFY2(other.start(&error), qPrintable(error));
+        QVERIFY(otherConnected.wait(15000));
+        QTRY_COMPARE_WITH_TIMEOUT(node(u"b8:27:eb:00:00:08"_s).value(u"state"_s).toString(), u"up"_s, 10000);
+        const NodeManager::ActionResult skipped = ask(u"b8:27:eb:00:00:08"_s, u"s2-n2"_s);
+        QCOMPARE(skipped.outcome, u"ok"_s);
+        QVERIFY(skipped.result.value(u"skipped"_s).toString().startsWith(u"set_hostname = no"_s));
+        QFile kept(QDir(keeps.rootDirectory).filePath(u"etc/hostname"_s));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("raspberrypi\n"));
     }
 
     void agentsFindARestartedRackdAndNothingIsLost()

@@ -7,6 +7,8 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+Q_DECLARE_METATYPE(DhcpEvent::Kind)
+
 class TestDhcpEvent : public QObject
 {
     Q_OBJECT
@@ -16,21 +18,103 @@ private Q_SLOTS:
     {
         QString error;
         auto event = DhcpEventParser::fromScriptArguments(
-            {u"add"_s, u"DC:A6:32:01:02:03"_s, u"10.42.0.60"_s, u"raspberrypi"_s}, &error);
+            {u"add"_s, u"DC:A6:32:01:02:03"_s, u"10.42.0.60"_s, u"raspberrypi"_s}, {}, &error);
         QVERIFY2(event, qPrintable(error));
         QCOMPARE(event->kind, DhcpEvent::Kind::Lease);
         QCOMPARE(event->mac, u"dc:a6:32:01:02:03"_s);
         QCOMPARE(event->address, QHostAddress(u"10.42.0.60"_s));
         QCOMPARE(event->hostname, u"raspberrypi"_s);
         event = DhcpEventParser::fromScriptArguments(
-            {u"old"_s, u"dc-a6-32-01-02-03"_s, u"10.42.0.60"_s}, &error);
+            {u"old"_s, u"dc-a6-32-01-02-03"_s, u"10.42.0.60"_s}, {}, &error);
         QVERIFY(event);
         QCOMPARE(event->mac, u"dc:a6:32:01:02:03"_s);
         QVERIFY(event->hostname.isEmpty());
+        // Without dnsmasq's environment (rackctl dhcp-event by hand), an "old" cannot count.
+        QCOMPARE(event->kind, DhcpEvent::Kind::Restated);
+        QVERIFY(!event->showsPiAsking());
         event = DhcpEventParser::fromScriptArguments(
-            {u"del"_s, u"dc:a6:32:01:02:03"_s, u"10.42.0.60"_s}, &error);
+            {u"del"_s, u"dc:a6:32:01:02:03"_s, u"10.42.0.60"_s}, {}, &error);
         QVERIFY(event);
         QCOMPARE(event->kind, DhcpEvent::Kind::Release);
+        QVERIFY(!event->showsPiAsking());
+    }
+
+    /**
+     * What Debian's dnsmasq 2.90 really ran its script with (recorded with two udhcpc clients and one
+     * ISC dhclient, all sending the host name "raspberrypi", in network namespaces): A asks, B asks
+     * and takes A's name, A renews, dnsmasq gets a SIGHUP, A reboots and asks for the lease it holds
+     * (INIT-REBOOT), dnsmasq restarts.
+     */
+    void dnsmasqAsItRunsTheScript_data()
+    {
+        using Environment = QHash<QString, QString>;
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<Environment>("environment");
+        QTest::addColumn<DhcpEvent::Kind>("kind");
+        QTest::addColumn<QString>("why");
+        const QString a = u"02:00:00:00:00:0a"_s;
+        const QString address = u"10.77.0.193"_s;
+        const Environment request {{u"DNSMASQ_INTERFACE"_s, u"br0"_s},
+            {u"DNSMASQ_LEASE_EXPIRES"_s, u"1796040825"_s}, {u"DNSMASQ_SUPPLIED_HOSTNAME"_s, u"raspberrypi"_s},
+            {u"DNSMASQ_TIME_REMAINING"_s, u"120"_s}};
+        const Environment restated {{u"DNSMASQ_DATA_MISSING"_s, u"1"_s}, {u"DNSMASQ_INTERFACE"_s, u"br0"_s},
+            {u"DNSMASQ_LEASE_EXPIRES"_s, u"1796040825"_s}, {u"DNSMASQ_TIME_REMAINING"_s, u"117"_s}};
+        Environment nameMoved = restated;
+        nameMoved.insert(u"DNSMASQ_OLD_HOSTNAME"_s, u"raspberrypi"_s);
+        const QString anotherLease = u"dnsmasq re-announced a lease it holds"_s;
+        QTest::newRow("add: a new lease") << QStringList {u"add"_s, a, address, u"raspberrypi"_s} << request
+                                          << DhcpEvent::Kind::Lease << QString();
+        QTest::newRow("old: the name went to another Pi")
+            << QStringList {u"old"_s, a, address} << nameMoved << DhcpEvent::Kind::Restated
+            << u"its host name raspberrypi went to another client"_s;
+        QTest::newRow("old: the lease without its name, right after")
+            << QStringList {u"old"_s, a, address} << restated << DhcpEvent::Kind::Restated << anotherLease;
+        QTest::newRow("old: a renewal (RENEWING)") << QStringList {u"old"_s, a, address, u"raspberrypi"_s}
+                                                   << restated << DhcpEvent::Kind::Restated << anotherLease;
+        QTest::newRow("old: SIGHUP or dnsmasq's start")
+            << QStringList {u"old"_s, a, address, u"raspberrypi"_s} << restated << DhcpEvent::Kind::Restated
+            << anotherLease;
+        QTest::newRow("old: a reboot asking for the lease it holds") << QStringList {u"old"_s, a, address,
+            u"raspberrypi"_s} << request << DhcpEvent::Kind::Lease << QString();
+    }
+
+    void dnsmasqAsItRunsTheScript()
+    {
+        using Environment = QHash<QString, QString>;
+        QFETCH(QStringList, arguments);
+        QFETCH(Environment, environment);
+        QFETCH(DhcpEvent::Kind, kind);
+        QFETCH(QString, why);
+        QString error;
+        const auto event = DhcpEventParser::fromScriptArguments(arguments, environment, &error);
+        QVERIFY2(event, qPrintable(error));
+        QCOMPARE(event->kind, kind);
+        QCOMPARE(event->showsPiAsking(), kind == DhcpEvent::Kind::Lease);
+        QVERIFY2(
+            event->why.startsWith(why) && (why.isEmpty() == event->why.isEmpty()), qPrintable(event->why));
+        QCOMPARE(event->secondsRemaining,
+            std::optional<qint64>(environment.value(u"DNSMASQ_TIME_REMAINING"_s).toLongLong()));
+        QCOMPARE(event->expires, QDateTime::fromSecsSinceEpoch(1796040825, Qt::UTC));
+        QCOMPARE(event->interfaceName, u"br0"_s);
+        QCOMPARE(event->oldHostname, environment.value(u"DNSMASQ_OLD_HOSTNAME"_s));
+    }
+
+    void dnsmasqEnvironmentIsCheckedNotTrusted()
+    {
+        QString error;
+        const auto event
+            = DhcpEventParser::fromScriptArguments({u"old"_s, u"02:00:00:00:00:0a"_s, u"10.0.0.5"_s},
+                {{u"DNSMASQ_OLD_HOSTNAME"_s, u"$(reboot)"_s}, {u"DNSMASQ_SUPPLIED_HOSTNAME"_s, u"a b"_s},
+                    {u"DNSMASQ_TIME_REMAINING"_s, u"-5"_s}, {u"DNSMASQ_LEASE_EXPIRES"_s, u"soon"_s},
+                    {u"DNSMASQ_INTERFACE"_s, u"br0; rm -rf /"_s}},
+                &error);
+        QVERIFY(event);
+        QCOMPARE(event->kind, DhcpEvent::Kind::Restated); // a name change, whatever the name was
+        QVERIFY(event->oldHostname.isEmpty());
+        QVERIFY(event->suppliedHostname.isEmpty());
+        QVERIFY(!event->secondsRemaining);
+        QVERIFY(!event->expires.isValid());
+        QVERIFY(event->interfaceName.isEmpty());
     }
 
     void scriptArgumentsIgnoredOrRefused_data()
@@ -56,7 +140,7 @@ private Q_SLOTS:
         QFETCH(QStringList, arguments);
         QFETCH(QString, error);
         QString message = u"stale"_s;
-        QVERIFY(!DhcpEventParser::fromScriptArguments(arguments, &message));
+        QVERIFY(!DhcpEventParser::fromScriptArguments(arguments, {}, &message));
         QCOMPARE(message, error);
     }
 
@@ -64,7 +148,7 @@ private Q_SLOTS:
     {
         QString error;
         const auto event = DhcpEventParser::fromScriptArguments(
-            {u"add"_s, u"dc:a6:32:01:02:03"_s, u"10.42.0.60"_s, u"$(reboot)"_s}, &error);
+            {u"add"_s, u"dc:a6:32:01:02:03"_s, u"10.42.0.60"_s, u"$(reboot)"_s}, {}, &error);
         QVERIFY(event);
         QVERIFY(event->hostname.isEmpty());
     }

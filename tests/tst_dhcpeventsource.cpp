@@ -67,10 +67,44 @@ private Q_SLOTS:
                      R"(["add","nope","10.42.0.60"])"
                      "\n"),
             QByteArray("error: \"nope\" is not a MAC address"));
-        QCOMPARE(send(source.socketPath(), "add dc:a6:32:01:02:03 10.42.0.60\n"),
-            QByteArray("error: not a list of the script's arguments"));
+        const QByteArray notAMessage
+            = "error: not the script's arguments (a list of at most 8 strings) with its "
+              "environment (an object of strings)";
+        QCOMPARE(send(source.socketPath(), "add dc:a6:32:01:02:03 10.42.0.60\n"), notAMessage);
+        QCOMPARE(send(source.socketPath(),
+                     R"({"arguments":["add","dc:a6:32:01:02:03",7]})"
+                     "\n"),
+            notAMessage);
+        QCOMPARE(send(source.socketPath(),
+                     R"({"arguments":["old","dc:a6:32:01:02:03","10.42.0.60"],"environment":[]})"
+                     "\n"),
+            notAMessage);
         QCOMPARE(events.count(), 1);
-        QCOMPARE(problems.count(), 2);
+        QCOMPARE(problems.count(), 4);
+
+        // What pirack-dhcp-script sends: the arguments and dnsmasq's variables. A re-announcement ...
+        QCOMPARE(
+            send(source.socketPath(),
+                R"({"arguments":["old","dc:a6:32:01:02:03","10.42.0.60"],"environment":{)"
+                R"("DNSMASQ_OLD_HOSTNAME":"raspberrypi","DNSMASQ_DATA_MISSING":"1","DNSMASQ_TIME_REMAINING":"97",)"
+                R"("PATH":"/tmp/evil"}})"
+                "\n"),
+            QByteArray("ok"));
+        QCOMPARE(events.count(), 2);
+        const DhcpEvent moved = events.at(1).at(0).value<DhcpEvent>();
+        QCOMPARE(moved.kind, DhcpEvent::Kind::Restated);
+        QCOMPARE(moved.oldHostname, u"raspberrypi"_s);
+        QCOMPARE(moved.secondsRemaining, std::optional<qint64>(97));
+        // ... and a Pi that rebooted and asked for the lease it holds.
+        QCOMPARE(send(source.socketPath(),
+                     R"({"arguments":["old","dc:a6:32:01:02:03","10.42.0.60","raspberrypi"],"environment":{)"
+                     R"("DNSMASQ_SUPPLIED_HOSTNAME":"raspberrypi","DNSMASQ_TIME_REMAINING":"43200"}})"
+                     "\n"),
+            QByteArray("ok"));
+        const DhcpEvent rebooted = events.at(2).at(0).value<DhcpEvent>();
+        QCOMPARE(rebooted.kind, DhcpEvent::Kind::Lease);
+        QVERIFY(rebooted.showsPiAsking());
+        QCOMPARE(rebooted.suppliedHostname, u"raspberrypi"_s);
     }
 
     void idleConnectionsAreCappedAndTimedOut()

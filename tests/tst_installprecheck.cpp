@@ -64,6 +64,19 @@ private Q_SLOTS:
         QCOMPARE(dhcp.toJson().value(u"fix"_s).toString(), dhcp.fix);
     }
 
+    /// The lease file keeps one line for a Pi that asks again for the lease it holds: it cannot see it.
+    void theLeaseFileAloneIsAWarning()
+    {
+        InstallPrecheckInput input = goodInput();
+        input.dhcpSources = {u"dnsmasq's lease file /var/lib/misc/dnsmasq.leases"_s};
+        const PrecheckItem dhcp = find(runInstallPrechecks(input), u"dhcp"_s);
+        QCOMPARE(dhcp.status, Status::Warning);
+        QVERIFY2(dhcp.detail.contains(u"already holds a lease"_s), qPrintable(dhcp.detail));
+        QVERIFY(dhcp.fix.contains(u"script-on-renewal"_s));
+        input.dhcpSources.prepend(u"dnsmasq's script, on /run/pirack/dhcp-events.sock"_s);
+        QCOMPARE(find(runInstallPrechecks(input), u"dhcp"_s).status, Status::Ok);
+    }
+
     void unknownRelaysAreNamed()
     {
         InstallPrecheckInput input = goodInput();

@@ -288,7 +288,7 @@ private Q_SLOTS:
         // Accepting it runs the install to its end: written, powered on, verified (nothing comes back).
         const Run accepted = rackctl({u"install"_s, u"accept"_s});
         QCOMPARE(accepted.exitCode, int(Rackctl::CommandFailed));
-        QVERIFY2(accepted.out.contains(u"install done: not every Pi came back within 1 s"_s), qPrintable(accepted.out));
+        QVERIFY2(accepted.out.contains(u"install done: not every placed Pi came back within 1 s"_s), qPrintable(accepted.out));
         QVERIFY2(accepted.out.contains(u"s1-n1       10.42.0.11      dc:a6:32:00:00:01  agent not up"_s),
             qPrintable(accepted.out));
         QFile hosts(m_fixture.path(u"dnsmasq/dhcp-hosts"_s));

@@ -15,7 +15,10 @@ using Step = InstallRecord::Step;
 
 namespace {
 
-QString macOf(int stack, int n) { return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(n, 2, 10, QLatin1Char('0')); }
+QString macOf(int stack, int n)
+{
+    return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(n, 2, 10, QLatin1Char('0'));
+}
 
 } // namespace
 
@@ -30,8 +33,8 @@ private:
 
     bool startRackd(const QByteArray &extra = {})
     {
-        m_fixture.extraConfig = "install_stack_timeout = 5\ninstall_settle_time = 0.3\ninstall_verify_timeout = 1\n"
-            + extra;
+        m_fixture.extraConfig
+            = "install_stack_timeout = 5\ninstall_settle_time = 0.3\ninstall_verify_timeout = 1\n" + extra;
         if (!m_fixture.prepare(0.05))
             return false;
         return restartRackd();
@@ -97,8 +100,8 @@ private:
     }
     int eventCount(const QString &name) const
     {
-        return int(std::count_if(
-            m_events.cbegin(), m_events.cend(), [&name](const Protocol::Event &event) { return event.name == name; }));
+        return int(std::count_if(m_events.cbegin(), m_events.cend(),
+            [&name](const Protocol::Event &event) { return event.name == name; }));
     }
     /// The Pis of `stack` that ask for an address while it is being discovered.
     bool discover(int stack, int count)
@@ -228,6 +231,74 @@ private Q_SLOTS:
         QCOMPARE(eventCount(u"install.anomaly"_s), 4);
     }
 
+    /**
+     * dnsmasq re-announces leases at its start, on SIGHUP, on renewals, and whenever a fresh Pi takes
+     * the name "raspberrypi" from another: none of that counts, while a Pi that reboots and asks
+     * for the lease it holds does. A Pi of a stack outside the install that is on is its own stack's.
+     */
+    void onlyAPiAskingCounts()
+    {
+        QVERIFY(startRackd());
+        QVERIFY(registerNode(macOf(3, 1), 3, 1));
+        simulatedBank(*m_daemon)->switchChannel(3, true);
+        QVERIFY(waitUntil([&] { return relay(3) == std::optional<bool>(true); }));
+        QString error;
+        QVERIFY(install()->start({{1, 2}, {}, u"admin"_s}, &error));
+
+        QVERIFY(waitForStatus(1, Status::Collecting));
+        dhcp(macOf(1, 1), u"10.42.0.111"_s, DhcpEvent::Kind::Restated); // dnsmasq restarted
+        dhcp(macOf(3, 1), u"10.42.0.131"_s); // stack 3's Pi renews: stack 3 is on, outside the install
+        QCOMPARE(record().stack(1)->macs.size(), 0);
+        dhcp(macOf(1, 1), u"10.42.0.111"_s); // the Pi asks for the lease it holds: "old" with its data
+        dhcp(macOf(1, 2), u"10.42.0.112"_s);
+        QVERIFY(waitForStatus(1, Status::Found));
+
+        // Stack 2 comes on; its first Pi takes the name "raspberrypi" from stack 1's last: dnsmasq says
+        // "old" for stack 1's Pi twice (the name moving, then the lease without it). No anomaly.
+        QVERIFY(waitForStatus(2, Status::Collecting));
+        dhcp(macOf(2, 1), u"10.42.0.121"_s);
+        dhcp(macOf(1, 2), u"10.42.0.112"_s, DhcpEvent::Kind::Restated);
+        dhcp(macOf(1, 2), u"10.42.0.112"_s, DhcpEvent::Kind::Restated);
+        dhcp(macOf(2, 2), u"10.42.0.122"_s);
+        QVERIFY(waitForOutcome(Outcome::Done));
+        QVERIFY2(record().anomalies.isEmpty(), qPrintable(anomalyKinds().join(u", "_s)));
+        QCOMPARE(record().stack(2)->macs.size(), 2);
+        // Stack 3 was left alone, its Pi where it was.
+        QCOMPARE(relay(3), std::optional<bool>(true));
+        QCOMPARE(m_daemon->nodeManager()->inventory()->node(macOf(3, 1))->stack, std::optional<int>(3));
+        // The same Pi asking while its stack is off is an anomaly after all: something else powers it.
+        QVERIFY(install()->start({{1}, {}, u"admin"_s}, &error));
+        simulatedBank(*m_daemon)->switchChannel(3, false);
+        QVERIFY(waitUntil([&] { return relay(3) == std::optional<bool>(false); }));
+        QVERIFY(waitForStatus(1, Status::Collecting));
+        dhcp(macOf(3, 1), u"10.42.0.131"_s);
+        QVERIFY(waitUntil([&] { return !record().anomalies.isEmpty(); }));
+        QCOMPARE(anomalyKinds(), QStringList {u"assigned-elsewhere"_s});
+    }
+
+    /// Verification waits for the Pis placed; a slot accepted empty, or a skipped stack without Pis, is not
+    /// waited for.
+    void verificationJudgesTheStacksOnThePisPlaced()
+    {
+        QVERIFY(startRackd("install_verify_timeout = 600\n"));
+        QString error;
+        QVERIFY(install()->start({{1, 2}, {}, u"admin"_s}, &error));
+        QVERIFY(discover(1, 1));
+        QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
+        QVERIFY(install()->decide(StagedInstall::Decision::Accept, &error));
+        QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
+        QCOMPARE(install()->record()->currentStack()->id, 2);
+        QVERIFY(install()->decide(StagedInstall::Decision::Skip, &error));
+        QVERIFY(waitUntil([&] { return record().step == Step::Verifying && record().checks.size() == 4; }));
+        // Stack 1: s1-n1 is waited for, s1-n2 is empty; stack 2 has no Pi at all.
+        QCOMPARE(record().checks.at(0).mac, macOf(1, 1));
+        QVERIFY(record().checks.at(1).mac.isEmpty());
+        QVERIFY(record().checks.at(2).mac.isEmpty() && record().checks.at(3).mac.isEmpty());
+        QCOMPARE(record().stack(2)->verdict, u"empty"_s);
+        QCOMPARE(record().stack(1)->verdict, u"ko"_s); // its one Pi has no agent here
+        QVERIFY(install()->abort(u"admin"_s, &error));
+    }
+
     void acceptedMacsOfAnotherStackMoveThere()
     {
         QVERIFY(startRackd());
@@ -255,7 +326,8 @@ private Q_SLOTS:
         // Stack 1: one Pi of two, then its timeout.
         QVERIFY(discover(1, 1));
         QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
-        QVERIFY2(record().stack(1)->problem.startsWith(u"1 of 2 Pis found"_s), qPrintable(record().stack(1)->problem));
+        QVERIFY2(record().stack(1)->problem.startsWith(u"1 of 2 Pis found"_s),
+            qPrintable(record().stack(1)->problem));
         QVERIFY(install()->decide(StagedInstall::Decision::Retry, &error));
         QVERIFY(waitForStatus(1, Status::Collecting));
         QCOMPARE(record().stack(1)->macs.size(), 0);
@@ -351,12 +423,14 @@ private Q_SLOTS:
         QVERIFY(restartRackd());
         QCOMPARE(record().outcome, Outcome::Running);
         QVERIFY(record().warnings.constFirst().startsWith(u"rackd restarted"_s));
-        QVERIFY(waitUntil([&] { return record().stack(2)->attempts == 2 && statusOf(2) == Status::Collecting; }));
+        QVERIFY(
+            waitUntil([&] { return record().stack(2)->attempts == 2 && statusOf(2) == Status::Collecting; }));
         QCOMPARE(statusOf(1), Status::Found);
         QVERIFY(discover(2, 2));
         QVERIFY(discover(3, 2));
         QVERIFY(waitForOutcome(Outcome::Done));
-        QVERIFY(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)).contains("dc:a6:32:00:02:02,10.42.0.14,s2-n2"));
+        QVERIFY(
+            readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)).contains("dc:a6:32:00:02:02,10.42.0.14,s2-n2"));
     }
 
     void anInstallThatCannotResumeIsMarkedFailed()
@@ -373,8 +447,10 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_fixture.path(u"rack.ini"_s), structure));
         QVERIFY(restartRackd());
         QCOMPARE(record().outcome, Outcome::Failed);
-        QCOMPARE(record().error, u"the structure file changed while the install was running: stack 3 is gone"_s);
-        QVERIFY2(record().relays.startsWith(u"left as they were: stack 1 on, stack 2 off"_s), qPrintable(record().relays));
+        QCOMPARE(
+            record().error, u"the structure file changed while the install was running: stack 3 is gone"_s);
+        QVERIFY2(record().relays.startsWith(u"left as they were: stack 1 on, stack 2 off"_s),
+            qPrintable(record().relays));
         QVERIFY(!install()->isActive());
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
     }
@@ -396,12 +472,14 @@ private Q_SLOTS:
         QVERIFY(startRackd("relay_backend = manual\n"));
         RackClient client;
         QVERIFY(connectClient(client, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
-        QCOMPARE(call(client, u"subscribe"_s, {{u"events"_s, QJsonArray {u"install"_s, u"relay"_s}}})->isError(),
+        QCOMPARE(
+            call(client, u"subscribe"_s, {{u"events"_s, QJsonArray {u"install"_s, u"relay"_s}}})->isError(),
             false);
         const auto started = call(client, u"install.start"_s, {{u"stacks"_s, QJsonArray {1}}});
         QVERIFY(started && !started->isError());
         QVERIFY(waitUntil([&] { return !record().operatorInstruction.isEmpty(); }));
-        QCOMPARE(record().operatorInstruction, u"Plug in the power supply of stack 1 (channel 1), then confirm."_s);
+        QCOMPARE(record().operatorInstruction,
+            u"Plug in the power supply of stack 1 (channel 1), then confirm."_s);
         QCOMPARE(statusOf(1), Status::SwitchingOn);
         // A Pi plugged in before the confirmation counts.
         dhcp(macOf(1, 1), u"10.42.0.111"_s);
@@ -416,7 +494,8 @@ private Q_SLOTS:
         QVERIFY(waitForStatus(1, Status::Found));
         // Powering on asks again; declining it leaves the stack off, which verification reports.
         QVERIFY(waitUntil([&] { return record().operatorInstruction.startsWith(u"Plug in"_s); }));
-        QVERIFY(!call(client, u"relay.confirm"_s, {{u"done"_s, false}, {u"reason"_s, u"no socket free"_s}})->isError());
+        QVERIFY(!call(client, u"relay.confirm"_s, {{u"done"_s, false}, {u"reason"_s, u"no socket free"_s}})
+                     ->isError());
         QVERIFY(waitForOutcome(Outcome::Done));
         QVERIFY(record().warnings.join(u'\n').contains(u"no socket free"_s));
         QCOMPARE(record().stack(1)->verdict, u"ko"_s);
@@ -483,14 +562,16 @@ private Q_SLOTS:
             return call(admin, u"node.rename"_s, {{u"mac"_s, mac}, {u"name"_s, name}});
         };
         QCOMPARE(rename(u"dc:a6:32:00:ff:ff"_s, u"x"_s)->error->code, u"not_found"_s);
-        QVERIFY(rename(u"dc:a6:32:00:0b:0b"_s, u"x"_s)->error->message.contains(u"only a placed node has a name"_s));
+        QVERIFY(rename(u"dc:a6:32:00:0b:0b"_s, u"x"_s)
+                    ->error->message.contains(u"only a placed node has a name"_s));
         QVERIFY(rename(macOf(1, 1), u"Head_Node"_s)->error->message.contains(u"is not a host name"_s));
         QCOMPARE(rename(macOf(1, 1), u"s1-n2"_s)->error->code, u"conflict"_s);
 
         const auto renamed = rename(macOf(1, 1), u"head-node"_s);
         QVERIFY(renamed && !renamed->isError());
         QCOMPARE(renamed->result.value(u"name"_s).toString(), u"head-node"_s);
-        QVERIFY(renamed->result.value(u"warning"_s).toString().contains(u"not signalled"_s)); // no pid file here
+        QVERIFY(
+            renamed->result.value(u"warning"_s).toString().contains(u"not signalled"_s)); // no pid file here
         QCOMPARE(m_daemon->nodeManager()->inventory()->node(macOf(1, 1))->name, u"head-node"_s);
         // dnsmasq's files follow, so DNS and DHCP say what the inventory says.
         QCOMPARE(readFile(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)),
@@ -510,7 +591,8 @@ private Q_SLOTS:
         QVERIFY(startRackd());
         RackClient admin;
         QVERIFY(connectClient(admin, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
-        const auto viewerToken = call(admin, u"token.create"_s, {{u"name"_s, u"watcher"_s}, {u"role"_s, u"viewer"_s}});
+        const auto viewerToken
+            = call(admin, u"token.create"_s, {{u"name"_s, u"watcher"_s}, {u"role"_s, u"viewer"_s}});
         RackClient viewer;
         QVERIFY(connectClient(viewer, m_daemon->port(), viewerToken->result.value(u"token"_s).toString(),
             m_daemon->fingerprint())
@@ -523,11 +605,14 @@ private Q_SLOTS:
         QStringList findings;
         for (const QJsonValue &check : precheck->result.value(u"checks"_s).toArray())
             findings.append(check[u"id"_s].toString() + u'=' + check[u"status"_s].toString());
-        QCOMPARE(findings, (QStringList {u"relays=ok"_s, u"dhcp=ok"_s, u"reservations=ok"_s, u"dnsmasq=warning"_s}));
+        QCOMPARE(findings,
+            (QStringList {u"relays=ok"_s, u"dhcp=ok"_s, u"reservations=ok"_s, u"dnsmasq=warning"_s}));
         QCOMPARE(call(viewer, u"install.start"_s)->error->code, u"forbidden"_s);
-        QCOMPARE(call(admin, u"install.start"_s, {{u"stacks"_s, QJsonArray {7}}})->error->code, u"not_found"_s);
+        QCOMPARE(
+            call(admin, u"install.start"_s, {{u"stacks"_s, QJsonArray {7}}})->error->code, u"not_found"_s);
         QCOMPARE(call(admin, u"install.start"_s, {{u"stack_timeout_s"_s, 0}})->error->code, u"bad_request"_s);
-        QCOMPARE(call(admin, u"install.decide"_s, {{u"decision"_s, u"maybe"_s}})->error->code, u"bad_request"_s);
+        QCOMPARE(
+            call(admin, u"install.decide"_s, {{u"decision"_s, u"maybe"_s}})->error->code, u"bad_request"_s);
         QCOMPARE(call(admin, u"install.abort"_s)->error->code, u"conflict"_s);
         QCOMPARE(call(admin, u"relay.confirm"_s)->error->message,
             u"the relays are not manual: nothing needs confirming"_s);

@@ -3,8 +3,10 @@
 #include "agent.h"
 
 #include "agentlogging.h"
+#include "pihostname.h"
 #include "storage/jsonfile.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QRandomGenerator>
 
@@ -152,7 +154,38 @@ void Agent::onRequest(const Protocol::Request &request)
     }
     CommandSpec spec;
     QStringList extra;
-    if (action == u"reboot" || action == u"shutdown") {
+    if (action == u"set-hostname") {
+        // rackd placed or renamed this node: the Pi itself takes the name, not only DNS.
+        const QString name = request.params.value(u"name"_s).toString();
+        if (!PiHostname::isValid(name))
+            return fail(ErrorCode::BadRequest,
+                u"\"%1\" is not a host name (1 to 63 lower-case letters, digits and '-')"_s.arg(
+                    name.left(80)));
+        if (!m_config.setHostname)
+            return (void)m_client.sendReply(Protocol::Reply::success(request.id,
+                {{u"changed"_s, false}, {u"hostname"_s, PiHostname::runningName(m_config.rootDirectory)},
+                    {u"skipped"_s, u"set_hostname = no in %1"_s.arg(m_config.sourceFile)}}));
+        if (PiHostname::isSet(m_config.rootDirectory, name))
+            return (void)m_client.sendReply(
+                Protocol::Reply::success(request.id, {{u"changed"_s, false}, {u"hostname"_s, name}}));
+        if (m_config.hostnameCommand.isEmpty() && m_config.rootDirectory != u"/") {
+            // A fixture's root (the virtual rack, tests): its files, never this machine's name.
+            QStringList changed;
+            QString error;
+            if (!PiHostname::apply(m_config.rootDirectory, name, &changed, &error))
+                return fail(ErrorCode::CommandFailed, error);
+            qCInfo(lcAgent).noquote() << "this node is called" << name << "now";
+            return (void)m_client.sendReply(Protocol::Reply::success(request.id,
+                {{u"changed"_s, true}, {u"hostname"_s, name},
+                    {u"what"_s, QJsonArray::fromStringList(changed)}}));
+        }
+        spec = {action,
+            m_config.hostnameCommand.isEmpty()
+                ? m_config.systemdHostnameCommand(QCoreApplication::applicationFilePath())
+                : m_config.hostnameCommand,
+            std::chrono::milliseconds(30000)};
+        extra = {name};
+    } else if (action == u"reboot" || action == u"shutdown") {
         spec = {action, action == u"reboot" ? m_config.rebootCommand : m_config.shutdownCommand,
             std::chrono::milliseconds(30000)};
     } else if (action == u"run") {
@@ -168,7 +201,7 @@ void Agent::onRequest(const Protocol::Request &request)
             return fail(ErrorCode::BadRequest, problem);
     } else {
         return fail(ErrorCode::BadRequest,
-            u"unknown action \"%1\" (ping, identify, reboot, shutdown or run)"_s.arg(action));
+            u"unknown action \"%1\" (ping, identify, reboot, shutdown, set-hostname or run)"_s.arg(action));
     }
     // A node runs a few commands at a time; reboot and shutdown always get through.
     if (action == u"run" && m_runningCommands >= MaximumConcurrentCommands)
@@ -179,17 +212,25 @@ void Agent::onRequest(const Protocol::Request &request)
     auto *runner = new CommandRunner(this);
     const qint64 id = request.id;
     ++m_runningCommands;
-    connect(runner, &CommandRunner::finished, this, [this, runner, id](const CommandResult &result) {
-        --m_runningCommands;
-        if (result.succeeded())
-            m_client.sendReply(Protocol::Reply::success(id, result.toJson()));
-        else
-            m_client.sendReply(Protocol::Reply::failure(id, Protocol::ErrorCode::CommandFailed,
-                result.error.isEmpty() ? u"%1 exited with %2"_s.arg(result.name).arg(result.exitCode)
-                                       : result.error,
-                result.toJson()));
-        runner->deleteLater();
-    });
+    const QString hostname = action == u"set-hostname" ? extra.value(0) : QString();
+    connect(
+        runner, &CommandRunner::finished, this, [this, runner, id, hostname](const CommandResult &result) {
+            --m_runningCommands;
+            QJsonObject answer = result.toJson();
+            if (!hostname.isEmpty() && result.succeeded()) {
+                qCInfo(lcAgent).noquote() << "this node is called" << hostname << "now";
+                answer.insert(u"changed"_s, true);
+                answer.insert(u"hostname"_s, hostname);
+            }
+            if (result.succeeded())
+                m_client.sendReply(Protocol::Reply::success(id, answer));
+            else
+                m_client.sendReply(Protocol::Reply::failure(id, Protocol::ErrorCode::CommandFailed,
+                    result.error.isEmpty() ? u"%1 exited with %2"_s.arg(result.name).arg(result.exitCode)
+                                           : result.error,
+                    answer));
+            runner->deleteLater();
+        });
     runner->start(spec, extra);
 }
 

@@ -13,6 +13,17 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+QStringList AgentConfig::systemdHostnameCommand(const QString &program) const
+{
+    // Root with CAP_SYS_ADMIN (sethostname) and /etc writable (hostname and hosts are replaced whole),
+    // nothing more: no network, no home directories.
+    return {u"/usr/bin/systemd-run"_s, u"--quiet"_s, u"--wait"_s, u"--collect"_s, u"--service-type=exec"_s,
+        u"--property=ProtectSystem=strict"_s, u"--property=ReadWritePaths=/etc"_s,
+        u"--property=ProtectHome=yes"_s, u"--property=PrivateNetwork=yes"_s,
+        u"--property=NoNewPrivileges=yes"_s, u"--property=CapabilityBoundingSet=CAP_SYS_ADMIN"_s, program,
+        u"--config"_s, QFileInfo(sourceFile).absoluteFilePath(), u"set-hostname"_s};
+}
+
 std::optional<AgentConfig> AgentConfig::readFile(const QString &path, QStringList *errors)
 {
     const std::optional<QByteArray> content = ConfigProblems::read(path, errors);
@@ -101,6 +112,13 @@ std::optional<AgentConfig> AgentConfig::parse(
                     config.rebootCommand = command(entry).value_or(config.rebootCommand);
                 } else if (entry.key == u"shutdown_command") {
                     config.shutdownCommand = command(entry).value_or(config.shutdownCommand);
+                } else if (entry.key == u"set_hostname") {
+                    if (entry.value == u"yes" || entry.value == u"no")
+                        config.setHostname = entry.value == u"yes";
+                    else
+                        problems.report(entry.line, entry.key, u"\"%1\" is not yes or no"_s.arg(entry.value));
+                } else if (entry.key == u"hostname_command") {
+                    config.hostnameCommand = command(entry).value_or(config.hostnameCommand);
                 } else if (entry.key == u"pass_environment") {
                     static const QRegularExpression variable(
                         QRegularExpression::anchoredPattern(u"[A-Za-z_][A-Za-z0-9_]{0,127}"_s));

@@ -21,6 +21,8 @@
  *   bind_address = 127.0.1.11           ; the local address to connect from (default: the kernel's choice)
  *   root_directory = /                  reboot_command = /usr/bin/systemctl reboot
  *   shutdown_command = /usr/bin/systemctl poweroff
+ *   set_hostname = yes                  ; take the name rackd gives the node (its slot's)
+ *   hostname_command = ...              ; what sets it, + the name (default: see hostnameCommand)
  *
  *   Commands are split by splitArguments(): no shell. A value wholly in double quotes is unquoted
  *   by the INI reader first, so group words with single quotes: argv = '/opt/my tool' --flag
@@ -44,10 +46,22 @@ public:
     std::chrono::milliseconds reconnectMaximum {30000};
     QStringList rebootCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("reboot")};
     QStringList shutdownCommand {QStringLiteral("/usr/bin/systemctl"), QStringLiteral("poweroff")};
+    /// Whether the node takes the name rackd gives it (/etc/hostname, /etc/hosts, the running name).
+    bool setHostname = true;
+    /**
+     * What sets it, with the name appended. Empty (the default): on a Pi (root_directory "/"),
+     * `rack-agent set-hostname` in a transient unit of systemd's (systemdHostnameCommand()),
+     * outside the agent's sandbox, which keeps /etc read-only and the host name the agent's own
+     * (ProtectHostname); under any other root (a fixture), the agent writes the files there itself
+     * and never touches the machine it runs on.
+     */
+    QStringList hostnameCommand;
     QHash<QString, CommandSpec> commands; ///< Named commands, by name.
     /// Variables of the agent's own environment that every command also gets (a site's proxy, say).
     QStringList passEnvironment;
 
+    /// The default on a Pi: this program's `set-hostname`, with this configuration, run by systemd-run.
+    QStringList systemdHostnameCommand(const QString &program) const;
     static std::optional<AgentConfig> readFile(const QString &path, QStringList *errors);
     static std::optional<AgentConfig> parse(
         const QByteArray &content, const QString &path, QStringList *errors);

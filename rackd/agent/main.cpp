@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agent.h"
+#include "pihostname.h"
 #include "system/logformat.h"
 #include "system/unixsignalwatcher.h"
 
@@ -17,10 +18,14 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("rack-agent: reports this Pi to the PiRack master (rackd).\n"
-                       "  rack-agent [--config FILE]              run\n"
-                       "  rack-agent [--config FILE] join JOIN    join the rack once"));
+    parser.setApplicationDescription(QStringLiteral(
+        "rack-agent: reports this Pi to the PiRack master (rackd).\n"
+        "  rack-agent [--config FILE]              run\n"
+        "  rack-agent [--config FILE] join JOIN    join the rack once\n"
+        "  rack-agent [--config FILE] set-hostname NAME\n"
+        "                                          give this Pi the name NAME (/etc/hostname, the\n"
+        "                                          127.0.1.1 line of /etc/hosts, the running name);\n"
+        "                                          what the agent runs when rackd names the node"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("The configuration file."),
@@ -55,6 +60,24 @@ int main(int argc, char *argv[])
         });
         joining.run(*join);
         return QCoreApplication::exec();
+    }
+    if (positional.value(0) == QStringLiteral("set-hostname")) {
+        if (positional.size() != 2) {
+            err << "rack-agent: set-hostname takes one NAME\n";
+            return 2;
+        }
+        QStringList changed;
+        QString error;
+        if (!PiHostname::apply(config->rootDirectory, positional.at(1), &changed, &error)) {
+            err << "rack-agent: " << error << '\n';
+            return 1;
+        }
+        QTextStream(stdout) << positional.at(1) << ": "
+                            << (changed.isEmpty()
+                                       ? QStringLiteral("already so named")
+                                       : QStringLiteral("changed ") + changed.join(QStringLiteral(", ")))
+                            << '\n';
+        return 0;
     }
     if (!positional.isEmpty()) {
         err << "rack-agent: unknown command '" << positional.constFirst() << "'\n";

@@ -38,6 +38,8 @@ QString DhcpEvent::kindName(Kind kind)
         return u"lease"_s;
     case Kind::Request:
         return u"request"_s;
+    case Kind::Restated:
+        return u"restated"_s;
     case Kind::Release:
         return u"release"_s;
     }
@@ -70,7 +72,54 @@ QString DhcpEventParser::normalizedMac(const QString &text)
     return text.toLower().replace(u'-', u':');
 }
 
-std::optional<DhcpEvent> DhcpEventParser::fromScriptArguments(const QStringList &arguments, QString *error)
+namespace {
+
+std::optional<qint64> seconds(const QString &text)
+{
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(u"[0-9]{1,12}"_s));
+    if (!pattern.match(text).hasMatch())
+        return std::nullopt;
+    return text.toLongLong();
+}
+
+QString validInterface(const QString &text)
+{
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(u"[A-Za-z0-9_.:@-]{1,15}"_s));
+    return pattern.match(text).hasMatch() ? text : QString();
+}
+
+/// What dnsmasq's environment says about an event; sets `kind` to Restated (with `why`) for an "old"
+/// that no request caused.
+void readScriptEnvironment(
+    const QString &action, const QHash<QString, QString> &environment, DhcpEvent *event)
+{
+    event->suppliedHostname = validHostname(environment.value(u"DNSMASQ_SUPPLIED_HOSTNAME"_s));
+    event->oldHostname = validHostname(environment.value(u"DNSMASQ_OLD_HOSTNAME"_s));
+    event->interfaceName = validInterface(environment.value(u"DNSMASQ_INTERFACE"_s));
+    event->secondsRemaining = seconds(environment.value(u"DNSMASQ_TIME_REMAINING"_s));
+    if (const std::optional<qint64> expires = seconds(environment.value(u"DNSMASQ_LEASE_EXPIRES"_s)))
+        event->expires = QDateTime::fromSecsSinceEpoch(*expires, Qt::UTC);
+    else if (const std::optional<qint64> length = seconds(environment.value(u"DNSMASQ_LEASE_LENGTH"_s)))
+        event->expires = QDateTime::currentDateTimeUtc().addSecs(*length);
+    if (action != u"old")
+        return;
+    event->kind = DhcpEvent::Kind::Restated;
+    if (environment.contains(u"DNSMASQ_OLD_HOSTNAME"_s))
+        event->why = u"its host name %1 went to another client"_s.arg(
+            event->oldHostname.isEmpty() ? u"(not a valid name)"_s : event->oldHostname);
+    else if (environment.contains(u"DNSMASQ_DATA_MISSING"_s))
+        event->why = u"dnsmasq re-announced a lease it holds (its start, a SIGHUP, a renewal or a host name "
+                     u"change)"_s;
+    else if (!environment.contains(u"DNSMASQ_TIME_REMAINING"_s))
+        event->why = u"an \"old\" without dnsmasq's environment cannot be told from a re-announcement"_s;
+    else
+        event->kind = DhcpEvent::Kind::Lease; // the client asked for the lease it holds: a reboot
+}
+
+} // namespace
+
+std::optional<DhcpEvent> DhcpEventParser::fromScriptArguments(
+    const QStringList &arguments, const QHash<QString, QString> &environment, QString *error)
 {
     error->clear();
     const QString action = arguments.value(0);
@@ -99,6 +148,7 @@ std::optional<DhcpEvent> DhcpEventParser::fromScriptArguments(const QStringList 
     }
     event.address = *address;
     event.hostname = validHostname(arguments.value(3));
+    readScriptEnvironment(action, environment, &event);
     return event;
 }
 

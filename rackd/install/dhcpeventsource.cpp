@@ -2,10 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dhcpeventsource.h"
 
+#include "protocol/dhcpscriptmessage.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocalSocket>
 #include <grp.h>
 #include <sys/stat.h>
@@ -14,7 +17,7 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-constexpr qint64 MaximumMessage = 4096;
+constexpr qint64 MaximumMessage = 8192; // 8 arguments and 7 variables of 256 characters fit
 constexpr int MaximumConnections = 32;
 constexpr std::chrono::milliseconds ConnectionTimeout {5000};
 constexpr qint64 MaximumLeaseFile = 4 * 1024 * 1024;
@@ -113,16 +116,12 @@ void DhcpEventSource::onConnection()
                 }
                 return;
             }
-            const QJsonDocument document = QJsonDocument::fromJson(socket->readLine(MaximumMessage));
-            QStringList arguments;
-            for (const QJsonValue &value : document.array())
-                arguments.append(value.toString());
             QString error;
-            const std::optional<DhcpEvent> event = document.isArray() && arguments.size() <= 8
-                ? DhcpEventParser::fromScriptArguments(arguments, &error)
+            const std::optional<DhcpScriptMessage> message
+                = DhcpScriptMessage::fromLine(socket->readLine(MaximumMessage), &error);
+            const std::optional<DhcpEvent> event = message
+                ? DhcpEventParser::fromScriptArguments(message->arguments, message->environment, &error)
                 : std::nullopt;
-            if (!document.isArray() || arguments.size() > 8)
-                error = u"not a list of the script's arguments"_s;
             if (!error.isEmpty())
                 Q_EMIT problem(u"DHCP script socket: "_s + error);
             socket->write(error.isEmpty() ? QByteArray("ok\n") : "error: " + error.toUtf8() + '\n');

@@ -23,7 +23,8 @@ QString PrecheckItem::statusName(Status status)
 
 QJsonObject PrecheckItem::toJson() const
 {
-    QJsonObject object {{u"id"_s, id}, {u"title"_s, title}, {u"status"_s, statusName(status)}, {u"detail"_s, detail}};
+    QJsonObject object {
+        {u"id"_s, id}, {u"title"_s, title}, {u"status"_s, statusName(status)}, {u"detail"_s, detail}};
     if (!fix.isEmpty())
         object.insert(u"fix"_s, fix);
     return object;
@@ -65,6 +66,18 @@ PrecheckItem dhcpCheck(const InstallPrecheckInput &input)
         return item;
     }
     item.detail = u"rackd hears DHCP from: %1."_s.arg(input.dhcpSources.join(u"; "_s));
+    const bool script = std::any_of(input.dhcpSources.cbegin(), input.dhcpSources.cend(),
+        [](const QString &source) { return source.startsWith(u"dnsmasq's script"_s); });
+    const bool leaseFileOnly = !script && std::all_of(input.dhcpSources.cbegin(), input.dhcpSources.cend(),
+        [](const QString &source) { return source.startsWith(u"dnsmasq's lease file"_s); });
+    if (leaseFileOnly) {
+        // The lease file keeps the same line for a Pi that reboots and asks for the lease it holds.
+        item.status = PrecheckItem::Status::Warning;
+        item.detail += u" From the lease file alone, a Pi that already holds a lease (it was on before) is not "
+                       u"seen when it asks again."_s;
+        item.fix = u"Set dhcp_event_socket in rackd.conf and dnsmasq's dhcp-script and script-on-renewal "
+                   u"(resources/dnsmasq/pirack.conf)."_s;
+    }
     return item;
 }
 
@@ -122,7 +135,8 @@ PrecheckItem dnsmasqCheck(const InstallPrecheckInput &input)
 
 QList<PrecheckItem> runInstallPrechecks(const InstallPrecheckInput &input)
 {
-    QList<PrecheckItem> items {relayCheck(input), dhcpCheck(input), reservationsCheck(input), dnsmasqCheck(input)};
+    QList<PrecheckItem> items {
+        relayCheck(input), dhcpCheck(input), reservationsCheck(input), dnsmasqCheck(input)};
     if (input.installActive)
         items.append({u"install"_s, u"Install in progress"_s, PrecheckItem::Status::Ok,
             u"An install is already running; you will be taken to its current step."_s, {}});

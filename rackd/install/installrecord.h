@@ -62,7 +62,9 @@ struct InstallStack
     int attempts = 0;
     QList<InstallMac> macs; ///< In the order they were seen.
     QString problem; ///< Why a decision is needed.
-    QString verdict; ///< After verification: ok, warning or ko.
+    /// After verification, over the Pis placed in the stack: ok (all up), warning (some), ko (none),
+    /// or empty (no Pi placed: skipped or accepted with none).
+    QString verdict;
 
     int expected() const { return int(slots.size()); }
     /// While the stack's Pis are powered for discovery, a MAC that asks belongs to it.
@@ -79,7 +81,7 @@ struct InstallPiCheck
     int slot = 0;
     QString name;
     QString address; ///< Its fixed address.
-    QString mac = {}; ///< Empty: no Pi is known for this slot.
+    QString mac = {}; ///< Empty: no Pi is known for this slot; it is not waited for.
     bool up = false; ///< Its agent is connected.
     bool onFixedAddress = false; ///< Seen on its fixed address (DHCP lease or agent connection).
     QString seenAddress = {}; ///< The address it was last seen on, when known.

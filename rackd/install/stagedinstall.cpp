@@ -447,7 +447,7 @@ void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
         m_lastLease.remove(event.mac);
         return;
     }
-    if (event.kind == DhcpEvent::Kind::Lease && !event.address.isNull())
+    if (event.kind != DhcpEvent::Kind::Request && !event.address.isNull())
         m_lastLease.insert(event.mac, event.address);
     if (!isActive())
         return;
@@ -458,6 +458,17 @@ void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
     // While the rack is being switched off at the start, its running Pis may still renew their leases.
     if (m_record->step != InstallRecord::Step::Discovery)
         return;
+    // dnsmasq re-announces leases at its start, on SIGHUP, on renewals and whenever a fresh Pi takes
+    // the name "raspberrypi" from another: none of that is a Pi that was just switched on.
+    if (!event.showsPiAsking()) {
+        qCDebug(lcDaemon).noquote() << "install: not counted:" << event.mac << event.why;
+        return;
+    }
+    if (const std::optional<int> stackOn = poweredOutsideInstall(event.mac)) {
+        qCDebug(lcDaemon).noquote() << "install: not counted:" << event.mac << "is placed in stack"
+                                    << *stackOn << "which is not part of the install and is on";
+        return;
+    }
     const QString address = event.address.isNull() ? QString() : event.address.toString();
     InstallStack *stack = m_record->currentStack();
     if (stack && stack->isListening()) {
@@ -479,6 +490,17 @@ void StagedInstall::handleDhcpEvent(const DhcpEvent &event)
         u"%1 asked for an address%2 while no stack of the install was on: it is powered from somewhere else"_s
             .arg(who, address.isEmpty() ? QString() : u" ("_s + address + u')'));
     announce();
+}
+
+std::optional<int> StagedInstall::poweredOutsideInstall(const QString &mac) const
+{
+    const std::optional<NodeRecord> node = m_nodes->inventory()->node(mac);
+    if (!node || !node->stack || m_record->stack(*node->stack))
+        return std::nullopt;
+    // Its own stack is on (or nobody knows): it is that stack's Pi renewing or rebooting.
+    if (m_power->relayState(*node->stack) == false)
+        return std::nullopt;
+    return node->stack;
 }
 
 void StagedInstall::takeMac(InstallStack *stack, const QString &mac, const QString &address, bool manual)
@@ -903,7 +925,7 @@ void StagedInstall::powerOn()
 void StagedInstall::startVerifying()
 {
     m_record->step = InstallRecord::Step::Verifying;
-    note(u"waiting up to %1 s for every Pi to come back on its fixed address with its agent"_s.arg(
+    note(u"waiting up to %1 s for every placed Pi to come back on its fixed address with its agent"_s.arg(
         seconds(m_record->verifyTimeoutMs)));
     announce();
     m_verifyDeadline.start(milliseconds(m_record->verifyTimeoutMs));
@@ -921,16 +943,22 @@ void StagedInstall::verify()
     bool allOk = true;
     for (InstallStack &stack : m_record->stacks) {
         int ok = 0;
-        int total = 0;
+        int placed = 0;
+        // A stack the install discovered has the Pis it found (fewer, if the operator accepted that); a
+        // skipped one keeps the Pis placed in it before. An empty slot is not waited for.
+        const bool discovered
+            = stack.status == InstallStack::Status::Found || stack.status == InstallStack::Status::Accepted;
         for (const RackSlot &slot : structure.slots()) {
             if (slot.stackId != stack.id)
                 continue;
             InstallPiCheck check {stack.id, slot.slot, slot.name, slot.address.toString()};
+            // (A replace discovers one slot; the stack's other slots keep their Pis.)
+            const bool slotDiscovered = discovered && stack.slots.contains(slot.slot);
             for (const InstallMac &mac : std::as_const(stack.macs)) {
-                if (mac.slot == slot.slot && stack.status != InstallStack::Status::Skipped)
+                if (mac.slot == slot.slot && slotDiscovered)
                     check.mac = mac.mac;
             }
-            if (check.mac.isEmpty()) {
+            if (check.mac.isEmpty() && !slotDiscovered) {
                 if (const std::optional<NodeRecord> node = inventory->nodeAt(stack.id, slot.slot))
                     check.mac = node->mac;
             }
@@ -946,13 +974,13 @@ void StagedInstall::verify()
                 check.seenAddress = peerFixed ? slot.address.toString()
                     : !lease.isNull()         ? lease.toString()
                                               : QString();
+                placed += 1;
+                ok += check.isOk() ? 1 : 0;
             }
-            total += 1;
-            ok += check.isOk() ? 1 : 0;
             checks.append(check);
         }
-        stack.verdict = ok == total ? u"ok"_s : ok > 0 ? u"warning"_s : u"ko"_s;
-        allOk = allOk && ok == total;
+        stack.verdict = placed == 0 ? u"empty"_s : ok == placed ? u"ok"_s : ok > 0 ? u"warning"_s : u"ko"_s;
+        allOk = allOk && ok == placed;
     }
     const bool changed = [&] {
         if (checks.size() != m_record->checks.size())
@@ -974,20 +1002,26 @@ void StagedInstall::verify()
     QStringList summary;
     for (const InstallStack &stack : std::as_const(m_record->stacks)) {
         QStringList missing;
+        int empty = 0;
         for (const InstallPiCheck &check : std::as_const(checks)) {
             if (check.stack != stack.id || check.isOk())
                 continue;
-            missing.append(check.name
-                + (check.mac.isEmpty() ? u": no Pi known"_s
-                        : !check.up    ? u": agent not up"_s
-                                       : QString(u": not on "_s + check.address)));
+            if (check.mac.isEmpty())
+                empty += 1;
+            else
+                missing.append(
+                    check.name + (!check.up ? u": agent not up"_s : QString(u": not on "_s + check.address)));
         }
+        if (empty > 0)
+            missing.append(
+                u"%1 empty slot%2 not waited for"_s.arg(empty).arg(empty == 1 ? QString() : u"s"_s));
         summary.append(u"stack %1 %2%3"_s.arg(stack.id).arg(
             stack.verdict, missing.isEmpty() ? QString() : u" ("_s + missing.join(u", "_s) + u')'));
     }
     m_record->step = InstallRecord::Step::Finished;
     finish(InstallRecord::Outcome::Done, u"every stack of the install is on"_s,
-        allOk ? QString() : u"not every Pi came back within %1 s"_s.arg(seconds(m_record->verifyTimeoutMs)));
+        allOk ? QString()
+              : u"not every placed Pi came back within %1 s"_s.arg(seconds(m_record->verifyTimeoutMs)));
     note(u"verification: "_s + summary.join(u"; "_s));
     announce();
 }

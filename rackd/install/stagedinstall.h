@@ -101,6 +101,8 @@ private:
     void checkCount(InstallStack *stack);
     /// A MAC of the stack that just went off, reported a moment late: not an anomaly.
     bool isLateEcho(const QString &mac) const;
+    /// The stack a MAC is placed in when that stack is not part of the install and is on (or unknown).
+    std::optional<int> poweredOutsideInstall(const QString &mac) const;
     void takeMac(InstallStack *stack, const QString &mac, const QString &address, bool manual);
     void flag(InstallAnomaly::Kind kind, int stackId, const QString &mac, const QString &detail);
     void stopCollecting(const QString &why);
@@ -118,7 +120,8 @@ private:
     /// Runs `action` on stacks and calls `done` unless the install moved on (abort, retry) meanwhile.
     void perform(PowerController::Action action, const QList<int> &stacks, bool staggered,
         std::function<void(const QList<PowerController::StackOutcome> &)> done);
-    void deliver(quint64 generation, const std::function<void(const QList<PowerController::StackOutcome> &)> &done,
+    void deliver(quint64 generation,
+        const std::function<void(const QList<PowerController::StackOutcome> &)> &done,
         const QList<PowerController::StackOutcome> &outcomes);
     void abortedStacksOff(const QString &id, const QList<PowerController::StackOutcome> &outcomes);
     QList<int> stackIds() const;

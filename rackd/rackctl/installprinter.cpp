@@ -74,7 +74,7 @@ void InstallPrinter::print(QTextStream &out, const QJsonObject &install)
         for (const QJsonValue &value : checks) {
             const QJsonObject check = value.toObject();
             const QString result = check.value(u"ok"_s).toBool() ? u"ok"_s
-                : check.value(u"mac"_s).toString().isEmpty()     ? u"no Pi known for this slot"_s
+                : check.value(u"mac"_s).toString().isEmpty()     ? u"empty slot (no Pi placed, not waited for)"_s
                 : !check.value(u"up"_s).toBool()                 ? u"agent not up"_s
                                                                  : u"up, but seen on %1"_s.arg(
                                                        check.value(u"seen_address"_s).toString().isEmpty()

@@ -5,6 +5,7 @@
 #include "system/printable.h"
 
 #include "installprinter.h"
+#include "protocol/dhcpscriptmessage.h"
 #include "protocol/tlsidentity.h"
 
 #include <QCommandLineParser>
@@ -193,10 +194,9 @@ void Rackctl::sendDhcpEvent(const QStringList &arguments, const QString &socketP
         finish(code);
     };
     connect(socket, &QLocalSocket::connected, socket, [socket, arguments] {
-        QJsonArray list;
-        for (const QString &argument : arguments)
-            list.append(argument);
-        socket->write(QJsonDocument(list).toJson(QJsonDocument::Compact) + '\n');
+        // dnsmasq's environment says whether an "old" is a Pi asking again or only a re-announcement;
+        // rackd decides (DhcpEventParser) from the few variables passed on.
+        socket->write(DhcpScriptMessage::fromScript(arguments).toLine());
     });
     connect(socket, &QLocalSocket::readyRead, this, [this, socket, fail] {
         if (!socket->canReadLine())
@@ -606,8 +606,10 @@ int Rackctl::installExitCode(const QJsonObject &install)
     if (outcome == u"failed" || outcome == u"aborted")
         return CommandFailed;
     if (outcome == u"done") {
+        // "empty" was the operator's decision (a stack skipped, or accepted with no Pi): not a failure.
         for (const QJsonValue &stack : install.value(u"stacks"_s).toArray()) {
-            if (stack[u"verdict"_s].toString() != u"ok")
+            if (const QString verdict = stack[u"verdict"_s].toString();
+                verdict != u"ok" && verdict != u"empty")
                 return CommandFailed;
         }
     }

@@ -7,6 +7,7 @@
 #include "storage/jsonfile.h"
 #include "virtualracklogging.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTcpServer>
@@ -137,7 +138,7 @@ void LoopbackNetwork::plugIn(const VirtualPiNic &pi)
     m_plugged.insert(pi.name);
     m_leases.insert(pi.mac, address);
     saveLeases();
-    m_scriptQueue.enqueue({known ? u"old"_s : u"add"_s, pi.mac, address.toString(), pi.hostname});
+    m_scriptQueue.enqueue({{known ? u"old"_s : u"add"_s, pi.mac, address.toString(), pi.hostname}});
     runNextScript();
     // The client has its address once the server acknowledged; the script runs beside it.
     QTimer::singleShot(0, this, [this, name = pi.name, address] {
@@ -146,20 +147,37 @@ void LoopbackNetwork::plugIn(const VirtualPiNic &pi)
     });
 }
 
+bool LoopbackNetwork::restartDhcpServer(QString *)
+{
+    // The played server keeps its leases in loopback-leases.json; it re-announces each, as dnsmasq does.
+    for (auto it = m_leases.cbegin(); it != m_leases.cend(); ++it)
+        m_scriptQueue.enqueue({{u"old"_s, it.key(), it.value().toString()}, true});
+    runNextScript();
+    return true;
+}
+
 void LoopbackNetwork::unplug(const VirtualPiNic &pi) { m_plugged.remove(pi.name); }
 
 void LoopbackNetwork::runNextScript()
 {
     if (m_script || m_scriptQueue.isEmpty())
         return;
-    const QStringList arguments = m_scriptQueue.dequeue();
+    const ScriptRun run = m_scriptQueue.dequeue();
+    const QStringList &arguments = run.arguments;
     m_script = new QProcess(this);
     ChildProcess::prepare(m_script, QDir(m_setup.runDirectory).filePath(u"network/dhcp-script.log"_s));
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QString::fromLatin1(HookEnvironment::Socket), m_setup.controlSocket);
     environment.insert(u"PIRACK_DHCP_SOCKET"_s, m_setup.dhcpEventSocket);
+    // As dnsmasq runs it for a client that asked just now (a new lease, or the one it holds): with the
+    // request's data, so an "old" is not taken for a re-announcement; or for a lease it re-announces.
+    if (run.restated)
+        environment.insert(u"DNSMASQ_DATA_MISSING"_s, u"1"_s);
     environment.insert(u"DNSMASQ_INTERFACE"_s, u"lo"_s);
-    if (!arguments.value(3).isEmpty())
+    environment.insert(u"DNSMASQ_TIME_REMAINING"_s, u"43200"_s);
+    environment.insert(
+        u"DNSMASQ_LEASE_EXPIRES"_s, QString::number(QDateTime::currentSecsSinceEpoch() + 43200));
+    if (!run.restated && !arguments.value(3).isEmpty())
         environment.insert(u"DNSMASQ_SUPPLIED_HOSTNAME"_s, arguments.value(3));
     m_script->setProcessEnvironment(environment);
     connect(m_script, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {

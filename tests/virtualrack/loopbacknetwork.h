@@ -33,6 +33,7 @@ public:
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;
     bool changeMac(const VirtualPiNic &, const QString &, QString *) override { return true; }
+    bool restartDhcpServer(QString *error) override;
     QHostAddress agentBindAddress(const QHostAddress &leased) const override;
 
     /// Picks the port rackd will listen on (0: a free one) before rackd starts.
@@ -48,6 +49,11 @@ private:
     quint16 m_port = 0;
     QHash<QString, QHostAddress> m_leases; ///< MAC -> address, like dnsmasq's lease file.
     QSet<QString> m_plugged;
-    QQueue<QStringList> m_scriptQueue;
+    struct ScriptRun
+    {
+        QStringList arguments;
+        bool restated = false; ///< A lease re-announced (the server's restart), not a client asking.
+    };
+    QQueue<ScriptRun> m_scriptQueue;
     QProcess *m_script = nullptr;
 };

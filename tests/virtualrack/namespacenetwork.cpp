@@ -228,8 +228,8 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
             m_setup.pool.first.toString(), m_setup.pool.last.toString(), m_setup.pool.netmask.toString()),
         u"--dhcp-leasefile="_s + QDir(directory).filePath(u"dnsmasq.leases"_s),
         u"--dhcp-hostsfile="_s + m_setup.hostsFile, u"--addn-hosts="_s + m_setup.namesFile,
-        u"--dhcp-script="_s + m_setup.dhcpScript, u"--script-on-renewal"_s, u"--pid-file="_s + pidFile, u"--log-facility="_s + logFile,
-        u"--log-dhcp"_s,
+        u"--dhcp-script="_s + m_setup.dhcpScript, u"--script-on-renewal"_s, u"--pid-file="_s + pidFile,
+        u"--log-facility="_s + logFile, u"--log-dhcp"_s,
         // It keeps root instead of becoming the dnsmasq user: it reads the reservations from the run
         // directory, which may sit under a private home directory, and serves only our own bridge.
         u"--user=root"_s, u"--group=root"_s};
@@ -265,6 +265,17 @@ bool NamespaceNetwork::startDnsmasq(QString *error)
     }
     *error = u"dnsmasq did not start within 10 s (log: %1)"_s.arg(logFile);
     return false;
+}
+
+bool NamespaceNetwork::restartDhcpServer(QString *error)
+{
+    if (QProcess *dnsmasq = m_dnsmasq.data()) {
+        dnsmasq->disconnect(this); // its end is expected now
+        ChildProcess::stop(dnsmasq, std::chrono::milliseconds(5000));
+        delete dnsmasq;
+    }
+    qCInfo(lcVirtualRack) << "dnsmasq restarts";
+    return startDnsmasq(error);
 }
 
 quint16 NamespaceNetwork::exposeRackd(quint16 hostPort, QString *error)
@@ -317,7 +328,8 @@ void NamespaceNetwork::plugIn(const VirtualPiNic &pi)
 bool NamespaceNetwork::changeMac(const VirtualPiNic &pi, const QString &mac, QString *error)
 {
     return ChildProcess::run(u"ip"_s,
-        {u"-n"_s, piNamespace(pi.index), u"link"_s, u"set"_s, u"eth0"_s, u"down"_s, u"address"_s, mac}, error);
+        {u"-n"_s, piNamespace(pi.index), u"link"_s, u"set"_s, u"eth0"_s, u"down"_s, u"address"_s, mac},
+        error);
 }
 
 void NamespaceNetwork::unplug(const VirtualPiNic &pi)

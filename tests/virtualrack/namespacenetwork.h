@@ -47,6 +47,7 @@ public:
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;
     bool changeMac(const VirtualPiNic &pi, const QString &mac, QString *error) override;
+    bool restartDhcpServer(QString *error) override;
     QHostAddress agentBindAddress(const QHostAddress &) const override { return {}; }
 
 private:

@@ -5,6 +5,7 @@
 #include "storage/atomicfile.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 using namespace Qt::Literals::StringLiterals;
@@ -35,7 +36,13 @@ bool PiFixture::write(QString *error)
     const QByteArray serial = QByteArray("10000000") + QByteArray::number(m_seed, 16).rightJustified(8, '0');
     return writeFile(u"proc/device-tree/model"_s, QByteArray("Raspberry Pi 4 Model B Rev 1.5") + '\0', error)
         && writeFile(u"proc/device-tree/serial-number"_s, serial + '\0', error)
-        && writeFile(u"proc/sys/kernel/hostname"_s, m_hostname.toUtf8() + '\n', error)
+        // The image's name, as Raspberry Pi OS ships it; the running name is read from it at each boot.
+        && writeFile(u"etc/hostname"_s, m_hostname.toUtf8() + '\n', error)
+        && writeFile(u"etc/hosts"_s,
+            "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\n"
+            "ff02::2\t\tip6-allrouters\n\n127.0.1.1\t\t"
+                + m_hostname.toUtf8() + '\n',
+            error)
         && writeFile(u"sys/class/net/eth0/address"_s, m_mac.toLatin1() + '\n', error)
         && writeFile(u"proc/meminfo"_s,
             "MemTotal:        3884084 kB\nMemFree:         3312840 kB\nMemAvailable:    3581220 kB\n", error)
@@ -46,8 +53,18 @@ bool PiFixture::write(QString *error)
         && writeFile(u"sys/class/leds/ACT/brightness"_s, "0\n", error) && (boot(), true);
 }
 
+QString PiFixture::hostname() const
+{
+    QFile file(QDir(m_root).filePath(u"etc/hostname"_s));
+    const QString name
+        = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.read(256)).trimmed() : QString();
+    return name.isEmpty() ? m_hostname : name;
+}
+
 void PiFixture::boot()
 {
+    // As systemd does at boot: the running name is the one in /etc/hostname.
+    writeFile(u"proc/sys/kernel/hostname"_s, hostname().toUtf8() + '\n');
     m_uptime = 0;
     m_load = 0;
     m_temperature = 40.0 + double(m_seed % 5);

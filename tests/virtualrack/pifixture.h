@@ -16,7 +16,9 @@ public:
 
     QString root() const { return m_root; }
     bool write(QString *error);
-    /// A new boot: the uptime starts again.
+    /// The name in the image's etc/hostname: what the Pi calls itself when it boots (the agent changes it).
+    QString hostname() const;
+    /// A new boot: the running name is read from etc/hostname, the uptime starts again.
     void boot();
     /// Moves the counters on by `seconds` of running with this much of the CPU busy (0 to 1).
     void advance(double seconds, double busy);

@@ -65,6 +65,12 @@ public:
     virtual void unplug(const VirtualPiNic &pi) = 0;
     /// A Pi was swapped for new hardware: its interface gets the new MAC (the Pi has no power now).
     virtual bool changeMac(const VirtualPiNic &pi, const QString &mac, QString *error) = 0;
+    /**
+     * The DHCP server stops and starts again, as `systemctl restart dnsmasq` does: it keeps its
+     * leases, re-announces each to its script as "old" (with DNSMASQ_DATA_MISSING), and a Pi that
+     * asks meanwhile waits for it.
+     */
+    virtual bool restartDhcpServer(QString *error) = 0;
     /// The local address a Pi's agent connects from, if it must choose one.
     virtual QHostAddress agentBindAddress(const QHostAddress &leased) const = 0;
 

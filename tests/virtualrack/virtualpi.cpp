@@ -116,6 +116,7 @@ void VirtualPi::startBoot(milliseconds delay)
     setState(State::Booting);
     after(delay, [this] {
         m_fixture.boot();
+        m_spec.nic.hostname = m_fixture.hostname(); // what its DHCP client sends, like dhcpcd
         setState(State::WaitingForAddress);
         m_host->network()->plugIn(m_spec.nic);
     });
