@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
@@ -19,8 +20,14 @@ inline QString text(const QJsonObject &object, const char *key)
 inline bool isActive(const QJsonObject &record) { return record.value(QLatin1String("active")).toBool(); }
 inline QString outcome(const QJsonObject &record) { return text(record, "outcome"); }
 inline QString step(const QJsonObject &record) { return text(record, "step"); }
-inline int currentStack(const QJsonObject &record) { return record.value(QLatin1String("current_stack")).toInt(); }
-inline bool waitsForDecision(const QJsonObject &record) { return outcome(record) == QLatin1String("waiting-for-decision"); }
+inline int currentStack(const QJsonObject &record)
+{
+    return record.value(QLatin1String("current_stack")).toInt();
+}
+inline bool waitsForDecision(const QJsonObject &record)
+{
+    return outcome(record) == QLatin1String("waiting-for-decision");
+}
 
 /// The record's entry for `stack`; empty when the install does not cover it.
 inline QJsonObject stack(const QJsonObject &record, int id)
@@ -38,6 +45,55 @@ inline bool isSettled(const QJsonObject &stack)
     const QString status = text(stack, "status");
     return status == QLatin1String("found") || status == QLatin1String("accepted")
         || status == QLatin1String("skipped");
+}
+
+/// "1 Pi", "3 Pis": the plural in English, with no translation file to pick it.
+inline QString pis(int count)
+{
+    return count == 1 ? QCoreApplication::translate("InstallJson", "1 Pi")
+                      : QCoreApplication::translate("InstallJson", "%1 Pis").arg(count);
+}
+
+/**
+ * The Pis verification waits for in a stack: those placed (from the checks, once rackd verifies;
+ * before that, the Pis the stack's discovery found). -1 when nothing says yet.
+ */
+inline int placedPis(const QJsonObject &record, const QJsonObject &stack)
+{
+    const int id = stack.value(QLatin1String("id")).toInt();
+    int placed = 0;
+    bool checked = false;
+    for (const QJsonValue &check : record.value(QLatin1String("checks")).toArray()) {
+        if (check[QLatin1String("stack")].toInt() != id)
+            continue;
+        checked = true;
+        placed += check[QLatin1String("mac")].toString().isEmpty() ? 0 : 1;
+    }
+    if (checked)
+        return placed;
+    const QString status = text(stack, "status");
+    if (status == QLatin1String("found") || status == QLatin1String("accepted"))
+        return stack.value(QLatin1String("found")).toInt();
+    return -1;
+}
+
+/// Why a stack's verdict is what it is, when that is not obvious: judged on fewer Pis, or on none.
+inline QString verdictNote(const QJsonObject &record, const QJsonObject &stack)
+{
+    const int placed = placedPis(record, stack);
+    const int slots = stack.value(QLatin1String("expected")).toInt();
+    const QString status = text(stack, "status");
+    if (placed == 0)
+        return status == QLatin1String("skipped")
+            ? QCoreApplication::translate("InstallJson", "skipped: no Pi placed, nothing to wait for")
+            : QCoreApplication::translate("InstallJson", "accepted with no Pi: nothing to wait for");
+    if (placed > 0 && placed < slots)
+        return QCoreApplication::translate(
+            "InstallJson", "judged on the %1 placed; %2 of %3 slots left empty")
+            .arg(pis(placed))
+            .arg(slots - placed)
+            .arg(slots);
+    return {};
 }
 
 } // namespace InstallJson

@@ -67,7 +67,8 @@ void ReviewPage::initializePage() { load(); }
 void ReviewPage::refresh()
 {
     // The names and addresses are rackd's once it has placed the Pis: reload when the step moves on.
-    if (installWizard()->currentPage() == this && InstallJson::step(installWizard()->record()) != m_loadedStep)
+    if (installWizard()->currentPage() == this
+        && InstallJson::step(installWizard()->record()) != m_loadedStep)
         load();
     Q_EMIT completeChanged();
 }
@@ -98,20 +99,41 @@ void ReviewPage::load()
                 m_table->setItem(row, 2, new QTableWidgetItem(slot > 0 ? QString::number(slot) : u"—"_s));
                 auto *name = new QTableWidgetItem(placed ? InstallJson::text(node, "name") : u"—"_s);
                 // Only a placed Pi has a name to change.
-                name->setFlags(placed ? name->flags() | Qt::ItemIsEditable : name->flags() & ~Qt::ItemIsEditable);
+                name->setFlags(
+                    placed ? name->flags() | Qt::ItemIsEditable : name->flags() & ~Qt::ItemIsEditable);
                 name->setToolTip(placed ? tr("Double-click to rename") : QString());
                 m_table->setItem(row, 3, name);
-                m_table->setItem(row, 4, new QTableWidgetItem(placed ? InstallJson::text(node, "address") : u"—"_s));
+                m_table->setItem(
+                    row, 4, new QTableWidgetItem(placed ? InstallJson::text(node, "address") : u"—"_s));
             }
         }
         m_filling = false;
-        m_text->setText(reply.isError() ? tr("rackd's node list could not be read: %1").arg(reply.error->message)
-                : pastDiscovery(installWizard()->record())
-                ? tr("%n Pi(s). The reservations are written; Next powers on and verifies.", nullptr, m_table->rowCount())
-                : tr("%n Pi(s) so far; the names and addresses come once discovery is over.", nullptr,
-                    m_table->rowCount()));
+        m_text->setText(reply.isError()
+                ? tr("rackd's node list could not be read: %1").arg(reply.error->message)
+                : stepText(installWizard()->record(), m_table->rowCount()));
         Q_EMIT loaded();
     });
+}
+
+QString ReviewPage::stepText(const QJsonObject &record, int found)
+{
+    // What rackd is doing now: it goes on by itself after discovery, whatever page is shown.
+    const QString step = InstallJson::step(record);
+    const QString pis = InstallJson::pis(found);
+    if (step == u"writing")
+        return tr("%1. rackd is writing dnsmasq's reservations; then it powers the rack on.").arg(pis);
+    if (step == u"powering-on")
+        return tr(
+            "%1. The reservations are written; rackd is powering the rack on, stack by stack: Next shows it.")
+            .arg(pis);
+    if (step == u"verifying")
+        return tr(
+            "%1. The reservations are written and every stack is on; rackd is verifying each placed Pi: Next "
+            "shows each stack.")
+            .arg(pis);
+    if (step == u"finished" && InstallJson::outcome(record) == u"done")
+        return tr("%1. The install is over: Next shows how each stack came up.").arg(pis);
+    return tr("%1 so far; the names and addresses come once discovery is over.").arg(pis);
 }
 
 void ReviewPage::rename(int row)
@@ -141,9 +163,10 @@ ApplyPage::ApplyPage(InstallWizard *wizard)
     , m_table(makeTable({tr("Stack"), tr("Relay"), tr("Pis up"), tr("Verdict")}, tr("Stacks coming up")))
 {
     setTitle(tr("Power on and verify"));
-    setSubTitle(tr("The rack powers on, staggered. A Pi is ok once its agent connects from its fixed address."));
+    setSubTitle(
+        tr("The rack powers on, staggered. A Pi is ok once its agent connects from its fixed address."));
     m_step->setWordWrap(true);
-    m_progress->setFormat(tr("%v of %m Pis up"));
+    m_progress->setFormat(tr("%v of %m placed Pis up"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_step);
     layout->addWidget(m_progress);
@@ -157,12 +180,14 @@ void ApplyPage::refresh()
     const QString step = InstallJson::step(record);
     const QString outcome = InstallJson::outcome(record);
     const double verifySeconds = record.value(u"verify_timeout_ms"_s).toDouble() / 1000.0;
-    m_step->setText(step == u"writing"  ? tr("Writing dnsmasq's reservations…")
-            : step == u"powering-on"    ? tr("Powering the rack on, stack by stack…")
-            : step == u"verifying"      ? tr("Waiting for every Pi to come up on its fixed address (at most %1 s)…")
-                                          .arg(verifySeconds)
-            : outcome == u"done"        ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
-                                        : tr("The install ended: %1").arg(outcome));
+    m_step->setText(step == u"writing" ? tr("Writing dnsmasq's reservations…")
+            : step == u"powering-on"   ? tr("Powering the rack on, stack by stack…")
+            : step == u"verifying"
+            ? tr("Waiting for every placed Pi to come up on its fixed address (at most %1 "
+                 "s); empty slots are not waited for…")
+                  .arg(verifySeconds)
+            : outcome == u"done" ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
+                                 : tr("The install ended: %1").arg(outcome));
     const RackState *state = installWizard()->state();
     const QJsonArray stacks = record.value(u"stacks"_s).toArray();
     m_table->setRowCount(int(stacks.size()));
@@ -173,12 +198,19 @@ void ApplyPage::refresh()
         const int id = stack.value(u"id"_s).toInt();
         const StackView *view = state->stack(id);
         const QString relay = !view || !view->relay ? tr("unknown") : *view->relay ? tr("on") : tr("off");
-        up += view ? view->up : 0;
-        expected += view ? view->pis : 0;
+        // Only the Pis the install placed count: a slot accepted empty is not waited for.
+        const int placed = InstallJson::placedPis(record, stack);
+        const int waitedFor = placed >= 0 ? placed : (view ? view->pis : 0);
+        const int stackUp = std::min(view ? view->up : 0, waitedFor);
+        up += stackUp;
+        expected += waitedFor;
         m_table->setItem(row, 0, new QTableWidgetItem(QString::number(id)));
         m_table->setItem(row, 1, new QTableWidgetItem(relay));
-        m_table->setItem(row, 2, new QTableWidgetItem(view ? tr("%1 of %2").arg(view->up).arg(view->pis) : u"—"_s));
-        m_table->setItem(row, 3, StatusWord::item(InstallJson::text(stack, "verdict")));
+        m_table->setItem(row, 2,
+            new QTableWidgetItem(
+                view ? tr("%1 of %2").arg(stackUp).arg(InstallJson::pis(waitedFor)) : u"—"_s));
+        m_table->setItem(row, 3,
+            StatusWord::item(InstallJson::text(stack, "verdict"), InstallJson::verdictNote(record, stack)));
     }
     m_progress->setRange(0, std::max(1, expected));
     m_progress->setValue(std::min(up, std::max(1, expected)));
@@ -221,10 +253,10 @@ SummaryPage::SummaryPage(InstallWizard *wizard)
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString format = m_format->currentData().toString();
         const QString suggested = format == u"ansible-yaml" ? u"inventory.yaml"_s
-            : format == u"json"                               ? u"inventory.json"_s
-            : format == u"hosts"                              ? u"hosts"_s
-            : format == u"mpi"                                ? u"hostfile"_s
-                                                              : u"inventory.ini"_s;
+            : format == u"json"                             ? u"inventory.json"_s
+            : format == u"hosts"                            ? u"hosts"_s
+            : format == u"mpi"                              ? u"hostfile"_s
+                                                            : u"inventory.ini"_s;
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export the inventory"), QDir::home().filePath(suggested));
         if (!path.isEmpty())
@@ -237,7 +269,7 @@ void SummaryPage::refresh()
     const QJsonObject record = installWizard()->record();
     const QString outcome = InstallJson::outcome(record);
     QString text = tr("<b>The install %1.</b>")
-                       .arg(outcome == u"done"      ? tr("is done")
+                       .arg(outcome == u"done"         ? tr("is done")
                                : outcome == u"aborted" ? tr("was aborted")
                                : outcome == u"failed"  ? tr("failed")
                                                        : tr("is still running (%1)").arg(outcome));
@@ -257,7 +289,8 @@ void SummaryPage::refresh()
         m_table->setItem(row, 2,
             new QTableWidgetItem(
                 tr("%1 of %2").arg(stack.value(u"found"_s).toInt()).arg(stack.value(u"expected"_s).toInt())));
-        m_table->setItem(row, 3, StatusWord::item(InstallJson::text(stack, "verdict")));
+        m_table->setItem(row, 3,
+            StatusWord::item(InstallJson::text(stack, "verdict"), InstallJson::verdictNote(record, stack)));
     }
     m_notes->clear();
     for (const QJsonValue &anomaly : record.value(u"anomalies"_s).toArray())
@@ -268,7 +301,7 @@ void SummaryPage::refresh()
     for (const QJsonValue &warning : record.value(u"warnings"_s).toArray())
         m_notes->addItem(tr("Warning: %1").arg(warning.toString()));
     for (const QJsonValue &check : record.value(u"checks"_s).toArray()) {
-        if (!check[u"ok"_s].toBool())
+        if (!check[u"ok"_s].toBool() && !check[u"mac"_s].toString().isEmpty())
             m_notes->addItem(tr("Stack %1 slot %2 (%3): not up on %4")
                                  .arg(check[u"stack"_s].toInt())
                                  .arg(check[u"slot"_s].toInt())
@@ -281,18 +314,20 @@ void SummaryPage::refresh()
 void SummaryPage::exportInventory(const QString &format, const QString &path)
 {
     m_exportStatus->setText(tr("Exporting…"));
-    installWizard()->send(u"inventory"_s, {{u"format"_s, format}}, this, [this, path](const Protocol::Reply &reply) {
-        QString message;
-        bool ok = false;
-        if (reply.isError()) {
-            message = tr("rackd did not give the inventory: %1").arg(reply.error->message);
-        } else {
-            QSaveFile file(path);
-            ok = file.open(QIODevice::WriteOnly)
-                && file.write(reply.result.value(u"content"_s).toString().toUtf8()) >= 0 && file.commit();
-            message = ok ? tr("Saved to %1").arg(path) : tr("Cannot write %1: %2").arg(path, file.errorString());
-        }
-        m_exportStatus->setText(message);
-        Q_EMIT exported(ok, message);
-    });
+    installWizard()->send(
+        u"inventory"_s, {{u"format"_s, format}}, this, [this, path](const Protocol::Reply &reply) {
+            QString message;
+            bool ok = false;
+            if (reply.isError()) {
+                message = tr("rackd did not give the inventory: %1").arg(reply.error->message);
+            } else {
+                QSaveFile file(path);
+                ok = file.open(QIODevice::WriteOnly)
+                    && file.write(reply.result.value(u"content"_s).toString().toUtf8()) >= 0 && file.commit();
+                message = ok ? tr("Saved to %1").arg(path)
+                             : tr("Cannot write %1: %2").arg(path, file.errorString());
+            }
+            m_exportStatus->setText(message);
+            Q_EMIT exported(ok, message);
+        });
 }

@@ -23,6 +23,9 @@ public:
     bool isComplete() const override;
     void refresh() override;
     QTableWidget *table() const { return m_table; }
+    QLabel *text() const { return m_text; }
+    /// What the page says under the table: what rackd is doing now, with `found` Pis.
+    static QString stepText(const QJsonObject &record, int found);
 
 Q_SIGNALS:
     /// The table was filled from rackd's node list.
@@ -40,7 +43,10 @@ private:
     bool m_filling = false; ///< The table is being filled: its changes are not the operator's.
 };
 
-/// Step 5: the rack powers on; each stack's Pis come up and its verdict (ok, warning, ko) is shown.
+/**
+ * Step 5: the rack powers on; each stack's placed Pis come up and its verdict (ok, warning, ko, or
+ * empty when no Pi was placed) is shown, with a note when it is judged on fewer Pis than slots.
+ */
 class ApplyPage : public InstallPage
 {
     Q_OBJECT
@@ -53,6 +59,7 @@ public:
     void refresh() override;
     QTableWidget *table() const { return m_table; }
     QLabel *stepLabel() const { return m_step; }
+    QProgressBar *progress() const { return m_progress; }
 
 private:
     QLabel *m_step;

@@ -15,6 +15,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QTime>
 #include <QVBoxLayout>
@@ -74,8 +75,21 @@ StackPage::StackPage(InstallWizard *wizard, int stack)
     m_log->setMaximumHeight(80);
     m_macInput->setPlaceholderText(tr("MAC of a Pi DHCP did not report, e.g. dc:a6:32:12:34:56"));
 
+    // However long the anomaly text, the buttons keep their height: the text scrolls in its own area.
+    auto *problemArea = new QScrollArea;
+    problemArea->setWidget(m_problem);
+    problemArea->setWidgetResizable(true);
+    problemArea->setFrameShape(QFrame::NoFrame);
+    problemArea->setMinimumHeight(m_problem->fontMetrics().lineSpacing() * 2 + 8);
+    problemArea->setMaximumHeight(m_problem->fontMetrics().lineSpacing() * 5 + 8);
+    problemArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    for (QWidget *control :
+        std::initializer_list<QWidget *> {m_retry, m_skip, m_accept, m_addMac, m_macInput})
+        control->setMinimumHeight(control->sizeHint().height());
+    m_decisionBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     auto *decisions = new QGridLayout(m_decisionBox);
-    decisions->addWidget(m_problem, 0, 0, 1, 3);
+    decisions->addWidget(problemArea, 0, 0, 1, 3);
     decisions->addWidget(m_retry, 1, 0);
     decisions->addWidget(m_skip, 1, 1);
     decisions->addWidget(m_accept, 1, 2);
@@ -158,8 +172,17 @@ QString StackPage::statusText(const QJsonObject &stack, const QJsonObject &recor
         return tr("Waiting for your decision.");
     if (status == u"found")
         return tr("Done: every Pi found.");
-    if (status == u"accepted")
-        return tr("Done: accepted as found.");
+    if (status == u"accepted") {
+        const int found = stack.value(u"found"_s).toInt();
+        const int expected = stack.value(u"expected"_s).toInt();
+        return found < expected
+            ? tr("Done: accepted with %1 of %2 slots filled. Verification waits for the %3 placed "
+                 "only; the empty slots stay empty.")
+                  .arg(found)
+                  .arg(expected)
+                  .arg(InstallJson::pis(found))
+            : tr("Done: accepted as found.");
+    }
     if (status == u"skipped")
         return tr("Skipped: left as it was.");
     return status;
@@ -173,7 +196,10 @@ void StackPage::refresh()
     const int expected = stack.isEmpty() ? (view ? view->pis : 0) : stack.value(u"expected"_s).toInt();
     const int found = stack.value(u"found"_s).toInt();
     if (view)
-        setSubTitle(tr("Row %1, column %2: %3 Pis expected.").arg(view->row).arg(view->column).arg(expected));
+        setSubTitle(tr("Row %1, column %2: %3 expected.")
+                        .arg(view->row)
+                        .arg(view->column)
+                        .arg(InstallJson::pis(expected)));
     m_found->setText(tr("%1 / %2 found").arg(found).arg(expected));
     m_progress->setRange(0, std::max(1, expected));
     m_progress->setValue(std::min(found, std::max(1, expected)));
@@ -194,9 +220,9 @@ void StackPage::refresh()
     for (const QJsonValue &value : record.value(u"anomalies"_s).toArray()) {
         if (value[u"stack"_s].toInt() != m_stack)
             continue;
-        m_anomalies->addItem(tr("%1: %2 %3")
-                                 .arg(value[u"kind"_s].toString(), value[u"mac"_s].toString(),
-                                     value[u"detail"_s].toString()));
+        m_anomalies->addItem(
+            tr("%1: %2 %3")
+                .arg(value[u"kind"_s].toString(), value[u"mac"_s].toString(), value[u"detail"_s].toString()));
     }
     m_anomalies->setVisible(m_anomalies->count() > 0);
 
@@ -222,7 +248,8 @@ void StackPage::appendStep(const QString &message)
 bool StackPage::isComplete() const
 {
     const QJsonObject record = installWizard()->record();
-    if (!InstallJson::text(record, "operator_instruction").isEmpty() && InstallJson::currentStack(record) == m_stack)
+    if (!InstallJson::text(record, "operator_instruction").isEmpty()
+        && InstallJson::currentStack(record) == m_stack)
         return true; // Next means "done, it is plugged in"
     const QJsonObject stack = InstallJson::stack(record, m_stack);
     return InstallJson::isSettled(stack) || !InstallJson::isActive(record);
@@ -231,7 +258,8 @@ bool StackPage::isComplete() const
 bool StackPage::validatePage()
 {
     const QJsonObject record = installWizard()->record();
-    if (!InstallJson::text(record, "operator_instruction").isEmpty() && InstallJson::currentStack(record) == m_stack) {
+    if (!InstallJson::text(record, "operator_instruction").isEmpty()
+        && InstallJson::currentStack(record) == m_stack) {
         confirmOperator();
         return false;
     }
@@ -241,7 +269,8 @@ bool StackPage::validatePage()
 void StackPage::decide(const QString &decision)
 {
     m_error->clear();
-    installWizard()->send(u"install.decide"_s, {{u"decision"_s, decision}}, this, [this](const Protocol::Reply &reply) { showAnswer(reply, tr("rackd refused: %1")); });
+    installWizard()->send(u"install.decide"_s, {{u"decision"_s, decision}}, this,
+        [this](const Protocol::Reply &reply) { showAnswer(reply, tr("rackd refused: %1")); });
 }
 
 void StackPage::addMac()
@@ -252,11 +281,12 @@ void StackPage::addMac()
         m_error->setText(tr("Type the MAC first, as six pairs of hex digits separated by colons."));
         return;
     }
-    installWizard()->send(u"install.add_mac"_s, {{u"mac"_s, mac}}, this, [this](const Protocol::Reply &reply) {
-        if (!reply.isError())
-            m_macInput->clear();
-        showAnswer(reply, tr("rackd refused the MAC: %1"));
-    });
+    installWizard()->send(
+        u"install.add_mac"_s, {{u"mac"_s, mac}}, this, [this](const Protocol::Reply &reply) {
+            if (!reply.isError())
+                m_macInput->clear();
+            showAnswer(reply, tr("rackd refused the MAC: %1"));
+        });
 }
 
 void StackPage::confirmOperator()

@@ -43,6 +43,7 @@ public:
     QLabel *statusLabel() const { return m_status; }
     QLabel *instructionLabel() const { return m_instruction; }
     QLabel *errorLabel() const { return m_error; }
+    QLabel *problemLabel() const { return m_problem; }
 
 Q_SIGNALS:
     /// rackd answered one of the operator's buttons (its refusal is also shown on the page).

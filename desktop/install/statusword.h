@@ -18,12 +18,15 @@ inline QColor color(const QString &word)
     if (word == QLatin1String("error") || word == QLatin1String("ko") || word == QLatin1String("failed")
         || word == QLatin1String("aborted") || word == QLatin1String("skipped"))
         return QColor(0xf4, 0xc0, 0xb8);
-    return QColor(0xe4, 0xe4, 0xe4);
+    return QColor(0xe4, 0xe4, 0xe4); // and "empty": nothing was placed, nothing to judge
 }
 
-inline QTableWidgetItem *item(const QString &word)
+/// The word, with `note` after it when there is one (the colour follows the word).
+inline QTableWidgetItem *item(const QString &word, const QString &note = {})
 {
-    auto *cell = new QTableWidgetItem(word.isEmpty() ? QStringLiteral("—") : word);
+    const QString shown = word.isEmpty() ? QStringLiteral("—") : word;
+    auto *cell = new QTableWidgetItem(note.isEmpty() ? shown : shown + QStringLiteral(" (") + note + u')');
+    cell->setToolTip(note);
     cell->setBackground(color(word));
     cell->setForeground(Qt::black);
     cell->setTextAlignment(Qt::AlignCenter);
