@@ -198,6 +198,8 @@ private Q_SLOTS:
         QCOMPARE(anomalyKinds(), (QStringList {u"assigned-elsewhere"_s, u"too-many"_s}));
         QVERIFY2(record().stack(1)->problem.contains(u"3 MACs where 2 were expected"_s),
             qPrintable(record().stack(1)->problem));
+        QCOMPARE(record().anomalies.constLast().detail,
+            u"stack 1 has 2 Pis but dc:a6:32:00:09:01 is the 3rd MAC to ask for an address"_s);
         QCOMPARE(relay(1), std::optional<bool>(false));
         // While nothing is powered, a Pi that asks is powered from somewhere else.
         dhcp(u"dc:a6:32:ff:ff:01"_s, u"10.42.0.151"_s);

@@ -34,6 +34,17 @@ QTableWidget *makeTable(const QStringList &headers, const QString &accessibleNam
     return table;
 }
 
+/// The last column (a verdict with its note) takes the width the short columns before it do not need.
+void giveTheVerdictRoom(QTableWidget *table)
+{
+    QHeaderView *header = table->horizontalHeader();
+    for (int column = 0; column < table->columnCount() - 1; ++column)
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(table->columnCount() - 1, QHeaderView::Stretch);
+    table->setWordWrap(true);
+    table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+}
+
 bool pastDiscovery(const QJsonObject &record)
 {
     const QString step = InstallJson::step(record);
@@ -163,6 +174,7 @@ ApplyPage::ApplyPage(InstallWizard *wizard)
     , m_table(makeTable({tr("Stack"), tr("Relay"), tr("Pis up"), tr("Verdict")}, tr("Stacks coming up")))
 {
     setTitle(tr("Power on and verify"));
+    giveTheVerdictRoom(m_table);
     setSubTitle(
         tr("The rack powers on, staggered. A Pi is ok once its agent connects from its fixed address."));
     m_step->setWordWrap(true);
@@ -207,8 +219,9 @@ void ApplyPage::refresh()
         m_table->setItem(row, 0, new QTableWidgetItem(QString::number(id)));
         m_table->setItem(row, 1, new QTableWidgetItem(relay));
         m_table->setItem(row, 2,
-            new QTableWidgetItem(
-                view ? tr("%1 of %2").arg(stackUp).arg(InstallJson::pis(waitedFor)) : u"—"_s));
+            new QTableWidgetItem(!view ? u"—"_s
+                    : waitedFor == 0   ? tr("no Pi placed")
+                                       : tr("%1 of %2").arg(stackUp).arg(InstallJson::pis(waitedFor))));
         m_table->setItem(row, 3,
             StatusWord::item(InstallJson::text(stack, "verdict"), InstallJson::verdictNote(record, stack)));
     }
@@ -229,6 +242,7 @@ SummaryPage::SummaryPage(InstallWizard *wizard)
     , m_exportStatus(new QLabel)
 {
     setTitle(tr("Summary"));
+    giveTheVerdictRoom(m_table);
     setFinalPage(true);
     m_outcome->setWordWrap(true);
     m_exportStatus->setWordWrap(true);

@@ -137,7 +137,7 @@ void ConfirmPage::initializePage()
                        "and fixed address of its place. A stack that shows too few or too many Pis waits for "
                        "you to retry, skip or accept it.</p>"
                        "<p>At the end rackd writes dnsmasq's reservations, powers the whole rack on, "
-                       "staggered, and checks that every Pi came back on its fixed address.</p>")
+                       "staggered, and checks that every Pi it placed came back on its fixed address.</p>")
                         .arg(state->stacks().size())
                         .arg(pis));
     m_upWarning->setText(up.isEmpty() ? QString()

@@ -54,7 +54,6 @@ StackPage::StackPage(InstallWizard *wizard, int stack)
     big.setBold(true);
     m_found->setFont(big);
     m_found->setAccessibleName(tr("Pis found"));
-    m_progress->setFormat(tr("%v of %m Pis"));
     m_status->setWordWrap(true);
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(u"color: #8a1f11; font-weight: bold;"_s);
@@ -201,6 +200,7 @@ void StackPage::refresh()
                         .arg(view->column)
                         .arg(InstallJson::pis(expected)));
     m_found->setText(tr("%1 / %2 found").arg(found).arg(expected));
+    m_progress->setFormat(tr("%v of %1").arg(InstallJson::pis(expected)));
     m_progress->setRange(0, std::max(1, expected));
     m_progress->setValue(std::min(found, std::max(1, expected)));
     const QString relay = !view || !view->relay ? tr("unknown") : *view->relay ? tr("on") : tr("off");

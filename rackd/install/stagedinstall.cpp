@@ -24,6 +24,22 @@ constexpr qint64 LateEventGraceMs = 5000;
 
 QString seconds(qint64 ms) { return QString::number(double(ms) / 1000.0); }
 
+/// "1 Pi", "3 Pis".
+QString pis(qsizetype count) { return count == 1 ? u"1 Pi"_s : u"%1 Pis"_s.arg(count); }
+
+/// "1st", "2nd", "3rd", "11th", "22nd".
+QString ordinal(qsizetype n)
+{
+    const qsizetype lastTwo = n % 100;
+    const qsizetype last = n % 10;
+    const char *suffix = (lastTwo >= 11 && lastTwo <= 13) ? "th"
+        : last == 1                                       ? "st"
+        : last == 2                                       ? "nd"
+        : last == 3                                       ? "rd"
+                                                          : "th";
+    return QString::number(n) + QLatin1String(suffix);
+}
+
 QString relayWord(std::optional<bool> state) { return state ? (*state ? u"on"_s : u"off"_s) : u"unknown"_s; }
 
 } // namespace
@@ -38,10 +54,9 @@ StagedInstall::StagedInstall(Settings settings, PowerController *power, NodeMana
         timer->setSingleShot(true);
     connect(&m_stackTimer, &QTimer::timeout, this, [this] {
         if (InstallStack *stack = m_record ? m_record->currentStack() : nullptr)
-            stopCollecting(
-                u"its %1 s are over with %2 of %3 Pis found"_s.arg(seconds(m_record->stackTimeoutMs))
-                    .arg(stack->macs.size())
-                    .arg(stack->expected()));
+            stopCollecting(u"its %1 s are over with %2 of %3 found"_s.arg(seconds(m_record->stackTimeoutMs))
+                               .arg(stack->macs.size())
+                               .arg(pis(stack->expected())));
     });
     connect(
         &m_settleTimer, &QTimer::timeout, this, [this] { stopCollecting(u"every Pi it has was found"_s); });
@@ -560,11 +575,8 @@ void StagedInstall::takeMac(InstallStack *stack, const QString &mac, const QStri
              .arg(stack->expected()));
     if (found > stack->expected()) {
         flag(InstallAnomaly::Kind::TooMany, stack->id, mac,
-            u"stack %1 has %2 Pi%3 but %4 is the %5th MAC to ask for an address"_s.arg(stack->id)
-                .arg(stack->expected())
-                .arg(stack->expected() == 1 ? QString() : u"s"_s)
-                .arg(mac)
-                .arg(found));
+            u"stack %1 has %2 but %3 is the %4 MAC to ask for an address"_s.arg(stack->id).arg(
+                pis(stack->expected()), mac, ordinal(found)));
     }
     announce();
     checkCount(stack);
@@ -631,9 +643,11 @@ QStringList StagedInstall::problemsOf(const InstallStack &stack) const
 {
     QStringList problems;
     if (stack.macs.size() < stack.expected())
-        problems.append(u"%1 of %2 Pis found"_s.arg(stack.macs.size()).arg(stack.expected()));
+        problems.append(u"%1 of %2 found"_s.arg(stack.macs.size()).arg(pis(stack.expected())));
     if (stack.macs.size() > stack.expected())
-        problems.append(u"%1 MACs where %2 were expected"_s.arg(stack.macs.size()).arg(stack.expected()));
+        problems.append(u"%1 MACs where %2 %3 expected"_s.arg(stack.macs.size())
+                            .arg(stack.expected())
+                            .arg(stack.expected() == 1 ? u"was"_s : u"were"_s));
     for (const InstallAnomaly &anomaly : m_record->anomalies) {
         if (anomaly.stack == stack.id && anomaly.attempt == stack.attempts
             && anomaly.kind != InstallAnomaly::Kind::TooMany)
