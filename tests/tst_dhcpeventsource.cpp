@@ -174,6 +174,20 @@ private Q_SLOTS:
         QVERIFY2(problems.at(0).at(0).toString().endsWith(
                      u"line 4: expected EXPIRY MAC IP HOSTNAME CLIENTID, got \"broken\""_s),
             qPrintable(problems.at(0).at(0).toString()));
+
+        // A line rewritten with a new expiry, or without the host name another Pi took, is no request;
+        // only the new lease after it is.
+        QVERIFY(writeFile(leases,
+            "1795350000 02:00:00:00:00:01 10.42.0.101 * *\n1795347399 02:00:00:00:00:02 10.42.0.150 b *\n"
+            "1795347399 02:00:00:00:00:03 10.42.0.103 c *\n"));
+        QVERIFY(writeFile(leases,
+            "1795350000 02:00:00:00:00:01 10.42.0.101 * *\n1795347399 02:00:00:00:00:02 10.42.0.150 b *\n"
+            "1795347399 02:00:00:00:00:03 10.42.0.103 c *\n1795350001 02:00:00:00:00:04 10.42.0.104 d *\n"));
+        while (events.count() < 3)
+            QVERIFY(events.wait(10000));
+        QCOMPARE(events.count(), 3);
+        QCOMPARE(events.at(2).at(0).value<DhcpEvent>().mac, u"02:00:00:00:00:04"_s);
+        QVERIFY(events.at(2).at(0).value<DhcpEvent>().showsPiAsking());
     }
 
     void iscLogIsFollowedFromItsEnd()
