@@ -13,9 +13,10 @@
 /**
  * Where rackd hears "this MAC asked for an address":
  *  - a local socket that dnsmasq's --dhcp-script (`pirack-dhcp-script`, i.e. `rackctl dhcp-event`)
- *    reaches, open only to root and the `pirack` group; one JSON array of the script's arguments per
- *    connection, answered "ok" or "error: ...";
- *  - dnsmasq's lease file, watched as a fallback: every lease that is new or changed is an event;
+ *    reaches, open only to root and the `pirack` group; one DhcpScriptMessage (the script's arguments
+ *    and dnsmasq's DNSMASQ_* variables) per connection, answered "ok" or "error: ...";
+ *  - dnsmasq's lease file, watched as a fallback: every lease that is new or has a new address is an
+ *    event (a line rewritten with a new expiry or host name is not: no Pi asked for it);
  *  - ISC dhcpd's log (DHCPREQUEST / DHCPACK lines), followed from its end like `tail -F`.
  * Every input is parsed by DhcpEventParser; what does not parse is reported and dropped.
  */
