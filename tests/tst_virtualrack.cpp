@@ -518,13 +518,20 @@ private Q_SLOTS:
             = startRack(freshRack({{3, 1}, {3, 2}, {3, 3}}, 600), installVirtualRackFile());
         QVERIFY(rack.client);
         QVERIFY(rack.powerOk(u"on"_s, u"all"_s));
+        // Every live Pi has its lease, and rackd heard of each: dnsmasq runs its script one event at a
+        // time, and the burst of a whole rack asking (with the name "raspberrypi" moving from Pi to Pi
+        // each time) must be told before the install starts, or stack 1's Pis would be heard late.
+        const auto heard = [&rack](const VirtualPi *pi) {
+            return pi->spec().dead
+                || std::any_of(
+                    rack.dhcpEvents.cbegin(), rack.dhcpEvents.cend(), [pi](const HookMessage &event) {
+                        return event.mac == pi->spec().nic.mac && event.action == u"lease";
+                    });
+        };
         QVERIFY2(rack.waitUntil(
-                     [&] {
-                         return std::all_of(rack.rack->pis().cbegin(), rack.rack->pis().cend(),
-                             [](const VirtualPi *pi) { return pi->spec().dead || !pi->address().isNull(); });
-                     },
+                     [&] { return std::all_of(rack.rack->pis().cbegin(), rack.rack->pis().cend(), heard); },
                      120000),
-            "not every live Pi got an address");
+            "rackd did not hear every live Pi ask for an address");
         QVERIFY(rack.powerOk(u"off"_s, u"all"_s));
 
         QString why;
@@ -532,7 +539,10 @@ private Q_SLOTS:
             startInstall(rack, {{u"stack_timeout_s"_s, 20}, {u"stacks"_s, QJsonArray {1, 3, 2, 4}}}, &why),
             qPrintable(why));
         QCOMPARE(rack.waitForInstall(180000), u"waiting-for-decision"_s);
-        QCOMPARE(rack.install.value(u"current_stack"_s).toInt(), 3);
+        QVERIFY2(rack.install.value(u"current_stack"_s).toInt() == 3,
+            QJsonDocument(rack.installStack(rack.install.value(u"current_stack"_s).toInt()))
+                .toJson()
+                .constData());
         QCOMPARE(rack.installStack(3).value(u"problem"_s).toString(), u"0 of 3 Pis found"_s);
         QVERIFY(!rack.call(u"install.decide"_s, {{u"decision"_s, u"retry"_s}})->isError());
         QCOMPARE(rack.waitForInstall(180000), u"waiting-for-decision"_s);
