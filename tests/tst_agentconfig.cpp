@@ -84,6 +84,37 @@ private Q_SLOTS:
         QVERIFY(config->commands.isEmpty());
     }
 
+    /// By default a Pi takes its name through systemd-run, which runs this agent's set-hostname with this
+    /// file.
+    void hostnameSettings()
+    {
+        QStringList errors;
+        auto config = AgentConfig::parse("[agent]\n", u"/etc/pirack/agent.conf"_s, &errors);
+        QVERIFY(config);
+        QVERIFY(config->setHostname);
+        QVERIFY(config->hostnameCommand.isEmpty());
+        const QStringList command = config->systemdHostnameCommand(u"/usr/sbin/rack-agent"_s);
+        QCOMPARE(command.constFirst(), u"/usr/bin/systemd-run"_s);
+        QVERIFY(command.contains(u"--wait"_s));
+        QVERIFY(command.contains(u"--property=ReadWritePaths=/etc"_s));
+        QCOMPARE(command.mid(command.size() - 4),
+            (QStringList {
+                u"/usr/sbin/rack-agent"_s, u"--config"_s, u"/etc/pirack/agent.conf"_s, u"set-hostname"_s}));
+
+        config = AgentConfig::parse(
+            "[agent]\nset_hostname = no\nhostname_command = /usr/local/sbin/namer --quiet\n", u"a.conf"_s,
+            &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QVERIFY(!config->setHostname);
+        QCOMPARE(config->hostnameCommand, (QStringList {u"/usr/local/sbin/namer"_s, u"--quiet"_s}));
+
+        QVERIFY(!AgentConfig::parse(
+            "[agent]\nset_hostname = maybe\nhostname_command = namer\n", u"a.conf"_s, &errors));
+        QCOMPARE(errors.size(), 2);
+        QVERIFY2(errors.at(0).contains(u"\"maybe\" is not yes or no"_s), qPrintable(errors.at(0)));
+        QVERIFY2(errors.at(1).contains(u"must be an absolute path"_s), qPrintable(errors.at(1)));
+    }
+
     void exampleConfigurationIsValid()
     {
         QStringList errors;
@@ -93,6 +124,7 @@ private Q_SLOTS:
         QCOMPARE(config->heartbeatInterval, std::chrono::milliseconds(5000));
         QCOMPARE(
             config->commands.value(u"disk-usage"_s).argv, (QStringList {u"/usr/bin/df"_s, u"-h"_s, u"/"_s}));
+        QVERIFY(config->setHostname);
     }
 
     void commandArgumentsAreDeclared()
