@@ -138,8 +138,9 @@ private:
     QTimer m_verifyDeadline;
     QElapsedTimer m_lateEcho; ///< Since the last discovered stack went off.
     int m_lateEchoStack = 0;
+    /// The address each MAC was last given or holds, from DHCP events (restatements too).
     QHash<QString, QHostAddress> m_lastLease;
     /// When the rack was switched on after discovery: an agent counts if it connected since (a
     /// connection from a discovery boot may linger a few heartbeats after its power went).
-    QDateTime m_poweredOnAt; ///< The address each MAC was last given, from DHCP events.
+    QDateTime m_poweredOnAt;
 };
