@@ -33,17 +33,28 @@ class TestInstallWizard : public QObject
 
     std::unique_ptr<VirtualRackHarness> m_harness;
 
+    using Wakeup = std::function<void(QEventLoop *)>;
+
+    /// Wakes waitUntil() when `sender` emits `signal` (a typed connection, checked when it compiles).
+    template<typename Sender, typename Signal>
+    static Wakeup on(Sender *sender, Signal signal)
+    {
+        return [sender, signal](QEventLoop *loop) {
+            QObject::connect(sender, signal, loop, &QEventLoop::quit, Qt::QueuedConnection);
+        };
+    }
+
     /// Waits, with a deadline, until `condition` holds; re-checked on whatever the wizard hears.
     static bool waitUntil(const std::function<bool()> &condition, int timeoutMs, RackSession *session,
-        const QList<QPair<QObject *, const char *>> &more = {})
+        const QList<Wakeup> &more = {})
     {
         return waitUntilSignalled(condition, timeoutMs, [session, &more](QEventLoop *loop) {
             QObject::connect(
                 session, &RackSession::eventReceived, loop, &QEventLoop::quit, Qt::QueuedConnection);
             QObject::connect(
                 session, &RackSession::statusChanged, loop, &QEventLoop::quit, Qt::QueuedConnection);
-            for (const auto &[sender, signal] : more)
-                QObject::connect(sender, signal, loop, SLOT(quit()), Qt::QueuedConnection);
+            for (const Wakeup &wakeup : more)
+                wakeup(loop);
         });
     }
 
@@ -83,7 +94,7 @@ private Q_SLOTS:
         auto *precheck = qobject_cast<PrecheckPage *>(wizard.currentPage());
         QVERIFY(precheck);
         QVERIFY(waitUntil(
-            [&] { return precheck->isLoaded(); }, 10000, &session, {{precheck, SIGNAL(checked())}}));
+            [&] { return precheck->isLoaded(); }, 10000, &session, {on(precheck, &PrecheckPage::checked)}));
         QVERIFY(precheck->isReady());
         QCOMPARE(precheck->table()->rowCount(), 4);
         QCOMPARE(precheck->table()->item(1, 0)->text(), u"ok"_s); // DHCP events
@@ -177,7 +188,7 @@ private Q_SLOTS:
         const auto reviewed = [&] {
             return review->table()->rowCount() == 5 && review->table()->item(0, 3)->text() == u"s1-n1"_s;
         };
-        QVERIFY(waitUntil(reviewed, 30000, &session, {{review, SIGNAL(loaded())}}));
+        QVERIFY(waitUntil(reviewed, 30000, &session, {on(review, &ReviewPage::loaded)}));
         // Slots follow the order in which a stack's Pis asked; the names and addresses follow the slots.
         const QStringList stack2Macs {m_harness->rack->pi(PiPlace {2, 1})->spec().nic.mac,
             m_harness->rack->pi(PiPlace {2, 2})->spec().nic.mac};
@@ -194,7 +205,7 @@ private Q_SLOTS:
         QVERIFY(renamed.wait(10000));
         QCOMPARE(renamed.takeFirst().at(0).toBool(), false);
         QVERIFY(waitUntil([&] { return review->table()->item(0, 3)->text() == u"s1-n1"_s; }, 10000, &session,
-            {{review, SIGNAL(loaded())}}));
+            {on(review, &ReviewPage::loaded)}));
         review->table()->item(0, 3)->setText(u"head-node"_s);
         QVERIFY(renamed.wait(10000));
         QVERIFY2(renamed.first().at(0).toBool(), qPrintable(renamed.first().at(1).toString()));
@@ -205,7 +216,7 @@ private Q_SLOTS:
         // The page says what rackd is doing now, which goes on without the operator.
         QVERIFY(
             waitUntil([&] { return review->text()->text() == ReviewPage::stepText(session.install(), 5); },
-                10000, &session, {{review, SIGNAL(loaded())}}));
+                10000, &session, {on(review, &ReviewPage::loaded)}));
         QVERIFY2(!review->text()->text().contains(u"Next powers on"_s), qPrintable(review->text()->text()));
         QVERIFY2(review->text()->text().startsWith(u"5 Pis. "_s), qPrintable(review->text()->text()));
         wizard.next();
