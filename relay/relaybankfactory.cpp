@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "relaybankfactory.h"
 
+#include "gpio/gpiorelaybank.h"
 #include "manual/manualrelaybank.h"
 #include "relaylogging.h"
+#include "serial/serialrelaybank.h"
 #include "simulated/simulatedrelaybank.h"
 
 using namespace Qt::Literals::StringLiterals;

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "gpio/gpiorelaybank.h"
+#include "gpio/gpiorelaysettings.h"
 #include "relaybank.h"
-#include "serial/serialrelaybank.h"
+#include "serial/serialrelaysettings.h"
 #include "structure/rackstructure.h"
 
 #include <memory>
@@ -15,8 +15,8 @@ struct RelayBankSettings
     RelayBackendKind backend = RelayBackendKind::Gpio;
     QList<RelayChannelInfo> channels;
     RelaySafety safety;
-    GpioRelayBank::Settings gpio;
-    SerialRelayBank::Settings serial;
+    GpioRelaySettings gpio;
+    SerialRelaySettings serial;
     QString simulatedStateFile; ///< Empty: the simulated relays live in memory only.
 
     /// The wiring of a rack: one channel per stack, labelled "stack N".

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gpiodhandles.h"
+#include "gpiorelaysettings.h"
 #include "relaybank.h"
 
 #include <map>
@@ -19,12 +20,7 @@ class GpioRelayBank : public RelayBank
     Q_OBJECT
 
 public:
-    struct Settings
-    {
-        QString chip = QStringLiteral("gpiochip0"); ///< A name ("gpiochip0") or a path ("/dev/gpiochip0").
-        bool activeLow = true;
-        QByteArray consumer = QByteArrayLiteral("rackd");
-    };
+    using Settings = GpioRelaySettings;
 
     GpioRelayBank(
         QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent = nullptr);

@@ -4,6 +4,7 @@
 
 #include "relaybank.h"
 #include "serialrelaycodec.h"
+#include "serialrelaysettings.h"
 
 #include <QSerialPort>
 
@@ -18,15 +19,7 @@ class SerialRelayBank : public RelayBank
     Q_OBJECT
 
 public:
-    struct Settings
-    {
-        QString portName = QStringLiteral("/dev/ttyUSB0");
-        SerialRelayProtocol protocol = SerialRelayProtocol::Lcus;
-        int baudRate = 9600;
-        /// Read the channel back after each switch (single-channel LCUS boards cannot answer).
-        bool verifySwitches = true;
-        std::chrono::milliseconds replyTimeout {1000};
-    };
+    using Settings = SerialRelaySettings;
 
     SerialRelayBank(
         QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent = nullptr);
