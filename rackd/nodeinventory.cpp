@@ -3,11 +3,11 @@
 #include "nodeinventory.h"
 
 #include "nodereport.h"
+#include "protocol/nodename.h"
 #include "protocol/secrets.h"
 #include "storage/jsonfile.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -187,8 +187,6 @@ void NodeInventory::nameMayHaveChanged(const QString &mac, const QString &before
 
 bool NodeInventory::rename(const QString &mac, const QString &name, QString *error)
 {
-    static const QRegularExpression label(
-        QRegularExpression::anchoredPattern(u"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"_s));
     const auto it = m_nodes.find(mac.toLower());
     if (it == m_nodes.end()) {
         *error = u"no node with MAC %1 has joined"_s.arg(mac);
@@ -198,7 +196,7 @@ bool NodeInventory::rename(const QString &mac, const QString &name, QString *err
         *error = u"%1 is not placed: only a placed node has a name"_s.arg(mac);
         return false;
     }
-    if (!label.match(name).hasMatch()) {
+    if (!isNodeName(name)) {
         *error = u"\"%1\" is not a host name: 1 to 63 lower-case letters, digits and '-', not starting or "
                  u"ending with '-'"_s.arg(NodeReport::printable(name));
         return false;

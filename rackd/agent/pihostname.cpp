@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pihostname.h"
 
+#include "protocol/nodename.h"
 #include "storage/atomicfile.h"
 
 #include <QDir>
 #include <QFile>
-#include <QRegularExpression>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -43,12 +43,7 @@ bool isLoopbackLine(const QByteArray &line)
 
 } // namespace
 
-bool PiHostname::isValid(const QString &name)
-{
-    static const QRegularExpression label(
-        QRegularExpression::anchoredPattern(u"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"_s));
-    return label.match(name).hasMatch();
-}
+bool PiHostname::isValid(const QString &name) { return isNodeName(name); }
 
 QByteArray PiHostname::hostsWithName(const QByteArray &hosts, const QString &name)
 {

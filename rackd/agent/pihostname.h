@@ -17,7 +17,7 @@
  */
 namespace PiHostname {
 
-/// A single DNS label, as rackd names nodes: what a Pi may be called.
+/// What a Pi may be called: a node name as rackd gives it (isNodeName).
 bool isValid(const QString &name);
 
 /**
