@@ -107,9 +107,12 @@ bool Daemon::prepareTokens(QString *error)
         return false;
     if (!m_tokens->isEmpty())
         return true;
-    const std::optional<QString> token = m_tokens->create(u"admin"_s, Role::Admin, error);
-    if (!token)
+    Protocol::Error failure;
+    const std::optional<QString> token = m_tokens->create(u"admin"_s, Role::Admin, &failure);
+    if (!token) {
+        *error = failure.message;
         return false;
+    }
     const QString path = QDir(m_config.stateDirectory).filePath(u"initial-admin-token"_s);
     if (!AtomicFile::write(path, token->toUtf8() + '\n', AtomicFile::OwnerOnly, error))
         return false;
@@ -173,18 +176,22 @@ bool Daemon::start(QString *error)
     return true;
 }
 
+DnsmasqReservations::Files Daemon::reservationFiles() const
+{
+    return {m_config.dnsmasqHostsFile, m_config.dnsmasqNamesFile, m_config.dnsmasqPidFile};
+}
+
 void Daemon::startInstall()
 {
     StagedInstall::Settings settings;
     settings.recordFile = QDir(m_config.stateDirectory).filePath(u"install.json"_s);
-    settings.hostsFile = m_config.dnsmasqHostsFile;
-    settings.namesFile = m_config.dnsmasqNamesFile;
-    settings.pidFile = m_config.dnsmasqPidFile;
+    settings.reservations = reservationFiles();
     settings.stackTimeout = m_config.installStackTimeout;
     settings.settleTime = m_config.installSettleTime;
     settings.verifyTimeout = m_config.installVerifyTimeout;
     m_install = std::make_unique<StagedInstall>(settings, m_power.get(), m_nodes.get());
     m_service->setInstall(m_install.get());
+    m_service->setReservationFiles(reservationFiles());
     if (auto *manual = qobject_cast<ManualRelayBank *>(m_bank.get())) {
         m_service->setManualRelays(manual);
         connect(manual, &ManualRelayBank::operatorActionRequested, m_install.get(),

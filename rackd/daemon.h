@@ -50,6 +50,7 @@ private:
     bool prepareTokens(QString *error);
     void startDhcpEvents();
     void startInstall();
+    DnsmasqReservations::Files reservationFiles() const;
 
     RackdConfig m_config;
     RackStructure m_structure;

@@ -130,26 +130,28 @@ bool NodeInventory::registerNode(
 }
 
 bool NodeInventory::assign(
-    const QString &mac, int stack, int slot, const RackStructure &structure, QString *error, TakenSlot taken)
+    const QString &mac, int stack, int slot, const RackStructure &structure,
+    Protocol::Error *error, TakenSlot taken)
 {
     const QString key = mac.toLower();
     if (!m_nodes.contains(key)) {
-        *error = u"no node with MAC %1 has joined"_s.arg(mac);
+        *error = {Protocol::ErrorCode::NotFound, u"no node with MAC %1 has joined"_s.arg(mac)};
         return false;
     }
     const RackStack *rackStack = structure.stack(stack);
     if (!rackStack) {
-        *error = u"there is no stack %1"_s.arg(stack);
+        *error = {Protocol::ErrorCode::NotFound, u"there is no stack %1"_s.arg(stack)};
         return false;
     }
     if (slot < 1 || slot > rackStack->piCount) {
-        *error = u"stack %1 has slots 1 to %2"_s.arg(stack).arg(rackStack->piCount);
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"stack %1 has slots 1 to %2"_s.arg(stack).arg(rackStack->piCount)};
         return false;
     }
     const std::optional<NodeRecord> holder = nodeAt(stack, slot);
     if (holder && holder->mac != key && taken == TakenSlot::Refuse) {
-        *error
-            = u"stack %1 slot %2 is taken by %3 (%4)"_s.arg(stack).arg(slot).arg(holder->mac, holder->name);
+        *error = {Protocol::ErrorCode::Conflict,
+            u"stack %1 slot %2 is taken by %3 (%4)"_s.arg(stack).arg(slot).arg(holder->mac, holder->name)};
         return false;
     }
     const QMap<QString, NodeRecord> before = m_nodes;
@@ -170,8 +172,9 @@ bool NodeInventory::assign(
             node.address = rackSlot.address.toString();
         }
     }
-    if (!save(error)) {
+    if (QString problem; !save(&problem)) {
         m_nodes = before;
+        *error = {Protocol::ErrorCode::Internal, problem};
         return false;
     }
     nameMayHaveChanged(key, nameBefore);
@@ -185,28 +188,30 @@ void NodeInventory::nameMayHaveChanged(const QString &mac, const QString &before
         m_nameObserver(mac);
 }
 
-bool NodeInventory::rename(const QString &mac, const QString &name, QString *error)
+bool NodeInventory::rename(const QString &mac, const QString &name, Protocol::Error *error)
 {
     const auto it = m_nodes.find(mac.toLower());
     if (it == m_nodes.end()) {
-        *error = u"no node with MAC %1 has joined"_s.arg(mac);
+        *error = {Protocol::ErrorCode::NotFound, u"no node with MAC %1 has joined"_s.arg(mac)};
         return false;
     }
     if (!it->stack) {
-        *error = u"%1 is not placed: only a placed node has a name"_s.arg(mac);
+        *error = {Protocol::ErrorCode::BadRequest, u"%1 is not placed: only a placed node has a name"_s.arg(mac)};
         return false;
     }
     if (!isNodeName(name)) {
-        *error = u"\"%1\" is not a host name: 1 to 63 lower-case letters, digits and '-', not starting or "
-                 u"ending with '-'"_s.arg(NodeReport::printable(name));
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"\"%1\" is not a host name: 1 to 63 lower-case letters, digits and '-', not starting or "
+            u"ending with '-'"_s.arg(NodeReport::printable(name))};
         return false;
     }
     for (const NodeRecord &other : std::as_const(m_nodes)) {
         if (other.mac != it->mac && other.name == name) {
-            *error = u"%1 (%2) is already called %3"_s.arg(other.mac,
-                other.stack ? u"stack %1 slot %2"_s.arg(*other.stack).arg(other.slot.value_or(0))
-                            : u"not placed"_s,
-                name);
+            *error = {Protocol::ErrorCode::Conflict,
+                u"%1 (%2) is already called %3"_s.arg(other.mac,
+                    other.stack ? u"stack %1 slot %2"_s.arg(*other.stack).arg(other.slot.value_or(0))
+                                : u"not placed"_s,
+                    name)};
             return false;
         }
     }
@@ -215,8 +220,9 @@ bool NodeInventory::rename(const QString &mac, const QString &name, QString *err
     before.detach();
     const QString nameBefore = it->name;
     it->name = name;
-    if (!save(error)) {
+    if (QString problem; !save(&problem)) {
         m_nodes = before;
+        *error = {Protocol::ErrorCode::Internal, problem};
         return false;
     }
     nameMayHaveChanged(mac.toLower(), nameBefore);

@@ -5,6 +5,8 @@
 #include "structure/rackstructure.h"
 #include "structure/stackstate.h"
 
+#include "protocol/messages.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
@@ -56,15 +58,15 @@ public:
         Evict, ///< The holder loses its place: the install saw the slot's real Pi.
     };
     /// Places a node; the slot must exist in the structure and, unless evicting, be free.
-    bool assign(const QString &mac, int stack, int slot, const RackStructure &structure, QString *error,
-        TakenSlot taken = TakenSlot::Refuse);
+    bool assign(const QString &mac, int stack, int slot, const RackStructure &structure,
+        Protocol::Error *error, TakenSlot taken = TakenSlot::Refuse);
     /// Takes a node out of its slot (the install found another Pi there); it stays known.
     bool unassign(const QString &mac, QString *error);
     /**
      * Gives a placed node another name (a host name label, unique in the rack) instead of the one
      * its slot's pattern made. Placing it again names it by the pattern again.
      */
-    bool rename(const QString &mac, const QString &name, QString *error);
+    bool rename(const QString &mac, const QString &name, Protocol::Error *error);
     void recordHeartbeat(const QString &mac, const QJsonObject &metrics, const QDateTime &when);
     /// Saves the heartbeat data if the last save is old enough.
     bool saveIfDue(const QDateTime &now, QString *error);

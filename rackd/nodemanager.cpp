@@ -288,8 +288,8 @@ QJsonObject NodeManager::ActionResult::toJson() const
     return object;
 }
 
-QStringList NodeManager::resolveTargets(
-    const QJsonValue &targets, const RackStructure &structure, QString *error) const
+std::optional<QStringList> NodeManager::resolveTargets(
+    const QJsonValue &targets, const RackStructure &structure, Protocol::Error *error) const
 {
     QStringList macs;
     const QList<NodeRecord> nodes = m_inventory->nodes();
@@ -299,9 +299,9 @@ QStringList NodeManager::resolveTargets(
     } else if (targets.isObject() && targets.toObject().contains(u"stack"_s)) {
         const int stack = targets.toObject().value(u"stack"_s).toInt(-1);
         if (!structure.stack(stack)) {
-            *error
-                = u"there is no stack %1"_s.arg(targets.toObject().value(u"stack"_s).toVariant().toString());
-            return {};
+            *error = {Protocol::ErrorCode::NotFound,
+                u"there is no stack %1"_s.arg(targets.toObject().value(u"stack"_s).toVariant().toString())};
+            return std::nullopt;
         }
         for (const NodeRecord &node : nodes) {
             if (node.stack == stack)
@@ -314,15 +314,17 @@ QStringList NodeManager::resolveTargets(
                 return node.mac == wanted || (!node.name.isEmpty() && node.name == value.toString());
             });
             if (byName == nodes.cend()) {
-                *error = u"there is no node \"%1\""_s.arg(value.toVariant().toString());
-                return {};
+                *error = {Protocol::ErrorCode::NotFound,
+                    u"there is no node \"%1\""_s.arg(value.toVariant().toString())};
+                return std::nullopt;
             }
             if (!macs.contains(byName->mac))
                 macs.append(byName->mac);
         }
     } else {
-        *error = u"\"targets\" must be \"all\", {\"stack\": N} or a list of MACs or names"_s;
-        return {};
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"\"targets\" must be \"all\", {\"stack\": N} or a list of MACs or names"_s};
+        return std::nullopt;
     }
     return macs;
 }

@@ -76,8 +76,8 @@ public:
         QJsonObject toJson() const;
     };
     /// "all", {"stack": N} or a list of MACs; an unknown MAC or stack is an error.
-    QStringList resolveTargets(
-        const QJsonValue &targets, const RackStructure &structure, QString *error) const;
+    std::optional<QStringList> resolveTargets(
+        const QJsonValue &targets, const RackStructure &structure, Protocol::Error *error) const;
     /**
      * Sends `params` as an "action" request to every target at once. `each` gets every result as it
      * arrives; a node that does not answer within `timeout`, or is not connected, never delays the

@@ -342,12 +342,11 @@ void RackService::tokenCreate(
             request.id, ErrorCode::BadRequest, u"\"role\" must be viewer, operator or admin"_s));
         return;
     }
-    QString error;
+    Protocol::Error error;
     const std::optional<QString> token = m_tokens->create(name, *role, &error);
-    audit(caller, request, {name}, token ? u"ok"_s : error);
+    audit(caller, request, {name}, token ? u"ok"_s : error.message);
     if (!token) {
-        reply(Protocol::Reply::failure(request.id,
-            error.contains(u"exists already"_s) ? ErrorCode::Conflict : ErrorCode::BadRequest, error));
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
     reply(Protocol::Reply::success(
@@ -368,12 +367,11 @@ void RackService::tokenRevoke(
     const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)
 {
     const QString name = request.params.value(u"name"_s).toString();
-    QString error;
+    Protocol::Error error;
     const bool revoked = m_tokens->revoke(name, &error);
-    audit(caller, request, {name}, revoked ? u"ok"_s : error);
+    audit(caller, request, {name}, revoked ? u"ok"_s : error.message);
     if (!revoked) {
-        reply(Protocol::Reply::failure(request.id,
-            error.startsWith(u"there is no"_s) ? ErrorCode::NotFound : ErrorCode::Conflict, error));
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
     reply(Protocol::Reply::success(request.id, {{u"name"_s, name}}));
@@ -457,14 +455,11 @@ void RackService::nodeAssign(
     const QString mac = request.params.value(u"mac"_s).toString().toLower();
     const int stack = request.params.value(u"stack"_s).toInt(-1);
     const int slot = request.params.value(u"slot"_s).toInt(-1);
-    QString error;
+    Protocol::Error error;
     const bool assigned = m_nodes->inventory()->assign(mac, stack, slot, m_power->structure(), &error);
-    audit(caller, request, {mac}, assigned ? u"ok"_s : error);
+    audit(caller, request, {mac}, assigned ? u"ok"_s : error.message);
     if (!assigned) {
-        const QString code = error.contains(u"taken"_s)                            ? ErrorCode::Conflict
-            : error.startsWith(u"no node"_s) || error.startsWith(u"there is no"_s) ? ErrorCode::NotFound
-                                                                                   : ErrorCode::BadRequest;
-        reply(Protocol::Reply::failure(request.id, code, error));
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
     reply(Protocol::Reply::success(request.id, m_nodes->inventory()->node(mac)->toJson()));
@@ -475,21 +470,25 @@ void RackService::nodeRename(
 {
     const QString mac = request.params.value(u"mac"_s).toString().toLower();
     const QString name = request.params.value(u"name"_s).toString();
-    QString error;
-    QString warning;
     NodeInventory *inventory = m_nodes->inventory();
-    bool renamed = inventory->rename(mac, name, &error);
-    // The reservation follows, so dnsmasq's names and the inventory never disagree.
-    if (renamed && m_install && !m_install->renameReservation(mac, name, &warning, &error))
-        error = u"renamed, but the reservation keeps the old name: "_s + error;
-    audit(caller, request, {mac}, !renamed ? error : error.isEmpty() ? u"ok"_s : error);
-    if (!renamed) {
-        const QString code = error.startsWith(u"no node"_s) ? ErrorCode::NotFound
-            : error.contains(u"already called"_s)           ? ErrorCode::Conflict
-                                                            : ErrorCode::BadRequest;
-        reply(Protocol::Reply::failure(request.id, code, error));
+    if (Protocol::Error error; !inventory->rename(mac, name, &error)) {
+        audit(caller, request, {mac}, error.message);
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
+    // The reservation follows, so dnsmasq's names and the inventory never disagree.
+    QString warning;
+    QString audited = u"ok"_s;
+    DnsmasqReservations::UpdateReport report;
+    if (QString error; m_reservationFiles
+        && !DnsmasqReservations::update(*m_reservationFiles, {{mac, {}, name}},
+            DnsmasqReservations::Update::ExistingLinesOnly, &report, &error)) {
+        warning = u"renamed, but the reservation keeps the old name: "_s + error;
+        audited = warning;
+    } else if (report.changed && !report.reloaded) {
+        warning = report.notReloaded;
+    }
+    audit(caller, request, {mac}, audited);
     const std::optional<NodeRecord> node = inventory->node(mac);
     QJsonObject data {{u"mac"_s, mac}, {u"name"_s, name}};
     if (node && node->stack)
@@ -498,8 +497,8 @@ void RackService::nodeRename(
         data.insert(u"slot"_s, *node->slot);
     Q_EMIT eventRaised({u"node.renamed"_s, data});
     QJsonObject result = node ? node->toJson() : QJsonObject();
-    if (!error.isEmpty() || !warning.isEmpty())
-        result.insert(u"warning"_s, error.isEmpty() ? warning : error);
+    if (!warning.isEmpty())
+        result.insert(u"warning"_s, warning);
     reply(Protocol::Reply::success(request.id, result));
 }
 
@@ -574,14 +573,14 @@ void RackService::exec(const Caller &caller, const Protocol::Request &request,
             request.id, ErrorCode::BadRequest, u"\"timeout_s\" must be from 0.1 to 3600"_s));
         return;
     }
-    QString error;
-    const QStringList macs
+    Protocol::Error error;
+    const std::optional<QStringList> resolved
         = m_nodes->resolveTargets(request.params.value(u"targets"_s), m_power->structure(), &error);
-    if (!error.isEmpty()) {
-        reply(Protocol::Reply::failure(request.id,
-            error.startsWith(u"there is no"_s) ? ErrorCode::NotFound : ErrorCode::BadRequest, error));
+    if (!resolved) {
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
+    const QStringList &macs = *resolved;
     QJsonArray targets;
     for (const QString &mac : macs)
         targets.append(mac);
@@ -716,7 +715,7 @@ void RackService::installRequest(
         reply(Protocol::Reply::success(request.id, {{u"checks"_s, checks}, {u"ready"_s, ready}}));
         return;
     }
-    QString error;
+    Protocol::Error error;
     bool done = false;
     QJsonArray targets;
     if (method == u"install.start") {
@@ -727,23 +726,23 @@ void RackService::installRequest(
             for (const QJsonValue &value : stacks.toArray()) {
                 const std::optional<qint64> id = Protocol::wholeNumber(value, 1, 1000000);
                 if (!id) {
-                    error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
+                    error = {ErrorCode::BadRequest, u"\"stacks\" must be \"all\" or a list of stack ids"_s};
                     break;
                 }
                 options.stacks.append(int(*id));
                 targets.append(int(*id));
             }
         } else if (!stacks.isUndefined() && stacks.toString() != u"all") {
-            error = u"\"stacks\" must be \"all\" or a list of stack ids"_s;
+            error = {ErrorCode::BadRequest, u"\"stacks\" must be \"all\" or a list of stack ids"_s};
         }
         const QJsonValue timeout = request.params.value(u"stack_timeout_s"_s);
         if (!timeout.isUndefined()) {
             if (!(timeout.toDouble(-1) >= 1 && timeout.toDouble() <= 3600))
-                error = u"\"stack_timeout_s\" must be from 1 to 3600"_s;
+                error = {ErrorCode::BadRequest, u"\"stack_timeout_s\" must be from 1 to 3600"_s};
             else
                 options.stackTimeout = std::chrono::milliseconds(qint64(timeout.toDouble() * 1000));
         }
-        done = error.isEmpty() && m_install->start(options, &error);
+        done = error.message.isEmpty() && m_install->start(options, &error);
     } else if (method == u"install.replace") {
         const std::optional<qint64> stack
             = Protocol::wholeNumber(request.params.value(u"stack"_s), 1, 1000000);
@@ -751,14 +750,14 @@ void RackService::installRequest(
         targets = {u"stack %1 slot %2"_s.arg(request.params.value(u"stack"_s).toDouble())
                        .arg(request.params.value(u"slot"_s).toDouble())};
         if (!stack || !slot)
-            error = u"\"stack\" and \"slot\" must be whole numbers"_s;
+            error = {ErrorCode::BadRequest, u"\"stack\" and \"slot\" must be whole numbers"_s};
         else
             done = m_install->replace(int(*stack), int(*slot), caller.token.name, &error);
     } else if (method == u"install.decide") {
         const std::optional<StagedInstall::Decision> decision
             = StagedInstall::decisionFromName(request.params.value(u"decision"_s).toString());
         if (!decision)
-            error = u"\"decision\" must be retry, skip or accept"_s;
+            error = {ErrorCode::BadRequest, u"\"decision\" must be retry, skip or accept"_s};
         else
             done = m_install->decide(*decision, &error);
     } else if (method == u"install.add_mac") {
@@ -771,14 +770,9 @@ void RackService::installRequest(
             request.id, ErrorCode::UnknownMethod, u"there is no method \"%1\""_s.arg(method)));
         return;
     }
-    audit(caller, request, targets, done ? u"ok"_s : error);
+    audit(caller, request, targets, done ? u"ok"_s : error.message);
     if (!done) {
-        const QString code = error.startsWith(u"there is no"_s) ? ErrorCode::NotFound
-            : error.startsWith(u"an install is already"_s) || error.startsWith(u"nothing waits"_s)
-                || error.startsWith(u"no install"_s) || error.startsWith(u"a MAC can be added"_s)
-            ? ErrorCode::Conflict
-            : ErrorCode::BadRequest;
-        reply(Protocol::Reply::failure(request.id, code, error));
+        reply(Protocol::Reply::failure(request.id, error));
         return;
     }
     reply(Protocol::Reply::success(request.id, status()));

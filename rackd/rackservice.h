@@ -59,6 +59,8 @@ public:
 
     /// The staged install, for the install.* methods and to keep power requests off its relays.
     void setInstall(StagedInstall *install);
+    /// dnsmasq's files, whose names follow a node.rename.
+    void setReservationFiles(const DnsmasqReservations::Files &files) { m_reservationFiles = files; }
     /// With the manual relay backend: the operator's confirmations (relay.confirm) and its requests as
     /// events.
     void setManualRelays(ManualRelayBank *bank);
@@ -102,6 +104,7 @@ private:
     quint16 m_joinPort = 0;
     AuditLog *m_audit;
     StagedInstall *m_install = nullptr;
+    std::optional<DnsmasqReservations::Files> m_reservationFiles;
     ManualRelayBank *m_manualRelays = nullptr;
     std::function<QJsonArray()> m_installPrecheck;
     QString m_fingerprint;

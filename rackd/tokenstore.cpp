@@ -107,34 +107,37 @@ bool TokenStore::save(const QList<TokenInfo> &tokens, QString *error) const
     return JsonFile::write(m_path, {{u"tokens"_s, entries}}, JsonFile::OwnerOnly, error);
 }
 
-std::optional<QString> TokenStore::create(const QString &name, Role role, QString *error)
+std::optional<QString> TokenStore::create(const QString &name, Role role, Protocol::Error *error)
 {
     if (!isValidName(name)) {
-        *error = u"\"%1\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s.arg(name);
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"\"%1\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s.arg(name)};
         return std::nullopt;
     }
     for (const TokenInfo &info : std::as_const(m_tokens)) {
         if (info.name == name) {
-            *error = u"a token named \"%1\" exists already"_s.arg(name);
+            *error = {Protocol::ErrorCode::Conflict, u"a token named \"%1\" exists already"_s.arg(name)};
             return std::nullopt;
         }
     }
     const QString token = u"prt_"_s + randomSecret();
     QList<TokenInfo> tokens = m_tokens;
     tokens.append({name, role, QDateTime::currentDateTimeUtc(), hashToken(token)});
-    if (!save(tokens, error))
+    if (QString problem; !save(tokens, &problem)) {
+        *error = {Protocol::ErrorCode::Internal, problem};
         return std::nullopt;
+    }
     m_tokens = tokens;
     return token;
 }
 
-bool TokenStore::revoke(const QString &name, QString *error)
+bool TokenStore::revoke(const QString &name, Protocol::Error *error)
 {
     QList<TokenInfo> tokens = m_tokens;
     const auto found = std::find_if(
         tokens.begin(), tokens.end(), [&](const TokenInfo &info) { return info.name == name; });
     if (found == tokens.end()) {
-        *error = u"there is no token named \"%1\""_s.arg(name);
+        *error = {Protocol::ErrorCode::NotFound, u"there is no token named \"%1\""_s.arg(name)};
         return false;
     }
     const bool lastAdmin = found->role == Role::Admin
@@ -142,12 +145,15 @@ bool TokenStore::revoke(const QString &name, QString *error)
                tokens.cbegin(), tokens.cend(), [](const TokenInfo &info) { return info.role == Role::Admin; })
             == 1;
     if (lastAdmin) {
-        *error = u"\"%1\" is the last admin token; create another admin token first"_s.arg(name);
+        *error = {Protocol::ErrorCode::Conflict,
+            u"\"%1\" is the last admin token; create another admin token first"_s.arg(name)};
         return false;
     }
     tokens.erase(found);
-    if (!save(tokens, error))
+    if (QString problem; !save(tokens, &problem)) {
+        *error = {Protocol::ErrorCode::Internal, problem};
         return false;
+    }
     m_tokens = tokens;
     return true;
 }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/messages.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -36,8 +38,8 @@ public:
     QList<TokenInfo> tokens() const { return m_tokens; }
 
     /// Returns the new token in clear: the only time it exists outside the caller.
-    std::optional<QString> create(const QString &name, Role role, QString *error);
-    bool revoke(const QString &name, QString *error);
+    std::optional<QString> create(const QString &name, Role role, Protocol::Error *error);
+    bool revoke(const QString &name, Protocol::Error *error);
     std::optional<TokenInfo> authenticate(const QString &token) const;
 
     static bool isValidName(const QString &name);

@@ -5,6 +5,7 @@
 #include "rackdconfig.h"
 #include "testfiles.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -98,6 +99,65 @@ private Q_SLOTS:
         QVERIFY(QFile::permissions(dir.filePath(u"hosts"_s)) & QFileDevice::ReadOther); // dnsmasq reads them
         QVERIFY(!DnsmasqReservations::write(dir.filePath(u"missing/dhcp-hosts"_s), {}, reservations, &error));
         QVERIFY2(error.contains(u"missing/dhcp-hosts"_s), qPrintable(error));
+    }
+
+    void updateMergesIntoWhatIsThere()
+    {
+        QTemporaryDir dir;
+        const DnsmasqReservations::Files files {
+            dir.filePath(u"dnsmasq/dhcp-hosts"_s), dir.filePath(u"dnsmasq/hosts"_s), {}};
+        QVERIFY(QDir().mkpath(dir.filePath(u"dnsmasq"_s)));
+        QVERIFY(writeFile(files.hosts, "dc:a6:32:00:00:01,10.42.0.11,s1-n1\nnot,a,line\n"));
+        DnsmasqReservations::UpdateReport report;
+        QString error;
+        QVERIFY2(DnsmasqReservations::update(files,
+                     {reservation(u"dc:a6:32:00:00:02"_s, u"10.42.0.12"_s, u"s1-n2"_s)},
+                     DnsmasqReservations::Update::Merge, &report, &error),
+            qPrintable(error));
+        QVERIFY(report.changed);
+        QCOMPARE(report.droppedLines.size(), 1);
+        QVERIFY2(report.droppedLines.constFirst().contains(u"not,a,line"_s), qPrintable(report.droppedLines.constFirst()));
+        // Without a pid file dnsmasq is not signalled, and the report says so.
+        QVERIFY(!report.reloaded);
+        QVERIFY2(report.notReloaded.contains(u"no pid file"_s), qPrintable(report.notReloaded));
+        QCOMPARE(readFile(files.hosts),
+            DnsmasqReservations::hostsFileContent(
+                {reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.11"_s, u"s1-n1"_s),
+                    reservation(u"dc:a6:32:00:00:02"_s, u"10.42.0.12"_s, u"s1-n2"_s)}));
+        QVERIFY(readFile(files.names).contains("10.42.0.12 s1-n2\n"));
+
+        // A file that cannot be read is an error and nothing is written.
+        const DnsmasqReservations::Files unreadable {dir.filePath(u"dnsmasq"_s), {}, {}};
+        QVERIFY(!DnsmasqReservations::update(unreadable, {}, DnsmasqReservations::Update::Merge, &report, &error));
+        QVERIFY2(error.startsWith(u"cannot read the reservations in"_s), qPrintable(error));
+    }
+
+    void updateRenamesOnlyTheNodesOwnLine()
+    {
+        QTemporaryDir dir;
+        const DnsmasqReservations::Files files {dir.filePath(u"dhcp-hosts"_s), dir.filePath(u"hosts"_s), {}};
+        const QByteArray before = "# the printer, by hand\n"
+                                  "dc:a6:32:00:00:01,10.42.0.11,s1-n1\n"
+                                  "11:22:33:44:55:66,ignore\n"
+                                  "dc:a6:32:00:00:02,10.42.0.12,s1-n2\n";
+        QVERIFY(writeFile(files.hosts, before));
+        DnsmasqReservations::UpdateReport report;
+        QString error;
+        QVERIFY2(DnsmasqReservations::update(files, {reservation(u"dc:a6:32:00:00:02"_s, {}, u"build-7"_s)},
+                     DnsmasqReservations::Update::ExistingLinesOnly, &report, &error),
+            qPrintable(error));
+        QVERIFY(report.changed);
+        QCOMPARE(readFile(files.hosts),
+            QByteArray(before).replace("10.42.0.12,s1-n2", "10.42.0.12,build-7"));
+        QVERIFY(readFile(files.names).contains("10.42.0.12 build-7\n"));
+
+        // A MAC without a reservation gets none: the next install writes what the inventory says.
+        DnsmasqReservations::UpdateReport untouched;
+        QVERIFY(DnsmasqReservations::update(files, {reservation(u"dc:a6:32:00:00:09"_s, {}, u"other"_s)},
+            DnsmasqReservations::Update::ExistingLinesOnly, &untouched, &error));
+        QVERIFY(!untouched.changed);
+        QVERIFY(readFile(files.hosts).contains("build-7"));
+        QVERIFY(!readFile(files.hosts).contains("dc:a6:32:00:00:09"));
     }
 
     void shippedDnsmasqConfigurationIsValidAndMatchesRackd()

@@ -41,7 +41,8 @@ private Q_SLOTS:
         QVERIFY(inventory.registerNode(
             u"DC:A6:32:01:02:03"_s, {{u"hostname"_s, u"raspberrypi"_s}}, credential("a"), &error));
         QVERIFY(!inventory.node(u"dc:a6:32:01:02:03"_s)->isAssigned()); // joined, not placed yet
-        QVERIFY2(inventory.assign(u"dc:a6:32:01:02:03"_s, 1, 2, rack(), &error), qPrintable(error));
+        Protocol::Error failure;
+        QVERIFY2(inventory.assign(u"dc:a6:32:01:02:03"_s, 1, 2, rack(), &failure), qPrintable(failure.message));
         const auto node = inventory.node(u"dc:a6:32:01:02:03"_s);
         QCOMPARE(node->name, u"s1-n2"_s);
         QCOMPARE(node->address, u"10.42.0.12"_s);
@@ -62,13 +63,17 @@ private Q_SLOTS:
         QTest::addColumn<int>("stack");
         QTest::addColumn<int>("slot");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unknown node")
-            << u"aa:bb:cc:dd:ee:ff"_s << 1 << 1 << u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s;
-        QTest::newRow("unknown stack") << u"dc:a6:32:00:00:02"_s << 9 << 1 << u"there is no stack 9"_s;
-        QTest::newRow("slot beyond the stack")
-            << u"dc:a6:32:00:00:02"_s << 2 << 2 << u"stack 2 has slots 1 to 1"_s;
+        QTest::addColumn<QString>("code");
+        QTest::newRow("unknown node") << u"aa:bb:cc:dd:ee:ff"_s << 1 << 1
+                                      << u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s
+                                      << Protocol::ErrorCode::NotFound;
+        QTest::newRow("unknown stack") << u"dc:a6:32:00:00:02"_s << 9 << 1 << u"there is no stack 9"_s
+                                       << Protocol::ErrorCode::NotFound;
+        QTest::newRow("slot beyond the stack") << u"dc:a6:32:00:00:02"_s << 2 << 2
+                                               << u"stack 2 has slots 1 to 1"_s << Protocol::ErrorCode::BadRequest;
         QTest::newRow("slot taken") << u"dc:a6:32:00:00:02"_s << 1 << 1
-                                    << u"stack 1 slot 1 is taken by dc:a6:32:00:00:01 (s1-n1)"_s;
+                                    << u"stack 1 slot 1 is taken by dc:a6:32:00:00:01 (s1-n1)"_s
+                                    << Protocol::ErrorCode::Conflict;
     }
 
     void assignmentIsChecked()
@@ -77,14 +82,17 @@ private Q_SLOTS:
         QFETCH(int, stack);
         QFETCH(int, slot);
         QFETCH(QString, error);
+        QFETCH(QString, code);
         QTemporaryDir dir;
         NodeInventory inventory(dir.filePath(u"nodes.json"_s));
-        QString found;
-        QVERIFY(inventory.registerNode(u"dc:a6:32:00:00:01"_s, {}, credential("1"), &found));
-        QVERIFY(inventory.registerNode(u"dc:a6:32:00:00:02"_s, {}, credential("2"), &found));
+        QString problem;
+        QVERIFY(inventory.registerNode(u"dc:a6:32:00:00:01"_s, {}, credential("1"), &problem));
+        QVERIFY(inventory.registerNode(u"dc:a6:32:00:00:02"_s, {}, credential("2"), &problem));
+        Protocol::Error found;
         QVERIFY(inventory.assign(u"dc:a6:32:00:00:01"_s, 1, 1, rack(), &found));
         QVERIFY(!inventory.assign(mac, stack, slot, rack(), &found));
-        QCOMPARE(found, error);
+        QCOMPARE(found.message, error);
+        QCOMPARE(found.code, code);
     }
 
     void heartbeatsAreSavedAtMostOnceAMinute()

@@ -115,11 +115,12 @@ private:
     bool registerNode(const QString &mac, std::optional<int> stack = {}, int slot = 0)
     {
         QString error;
+        Protocol::Error failure;
         NodeInventory *inventory = m_daemon->nodeManager()->inventory();
         const bool ok = inventory->registerNode(mac, {}, QByteArray(32, 'x'), &error)
-            && (!stack || inventory->assign(mac, *stack, slot, m_daemon->structure(), &error));
+            && (!stack || inventory->assign(mac, *stack, slot, m_daemon->structure(), &failure));
         if (!ok)
-            qWarning().noquote() << error;
+            qWarning().noquote() << error << failure.message;
         return ok;
     }
 
@@ -141,8 +142,8 @@ private Q_SLOTS:
     {
         QVERIFY(startRackd());
         QVERIFY(m_daemon->relayBank());
-        QString error;
-        QVERIFY2(install()->start({{}, {}, u"admin"_s}, &error), qPrintable(error));
+        Protocol::Error error;
+        QVERIFY2(install()->start({{}, {}, u"admin"_s}, &error), qPrintable(error.message));
         QCOMPARE(record().stacks.size(), 3);
 
         for (int stack = 1; stack <= 3; ++stack) {
@@ -187,7 +188,7 @@ private Q_SLOTS:
         QVERIFY(startRackd());
         // A Pi the rack placed in stack 3 earlier.
         QVERIFY(registerNode(macOf(9, 1), 3, 1));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
 
         // Stack 1: three MACs for two slots, one of which is placed in stack 3.
@@ -244,7 +245,7 @@ private Q_SLOTS:
         QVERIFY(registerNode(macOf(3, 1), 3, 1));
         simulatedBank(*m_daemon)->switchChannel(3, true);
         QVERIFY(waitUntil([&] { return relay(3) == std::optional<bool>(true); }));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{1, 2}, {}, u"admin"_s}, &error));
 
         QVERIFY(waitForStatus(1, Status::Collecting));
@@ -283,7 +284,7 @@ private Q_SLOTS:
     void verificationJudgesTheStacksOnThePisPlaced()
     {
         QVERIFY(startRackd("install_verify_timeout = 600\n"));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{1, 2}, {}, u"admin"_s}, &error));
         QVERIFY(discover(1, 1));
         QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
@@ -305,7 +306,7 @@ private Q_SLOTS:
     {
         QVERIFY(startRackd());
         QVERIFY(registerNode(macOf(9, 1), 3, 1));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{1}, {}, u"admin"_s}, &error));
         QVERIFY(waitForStatus(1, Status::Collecting));
         dhcp(macOf(9, 1), u"10.42.0.150"_s);
@@ -322,7 +323,7 @@ private Q_SLOTS:
     void timeoutRetrySkipAndAManualMac()
     {
         QVERIFY(startRackd("install_stack_timeout = 1\n"));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
 
         // Stack 1: one Pi of two, then its timeout.
@@ -347,9 +348,11 @@ private Q_SLOTS:
         QVERIFY(discover(3, 1));
         QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
         QVERIFY(!install()->addMac(u"not-a-mac"_s, &error));
-        QCOMPARE(error, u"\"not-a-mac\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s);
+        QCOMPARE(error.message, u"\"not-a-mac\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::BadRequest);
         QVERIFY(!install()->addMac(macOf(1, 1), &error));
-        QCOMPARE(error, u"dc:a6:32:00:01:01 belongs to stack 1 of this install"_s);
+        QCOMPARE(error.message, u"dc:a6:32:00:01:01 belongs to stack 1 of this install"_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::Conflict);
         QVERIFY(install()->addMac(u"DC-A6-32-00-03-02"_s, &error));
         QVERIFY(!install()->addMac(u"dc:a6:32:00:03:09"_s, &error));
         QVERIFY(record().stack(3)->macs.at(1).manual);
@@ -362,13 +365,14 @@ private Q_SLOTS:
         QVERIFY(!hosts.contains(",s2-n")); // the skipped stack gets nothing
         QCOMPARE(record().stack(2)->status, Status::Skipped);
         QVERIFY(!install()->decide(StagedInstall::Decision::Skip, &error));
-        QVERIFY(error.startsWith(u"nothing waits for a decision"_s));
+        QVERIFY(error.message.startsWith(u"nothing waits for a decision"_s));
+        QCOMPARE(error.code, Protocol::ErrorCode::Conflict);
     }
 
     void aStackWhoseRelayStaysOnCanOnlyBeRetried()
     {
         QVERIFY(startRackd());
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{1}, {}, u"admin"_s}, &error));
         QVERIFY(waitForStatus(1, Status::Collecting));
         simulatedBank(*m_daemon)->failNextCommand(1, u"the relay is welded"_s);
@@ -379,7 +383,7 @@ private Q_SLOTS:
             qPrintable(record().stack(1)->problem));
         QCOMPARE(relay(1), std::optional<bool>(true));
         QVERIFY(!install()->decide(StagedInstall::Decision::Accept, &error));
-        QVERIFY2(error.startsWith(u"stack 1 is not switched off (its relay is on)"_s), qPrintable(error));
+        QVERIFY2(error.message.startsWith(u"stack 1 is not switched off (its relay is on)"_s), qPrintable(error.message));
         QVERIFY(!install()->decide(StagedInstall::Decision::Skip, &error));
         // A retry cycles the stack, so its Pis boot and ask again.
         QSignalSpy switches(simulatedBank(*m_daemon), &RelayBank::channelStateChanged);
@@ -393,10 +397,10 @@ private Q_SLOTS:
     void abortSwitchesTheStacksOffAndWritesNothing()
     {
         QVERIFY(startRackd());
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
         QVERIFY(!install()->start({{}, {}, u"admin"_s}, &error));
-        QVERIFY2(error.startsWith(u"an install is already running"_s), qPrintable(error));
+        QVERIFY2(error.message.startsWith(u"an install is already running"_s), qPrintable(error.message));
         QVERIFY(discover(1, 2));
         QVERIFY(waitForStatus(2, Status::Collecting));
         QCOMPARE(relay(2), std::optional<bool>(true));
@@ -408,13 +412,14 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_fixture.path(u"dnsmasq/dhcp-hosts"_s)));
         QVERIFY(install()->powerBusyReason().isEmpty());
         QVERIFY(!install()->abort(u"admin"_s, &error));
-        QCOMPARE(error, u"no install is running"_s);
+        QCOMPARE(error.message, u"no install is running"_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::Conflict);
     }
 
     void restartInTheMiddleOfAStackDiscoversItAgain()
     {
         QVERIFY(startRackd());
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
         QVERIFY(discover(1, 2));
         QVERIFY(waitForStatus(2, Status::Collecting));
@@ -438,7 +443,7 @@ private Q_SLOTS:
     void anInstallThatCannotResumeIsMarkedFailed()
     {
         QVERIFY(startRackd());
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{}, {}, u"admin"_s}, &error));
         QVERIFY(waitForStatus(1, Status::Collecting));
         m_daemon.reset();
@@ -465,7 +470,7 @@ private Q_SLOTS:
         QVERIFY(restartRackd());
         QVERIFY(!install()->record());
         QCOMPARE(readFile(m_fixture.path(u"state/install.json.damaged"_s)), QByteArray("{\"id\": 3}"));
-        QString error;
+        Protocol::Error error;
         QVERIFY(install()->start({{2}, {}, u"admin"_s}, &error));
     }
 
@@ -516,9 +521,10 @@ private Q_SLOTS:
         // The new Pi joined already, from a pool address, as a fresh image does.
         const QString fresh = u"dc:a6:32:00:0a:0a"_s;
         QVERIFY(registerNode(fresh));
-        QString error;
+        Protocol::Error error;
         QVERIFY(!install()->replace(1, 3, u"admin"_s, &error));
-        QCOMPARE(error, u"stack 1 has slots 1 to 2"_s);
+        QCOMPARE(error.message, u"stack 1 has slots 1 to 2"_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::BadRequest);
         QVERIFY(install()->replace(1, 2, u"admin"_s, &error));
         QCOMPARE(record().kind, InstallRecord::Kind::Replace);
         QVERIFY(waitForStatus(1, Status::Collecting));

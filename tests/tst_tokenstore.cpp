@@ -22,9 +22,10 @@ private Q_SLOTS:
         QString error;
         QVERIFY(store.load(&error));
         QVERIFY(store.isEmpty());
-        const auto admin = store.create(u"admin"_s, Role::Admin, &error);
-        const auto viewer = store.create(u"lab-screen"_s, Role::Viewer, &error);
-        QVERIFY2(admin && viewer, qPrintable(error));
+        Protocol::Error failure;
+        const auto admin = store.create(u"admin"_s, Role::Admin, &failure);
+        const auto viewer = store.create(u"lab-screen"_s, Role::Viewer, &failure);
+        QVERIFY2(admin && viewer, qPrintable(failure.message));
         QVERIFY(admin->startsWith(u"prt_"_s));
         QVERIFY(admin->size() >= 40);
         QCOMPARE(store.authenticate(*viewer)->name, u"lab-screen"_s);
@@ -44,7 +45,7 @@ private Q_SLOTS:
         QVERIFY(reloaded.load(&error));
         QCOMPARE(reloaded.tokens().size(), 2);
         QCOMPARE(reloaded.authenticate(*admin)->role, Role::Admin);
-        QVERIFY(reloaded.revoke(u"lab-screen"_s, &error));
+        QVERIFY(reloaded.revoke(u"lab-screen"_s, &failure));
         QVERIFY(!reloaded.authenticate(*viewer));
     }
 
@@ -52,35 +53,43 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("error");
-        QTest::newRow("duplicate") << u"admin"_s << u"a token named \"admin\" exists already"_s;
+        QTest::addColumn<QString>("code");
+        QTest::newRow("duplicate") << u"admin"_s << u"a token named \"admin\" exists already"_s
+                                   << Protocol::ErrorCode::Conflict;
         QTest::newRow("bad name")
-            << u"a b"_s << u"\"a b\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s;
+            << u"a b"_s << u"\"a b\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s
+            << Protocol::ErrorCode::BadRequest;
         QTest::newRow("empty") << QString()
-                               << u"\"\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s;
+                               << u"\"\" is not a token name (letters, digits, '.', '_' and '-', up to 64)"_s
+                               << Protocol::ErrorCode::BadRequest;
     }
 
     void refusals()
     {
         QFETCH(QString, name);
         QFETCH(QString, error);
+        QFETCH(QString, code);
         QTemporaryDir dir;
         TokenStore store(dir.filePath(u"tokens.json"_s));
-        QString found;
+        Protocol::Error found;
         QVERIFY(store.create(u"admin"_s, Role::Admin, &found));
         QVERIFY(!store.create(name, Role::Viewer, &found));
-        QCOMPARE(found, error);
+        QCOMPARE(found.message, error);
+        QCOMPARE(found.code, code);
     }
 
     void lastAdminCannotBeRevoked()
     {
         QTemporaryDir dir;
         TokenStore store(dir.filePath(u"tokens.json"_s));
-        QString error;
+        Protocol::Error error;
         QVERIFY(store.create(u"admin"_s, Role::Admin, &error));
         QVERIFY(!store.revoke(u"admin"_s, &error));
-        QCOMPARE(error, u"\"admin\" is the last admin token; create another admin token first"_s);
+        QCOMPARE(error.message, u"\"admin\" is the last admin token; create another admin token first"_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::Conflict);
         QVERIFY(!store.revoke(u"nobody"_s, &error));
-        QCOMPARE(error, u"there is no token named \"nobody\""_s);
+        QCOMPARE(error.message, u"there is no token named \"nobody\""_s);
+        QCOMPARE(error.code, Protocol::ErrorCode::NotFound);
     }
 
     void damagedFileIsAnErrorAndKept()

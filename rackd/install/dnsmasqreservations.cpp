@@ -5,7 +5,9 @@
 #include "dhcpevent.h"
 #include "storage/atomicfile.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSet>
 #include <algorithm>
 #include <csignal>
@@ -172,5 +174,80 @@ bool DnsmasqReservations::reload(const QString &pidFile, QString *error)
             = u"cannot signal dnsmasq (pid %1): %2"_s.arg(*pid).arg(QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
+    return true;
+}
+
+namespace {
+
+/// dnsmasq's own hosts files are small; a larger file is not ours, and is not read whole.
+constexpr qint64 MaximumHostsFileSize = 16 * 1024 * 1024;
+
+void tellDnsmasq(const DnsmasqReservations::Files &files, DnsmasqReservations::UpdateReport *report)
+{
+    if (files.pidFile.isEmpty()) {
+        report->notReloaded
+            = u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(
+                files.hosts);
+        return;
+    }
+    report->reloaded = DnsmasqReservations::reload(files.pidFile, &report->notReloaded);
+}
+
+} // namespace
+
+bool DnsmasqReservations::update(const Files &files, const QList<Reservation> &reservations, Update how,
+    UpdateReport *report, QString *error)
+{
+    QByteArray content;
+    QFile current(files.hosts);
+    const bool exists = current.exists();
+    if (exists && !current.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the reservations in %1: %2"_s.arg(files.hosts, current.errorString());
+        return false;
+    }
+    if (exists)
+        content = current.read(MaximumHostsFileSize);
+    QStringList problems;
+    const QList<Reservation> existing = readHostsFile(content, &problems);
+
+    if (how == Update::Merge) {
+        for (const QString &problem : std::as_const(problems))
+            report->droppedLines.append(u"%1: %2 (the line was dropped)"_s.arg(files.hosts, problem));
+        for (const QString &file : {files.hosts, files.names}) {
+            if (!file.isEmpty())
+                QDir().mkpath(QFileInfo(file).absolutePath());
+        }
+        if (QString problem; !write(files.hosts, files.names, merged(existing, reservations), &problem)) {
+            *error = u"cannot write the reservations: "_s + problem;
+            return false;
+        }
+        report->changed = true;
+        tellDnsmasq(files, report);
+        return true;
+    }
+
+    QList<Reservation> all = existing;
+    QByteArray updated = content;
+    for (const Reservation &reservation : reservations) {
+        const auto it = std::find_if(
+            all.begin(), all.end(), [&reservation](const Reservation &r) { return r.mac == reservation.mac; });
+        if (it == all.end())
+            continue; // nothing reserved for it yet: a later install writes what the inventory says
+        Reservation replacement = *it;
+        replacement.name = reservation.name;
+        *it = replacement;
+        updated = withReservationReplaced(updated, replacement);
+    }
+    if (updated == content)
+        return true;
+    QString problem;
+    if (!AtomicFile::write(files.hosts, updated, AtomicFile::WorldReadable, &problem)
+        || (!files.names.isEmpty()
+            && !AtomicFile::write(files.names, namesFileContent(all), AtomicFile::WorldReadable, &problem))) {
+        *error = u"cannot write the reservations: "_s + problem;
+        return false;
+    }
+    report->changed = true;
+    tellDnsmasq(files, report);
     return true;
 }

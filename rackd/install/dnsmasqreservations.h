@@ -54,6 +54,42 @@ QList<Reservation> readHostsFile(const QByteArray &content, QStringList *problem
 /// lines rackd does not understand: someone else's reservations) kept as it was.
 QByteArray withReservationReplaced(const QByteArray &content, const Reservation &updated);
 
+/// Where dnsmasq reads the reservations, and how it is told to re-read them.
+struct Files
+{
+    QString hosts; ///< dnsmasq's --dhcp-hostsfile.
+    QString names = {}; ///< dnsmasq's --addn-hosts; empty: none.
+    QString pidFile = {}; ///< dnsmasq's pid file, for SIGHUP; empty: dnsmasq is not signalled.
+};
+
+/// How update() treats the reservations it is given.
+enum class Update {
+    Merge, ///< Each is added or replaces what it collides with (merged()); the install's results.
+    /**
+     * Only a MAC that has a line changes, and only that line: comments and lines rackd does not
+     * understand (someone's printer) stay exactly as they were. A node renamed.
+     */
+    ExistingLinesOnly,
+};
+
+/// What update() did besides writing.
+struct UpdateReport
+{
+    QStringList droppedLines; ///< Merge: lines of the hosts file that could not be read, so were dropped.
+    bool reloaded = false; ///< dnsmasq was sent SIGHUP.
+    QString notReloaded; ///< Why not, when it was not (no pid file, dnsmasq not running, ...).
+    bool changed = false; ///< The files were written.
+};
+
+/**
+ * The one read-merge-write-reload of dnsmasq's files: reads the hosts file (a missing one is
+ * empty), applies `reservations` as `how` says, writes both files atomically and sends dnsmasq
+ * SIGHUP. Fails (nothing written) when a file cannot be read or written; dnsmasq not being told
+ * is not a failure: the report says why.
+ */
+bool update(const Files &files, const QList<Reservation> &reservations, Update how, UpdateReport *report,
+    QString *error);
+
 /// Writes both files (the names file only when its path is not empty).
 bool write(const QString &hostsPath, const QString &namesPath, const QList<Reservation> &reservations,
     QString *error);

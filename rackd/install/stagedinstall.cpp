@@ -201,17 +201,17 @@ QString StagedInstall::powerBusyReason() const
 
 // --- starting ---
 
-bool StagedInstall::refuseIfActive(QString *error) const
+bool StagedInstall::refuseIfActive(Protocol::Error *error) const
 {
     if (!isActive())
         return false;
-    *error = u"an install is already running (started by %1 at %2, %3); abort it first"_s.arg(
-        m_record->startedBy, m_record->started.toString(Qt::ISODate),
-        InstallRecord::stepName(m_record->step));
+    *error = {Protocol::ErrorCode::Conflict,
+        u"an install is already running (started by %1 at %2, %3); abort it first"_s.arg(m_record->startedBy,
+            m_record->started.toString(Qt::ISODate), InstallRecord::stepName(m_record->step))};
     return true;
 }
 
-bool StagedInstall::start(const StartOptions &options, QString *error)
+bool StagedInstall::start(const StartOptions &options, Protocol::Error *error)
 {
     if (refuseIfActive(error))
         return false;
@@ -227,11 +227,11 @@ bool StagedInstall::start(const StartOptions &options, QString *error)
     for (int id : ids) {
         const RackStack *rackStack = structure.stack(id);
         if (!rackStack) {
-            *error = u"there is no stack %1"_s.arg(id);
+            *error = {Protocol::ErrorCode::NotFound, u"there is no stack %1"_s.arg(id)};
             return false;
         }
         if (record.stack(id)) {
-            *error = u"stack %1 is named twice"_s.arg(id);
+            *error = {Protocol::ErrorCode::BadRequest, u"stack %1 is named twice"_s.arg(id)};
             return false;
         }
         InstallStack stack;
@@ -244,17 +244,18 @@ bool StagedInstall::start(const StartOptions &options, QString *error)
     return begin(std::move(record), error);
 }
 
-bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QString *error)
+bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, Protocol::Error *error)
 {
     if (refuseIfActive(error))
         return false;
     const RackStack *rackStack = m_power->structure().stack(stackId);
     if (!rackStack) {
-        *error = u"there is no stack %1"_s.arg(stackId);
+        *error = {Protocol::ErrorCode::NotFound, u"there is no stack %1"_s.arg(stackId)};
         return false;
     }
     if (slot < 1 || slot > rackStack->piCount) {
-        *error = u"stack %1 has slots 1 to %2"_s.arg(stackId).arg(rackStack->piCount);
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"stack %1 has slots 1 to %2"_s.arg(stackId).arg(rackStack->piCount)};
         return false;
     }
     InstallStack stack;
@@ -274,7 +275,7 @@ bool StagedInstall::replace(int stackId, int slot, const QString &startedBy, QSt
     return begin(std::move(record), error);
 }
 
-bool StagedInstall::begin(InstallRecord record, QString *error)
+bool StagedInstall::begin(InstallRecord record, Protocol::Error *error)
 {
     record.started = QDateTime::currentDateTimeUtc();
     record.id = record.started.toString(u"yyyyMMdd-HHmmss-zzz"_s);
@@ -283,7 +284,7 @@ bool StagedInstall::begin(InstallRecord record, QString *error)
     // Nothing starts that could not be saved: a restarted rackd must find the install where it is.
     QString problem;
     if (!JsonFile::write(m_settings.recordFile, record.toJson(), JsonFile::OwnerOnly, &problem)) {
-        *error = u"the install cannot start: "_s + problem;
+        *error = {Protocol::ErrorCode::Internal, u"the install cannot start: "_s + problem};
         return false;
     }
     ++m_generation;
@@ -703,20 +704,21 @@ void StagedInstall::nextStack()
         writeReservations();
 }
 
-bool StagedInstall::decide(Decision decision, QString *error)
+bool StagedInstall::decide(Decision decision, Protocol::Error *error)
 {
     if (!isActive() || m_record->outcome != InstallRecord::Outcome::WaitingForDecision) {
-        *error = m_record ? u"nothing waits for a decision (the install is %1, %2)"_s.arg(
-                     InstallRecord::outcomeName(m_record->outcome), InstallRecord::stepName(m_record->step))
-                          : u"no install has run"_s;
+        *error = {Protocol::ErrorCode::Conflict,
+            m_record ? u"nothing waits for a decision (the install is %1, %2)"_s.arg(
+                InstallRecord::outcomeName(m_record->outcome), InstallRecord::stepName(m_record->step))
+                     : u"no install has run"_s};
         return false;
     }
     InstallStack *stack = m_record->currentStack();
     if (decision != Decision::Retry && m_power->relayState(stack->id) != false) {
-        *error
-            = u"stack %1 is not switched off (its relay is %2): its Pis would be taken for the next stack's. "
-              u"Retry it or abort the install"_s.arg(stack->id)
-                  .arg(relayWord(m_power->relayState(stack->id)));
+        *error = {Protocol::ErrorCode::Conflict,
+            u"stack %1 is not switched off (its relay is %2): its Pis would be taken for the next stack's. "
+            u"Retry it or abort the install"_s.arg(stack->id)
+                .arg(relayWord(m_power->relayState(stack->id)))};
         return false;
     }
     note(u"stack %1: the operator chose to %2"_s.arg(stack->id).arg(decisionName(decision)));
@@ -734,32 +736,34 @@ bool StagedInstall::decide(Decision decision, QString *error)
     return true;
 }
 
-bool StagedInstall::addMac(const QString &text, QString *error)
+bool StagedInstall::addMac(const QString &text, Protocol::Error *error)
 {
     if (!isActive() || m_record->outcome != InstallRecord::Outcome::WaitingForDecision) {
-        *error = u"a MAC can be added while a stack waits for a decision; none does"_s;
+        *error = {Protocol::ErrorCode::Conflict, u"a MAC can be added while a stack waits for a decision; none does"_s};
         return false;
     }
     const QString mac = DhcpEventParser::normalizedMac(text);
     if (mac.isEmpty()) {
-        *error = u"\"%1\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s.arg(text);
+        *error = {Protocol::ErrorCode::BadRequest,
+            u"\"%1\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s.arg(text)};
         return false;
     }
     InstallStack *stack = m_record->currentStack();
     for (const InstallStack &other : std::as_const(m_record->stacks)) {
         for (const InstallMac &found : other.macs) {
             if (found.mac == mac) {
-                *error = other.id == stack->id
-                    ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
-                    : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id);
+                *error = {Protocol::ErrorCode::Conflict,
+                    other.id == stack->id ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
+                                          : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id)};
                 return false;
             }
         }
     }
     if (stack->macs.size() >= stack->expected()) {
-        *error = u"stack %1 has %2 Pis and %3 MACs already: retry it or accept it"_s.arg(stack->id)
-                     .arg(stack->expected())
-                     .arg(stack->macs.size());
+        *error = {Protocol::ErrorCode::Conflict,
+            u"stack %1 has %2 Pis and %3 MACs already: retry it or accept it"_s.arg(stack->id)
+                .arg(stack->expected())
+                .arg(stack->macs.size())};
         return false;
     }
     takeMac(stack, mac, {}, true);
@@ -767,43 +771,6 @@ bool StagedInstall::addMac(const QString &text, QString *error)
 }
 
 // --- writing, powering on, verifying ---
-
-bool StagedInstall::renameReservation(
-    const QString &mac, const QString &name, QString *warning, QString *error)
-{
-    QFile current(m_settings.hostsFile);
-    if (!current.exists())
-        return true; // nothing reserved yet: the install writes the name it finds in the inventory
-    if (!current.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read the reservations in %1: %2"_s.arg(m_settings.hostsFile, current.errorString());
-        return false;
-    }
-    QStringList problems;
-    const QByteArray content = current.read(16 * 1024 * 1024);
-    const QList<Reservation> existing = DnsmasqReservations::readHostsFile(content, &problems);
-    const auto it = std::find_if(
-        existing.cbegin(), existing.cend(), [&mac](const Reservation &r) { return r.mac == mac; });
-    if (it == existing.cend())
-        return true;
-    Reservation renamed = *it;
-    renamed.name = name;
-    // Only the node's own line changes: lines rackd does not understand (someone's printer, an
-    // "ignore" line) stay exactly as they are.
-    QList<Reservation> all = existing;
-    all.replace(it - existing.cbegin(), renamed);
-    if (!AtomicFile::write(m_settings.hostsFile,
-            DnsmasqReservations::withReservationReplaced(content, renamed), AtomicFile::WorldReadable, error)
-        || (!m_settings.namesFile.isEmpty()
-            && !AtomicFile::write(m_settings.namesFile, DnsmasqReservations::namesFileContent(all),
-                AtomicFile::WorldReadable, error)))
-        return false;
-    if (!m_settings.pidFile.isEmpty() && !DnsmasqReservations::reload(m_settings.pidFile, warning))
-        return true;
-    if (m_settings.pidFile.isEmpty())
-        *warning = u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(
-            m_settings.hostsFile);
-    return true;
-}
 
 void StagedInstall::writeReservations()
 {
@@ -820,41 +787,24 @@ void StagedInstall::writeReservations()
         }
     }
     note(u"writing %1 reservation%2 to %3"_s.arg(incoming.size())
-             .arg(incoming.size() == 1 ? QString() : u"s"_s, m_settings.hostsFile));
+             .arg(incoming.size() == 1 ? QString() : u"s"_s, m_settings.reservations.hosts));
     announce();
 
-    QList<Reservation> existing;
-    QFile current(m_settings.hostsFile);
-    if (current.exists()) {
-        if (!current.open(QIODevice::ReadOnly)) {
-            finish(InstallRecord::Outcome::Failed, u"every stack of the install is off"_s,
-                u"cannot read the reservations in %1: %2"_s.arg(m_settings.hostsFile, current.errorString()));
-            return;
-        }
-        QStringList problems;
-        existing = DnsmasqReservations::readHostsFile(current.read(16 * 1024 * 1024), &problems);
-        for (const QString &problem : std::as_const(problems))
-            m_record->warnings.append(u"%1: %2 (the line was dropped)"_s.arg(m_settings.hostsFile, problem));
-    }
+    DnsmasqReservations::UpdateReport report;
     QString error;
-    for (const QString &file : {m_settings.hostsFile, m_settings.namesFile}) {
-        if (!file.isEmpty())
-            QDir().mkpath(QFileInfo(file).absolutePath());
-    }
-    if (!DnsmasqReservations::write(m_settings.hostsFile, m_settings.namesFile,
-            DnsmasqReservations::merged(existing, incoming), &error)) {
-        finish(InstallRecord::Outcome::Failed, u"every stack of the install is off"_s,
-            u"cannot write the reservations: "_s + error);
+    if (!DnsmasqReservations::update(
+            m_settings.reservations, incoming, DnsmasqReservations::Update::Merge, &report, &error)) {
+        finish(InstallRecord::Outcome::Failed, u"every stack of the install is off"_s, error);
         return;
     }
-    if (m_settings.pidFile.isEmpty()) {
-        note(u"dnsmasq is not signalled (no pid file is configured): it must re-read %1 itself"_s.arg(
-            m_settings.hostsFile));
-    } else if (DnsmasqReservations::reload(m_settings.pidFile, &error)) {
+    m_record->warnings.append(report.droppedLines);
+    if (report.reloaded) {
         note(u"dnsmasq re-reads its reservations"_s);
+    } else if (m_settings.reservations.pidFile.isEmpty()) {
+        note(report.notReloaded);
     } else {
-        m_record->warnings.append(error);
-        note(u"dnsmasq could not be told to re-read its reservations: "_s + error);
+        m_record->warnings.append(report.notReloaded);
+        note(u"dnsmasq could not be told to re-read its reservations: "_s + report.notReloaded);
     }
     m_record->step = InstallRecord::Step::PoweringOn;
     placeNodes();
@@ -902,7 +852,7 @@ void StagedInstall::placeIfPlanned(const QString &mac)
             const std::optional<NodeRecord> node = m_nodes->inventory()->node(mac);
             if (!node || (node->stack == stack.id && node->slot == planned.slot))
                 return;
-            QString error;
+            Protocol::Error error;
             if (m_nodes->inventory()->assign(mac, stack.id, planned.slot, m_power->structure(), &error,
                     NodeInventory::TakenSlot::Evict)) {
                 const std::optional<NodeRecord> placed = m_nodes->inventory()->node(mac);
@@ -910,8 +860,8 @@ void StagedInstall::placeIfPlanned(const QString &mac)
                          .arg(stack.id)
                          .arg(planned.slot));
             } else {
-                m_record->warnings.append(u"cannot place %1: %2"_s.arg(mac, error));
-                note(u"cannot place %1: %2"_s.arg(mac, error));
+                m_record->warnings.append(u"cannot place %1: %2"_s.arg(mac, error.message));
+                note(u"cannot place %1: %2"_s.arg(mac, error.message));
             }
             if (isActive())
                 announce();
@@ -1057,10 +1007,10 @@ void StagedInstall::finish(InstallRecord::Outcome outcome, const QString &relays
     announce();
 }
 
-bool StagedInstall::abort(const QString &by, QString *error)
+bool StagedInstall::abort(const QString &by, Protocol::Error *error)
 {
     if (!isActive()) {
-        *error = u"no install is running"_s;
+        *error = {Protocol::ErrorCode::Conflict, u"no install is running"_s};
         return false;
     }
     const bool discovering = m_record->step == InstallRecord::Step::SwitchingOff

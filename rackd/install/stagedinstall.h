@@ -3,6 +3,7 @@
 #pragma once
 
 #include "dhcpevent.h"
+#include "dnsmasqreservations.h"
 #include "installrecord.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
@@ -35,9 +36,7 @@ public:
     struct Settings
     {
         QString recordFile; ///< install.json in the state directory.
-        QString hostsFile; ///< dnsmasq's --dhcp-hostsfile.
-        QString namesFile; ///< dnsmasq's --addn-hosts; empty: none.
-        QString pidFile; ///< dnsmasq's pid file, for SIGHUP; empty: not signalled.
+        DnsmasqReservations::Files reservations; ///< Where the install writes what it found.
         std::chrono::milliseconds stackTimeout {90000};
         std::chrono::milliseconds settleTime {2000};
         std::chrono::milliseconds verifyTimeout {300000};
@@ -66,18 +65,13 @@ public:
     /// Why power requests must wait (the install owns the relays while it discovers); empty: they need not.
     QString powerBusyReason() const;
 
-    bool start(const StartOptions &options, QString *error);
-    bool replace(int stack, int slot, const QString &startedBy, QString *error);
-    bool decide(Decision decision, QString *error);
-    bool addMac(const QString &mac, QString *error);
-    bool abort(const QString &by, QString *error);
+    bool start(const StartOptions &options, Protocol::Error *error);
+    bool replace(int stack, int slot, const QString &startedBy, Protocol::Error *error);
+    bool decide(Decision decision, Protocol::Error *error);
+    bool addMac(const QString &mac, Protocol::Error *error);
+    bool abort(const QString &by, Protocol::Error *error);
 
     void handleDhcpEvent(const DhcpEvent &event);
-    /**
-     * A placed node was renamed: its reservation (if it has one) takes the new name, in both of
-     * dnsmasq's files, and dnsmasq re-reads them. `warning` says when dnsmasq could not be told.
-     */
-    bool renameReservation(const QString &mac, const QString &name, QString *warning, QString *error);
     /// The manual relay backend asks the operator to plug or unplug a stack (empty: the request is over).
     void setOperatorInstruction(const QString &instruction);
 
@@ -89,9 +83,9 @@ Q_SIGNALS:
     void eventRaised(const Protocol::Event &event);
 
 private:
-    bool refuseIfActive(QString *error) const;
+    bool refuseIfActive(Protocol::Error *error) const;
     /// False (and why) when the new install could not even be saved: nothing started.
-    bool begin(InstallRecord record, QString *error);
+    bool begin(InstallRecord record, Protocol::Error *error);
     void note(const QString &message);
     void announce();
     void resume();

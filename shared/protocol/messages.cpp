@@ -215,6 +215,14 @@ Reply Reply::failure(qint64 id, const QString &code, const QString &message, con
     return reply;
 }
 
+Reply Reply::failure(qint64 id, const Error &error)
+{
+    Reply reply;
+    reply.id = id;
+    reply.error = error;
+    return reply;
+}
+
 Reply Reply::success(qint64 id, const QJsonObject &result)
 {
     Reply reply;

@@ -47,11 +47,16 @@ inline const QString Incomplete
     = QStringLiteral("incomplete"); ///< Not every part was done; details say which and why.
 } // namespace ErrorCode
 
+/**
+ * A failure, with its kind: rackd's domain calls fill one in where they know what went wrong
+ * (`bool assign(..., Protocol::Error *error)`), so the code a client sees is decided there and
+ * never guessed later from the wording.
+ */
 struct Error
 {
     QString code;
     QString message;
-    QJsonObject details; ///< Optional, for machines: what failed where.
+    QJsonObject details = {}; ///< Optional, for machines: what failed where.
 
     QJsonObject toJson() const;
     static std::optional<Error> fromJson(const QJsonObject &object, QString *problem);
@@ -106,6 +111,7 @@ struct Reply
     static std::optional<Reply> fromJson(const QJsonObject &object, QString *problem);
     static Reply failure(
         qint64 id, const QString &code, const QString &message, const QJsonObject &details = {});
+    static Reply failure(qint64 id, const Error &error);
     static Reply success(qint64 id, const QJsonObject &result);
 };
 
