@@ -19,10 +19,10 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QTimer>
-#include <memory>
-#include <utility>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -78,8 +78,8 @@ int main(int argc, char *argv[])
         for (int batch = 0; batch < howMany && started < qsizetype(agents.size()); ++batch, ++started) {
             QString error;
             if (!agents.at(size_t(started))->start(&error)) {
-                std::fprintf(stderr, "bench-agent-swarm: node %lld: %s\n", static_cast<long long>(first + started),
-                    qPrintable(error));
+                std::fprintf(stderr, "bench-agent-swarm: node %lld: %s\n",
+                    static_cast<long long>(first + started), qPrintable(error));
                 QCoreApplication::exit(1);
                 return;
             }

@@ -39,9 +39,9 @@ Rack makeRack(int pis)
     int placed = 0;
     for (int id = 1; id <= stacks; ++id) {
         const int here = std::min(perStack, pis - placed);
-        stackList.append(QJsonObject {{u"id"_s, id}, {u"row"_s, (id - 1) / columns + 1}, {u"column"_s, (id - 1) % columns + 1},
-            {u"relay_channel"_s, id}, {u"pis"_s, here}, {u"relay"_s, u"on"_s}, {u"busy"_s, false}, {u"up"_s, here},
-            {u"state"_s, u"ok"_s}});
+        stackList.append(QJsonObject {{u"id"_s, id}, {u"row"_s, (id - 1) / columns + 1},
+            {u"column"_s, (id - 1) % columns + 1}, {u"relay_channel"_s, id}, {u"pis"_s, here},
+            {u"relay"_s, u"on"_s}, {u"busy"_s, false}, {u"up"_s, here}, {u"state"_s, u"ok"_s}});
         for (int slot = 1; slot <= here; ++slot, ++placed) {
             const QString mac = u"dc:a6:32:%1:%2:%3"_s.arg(placed >> 16 & 0xff, 2, 16, QLatin1Char('0'))
                                     .arg(placed >> 8 & 0xff, 2, 16, QLatin1Char('0'))
@@ -53,8 +53,9 @@ Rack makeRack(int pis)
                 {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 10.0}, {u"temperature_c"_s, 45.0}}}});
         }
     }
-    return {{{u"rack"_s, QJsonObject {{u"rows"_s, rows}, {u"cols"_s, columns}, {u"pi_stack"_s, perStack},
-                                         {u"relay_backend"_s, u"simulated"_s}}},
+    return {{{u"rack"_s,
+                 QJsonObject {{u"rows"_s, rows}, {u"cols"_s, columns}, {u"pi_stack"_s, perStack},
+                     {u"relay_backend"_s, u"simulated"_s}}},
                 {u"stacks"_s, stackList}},
         {{u"nodes"_s, nodeList}}, pis};
 }
@@ -64,7 +65,9 @@ Protocol::Event heartbeats(const Rack &rack, int round)
     QJsonArray nodes;
     for (const QJsonValue &node : rack.nodes.value(u"nodes"_s).toArray()) {
         nodes.append(QJsonObject {{u"mac"_s, node[u"mac"_s]}, {u"name"_s, node[u"name"_s]},
-            {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, double((round * 7) % 100)}, {u"temperature_c"_s, 40.0 + round % 20}}}});
+            {u"metrics"_s,
+                QJsonObject {{u"cpu_percent"_s, double((round * 7) % 100)},
+                    {u"temperature_c"_s, 40.0 + round % 20}}}});
     }
     return {u"node.metrics"_s, {{u"nodes"_s, nodes}}};
 }
@@ -97,7 +100,8 @@ int main(int argc, char *argv[])
         bool ok = false;
         const int size = argument.toInt(&ok);
         if (!ok || size < 1 || size > 20000) {
-            std::fprintf(stderr, "desktop-bench: %s is not a number of Pis from 1 to 20000\n", qPrintable(argument));
+            std::fprintf(
+                stderr, "desktop-bench: %s is not a number of Pis from 1 to 20000\n", qPrintable(argument));
             return 2;
         }
         sizes.append(size);
@@ -118,7 +122,8 @@ int main(int argc, char *argv[])
             RackSession session(&state);
             QElapsedTimer clock;
             clock.start();
-            MainWindow window(&session, &state, [](const QString &, const QString &, const QStringList &) { return false; });
+            MainWindow window(&session, &state,
+                [](const QString &, const QString &, const QStringList &) { return false; });
             window.resize(1600, 1000);
             window.show();
             QString error;
@@ -144,8 +149,8 @@ int main(int argc, char *argv[])
             window.rackView()->repaint();
             viewPaints.append(double(paint.nsecsElapsed()) / 1e6);
         }
-        std::printf("%-6d %-28.1f %-28.1f (%.1f, %.1f)\n", size, median(builds), median(batches), median(applies),
-            median(viewPaints));
+        std::printf("%-6d %-28.1f %-28.1f (%.1f, %.1f)\n", size, median(builds), median(batches),
+            median(applies), median(viewPaints));
     }
     return 0;
 }

@@ -36,8 +36,8 @@
 
 #include <arpa/inet.h>
 #include <csignal>
-#include <sys/prctl.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -237,8 +237,8 @@ public:
     /// The configuration, rackd's key (through `rackd --fingerprint`), and N nodes that have joined.
     void prepare()
     {
-        const QByteArray config = "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = "
-            + QByteArray::number(m_port)
+        const QByteArray config
+            = "[rackd]\nlisten_address = 127.0.0.1\nlisten_port = " + QByteArray::number(m_port)
             + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
               "join_host = 127.0.0.1\nheartbeat_interval = 5\ndhcp_event_socket = dhcp-events.sock\n"
               "dnsmasq_hosts_file = dnsmasq/dhcp-hosts\ndnsmasq_names_file = dnsmasq/hosts\n"
@@ -251,7 +251,8 @@ public:
             || !writeText(path(u"boot_id"_s), "boot-1\n"))
             fail(u"cannot write rackd's configuration in "_s + m_dir.path());
         QProcess fingerprint;
-        fingerprint.start(QStringLiteral(PIRACK_RACKD_PATH), {u"--config"_s, path(u"rackd.conf"_s), u"--fingerprint"_s});
+        fingerprint.start(
+            QStringLiteral(PIRACK_RACKD_PATH), {u"--config"_s, path(u"rackd.conf"_s), u"--fingerprint"_s});
         if (!fingerprint.waitForFinished(30000) || fingerprint.exitCode() != 0)
             fail(u"rackd --fingerprint failed: "_s + QString::fromUtf8(fingerprint.readAllStandardError()));
         m_fingerprint = QString::fromUtf8(fingerprint.readAllStandardOutput()).trimmed();
@@ -259,8 +260,9 @@ public:
         // The nodes as if each had joined: a credential on the node, its hash in rackd's inventory.
         QJsonArray inventory;
         for (int index = 0; index < m_nodes; ++index) {
-            const QString credential = QString::fromLatin1(QByteArray::number(
-                QRandomGenerator::global()->generate64(), 16) + QByteArray::number(QRandomGenerator::global()->generate64(), 16));
+            const QString credential
+                = QString::fromLatin1(QByteArray::number(QRandomGenerator::global()->generate64(), 16)
+                    + QByteArray::number(QRandomGenerator::global()->generate64(), 16));
             const QString root = path(u"node%1"_s.arg(index));
             QString error;
             if (!QDir().mkpath(root + u"/sys/class/net/eth0"_s)
@@ -277,7 +279,8 @@ public:
                         QCryptographicHash::hash(credential.toUtf8(), QCryptographicHash::Sha256).toHex())}});
         }
         QString error;
-        if (!JsonFile::write(path(u"state/nodes.json"_s), {{u"nodes"_s, inventory}}, JsonFile::OwnerOnly, &error))
+        if (!JsonFile::write(
+                path(u"state/nodes.json"_s), {{u"nodes"_s, inventory}}, JsonFile::OwnerOnly, &error))
             fail(u"cannot write the inventory: "_s + error);
         if (!writeText(path(u"agent.conf"_s),
                 "[agent]\ncredential_file = " + path(u"node%1/credential"_s.arg(m_nodes - 1)).toUtf8()
@@ -295,7 +298,8 @@ public:
         QElapsedTimer clock;
         clock.start();
         // FANOUT_BENCH_WRAP="heaptrack -o /tmp/rackd" (or valgrind, perf record) runs rackd under a profiler.
-        QStringList command = QString::fromLocal8Bit(qgetenv("FANOUT_BENCH_WRAP")).split(u' ', Qt::SkipEmptyParts);
+        QStringList command
+            = QString::fromLocal8Bit(qgetenv("FANOUT_BENCH_WRAP")).split(u' ', Qt::SkipEmptyParts);
         command << QStringLiteral(PIRACK_RACKD_PATH) << u"--config"_s << path(u"rackd.conf"_s);
         rackd->start(command.takeFirst(), command);
         if (!rackd->waitForStarted(10000))
@@ -362,8 +366,8 @@ public:
             auto *swarm = childProcess();
             swarm->setProcessChannelMode(QProcess::ForwardedErrorChannel);
             swarm->start(QStringLiteral(PIRACK_SWARM_PATH),
-                {m_dir.path(), QString::number(first), QString::number(std::min(m_options.perProcess, swarmNodes - first)),
-                    u"5"_s});
+                {m_dir.path(), QString::number(first),
+                    QString::number(std::min(m_options.perProcess, swarmNodes - first)), u"5"_s});
             m_processes.append(swarm);
         }
         m_agent = childProcess();
@@ -382,7 +386,8 @@ public:
                 lastAsked.start();
                 const auto reply = call(u"nodes"_s, {}, 30000);
                 up = 0;
-                for (const QJsonValue &node : reply ? reply->result.value(u"nodes"_s).toArray() : QJsonArray())
+                for (const QJsonValue &node :
+                    reply ? reply->result.value(u"nodes"_s).toArray() : QJsonArray())
                     up += node.toObject().value(u"state"_s).toString() == u"up" ? 1 : 0;
                 if (up / 500 != shown / 500 && up != shown) {
                     std::fprintf(stderr, "  %d of %d agents connected (%.0f s)\n", up, m_nodes,
@@ -417,8 +422,8 @@ public:
     {
         Round round;
         QElapsedTimer clock;
-        const auto stream = QObject::connect(&m_admin, &RackClient::eventReceived, &m_admin,
-            [&round, &clock](const Protocol::Event &event) {
+        const auto stream = QObject::connect(
+            &m_admin, &RackClient::eventReceived, &m_admin, [&round, &clock](const Protocol::Event &event) {
                 if (event.name == u"exec.result")
                     round.perNodeMs.append(double(clock.nsecsElapsed()) / 1e6);
             });
@@ -436,7 +441,8 @@ public:
         if ((*reply)->isError())
             fail(u"exec failed: "_s + (*reply)->error->message);
         round.failed = (*reply)->result.value(u"failed"_s).toInt();
-        if ((*reply)->result.value(u"results"_s).toArray().size() != m_nodes || round.perNodeMs.size() != m_nodes)
+        if ((*reply)->result.value(u"results"_s).toArray().size() != m_nodes
+            || round.perNodeMs.size() != m_nodes)
             fail(u"an exec round answered for %1 nodes and streamed %2, not %3"_s
                      .arg((*reply)->result.value(u"results"_s).toArray().size())
                      .arg(round.perNodeMs.size())
@@ -558,7 +564,8 @@ std::optional<Options> parse(const QStringList &arguments)
         if (!ok) {
             std::fprintf(stderr,
                 "fanout-bench: cannot understand '%s'\n"
-                "usage: fanout-bench [--runs R] [--idle S] [--startup-runs K] [--per-process P] [N...]  (N >= 2)\n",
+                "usage: fanout-bench [--runs R] [--idle S] [--startup-runs K] [--per-process P] [N...]  (N "
+                ">= 2)\n",
                 qPrintable(argument));
             return std::nullopt;
         }
@@ -583,7 +590,8 @@ int main(int argc, char *argv[])
     out << "fan-out over TLS on loopback; " << options->runs << " rounds per figure (medians), idle "
         << options->idleSeconds << " s, start-up median of " << options->startupRuns << "\n\n";
     out << "| nodes | rackd start-up (ms) | all connected (s) | ping round (ms) | ping p50 / p99 (ms) | "
-           "ping CPU: rackd, agents, client (ms) | command round (ms) | command p50 / p99 (ms) | command rackd CPU (ms) | "
+           "ping CPU: rackd, agents, client (ms) | command round (ms) | command p50 / p99 (ms) | command "
+           "rackd CPU (ms) | "
            "rackd peak RSS (MiB) | idle rackd RSS (MiB) | idle rackd CPU (s/min) | "
            "rack-agent RSS, of it private (MiB) | rack-agent CPU (s/min) |\n";
     out << "|" << QString(u" --- |"_s).repeated(14) << "\n";
@@ -595,12 +603,11 @@ int main(int argc, char *argv[])
         out << "| " << f.nodes << " | " << n(f.startupMs) << " | " << n(f.connectSeconds) << " | "
             << n(f.ping.roundMs) << " | " << n(f.ping.p50Ms) << " / " << n(f.ping.p99Ms) << " | "
             << n(f.ping.rackdCpuSeconds * 1000) << ", " << n(f.ping.agentsCpuSeconds * 1000) << ", "
-            << n(f.ping.clientCpuSeconds * 1000) << " | " << n(f.command.roundMs) << " | " << n(f.command.p50Ms)
-            << " / " << n(f.command.p99Ms) << " | " << n(f.command.rackdCpuSeconds * 1000) << " | "
-            << n(f.peakRssMiB) << " | "
-            << n(f.idleRssMiB) << " | " << n(f.idleCpuSecondsPerMinute, 2) << " ("
-            << n(f.idleCpuSecondsPerMinute / 60 * 100, 2) << " %) | " << n(f.agentRssMiB) << ", "
-            << n(f.agentPrivateMiB) << " | "
+            << n(f.ping.clientCpuSeconds * 1000) << " | " << n(f.command.roundMs) << " | "
+            << n(f.command.p50Ms) << " / " << n(f.command.p99Ms) << " | "
+            << n(f.command.rackdCpuSeconds * 1000) << " | " << n(f.peakRssMiB) << " | " << n(f.idleRssMiB)
+            << " | " << n(f.idleCpuSecondsPerMinute, 2) << " (" << n(f.idleCpuSecondsPerMinute / 60 * 100, 2)
+            << " %) | " << n(f.agentRssMiB) << ", " << n(f.agentPrivateMiB) << " | "
             << n(f.agentCpuSecondsPerMinute, 3) << " |\n";
         out.flush();
     }

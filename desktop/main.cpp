@@ -40,15 +40,17 @@ RackConnector::Prompts dialogPrompts(QWidget *parent)
     };
     prompts.mismatch = [parent](const SavedRack &rack, const QString &pinned, const QString &presented) {
         QMessageBox::critical(parent, QApplication::tr("This is not the rack you trusted"),
-            QApplication::tr("%1 (%2) presents %3, but %4 is pinned for it. PiRack will not talk to it: someone may "
-                             "be in between, or rackd's key was replaced. If you replaced it, remove the rack's "
-                             "line from the known-racks file and connect again.")
+            QApplication::tr(
+                "%1 (%2) presents %3, but %4 is pinned for it. PiRack will not talk to it: someone may "
+                "be in between, or rackd's key was replaced. If you replaced it, remove the rack's "
+                "line from the known-racks file and connect again.")
                 .arg(rack.name, rack.key(), presented, pinned));
     };
     prompts.storeInFile = [parent](const SavedRack &rack, const QString &file, const QString &why) {
         QMessageBox box(QMessageBox::Question, QApplication::tr("No keyring to keep the token"),
-            QApplication::tr("No secret service (GNOME Keyring, KWallet) answered (%1), so the token of %2 cannot be "
-                             "kept safely.\n\nKeep it in %3, readable only by you? Otherwise it is asked for each time.")
+            QApplication::tr(
+                "No secret service (GNOME Keyring, KWallet) answered (%1), so the token of %2 cannot be "
+                "kept safely.\n\nKeep it in %3, readable only by you? Otherwise it is asked for each time.")
                 .arg(why, rack.name, file),
             QMessageBox::NoButton, parent);
         QPushButton *inFile = box.addButton(QApplication::tr("Keep it in the file"), QMessageBox::AcceptRole);
@@ -78,20 +80,25 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"PiRack: the rack, its stacks and its Pis, live. Without options it asks "
-                                     u"which saved rack to connect to."_s);
+    parser.setApplicationDescription(
+        u"PiRack: the rack, its stacks and its Pis, live. Without options it asks "
+        u"which saved rack to connect to."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption rackName(u"rack"_s, u"connect to this saved rack"_s, u"name"_s);
     const QCommandLineOption host(u"host"_s, u"rackd's host (saves the rack under --name)"_s, u"host"_s);
     const QCommandLineOption port(u"port"_s, u"rackd's port"_s, u"port"_s, u"7420"_s);
-    const QCommandLineOption name(u"name"_s, u"the name to save --host under (default HOST:PORT)"_s, u"name"_s);
-    const QCommandLineOption tokenFile(u"token-file"_s, u"read the token from this file (it is not stored elsewhere)"_s,
-        u"file"_s);
-    const QCommandLineOption knownRacks(u"known-racks"_s, u"file of trusted racks"_s, u"file"_s, PinStore::defaultPath());
+    const QCommandLineOption name(
+        u"name"_s, u"the name to save --host under (default HOST:PORT)"_s, u"name"_s);
+    const QCommandLineOption tokenFile(
+        u"token-file"_s, u"read the token from this file (it is not stored elsewhere)"_s, u"file"_s);
+    const QCommandLineOption knownRacks(
+        u"known-racks"_s, u"file of trusted racks"_s, u"file"_s, PinStore::defaultPath());
     const QCommandLineOption trust(u"trust-fingerprint"_s,
-        u"pin this fingerprint for the rack if none is pinned (as shown by rackd --fingerprint)"_s, u"fingerprint"_s);
-    const QCommandLineOption design(u"design"_s, u"open the rack designer on FILE (or a new rack), without any connection"_s);
+        u"pin this fingerprint for the rack if none is pinned (as shown by rackd --fingerprint)"_s,
+        u"fingerprint"_s);
+    const QCommandLineOption design(
+        u"design"_s, u"open the rack designer on FILE (or a new rack), without any connection"_s);
     const QCommandLineOption screenshot(u"screenshot"_s,
         u"once connected and loaded, save a picture of the window to FILE and quit (for a machine without display)"_s,
         u"file"_s);
@@ -102,7 +109,8 @@ int main(int argc, char *argv[])
         auto *editor = new StructureEditor;
         editor->setAttribute(Qt::WA_DeleteOnClose);
         QString error;
-        if (!parser.positionalArguments().isEmpty() && !editor->openFile(parser.positionalArguments().first(), &error)) {
+        if (!parser.positionalArguments().isEmpty()
+            && !editor->openFile(parser.positionalArguments().first(), &error)) {
             QMessageBox::critical(nullptr, u"PiRack"_s, error);
             return 2;
         }
@@ -128,7 +136,8 @@ int main(int argc, char *argv[])
                 rack = saved;
         }
         if (!rack) {
-            QMessageBox::critical(nullptr, u"PiRack"_s, QApplication::tr("There is no saved rack called \"%1\".").arg(parser.value(rackName)));
+            QMessageBox::critical(nullptr, u"PiRack"_s,
+                QApplication::tr("There is no saved rack called \"%1\".").arg(parser.value(rackName)));
             return 2;
         }
     }
@@ -137,7 +146,8 @@ int main(int argc, char *argv[])
         QFile file(parser.value(tokenFile));
         if (!file.open(QIODevice::ReadOnly)) {
             QMessageBox::critical(nullptr, u"PiRack"_s,
-                QApplication::tr("Cannot read the token file %1: %2").arg(file.fileName(), file.errorString()));
+                QApplication::tr("Cannot read the token file %1: %2")
+                    .arg(file.fileName(), file.errorString()));
             return 2;
         }
         token = QString::fromUtf8(file.readLine(4096)).trimmed();
@@ -156,15 +166,15 @@ int main(int argc, char *argv[])
     RackState state;
     RackSession session(&state);
     MainWindow *windowPointer = nullptr;
-    MainWindow window(&session, &state, [&windowPointer](const QString &title, const QString &text, const QStringList &details) {
-        return confirmDialog(windowPointer, title, text, details);
-    });
+    MainWindow window(&session, &state,
+        [&windowPointer](const QString &title, const QString &text, const QStringList &details) {
+            return confirmDialog(windowPointer, title, text, details);
+        });
     windowPointer = &window;
     TokenKeyring keyring(TokenKeyring::defaultFallbackFile());
     RackConnector connector(&session, &state, &keyring, parser.value(knownRacks), dialogPrompts(&window));
-    QObject::connect(&connector, &RackConnector::rackChanged, &window, [&window](const SavedRack &chosen) {
-        window.setRackName(chosen.name);
-    });
+    QObject::connect(&connector, &RackConnector::rackChanged, &window,
+        [&window](const SavedRack &chosen) { window.setRackName(chosen.name); });
     QObject::connect(&connector, &RackConnector::stopped, &window, [&window](const QString &reason) {
         window.banner()->setText(reason);
         window.banner()->show();
@@ -175,28 +185,33 @@ int main(int argc, char *argv[])
         if (dialog.exec() == QDialog::Accepted)
             connector.connectTo(dialog.rack(), dialog.typedToken());
     };
-    QObject::connect(window.switchRackAction(), &QAction::triggered, &window, [&chooseRack] { chooseRack({}); });
+    QObject::connect(
+        window.switchRackAction(), &QAction::triggered, &window, [&chooseRack] { chooseRack({}); });
     window.resize(1400, 850);
     window.show();
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
-        QObject::connect(&session, &RackSession::statusChanged, &window, [&window, path](RackSession::Status status) {
-            if (status != RackSession::Status::Connected)
-                return;
-            // A few heartbeats later the tiles show CPU and temperature.
-            QTimer::singleShot(4000, &window, [&window, path] {
-                const bool saved = window.grab().save(path);
-                std::fprintf(stderr, "%s\n", qPrintable(saved ? u"pirack: the window is in "_s + path : u"pirack: cannot write "_s + path));
-                QApplication::exit(saved ? 0 : 1);
+        QObject::connect(
+            &session, &RackSession::statusChanged, &window, [&window, path](RackSession::Status status) {
+                if (status != RackSession::Status::Connected)
+                    return;
+                // A few heartbeats later the tiles show CPU and temperature.
+                QTimer::singleShot(4000, &window, [&window, path] {
+                    const bool saved = window.grab().save(path);
+                    std::fprintf(stderr, "%s\n",
+                        qPrintable(saved ? u"pirack: the window is in "_s + path
+                                         : u"pirack: cannot write "_s + path));
+                    QApplication::exit(saved ? 0 : 1);
+                });
             });
-        });
         QTimer::singleShot(60000, &window, [] {
             std::fputs("pirack: not connected within 60 s\n", stderr);
             QApplication::exit(3);
         });
     }
     if (rack)
-        connector.connectTo(*rack, token, false); // a token from --token-file stays where the operator keeps it
+        connector.connectTo(
+            *rack, token, false); // a token from --token-file stays where the operator keeps it
     else
         chooseRack({});
     return QApplication::exec();

@@ -129,8 +129,7 @@ bool NodeInventory::registerNode(
     return true;
 }
 
-bool NodeInventory::assign(
-    const QString &mac, int stack, int slot, const RackStructure &structure,
+bool NodeInventory::assign(const QString &mac, int stack, int slot, const RackStructure &structure,
     Protocol::Error *error, TakenSlot taken)
 {
     const QString key = mac.toLower();
@@ -196,7 +195,8 @@ bool NodeInventory::rename(const QString &mac, const QString &name, Protocol::Er
         return false;
     }
     if (!it->stack) {
-        *error = {Protocol::ErrorCode::BadRequest, u"%1 is not placed: only a placed node has a name"_s.arg(mac)};
+        *error = {
+            Protocol::ErrorCode::BadRequest, u"%1 is not placed: only a placed node has a name"_s.arg(mac)};
         return false;
     }
     if (!isNodeName(name)) {

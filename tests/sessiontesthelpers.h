@@ -6,9 +6,9 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QSignalSpy>
 #include <QTimer>
 #include <functional>
-#include <QSignalSpy>
 
 /// Waits on the session's own signal, with a deadline, until it reaches `status`.
 inline bool waitForSessionStatus(RackSession &session, RackSession::Status status, int timeoutMs = 20000)

@@ -67,10 +67,11 @@ private Q_SLOTS:
 
         RackState state;
         RackSession session(&state);
-        MainWindow window(&session, &state, [this](const QString &, const QString &, const QStringList &details) {
-            m_questions.append(details);
-            return m_answer;
-        });
+        MainWindow window(
+            &session, &state, [this](const QString &, const QString &, const QStringList &details) {
+                m_questions.append(details);
+                return m_answer;
+            });
         window.resize(1400, 850);
         window.show();
         session.open({u"127.0.0.1"_s, rack->port(), rack->adminToken(), rack->fingerprint(), u"test"_s});
@@ -84,7 +85,8 @@ private Q_SLOTS:
 
         // Pis that joined after the window loaded the rack are listed with their address and identity.
         const QString s3n3 = rack->pi(PiPlace {3, 3})->spec().nic.mac;
-        QVERIFY(waitUntil([&] { return !state.node(s3n3)->identity.value(u"model"_s).toString().isEmpty(); }, 10000, &state));
+        QVERIFY(waitUntil([&] { return !state.node(s3n3)->identity.value(u"model"_s).toString().isEmpty(); },
+            10000, &state));
         QCOMPARE(state.node(s3n3)->address, u"10.78.0.19"_s);
 
         // The details pane: who, where, what it is, and a CPU and temperature history that grows.

@@ -53,17 +53,20 @@ private Q_SLOTS:
         Reservation replacement = reservation(u"dc:a6:32:00:00:09"_s, u"10.42.0.12"_s, u"s1-n2"_s);
         replacement.formerMacs = {u"dc:a6:32:00:00:02"_s};
         QCOMPARE(result,
-            (QList<Reservation> {replacement, reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s),
+            (QList<Reservation> {replacement,
+                reservation(u"dc:a6:32:00:00:03"_s, u"10.42.0.13"_s, u"s1-n3"_s),
                 reservation(u"dc:a6:32:00:00:01"_s, u"10.42.0.21"_s, u"s2-n1"_s)}));
         QCOMPARE(DnsmasqReservations::hostsFileContent(result).split('\n').at(1),
             QByteArray("dc:a6:32:00:00:09,dc:a6:32:00:00:02,10.42.0.12,s1-n2"));
         // The line reads back the same, and a second replacement keeps both former MACs, newest first.
         QStringList problems;
-        QCOMPARE(DnsmasqReservations::readHostsFile(DnsmasqReservations::hostsFileContent(result), &problems), result);
+        QCOMPARE(DnsmasqReservations::readHostsFile(DnsmasqReservations::hostsFileContent(result), &problems),
+            result);
         QVERIFY(problems.isEmpty());
         const QList<Reservation> again = DnsmasqReservations::merged(
             result, {reservation(u"dc:a6:32:00:00:0a"_s, u"10.42.0.12"_s, u"s1-n2"_s)});
-        QCOMPARE(again.constFirst().formerMacs, (QStringList {u"dc:a6:32:00:00:09"_s, u"dc:a6:32:00:00:02"_s}));
+        QCOMPARE(
+            again.constFirst().formerMacs, (QStringList {u"dc:a6:32:00:00:09"_s, u"dc:a6:32:00:00:02"_s}));
     }
 
     void readsItsOwnFileAndRefusesBrokenLines()
@@ -116,7 +119,8 @@ private Q_SLOTS:
             qPrintable(error));
         QVERIFY(report.changed);
         QCOMPARE(report.droppedLines.size(), 1);
-        QVERIFY2(report.droppedLines.constFirst().contains(u"not,a,line"_s), qPrintable(report.droppedLines.constFirst()));
+        QVERIFY2(report.droppedLines.constFirst().contains(u"not,a,line"_s),
+            qPrintable(report.droppedLines.constFirst()));
         // Without a pid file dnsmasq is not signalled, and the report says so.
         QVERIFY(!report.reloaded);
         QVERIFY2(report.notReloaded.contains(u"no pid file"_s), qPrintable(report.notReloaded));
@@ -128,7 +132,8 @@ private Q_SLOTS:
 
         // A file that cannot be read is an error and nothing is written.
         const DnsmasqReservations::Files unreadable {dir.filePath(u"dnsmasq"_s), {}, {}};
-        QVERIFY(!DnsmasqReservations::update(unreadable, {}, DnsmasqReservations::Update::Merge, &report, &error));
+        QVERIFY(!DnsmasqReservations::update(
+            unreadable, {}, DnsmasqReservations::Update::Merge, &report, &error));
         QVERIFY2(error.startsWith(u"cannot read the reservations in"_s), qPrintable(error));
     }
 
@@ -147,8 +152,7 @@ private Q_SLOTS:
                      DnsmasqReservations::Update::ExistingLinesOnly, &report, &error),
             qPrintable(error));
         QVERIFY(report.changed);
-        QCOMPARE(readFile(files.hosts),
-            QByteArray(before).replace("10.42.0.12,s1-n2", "10.42.0.12,build-7"));
+        QCOMPARE(readFile(files.hosts), QByteArray(before).replace("10.42.0.12,s1-n2", "10.42.0.12,build-7"));
         QVERIFY(readFile(files.names).contains("10.42.0.12 build-7\n"));
 
         // A MAC without a reservation gets none: the next install writes what the inventory says.

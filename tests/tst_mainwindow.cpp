@@ -104,8 +104,10 @@ private Q_SLOTS:
         QCOMPARE(m_questions.size(), 0); // switching on cuts nothing
 
         // Two of stack 1's Pis are up (as the agents would report): cutting them asks, naming them.
-        state.applyEvent({u"node.up"_s, {{u"mac"_s, u"dc:a6:32:00:00:01"_s}, {u"name"_s, u"s1-n1"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
-        state.applyEvent({u"node.up"_s, {{u"mac"_s, u"dc:a6:32:00:00:02"_s}, {u"name"_s, u"s1-n2"_s}, {u"stack"_s, 1}, {u"slot"_s, 2}}});
+        state.applyEvent({u"node.up"_s,
+            {{u"mac"_s, u"dc:a6:32:00:00:01"_s}, {u"name"_s, u"s1-n1"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
+        state.applyEvent({u"node.up"_s,
+            {{u"mac"_s, u"dc:a6:32:00:00:02"_s}, {u"name"_s, u"s1-n2"_s}, {u"stack"_s, 1}, {u"slot"_s, 2}}});
         m_answer = false;
         window.stackAction(Action::Off)->trigger();
         QCOMPARE(m_questions.size(), 1);
@@ -156,7 +158,8 @@ private Q_SLOTS:
         m_daemon.reset();
         QVERIFY(waitForStatus(session, Status::Reconnecting));
         QVERIFY(window.banner()->isVisible());
-        QVERIFY2(window.banner()->text().startsWith(u"Not connected: connection lost"_s), qPrintable(window.banner()->text()));
+        QVERIFY2(window.banner()->text().startsWith(u"Not connected: connection lost"_s),
+            qPrintable(window.banner()->text()));
         QVERIFY(!window.stackAction(Action::On)->isEnabled());
         QVERIFY(startRackd());
         QVERIFY(waitForStatus(session, Status::Connected, 30000));

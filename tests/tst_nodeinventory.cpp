@@ -42,7 +42,8 @@ private Q_SLOTS:
             u"DC:A6:32:01:02:03"_s, {{u"hostname"_s, u"raspberrypi"_s}}, credential("a"), &error));
         QVERIFY(!inventory.node(u"dc:a6:32:01:02:03"_s)->isAssigned()); // joined, not placed yet
         Protocol::Error failure;
-        QVERIFY2(inventory.assign(u"dc:a6:32:01:02:03"_s, 1, 2, rack(), &failure), qPrintable(failure.message));
+        QVERIFY2(
+            inventory.assign(u"dc:a6:32:01:02:03"_s, 1, 2, rack(), &failure), qPrintable(failure.message));
         const auto node = inventory.node(u"dc:a6:32:01:02:03"_s);
         QCOMPARE(node->name, u"s1-n2"_s);
         QCOMPARE(node->address, u"10.42.0.12"_s);
@@ -64,13 +65,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("slot");
         QTest::addColumn<QString>("error");
         QTest::addColumn<QString>("code");
-        QTest::newRow("unknown node") << u"aa:bb:cc:dd:ee:ff"_s << 1 << 1
-                                      << u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s
-                                      << Protocol::ErrorCode::NotFound;
-        QTest::newRow("unknown stack") << u"dc:a6:32:00:00:02"_s << 9 << 1 << u"there is no stack 9"_s
-                                       << Protocol::ErrorCode::NotFound;
-        QTest::newRow("slot beyond the stack") << u"dc:a6:32:00:00:02"_s << 2 << 2
-                                               << u"stack 2 has slots 1 to 1"_s << Protocol::ErrorCode::BadRequest;
+        QTest::newRow("unknown node")
+            << u"aa:bb:cc:dd:ee:ff"_s << 1 << 1 << u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s
+            << Protocol::ErrorCode::NotFound;
+        QTest::newRow("unknown stack")
+            << u"dc:a6:32:00:00:02"_s << 9 << 1 << u"there is no stack 9"_s << Protocol::ErrorCode::NotFound;
+        QTest::newRow("slot beyond the stack")
+            << u"dc:a6:32:00:00:02"_s << 2 << 2 << u"stack 2 has slots 1 to 1"_s
+            << Protocol::ErrorCode::BadRequest;
         QTest::newRow("slot taken") << u"dc:a6:32:00:00:02"_s << 1 << 1
                                     << u"stack 1 slot 1 is taken by dc:a6:32:00:00:01 (s1-n1)"_s
                                     << Protocol::ErrorCode::Conflict;

@@ -12,7 +12,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString macOf(int index) { return u"dc:a6:32:00:%1:%2"_s.arg(index / 256, 2, 16, QLatin1Char('0')).arg(index % 256, 2, 16, QLatin1Char('0')); }
+QString macOf(int index)
+{
+    return u"dc:a6:32:00:%1:%2"_s.arg(index / 256, 2, 16, QLatin1Char('0'))
+        .arg(index % 256, 2, 16, QLatin1Char('0'));
+}
 
 // 40 stacks of 25 Pis: 1000 nodes, every one placed and up.
 void fill(RackState *rack)
@@ -20,17 +24,20 @@ void fill(RackState *rack)
     QJsonArray stacks;
     QJsonArray nodes;
     for (int stack = 1; stack <= 40; ++stack) {
-        stacks.append(QJsonObject {{u"id"_s, stack}, {u"row"_s, (stack - 1) / 8 + 1}, {u"column"_s, (stack - 1) % 8 + 1},
-            {u"pis"_s, 25}, {u"relay"_s, u"on"_s}});
+        stacks.append(QJsonObject {{u"id"_s, stack}, {u"row"_s, (stack - 1) / 8 + 1},
+            {u"column"_s, (stack - 1) % 8 + 1}, {u"pis"_s, 25}, {u"relay"_s, u"on"_s}});
         for (int slot = 1; slot <= 25; ++slot) {
             const int index = (stack - 1) * 25 + slot;
-            nodes.append(QJsonObject {{u"mac"_s, macOf(index)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
-                {u"address"_s, u"10.42.%1.%2"_s.arg(index / 250).arg(index % 250 + 1)}, {u"stack"_s, stack},
-                {u"slot"_s, slot}, {u"state"_s, u"up"_s}});
+            nodes.append(
+                QJsonObject {{u"mac"_s, macOf(index)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
+                    {u"address"_s, u"10.42.%1.%2"_s.arg(index / 250).arg(index % 250 + 1)},
+                    {u"stack"_s, stack}, {u"slot"_s, slot}, {u"state"_s, u"up"_s}});
         }
     }
     QString error;
-    const bool ok = rack->applyStatus({{u"rack"_s, QJsonObject {{u"rows"_s, 5}, {u"cols"_s, 8}}}, {u"stacks"_s, stacks}}, &error)
+    const bool ok
+        = rack->applyStatus(
+              {{u"rack"_s, QJsonObject {{u"rows"_s, 5}, {u"cols"_s, 8}}}, {u"stacks"_s, stacks}}, &error)
         && rack->applyNodes({{u"nodes"_s, nodes}}, &error);
     if (!ok)
         qFatal("%s", qPrintable(error));
@@ -66,8 +73,10 @@ private Q_SLOTS:
         // Stacks 3 and 4 (rows 50 to 99, one run) and one node of stack 10 (row 225).
         QJsonArray batch;
         for (int index = 51; index <= 100; ++index)
-            batch.append(QJsonObject {{u"mac"_s, macOf(index)}, {u"metrics"_s, QJsonObject {{u"temperature_c"_s, 51.5}}}});
-        batch.append(QJsonObject {{u"mac"_s, macOf(226)}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 12.25}}}});
+            batch.append(QJsonObject {
+                {u"mac"_s, macOf(index)}, {u"metrics"_s, QJsonObject {{u"temperature_c"_s, 51.5}}}});
+        batch.append(
+            QJsonObject {{u"mac"_s, macOf(226)}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 12.25}}}});
         rack.applyEvent({u"node.metrics"_s, {{u"nodes"_s, batch}}});
         QCOMPARE(changed.size(), 2);
         QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 50);

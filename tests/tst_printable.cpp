@@ -32,7 +32,8 @@ private Q_SLOTS:
 
     void aTerminalKeepsLinesButNoEscapeSequences()
     {
-        QCOMPARE(Printable::forTerminal(u"line 1\n\tline 2\x1b[31m red\r"_s), u"line 1\n\tline 2\\x1b[31m red\\x0d"_s);
+        QCOMPARE(Printable::forTerminal(u"line 1\n\tline 2\x1b[31m red\r"_s),
+            u"line 1\n\tline 2\\x1b[31m red\\x0d"_s);
     }
 
     void aLogMessageStaysOneEntry()

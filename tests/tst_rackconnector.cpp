@@ -5,8 +5,8 @@
 // gives it no session bus): the operator is asked about the file, trusts on first contact, is not
 // asked again, is asked for a token when none is kept, and is stopped by a changed certificate.
 #include "client/pinstore.h"
-#include "rackconnector.h"
 #include "connectdialog.h"
+#include "rackconnector.h"
 #include "rackdfixture.h"
 #include "screenshots.h"
 
@@ -38,7 +38,8 @@ class TestRackConnector : public QObject
             m_asked.append(u"trust "_s + fingerprint);
             return m_trust;
         };
-        prompts.mismatch = [this](const SavedRack &, const QString &, const QString &) { m_asked.append(u"mismatch"_s); };
+        prompts.mismatch
+            = [this](const SavedRack &, const QString &, const QString &) { m_asked.append(u"mismatch"_s); };
         prompts.storeInFile = [this](const SavedRack &, const QString &, const QString &) {
             m_asked.append(u"file"_s);
             return m_keepInFile;
@@ -112,7 +113,8 @@ private Q_SLOTS:
         m_tokenAnswer.reset();
         connector.connectTo(rack);
         QVERIFY(stopped.wait(10000));
-        QVERIFY2(stopped.last().at(0).toString().contains(u"needs a token"_s), qPrintable(stopped.last().at(0).toString()));
+        QVERIFY2(stopped.last().at(0).toString().contains(u"needs a token"_s),
+            qPrintable(stopped.last().at(0).toString()));
         QCOMPARE(session.status(), Status::Disconnected);
         stopped.clear();
 

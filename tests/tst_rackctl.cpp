@@ -203,7 +203,8 @@ private Q_SLOTS:
         QVERIFY(unknown.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s));
         const Run rename = trusted({u"node"_s, u"rename"_s, u"aa:bb:cc:dd:ee:ff"_s, u"head-node"_s});
         QCOMPARE(rename.exitCode, int(Rackctl::CommandFailed));
-        QVERIFY2(rename.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s), qPrintable(rename.err));
+        QVERIFY2(
+            rename.err.contains(u"no node with MAC aa:bb:cc:dd:ee:ff has joined"_s), qPrintable(rename.err));
         QCOMPARE(trusted({u"node"_s, u"rename"_s, u"aa:bb:cc:dd:ee:ff"_s}).exitCode, int(Rackctl::Usage));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"5"_s}).exitCode, int(Rackctl::Usage));
         QCOMPARE(trusted({u"join"_s, u"create"_s, u"--ttl"_s, u"1h"_s}).exitCode, int(Rackctl::Ok));
@@ -272,7 +273,8 @@ private Q_SLOTS:
         // Followed until stack 1 (no Pi answers here) waits for the operator.
         const Run started = rackctl({u"install"_s, u"start"_s, u"1"_s, u"--stack-timeout"_s, u"1"_s});
         QCOMPARE(started.exitCode, 0);
-        QVERIFY2(started.out.contains(u"stack 1 waits for a decision: 0 of 2 Pis found"_s), qPrintable(started.out));
+        QVERIFY2(started.out.contains(u"stack 1 waits for a decision: 0 of 2 Pis found"_s),
+            qPrintable(started.out));
         QVERIFY2(started.err.contains(u"stack 1: switching it on (attempt 1)"_s), qPrintable(started.err));
         const Run again = rackctl({u"install"_s, u"start"_s});
         QCOMPARE(again.exitCode, int(Rackctl::CommandFailed));
@@ -288,7 +290,8 @@ private Q_SLOTS:
         // Accepting it runs the install to its end: written, powered on, verified (nothing comes back).
         const Run accepted = rackctl({u"install"_s, u"accept"_s});
         QCOMPARE(accepted.exitCode, int(Rackctl::CommandFailed));
-        QVERIFY2(accepted.out.contains(u"install done: not every placed Pi came back within 1 s"_s), qPrintable(accepted.out));
+        QVERIFY2(accepted.out.contains(u"install done: not every placed Pi came back within 1 s"_s),
+            qPrintable(accepted.out));
         QVERIFY2(accepted.out.contains(u"s1-n1       10.42.0.11      dc:a6:32:00:00:01  agent not up"_s),
             qPrintable(accepted.out));
         QFile hosts(m_fixture.path(u"dnsmasq/dhcp-hosts"_s));

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The desktop's live link to a real rackd on loopback: loading, following events, reconnecting.
-#include "racksession.h"
 #include "rackdfixture.h"
+#include "racksession.h"
 #include "sessiontesthelpers.h"
 
 #include <QJsonArray>
@@ -92,7 +92,8 @@ private Q_SLOTS:
 
         m_daemon.reset(); // rackd goes away
         QVERIFY(waitForStatus(session, Status::Reconnecting));
-        QVERIFY2(session.statusMessage().startsWith(u"connection lost"_s), qPrintable(session.statusMessage()));
+        QVERIFY2(
+            session.statusMessage().startsWith(u"connection lost"_s), qPrintable(session.statusMessage()));
         QVERIFY(startRackd());
         QVERIFY(waitForStatus(session, Status::Connected, 30000));
         QCOMPARE(resets.size(), 2); // the rack was loaded again: status, then nodes

@@ -18,20 +18,26 @@ QJsonObject status(int stacks = 2, int pis = 2)
         list.append(QJsonObject {{u"id"_s, id}, {u"row"_s, 1}, {u"column"_s, id}, {u"relay_channel"_s, id},
             {u"pis"_s, pis}, {u"relay"_s, u"on"_s}, {u"busy"_s, false}});
     }
-    return {{u"rack"_s, QJsonObject {{u"rows"_s, 1}, {u"cols"_s, stacks}, {u"relay_backend"_s, u"simulated"_s}}},
+    return {
+        {u"rack"_s, QJsonObject {{u"rows"_s, 1}, {u"cols"_s, stacks}, {u"relay_backend"_s, u"simulated"_s}}},
         {u"stacks"_s, list}};
 }
 
-QString macOf(int stack, int slot) { return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(slot, 2, 10, QLatin1Char('0')); }
+QString macOf(int stack, int slot)
+{
+    return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(slot, 2, 10, QLatin1Char('0'));
+}
 
 QJsonObject nodes(int stacks = 2, int pis = 2, const QString &state = u"up"_s)
 {
     QJsonArray list;
     for (int stack = stacks; stack >= 1; --stack) { // not in rack order: the model sorts
         for (int slot = 1; slot <= pis; ++slot) {
-            list.append(QJsonObject {{u"mac"_s, macOf(stack, slot)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
-                {u"address"_s, u"10.42.0.%1"_s.arg(10 + stack * 10 + slot)}, {u"stack"_s, stack}, {u"slot"_s, slot},
-                {u"state"_s, state}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 5.0}}}});
+            list.append(
+                QJsonObject {{u"mac"_s, macOf(stack, slot)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
+                    {u"address"_s, u"10.42.0.%1"_s.arg(10 + stack * 10 + slot)}, {u"stack"_s, stack},
+                    {u"slot"_s, slot}, {u"state"_s, state},
+                    {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 5.0}}}});
         }
     }
     return {{u"nodes"_s, list}};
@@ -68,7 +74,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("error");
         QJsonObject noGrid = status();
         noGrid.insert(u"rack"_s, QJsonObject {{u"rows"_s, 0}, {u"cols"_s, 2}});
-        QTest::newRow("grid") << noGrid << u"rackd's status has no valid grid (rows and cols from 1 to 1000)"_s;
+        QTest::newRow("grid") << noGrid
+                              << u"rackd's status has no valid grid (rows and cols from 1 to 1000)"_s;
         QJsonObject offGrid = status();
         QJsonArray stacks = offGrid.value(u"stacks"_s).toArray();
         QJsonObject second = stacks.at(1).toObject();
@@ -125,8 +132,10 @@ private Q_SLOTS:
         // One metrics event for many nodes is one change signal.
         rack.applyEvent({u"node.metrics"_s,
             {{u"nodes"_s,
-                QJsonArray {QJsonObject {{u"mac"_s, macOf(1, 1)}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 42.0}}}},
-                    QJsonObject {{u"mac"_s, macOf(2, 1)}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 7.0}}}},
+                QJsonArray {QJsonObject {{u"mac"_s, macOf(1, 1)},
+                                {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 42.0}}}},
+                    QJsonObject {
+                        {u"mac"_s, macOf(2, 1)}, {u"metrics"_s, QJsonObject {{u"cpu_percent"_s, 7.0}}}},
                     QJsonObject {{u"mac"_s, u"02:00:00:00:00:99"_s}}}}}});
         QCOMPARE(nodesChanged.size(), 1);
         QCOMPARE(nodesChanged.takeFirst().at(0).toStringList(), (QStringList {macOf(1, 1), macOf(2, 1)}));
@@ -139,7 +148,8 @@ private Q_SLOTS:
         QCOMPARE(rack.node(u"02:00:00:00:00:01"_s)->label(), u"02:00:00:00:00:01"_s);
 
         // A rename changes the label, nothing else.
-        rack.applyEvent({u"node.renamed"_s, {{u"mac"_s, macOf(1, 1)}, {u"name"_s, u"head-node"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
+        rack.applyEvent({u"node.renamed"_s,
+            {{u"mac"_s, macOf(1, 1)}, {u"name"_s, u"head-node"_s}, {u"stack"_s, 1}, {u"slot"_s, 1}}});
         QCOMPARE(rack.node(macOf(1, 1))->label(), u"head-node"_s);
         QCOMPARE(nodesChanged.takeFirst().at(0).toStringList(), QStringList {macOf(1, 1)});
 

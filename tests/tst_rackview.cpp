@@ -12,7 +12,10 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QString macOf(int stack, int slot) { return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(slot, 2, 10, QLatin1Char('0')); }
+QString macOf(int stack, int slot)
+{
+    return u"dc:a6:32:00:%1:%2"_s.arg(stack, 2, 10, QLatin1Char('0')).arg(slot, 2, 10, QLatin1Char('0'));
+}
 
 // A 2 x 2 grid with three stacks of 4: stack 1 all up (ok), stack 2 half up (warning), stack 3 off;
 // the cell at row 2, column 2 is empty.
@@ -26,19 +29,25 @@ void fill(RackState *rack)
     for (int stack = 1; stack <= 3; ++stack) {
         for (int slot = 1; slot <= 4; ++slot) {
             const bool up = stack == 1 || (stack == 2 && slot <= 2);
-            nodes.append(QJsonObject {{u"mac"_s, macOf(stack, slot)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
-                {u"stack"_s, stack}, {u"slot"_s, slot}, {u"state"_s, up ? u"up"_s : u"down"_s},
-                {u"metrics"_s, QJsonObject {{u"temperature_c"_s, 40.0 + slot}, {u"cpu_percent"_s, 3.0 * slot}}}});
+            nodes.append(
+                QJsonObject {{u"mac"_s, macOf(stack, slot)}, {u"name"_s, u"s%1-n%2"_s.arg(stack).arg(slot)},
+                    {u"stack"_s, stack}, {u"slot"_s, slot}, {u"state"_s, up ? u"up"_s : u"down"_s},
+                    {u"metrics"_s,
+                        QJsonObject {{u"temperature_c"_s, 40.0 + slot}, {u"cpu_percent"_s, 3.0 * slot}}}});
         }
     }
     QString error;
-    if (!rack->applyStatus({{u"rack"_s, QJsonObject {{u"rows"_s, 2}, {u"cols"_s, 2}}}, {u"stacks"_s, stacks}}, &error)
+    if (!rack->applyStatus(
+            {{u"rack"_s, QJsonObject {{u"rows"_s, 2}, {u"cols"_s, 2}}}, {u"stacks"_s, stacks}}, &error)
         || !rack->applyNodes({{u"nodes"_s, nodes}}, &error))
         qFatal("%s", qPrintable(error));
 }
 
 // The colour of a stack's frame: the middle of its left edge.
-QColor frameColor(const QImage &image, const QRect &cell) { return image.pixelColor(cell.left(), cell.center().y()); }
+QColor frameColor(const QImage &image, const QRect &cell)
+{
+    return image.pixelColor(cell.left(), cell.center().y());
+}
 
 } // namespace
 
@@ -78,7 +87,8 @@ private Q_SLOTS:
 
         const QRect cell = view.stackRect(2);
         QCOMPARE(view.stackAt(cell.center()), 2);
-        QCOMPARE(view.stackAt(QPoint(view.width() - 20, view.stackRect(3).center().y())), 0); // the empty cell
+        QCOMPARE(
+            view.stackAt(QPoint(view.width() - 20, view.stackRect(3).center().y())), 0); // the empty cell
         // The tiles are in slot order: the first one, just under the header, is s2-n1.
         QCOMPARE(view.nodeAt(cell.topLeft() + QPoint(14, 44)), macOf(2, 1));
 

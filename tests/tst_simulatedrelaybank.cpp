@@ -78,8 +78,8 @@ private Q_SLOTS:
         QVERIFY(writeFile(stateFile, "{not json"));
         SimulatedRelayBank bank(stackChannels({1}), noSafetyLimits(), stateFile);
         QVERIFY(!bank.open({}));
-        QVERIFY2(bank.errorString().startsWith(
-                     u"the simulated relay state %1 is not usable: "_s.arg(stateFile)),
+        QVERIFY2(
+            bank.errorString().startsWith(u"the simulated relay state %1 is not usable: "_s.arg(stateFile)),
             qPrintable(bank.errorString()));
         QFile file(stateFile);
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -348,7 +348,8 @@ private Q_SLOTS:
         QVERIFY(discover(3, 1));
         QVERIFY(waitForOutcome(Outcome::WaitingForDecision));
         QVERIFY(!install()->addMac(u"not-a-mac"_s, &error));
-        QCOMPARE(error.message, u"\"not-a-mac\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s);
+        QCOMPARE(
+            error.message, u"\"not-a-mac\" is not a MAC address (six hex pairs, like dc:a6:32:01:02:03)"_s);
         QCOMPARE(error.code, Protocol::ErrorCode::BadRequest);
         QVERIFY(!install()->addMac(macOf(1, 1), &error));
         QCOMPARE(error.message, u"dc:a6:32:00:01:01 belongs to stack 1 of this install"_s);
@@ -383,7 +384,8 @@ private Q_SLOTS:
             qPrintable(record().stack(1)->problem));
         QCOMPARE(relay(1), std::optional<bool>(true));
         QVERIFY(!install()->decide(StagedInstall::Decision::Accept, &error));
-        QVERIFY2(error.message.startsWith(u"stack 1 is not switched off (its relay is on)"_s), qPrintable(error.message));
+        QVERIFY2(error.message.startsWith(u"stack 1 is not switched off (its relay is on)"_s),
+            qPrintable(error.message));
         QVERIFY(!install()->decide(StagedInstall::Decision::Skip, &error));
         // A retry cycles the stack, so its Pis boot and ask again.
         QSignalSpy switches(simulatedBank(*m_daemon), &RelayBank::channelStateChanged);

@@ -138,7 +138,8 @@ private Q_SLOTS:
     {
         const RunResult run = runRackd({u"--config"_s, u"/nonexistent/rackd.conf"_s});
         QCOMPARE(run.exitCode, 78);
-        QVERIFY2(run.err.startsWith("/nonexistent/rackd.conf: cannot read the configuration: "), run.err.constData());
+        QVERIFY2(run.err.startsWith("/nonexistent/rackd.conf: cannot read the configuration: "),
+            run.err.constData());
     }
 
     void helpAndVersion()

@@ -27,9 +27,10 @@ QJsonObject withoutSource(const RackStructure &structure)
 }
 
 // Stacks 1 and 2 in the same cell (an error), and a misspelt key (a warning: it is ignored).
-const QByteArray BrokenRack = "[rack]\npi_stack = 3\nrows = 1\ncols = 3\nrelay_backend = simulated\n"
-                              "subnet = 10.60.0.0/24\nmaster_address = 10.60.0.1\nfirst_address = 10.60.0.11\n"
-                              "[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\npiss = 2\n[3]\nx = 1\ny = 3\n";
+const QByteArray BrokenRack
+    = "[rack]\npi_stack = 3\nrows = 1\ncols = 3\nrelay_backend = simulated\n"
+      "subnet = 10.60.0.0/24\nmaster_address = 10.60.0.1\nfirst_address = 10.60.0.11\n"
+      "[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 1\npiss = 2\n[3]\nx = 1\ny = 3\n";
 
 } // namespace
 

@@ -23,12 +23,17 @@ class TestTokenKeyring : public QObject
     static bool onlyTheOwnerCanRead(const QString &path)
     {
         const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
-            | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+            | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther
+            | QFileDevice::ExeOther;
         const QFileDevice::Permissions permissions = QFile::permissions(path);
-        return (permissions & others) == 0 && permissions.testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        return (permissions & others) == 0
+            && permissions.testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
 
-    static bool secretServiceExpected() { return qEnvironmentVariable("PIRACK_SECRET_SERVICE") == u"available"; }
+    static bool secretServiceExpected()
+    {
+        return qEnvironmentVariable("PIRACK_SECRET_SERVICE") == u"available";
+    }
 
     template<typename Result, typename Call>
     static std::optional<Result> wait(Call call)

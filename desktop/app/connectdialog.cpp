@@ -40,8 +40,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("Host:"), m_host);
     form->addRow(tr("Port:"), m_port);
     form->addRow(tr("Token:"), m_token);
-    auto *hint = new QLabel(tr("The token is kept in your desktop's keyring. On first contact you will be shown "
-                               "the rack's certificate fingerprint: compare it with \"rackd --fingerprint\" on the master."));
+    auto *hint = new QLabel(
+        tr("The token is kept in your desktop's keyring. On first contact you will be shown "
+           "the rack's certificate fingerprint: compare it with \"rackd --fingerprint\" on the master."));
     hint->setWordWrap(true);
     form->addRow(hint);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);

@@ -8,17 +8,17 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QProcess>
-#include <QPushButton>
-#include <QDockWidget>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -107,12 +107,14 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(m_table->viewport()->mapToGlobal(position));
     });
     connect(m_rackView, &RackView::nodeActivated, this, &MainWindow::showDetails);
-    connect(m_rackView, &RackView::nodeMenuRequested, this, [this](const QString &mac, const QPoint &position) {
-        // A right-click on one of several selected Pis acts on all of them, as in the table.
-        const QStringList selected = selectedNodes();
-        std::unique_ptr<QMenu> menu(nodeMenu(selected.contains(mac) ? selected : QStringList {mac}, this));
-        menu->exec(position);
-    });
+    connect(
+        m_rackView, &RackView::nodeMenuRequested, this, [this](const QString &mac, const QPoint &position) {
+            // A right-click on one of several selected Pis acts on all of them, as in the table.
+            const QStringList selected = selectedNodes();
+            std::unique_ptr<QMenu> menu(
+                nodeMenu(selected.contains(mac) ? selected : QStringList {mac}, this));
+            menu->exec(position);
+        });
     connect(m_nodeActions, &NodeActions::finished, this, &MainWindow::showResults);
     connect(m_nodeActions, &NodeActions::finished, m_audit, &AuditPane::reloadSoon);
     connect(m_power, &PowerActions::finished, m_audit, &AuditPane::reloadSoon);
@@ -147,15 +149,17 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
         if (event.name == u"node.metrics")
             return; // a second's heartbeats are not news
-        logLine(event.name + u' ' + QString::fromUtf8(QJsonDocument(event.data).toJson(QJsonDocument::Compact)));
+        logLine(
+            event.name + u' ' + QString::fromUtf8(QJsonDocument(event.data).toJson(QJsonDocument::Compact)));
     });
     connect(m_power, &PowerActions::finished, this,
         [this](Action action, const QList<int> &stacks, bool ok, const QString &message) {
             QStringList ids;
             for (int stack : stacks)
                 ids.append(QString::number(stack));
-            const QString line = tr("%1 of stack %2: %3")
-                                     .arg(PowerActions::actionLabel(action), ids.join(u", "_s), ok ? tr("done") : message);
+            const QString line
+                = tr("%1 of stack %2: %3")
+                      .arg(PowerActions::actionLabel(action), ids.join(u", "_s), ok ? tr("done") : message);
             logLine(line);
             statusBar()->showMessage(line, 10000);
         });
@@ -194,17 +198,19 @@ void MainWindow::buildActions()
     });
     design->setToolTip(tr("Draw a rack and write its structure file, without any connection"));
     m_installAction = rackBar->addAction(tr("Install…"), this, &MainWindow::openInstallWizard);
-    m_installAction->setToolTip(tr("The guided staged install: find every stack's Pis and give them fixed addresses"));
+    m_installAction->setToolTip(
+        tr("The guided staged install: find every stack's Pis and give them fixed addresses"));
     QToolBar *stackBar = addToolBar(tr("Stack"));
     stackBar->setObjectName(u"stackToolBar"_s);
     const QList<QPair<Action, QKeySequence>> actions {{Action::On, QKeySequence(u"Ctrl+Shift+O"_s)},
         {Action::Off, QKeySequence(u"Ctrl+Shift+F"_s)}, {Action::Cycle, QKeySequence(u"Ctrl+Shift+C"_s)},
         {Action::GracefulOff, QKeySequence(u"Ctrl+Shift+G"_s)}};
     for (const auto &[action, shortcut] : actions) {
-        QAction *qaction = stackBar->addAction(PowerActions::actionLabel(action), this, [this, action = action] {
-            if (m_rackView->selectedStack() != 0)
-                m_power->request(action, {m_rackView->selectedStack()});
-        });
+        QAction *qaction
+            = stackBar->addAction(PowerActions::actionLabel(action), this, [this, action = action] {
+                  if (m_rackView->selectedStack() != 0)
+                      m_power->request(action, {m_rackView->selectedStack()});
+              });
         qaction->setShortcut(shortcut);
         m_stackActions.insert(int(action), qaction);
     }
@@ -217,7 +223,8 @@ void MainWindow::updateActions()
     const int stack = m_rackView->selectedStack();
     for (QAction *action : std::as_const(m_stackActions)) {
         action->setEnabled(connected && stack != 0);
-        action->setToolTip(stack != 0 ? tr("%1 stack %2").arg(action->text()).arg(stack) : tr("Select a stack first"));
+        action->setToolTip(
+            stack != 0 ? tr("%1 stack %2").arg(action->text()).arg(stack) : tr("Select a stack first"));
     }
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
@@ -248,14 +255,16 @@ QMenu *MainWindow::nodeMenu(const QStringList &macs, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
     const NodeView *first = m_state->node(macs.first());
-    const QString who = macs.size() == 1 ? (first ? first->label() : macs.first()) : tr("%n Pis", nullptr, int(macs.size()));
+    const QString who = macs.size() == 1 ? (first ? first->label() : macs.first())
+                                         : tr("%n Pis", nullptr, int(macs.size()));
     menu->setTitle(who);
     menu->addSection(who);
     const bool connected = m_session->status() == RackSession::Status::Connected;
     using NodeAction = NodeActions::Action;
     for (NodeAction action : {NodeAction::Identify, NodeAction::Reboot, NodeAction::Shutdown}) {
-        QAction *item = menu->addAction(NodeActions::actionLabel(action) + (action == NodeAction::Identify ? QString() : u"…"_s),
-            this, [this, action, macs] { m_nodeActions->request(action, macs); });
+        QAction *item = menu->addAction(
+            NodeActions::actionLabel(action) + (action == NodeAction::Identify ? QString() : u"…"_s), this,
+            [this, action, macs] { m_nodeActions->request(action, macs); });
         item->setEnabled(connected);
         item->setObjectName(NodeActions::actionName(action));
     }
@@ -285,9 +294,11 @@ void MainWindow::askForCommand(const QStringList &macs)
     command->setEditable(true);
     command->addItems(recent);
     auto *arguments = new QLineEdit;
-    arguments->setPlaceholderText(tr("arguments, as on a shell line (quotes group words); never run by a shell"));
+    arguments->setPlaceholderText(
+        tr("arguments, as on a shell line (quotes group words); never run by a shell"));
     auto *form = new QFormLayout(&dialog);
-    auto *hint = new QLabel(tr("Only the commands named in the Pis' agent.conf ([command NAME]) can be run."));
+    auto *hint
+        = new QLabel(tr("Only the commands named in the Pis' agent.conf ([command NAME]) can be run."));
     hint->setWordWrap(true);
     form->addRow(hint);
     form->addRow(tr("Command name:"), command);
@@ -312,7 +323,8 @@ void MainWindow::runCommand(const QStringList &macs, const QString &command, con
         logLine(tr("Running \"%1\" on %n Pi(s)…", nullptr, int(macs.size())).arg(command));
 }
 
-void MainWindow::showResults(NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error)
+void MainWindow::showResults(
+    NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error)
 {
     const QString label = NodeActions::actionLabel(action);
     if (!error.isEmpty()) {
@@ -320,7 +332,8 @@ void MainWindow::showResults(NodeActions::Action action, const QList<NodeActionR
         statusBar()->showMessage(tr("%1: %2").arg(label, error), 10000);
         return;
     }
-    const auto okCount = std::count_if(results.cbegin(), results.cend(), [](const NodeActionResult &r) { return r.isOk(); });
+    const auto okCount
+        = std::count_if(results.cbegin(), results.cend(), [](const NodeActionResult &r) { return r.isOk(); });
     const QString line = tr("%1: %2 of %3 ok").arg(label).arg(okCount).arg(results.size());
     logLine(line);
     statusBar()->showMessage(line, 10000);

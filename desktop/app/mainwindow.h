@@ -32,7 +32,8 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    MainWindow(RackSession *session, RackState *state, PowerActions::Confirm confirm, QWidget *parent = nullptr);
+    MainWindow(
+        RackSession *session, RackState *state, PowerActions::Confirm confirm, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     RackView *rackView() const { return m_rackView; }
@@ -75,7 +76,8 @@ private:
     void logLine(const QString &line);
     void showInstall(const QJsonObject &record);
     void askForCommand(const QStringList &macs);
-    void showResults(NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error);
+    void showResults(
+        NodeActions::Action action, const QList<NodeActionResult> &results, const QString &error);
 
     RackSession *m_session;
     RackState *m_state;

@@ -50,17 +50,20 @@ StructureEditor::StructureEditor(QWidget *parent)
     QToolBar *bar = addToolBar(tr("File"));
     bar->setObjectName(u"designerToolBar"_s);
     bar->addAction(tr("New"), this, &StructureEditor::newRack)->setShortcut(QKeySequence::New);
-    bar->addAction(tr("Open…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a structure file"), QFileInfo(m_path).absolutePath(),
-            tr("Structure files (*.ini);;All files (*)"));
-        QString error;
-        if (!path.isEmpty() && !openFile(path, &error))
-            QMessageBox::warning(this, tr("Cannot open"), error);
-    })->setShortcut(QKeySequence::Open);
+    bar->addAction(tr("Open…"), this,
+           [this] {
+               const QString path = QFileDialog::getOpenFileName(this, tr("Open a structure file"),
+                   QFileInfo(m_path).absolutePath(), tr("Structure files (*.ini);;All files (*)"));
+               QString error;
+               if (!path.isEmpty() && !openFile(path, &error))
+                   QMessageBox::warning(this, tr("Cannot open"), error);
+           })
+        ->setShortcut(QKeySequence::Open);
     m_saveAction = bar->addAction(tr("Save"), this, [this] {
         QString error;
         if (m_path.isEmpty()) {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Save the structure"), u"structure_rack.ini"_s);
+            const QString path
+                = QFileDialog::getSaveFileName(this, tr("Save the structure"), u"structure_rack.ini"_s);
             if (!path.isEmpty() && !saveAs(path, &error))
                 QMessageBox::warning(this, tr("Not saved"), error);
         } else if (!save(&error)) {
@@ -101,8 +104,9 @@ void StructureEditor::buildPanels()
     rackForm->addRow(tr("Columns:"), m_columns);
     rackForm->addRow(tr("Pis per stack:"), m_pisPerStack);
     rackForm->addRow(tr("Relays:"), m_backend);
-    auto *hint = new QLabel(tr("Drag a stack to move it; double-click an empty cell to add one. Ctrl+arrow keys move "
-                               "the selected stack."));
+    auto *hint = new QLabel(
+        tr("Drag a stack to move it; double-click an empty cell to add one. Ctrl+arrow keys move "
+           "the selected stack."));
     hint->setWordWrap(true);
     rackForm->addRow(hint);
     rackForm->addRow(m_stackTitle);
@@ -135,25 +139,32 @@ void StructureEditor::buildPanels()
         changed.setValue(key, value);
         setDraft(changed);
     };
-    connect(m_rows, &QSpinBox::valueChanged, this, [rackEdit](int value) { rackEdit(u"rows"_s, QString::number(value)); });
-    connect(m_columns, &QSpinBox::valueChanged, this, [rackEdit](int value) { rackEdit(u"cols"_s, QString::number(value)); });
+    connect(m_rows, &QSpinBox::valueChanged, this,
+        [rackEdit](int value) { rackEdit(u"rows"_s, QString::number(value)); });
+    connect(m_columns, &QSpinBox::valueChanged, this,
+        [rackEdit](int value) { rackEdit(u"cols"_s, QString::number(value)); });
     connect(m_pisPerStack, &QSpinBox::valueChanged, this,
         [rackEdit](int value) { rackEdit(u"pi_stack"_s, QString::number(value)); });
-    connect(m_backend, &QComboBox::currentTextChanged, this, [rackEdit](const QString &value) { rackEdit(u"relay_backend"_s, value); });
+    connect(m_backend, &QComboBox::currentTextChanged, this,
+        [rackEdit](const QString &value) { rackEdit(u"relay_backend"_s, value); });
     connect(m_stackId, &QSpinBox::valueChanged, this, [this](int value) {
         editSelected([value](DraftStack &stack) { stack.id = value; });
         m_grid->setSelectedStack(value);
     });
     connect(m_channelSet, &QCheckBox::toggled, this, [this](bool set) {
-        editSelected([this, set](DraftStack &stack) { stack.relayChannel = set ? std::optional<int>(m_channel->value()) : std::nullopt; });
+        editSelected([this, set](DraftStack &stack) {
+            stack.relayChannel = set ? std::optional<int>(m_channel->value()) : std::nullopt;
+        });
     });
-    connect(m_channel, &QSpinBox::valueChanged, this, [this](int value) {
-        editSelected([value](DraftStack &stack) { stack.relayChannel = value; });
-    });
+    connect(m_channel, &QSpinBox::valueChanged, this,
+        [this](int value) { editSelected([value](DraftStack &stack) { stack.relayChannel = value; }); });
     connect(m_pisSet, &QCheckBox::toggled, this, [this](bool set) {
-        editSelected([this, set](DraftStack &stack) { stack.pis = set ? std::optional<int>(m_pis->value()) : std::nullopt; });
+        editSelected([this, set](DraftStack &stack) {
+            stack.pis = set ? std::optional<int>(m_pis->value()) : std::nullopt;
+        });
     });
-    connect(m_pis, &QSpinBox::valueChanged, this, [this](int value) { editSelected([value](DraftStack &stack) { stack.pis = value; }); });
+    connect(m_pis, &QSpinBox::valueChanged, this,
+        [this](int value) { editSelected([value](DraftStack &stack) { stack.pis = value; }); });
     connect(m_remove, &QPushButton::clicked, this, [this] {
         StructureDraft changed = m_draft;
         changed.removeStack(m_grid->selectedStack());
@@ -248,11 +259,11 @@ void StructureEditor::showIssues()
     QSet<int> stacksWithErrors;
     int errors = 0;
     for (const StructureIssue &issue : std::as_const(m_issues)) {
-        const QString where = m_issuesFromFile && issue.line > 0 ? tr("line %1: ").arg(issue.line) : QString();
+        const QString where
+            = m_issuesFromFile && issue.line > 0 ? tr("line %1: ").arg(issue.line) : QString();
         const QString section = issue.section.isEmpty() ? QString() : u"[%1] "_s.arg(issue.section);
-        auto *item = new QListWidgetItem(
-            u"%1: %2%3%4%5"_s.arg(issue.isError() ? tr("error") : tr("warning"), where, section,
-                issue.key.isEmpty() ? QString() : issue.key + u": "_s, issue.message));
+        auto *item = new QListWidgetItem(u"%1: %2%3%4%5"_s.arg(issue.isError() ? tr("error") : tr("warning"),
+            where, section, issue.key.isEmpty() ? QString() : issue.key + u": "_s, issue.message));
         item->setBackground(issue.isError() ? QColor(0xf4, 0xc0, 0xb8) : QColor(0xfb, 0xe3, 0xb0));
         item->setForeground(Qt::black);
         m_issueList->addItem(item);
@@ -264,8 +275,9 @@ void StructureEditor::showIssues()
                 stacksWithErrors.insert(id);
         }
     }
-    m_summary->setText(errors > 0 ? tr("%n error(s): rackd would refuse this rack, so it cannot be saved yet.", nullptr, errors)
-                                  : tr("Valid: rackd accepts this rack (%n stack(s)).", nullptr, int(m_draft.stacks.size())));
+    m_summary->setText(errors > 0
+            ? tr("%n error(s): rackd would refuse this rack, so it cannot be saved yet.", nullptr, errors)
+            : tr("Valid: rackd accepts this rack (%n stack(s)).", nullptr, int(m_draft.stacks.size())));
     m_grid->setDraft(m_draft, stacksWithErrors);
     m_rows->setValue(std::max(1, m_draft.intValue(u"rows"_s)));
     m_columns->setValue(std::max(1, m_draft.intValue(u"cols"_s)));
@@ -283,10 +295,12 @@ void StructureEditor::showSelectedStack()
 {
     const DraftStack *stack = m_draft.stack(m_grid->selectedStack());
     m_updating = true;
-    for (QWidget *widget : std::initializer_list<QWidget *> {m_stackId, m_channelSet, m_channel, m_pisSet, m_pis, m_remove})
+    for (QWidget *widget :
+        std::initializer_list<QWidget *> {m_stackId, m_channelSet, m_channel, m_pisSet, m_pis, m_remove})
         widget->setEnabled(stack != nullptr);
     if (stack) {
-        m_stackTitle->setText(tr("<b>Stack %1</b> (row %2, column %3)").arg(stack->id).arg(stack->row).arg(stack->column));
+        m_stackTitle->setText(
+            tr("<b>Stack %1</b> (row %2, column %3)").arg(stack->id).arg(stack->row).arg(stack->column));
         m_stackId->setValue(stack->id);
         m_channelSet->setChecked(stack->relayChannel.has_value());
         m_channel->setValue(stack->relayChannel.value_or(0));

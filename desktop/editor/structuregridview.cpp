@@ -58,7 +58,8 @@ QRect StructureGridView::cellRect(int row, int column) const
 {
     const double width = double(this->width() - 2 * Margin) / columns();
     const double height = double(this->height() - 2 * Margin) / rows();
-    return QRectF(Margin + (column - 1) * width + 3, Margin + (row - 1) * height + 3, width - 6, height - 6).toRect();
+    return QRectF(Margin + (column - 1) * width + 3, Margin + (row - 1) * height + 3, width - 6, height - 6)
+        .toRect();
 }
 
 QPoint StructureGridView::cellAt(const QPoint &point) const
@@ -85,12 +86,14 @@ void StructureGridView::paintEvent(QPaintEvent *)
             const bool outside = row > gridRows || column > gridColumns;
             const DraftStack *stack = m_draft.stackAt(row, column);
             if (!stack) {
-                painter.setPen(QPen(outside ? QColor(0xc0, 0x30, 0x20) : palette().mid().color(), 1, Qt::DashLine));
+                painter.setPen(
+                    QPen(outside ? QColor(0xc0, 0x30, 0x20) : palette().mid().color(), 1, Qt::DashLine));
                 painter.setBrush(Qt::NoBrush);
                 painter.drawRoundedRect(cell, 6, 6);
                 painter.setPen(palette().placeholderText().color());
                 painter.drawText(cell, Qt::AlignCenter,
-                    outside ? tr("outside the grid") : tr("row %1, column %2\n(double-click to add)").arg(row).arg(column));
+                    outside ? tr("outside the grid")
+                            : tr("row %1, column %2\n(double-click to add)").arg(row).arg(column));
                 continue;
             }
             QStringList sharing;
@@ -101,7 +104,8 @@ void StructureGridView::paintEvent(QPaintEvent *)
             const bool error = m_errors.contains(stack->id) || outside || sharing.size() > 1;
             const bool selected = stack->id == m_selected;
             painter.setBrush(error ? QColor(0xf4, 0xc0, 0xb8) : QColor(0xd8, 0xe8, 0xf6));
-            painter.setPen(QPen(selected ? palette().highlight().color() : palette().dark().color(), selected ? 4 : 1));
+            painter.setPen(
+                QPen(selected ? palette().highlight().color() : palette().dark().color(), selected ? 4 : 1));
             painter.drawRoundedRect(cell, 6, 6);
             painter.setPen(Qt::black);
             QFont font = painter.font();
@@ -109,12 +113,15 @@ void StructureGridView::paintEvent(QPaintEvent *)
             painter.setFont(font);
             const QRect inner = cell.adjusted(8, 6, -8, -6);
             painter.drawText(inner, Qt::AlignTop | Qt::AlignLeft,
-                sharing.size() > 1 ? tr("Stacks %1 in one cell").arg(sharing.join(u", "_s)) : tr("Stack %1").arg(stack->id));
+                sharing.size() > 1 ? tr("Stacks %1 in one cell").arg(sharing.join(u", "_s))
+                                   : tr("Stack %1").arg(stack->id));
             font.setBold(false);
             painter.setFont(font);
-            const QString channel = stack->relayChannel ? tr("relay channel %1").arg(*stack->relayChannel) : tr("relay channel: default");
-            const QString pis = stack->pis ? tr("%n Pi(s)", nullptr, *stack->pis)
-                                           : tr("%n Pi(s) (rack default)", nullptr, m_draft.intValue(u"pi_stack"_s));
+            const QString channel = stack->relayChannel ? tr("relay channel %1").arg(*stack->relayChannel)
+                                                        : tr("relay channel: default");
+            const QString pis = stack->pis
+                ? tr("%n Pi(s)", nullptr, *stack->pis)
+                : tr("%n Pi(s) (rack default)", nullptr, m_draft.intValue(u"pi_stack"_s));
             painter.drawText(inner, Qt::AlignVCenter | Qt::AlignLeft, channel + u'\n' + pis);
             if (error)
                 painter.drawText(inner, Qt::AlignBottom | Qt::AlignRight, tr("error: see the list"));

@@ -58,7 +58,8 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
         if (event.name != u"install.step")
             return;
-        if (auto *stackPage = qobject_cast<StackPage *>(page(stackPageId(event.data.value(u"stack"_s).toInt()))))
+        if (auto *stackPage
+            = qobject_cast<StackPage *>(page(stackPageId(event.data.value(u"stack"_s).toInt()))))
             stackPage->appendStep(event.data.value(u"message"_s).toString());
     });
     connect(this, &QWizard::customButtonClicked, this, [this](int which) {
@@ -121,10 +122,11 @@ void InstallWizard::send(const QString &method, const QJsonObject &params, QObje
     std::function<void(const Protocol::Reply &)> handler)
 {
     QPointer<QObject> guard(context);
-    m_session->client()->request(method, params, [guard, handler = std::move(handler)](const Protocol::Reply &reply) {
-        if (guard)
-            handler(reply);
-    });
+    m_session->client()->request(
+        method, params, [guard, handler = std::move(handler)](const Protocol::Reply &reply) {
+            if (guard)
+                handler(reply);
+        });
 }
 
 void InstallWizard::onInstallChanged(const QJsonObject &install)

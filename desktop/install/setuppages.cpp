@@ -74,8 +74,9 @@ void PrecheckPage::runChecks()
         }
         m_table->resizeRowsToContents();
         m_ready = reply.result.value(u"ready"_s).toBool() && errors == 0;
-        m_summary->setText(m_ready ? tr("Ready. Warnings do not stop the install, but say what you will do by hand.")
-                                   : tr("%n problem(s) must be fixed on the master first; then check again.", nullptr, errors));
+        m_summary->setText(m_ready
+                ? tr("Ready. Warnings do not stop the install, but say what you will do by hand.")
+                : tr("%n problem(s) must be fixed on the master first; then check again.", nullptr, errors));
         Q_EMIT completeChanged();
         Q_EMIT checked();
     });
@@ -131,18 +132,20 @@ void ConfirmPage::initializePage()
                 up.append(node.label());
         }
     }
-    m_text->setText(tr("<p>The install first switches <b>every stack off</b> (%1 stacks, %2 Pis).</p>"
-                       "<p>Then it powers the stacks on <b>one at a time</b>, in order, and listens for the Pis "
-                       "that ask the DHCP server for an address: those are the stack's Pis. Each gets the name "
-                       "and fixed address of its place. A stack that shows too few or too many Pis waits for "
-                       "you to retry, skip or accept it.</p>"
-                       "<p>At the end rackd writes dnsmasq's reservations, powers the whole rack on, "
-                       "staggered, and checks that every Pi it placed came back on its fixed address.</p>")
-                        .arg(state->stacks().size())
-                        .arg(pis));
-    m_upWarning->setText(up.isEmpty() ? QString()
-                                      : tr("These Pis are up and will lose power without shutting down: %1")
-                                            .arg(up.mid(0, 24).join(u", "_s) + (up.size() > 24 ? u" …"_s : QString())));
+    m_text->setText(
+        tr("<p>The install first switches <b>every stack off</b> (%1 stacks, %2 Pis).</p>"
+           "<p>Then it powers the stacks on <b>one at a time</b>, in order, and listens for the Pis "
+           "that ask the DHCP server for an address: those are the stack's Pis. Each gets the name "
+           "and fixed address of its place. A stack that shows too few or too many Pis waits for "
+           "you to retry, skip or accept it.</p>"
+           "<p>At the end rackd writes dnsmasq's reservations, powers the whole rack on, "
+           "staggered, and checks that every Pi it placed came back on its fixed address.</p>")
+            .arg(state->stacks().size())
+            .arg(pis));
+    m_upWarning->setText(up.isEmpty()
+            ? QString()
+            : tr("These Pis are up and will lose power without shutting down: %1")
+                  .arg(up.mid(0, 24).join(u", "_s) + (up.size() > 24 ? u" …"_s : QString())));
     m_upWarning->setVisible(!up.isEmpty());
     m_error->clear();
 }
@@ -155,8 +158,9 @@ bool ConfirmPage::validatePage()
         return false;
     m_starting = true;
     m_error->setText(tr("Starting…"));
-    installWizard()->send(u"install.start"_s, {{u"stacks"_s, u"all"_s}, {u"stack_timeout_s"_s, m_timeout->value()}},
-        this, [this](const Protocol::Reply &reply) {
+    installWizard()->send(u"install.start"_s,
+        {{u"stacks"_s, u"all"_s}, {u"stack_timeout_s"_s, m_timeout->value()}}, this,
+        [this](const Protocol::Reply &reply) {
             m_starting = false;
             if (reply.isError()) {
                 m_error->setText(tr("rackd did not start the install: %1").arg(reply.error->message));

@@ -48,14 +48,17 @@ int NodeTableModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_macs.size());
 }
 
-int NodeTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int NodeTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const QStringList titles {tr("Name"), tr("Stack"), tr("Slot"), tr("MAC"), tr("Address"), tr("State"),
-        tr("CPU %"), tr("Temp °C")};
+    static const QStringList titles {tr("Name"), tr("Stack"), tr("Slot"), tr("MAC"), tr("Address"),
+        tr("State"), tr("CPU %"), tr("Temp °C")};
     return titles.value(section);
 }
 
@@ -69,14 +72,15 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     if (role == MacRole)
         return node->mac;
     if (role == SearchTextRole) {
-        return QStringList {node->name, node->mac, node->address,
-            node->stack ? u"stack %1"_s.arg(*node->stack) : QString()}
+        return QStringList {
+            node->name, node->mac, node->address, node->stack ? u"stack %1"_s.arg(*node->stack) : QString()}
             .join(u' ');
     }
     if (role != Qt::DisplayRole)
         return {};
     const auto number = [](const QJsonValue &value, int decimals) -> QVariant {
-        return value.isDouble() ? QVariant(QString::number(value.toDouble(), 'f', decimals)) : QVariant(u"-"_s);
+        return value.isDouble() ? QVariant(QString::number(value.toDouble(), 'f', decimals))
+                                : QVariant(u"-"_s);
     };
     switch (index.column()) {
     case Name:

@@ -6,7 +6,8 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-NodeActions::NodeActions(RackSession *session, RackState *state, PowerActions::Confirm confirm, QObject *parent)
+NodeActions::NodeActions(
+    RackSession *session, RackState *state, PowerActions::Confirm confirm, QObject *parent)
     : QObject(parent)
     , m_session(session)
     , m_state(state)
@@ -43,7 +44,8 @@ QString NodeActions::actionLabel(Action action)
     return {};
 }
 
-bool NodeActions::request(Action action, const QStringList &macs, const QString &command, const QStringList &arguments)
+bool NodeActions::request(
+    Action action, const QStringList &macs, const QString &command, const QStringList &arguments)
 {
     if (macs.isEmpty() || (action == Action::Run && command.trimmed().isEmpty()))
         return false;
@@ -56,8 +58,10 @@ bool NodeActions::request(Action action, const QStringList &macs, const QString 
         const QString verb = action == Action::Reboot ? tr("Reboot") : tr("Shut down");
         const QString text = action == Action::Reboot
             ? tr("Reboot %n Pi(s)? What runs on them stops.", nullptr, int(macs.size()))
-            : tr("Shut down %n Pi(s)? They stay off until their stack's power is cycled.", nullptr, int(macs.size()));
-        if (!m_confirm(tr("%1 %2").arg(verb, labels.size() == 1 ? labels.first() : tr("%n Pis", nullptr, int(labels.size()))),
+            : tr("Shut down %n Pi(s)? They stay off until their stack's power is cycled.", nullptr,
+                int(macs.size()));
+        if (!m_confirm(tr("%1 %2").arg(verb,
+                           labels.size() == 1 ? labels.first() : tr("%n Pis", nullptr, int(labels.size()))),
                 text, labels))
             return false;
     }

@@ -32,7 +32,8 @@ class NodeActions : public QObject
 public:
     enum class Action { Identify, Reboot, Shutdown, Run };
 
-    NodeActions(RackSession *session, RackState *state, PowerActions::Confirm confirm, QObject *parent = nullptr);
+    NodeActions(
+        RackSession *session, RackState *state, PowerActions::Confirm confirm, QObject *parent = nullptr);
 
     static QString actionName(Action action);
     static QString actionLabel(Action action);

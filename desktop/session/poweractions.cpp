@@ -73,8 +73,9 @@ bool PowerActions::request(Action action, const QList<int> &stacks)
             return false;
     }
     if (action == Action::GracefulOff && !up.isEmpty()) {
-        const QString text = tr("Shut down the %n Pi(s) that are up in %1, then switch it off?", nullptr, int(up.size()))
-                                 .arg(target);
+        const QString text
+            = tr("Shut down the %n Pi(s) that are up in %1, then switch it off?", nullptr, int(up.size()))
+                  .arg(target);
         if (!m_confirm(tr("Shut down and switch off?"), text, up))
             return false;
     }

@@ -18,7 +18,8 @@ public:
     enum class Action { On, Off, Cycle, GracefulOff };
 
     /// Asks the operator; true to go on. The desktop shows a dialog, a test answers.
-    using Confirm = std::function<bool(const QString &title, const QString &text, const QStringList &details)>;
+    using Confirm
+        = std::function<bool(const QString &title, const QString &text, const QStringList &details)>;
 
     PowerActions(RackSession *session, RackState *state, Confirm confirm, QObject *parent = nullptr);
 

@@ -32,12 +32,14 @@ RackConnector::RackConnector(RackSession *session, RackState *state, TokenKeyrin
         }
         open(rack, m_token);
     });
-    connect(m_session, &RackSession::fingerprintMismatch, this, [this](const QString &pinned, const QString &presented) {
-        if (!m_rack)
-            return;
-        m_prompts.mismatch(*m_rack, pinned, presented);
-        Q_EMIT stopped(tr("%1 presents another certificate than the one trusted: not connected.").arg(m_rack->name));
-    });
+    connect(m_session, &RackSession::fingerprintMismatch, this,
+        [this](const QString &pinned, const QString &presented) {
+            if (!m_rack)
+                return;
+            m_prompts.mismatch(*m_rack, pinned, presented);
+            Q_EMIT stopped(
+                tr("%1 presents another certificate than the one trusted: not connected.").arg(m_rack->name));
+        });
 }
 
 void RackConnector::connectTo(const SavedRack &rack, const QString &typedToken, bool keepToken)
@@ -84,16 +86,17 @@ void RackConnector::connectTo(const SavedRack &rack, const QString &typedToken, 
 
 void RackConnector::storeToken(const SavedRack &rack, const QString &token, std::function<void()> then)
 {
-    m_keyring->write(rack.key(), token, [this, rack, token, then = std::move(then)](const TokenKeyring::WriteResult &result) {
-        if (!result.ok && result.keychainUnavailable
-            && m_prompts.storeInFile(rack, m_keyring->fallbackFile(), result.error)) {
-            QString error;
-            if (!m_keyring->writeToFile(rack.key(), token, &error))
-                qCWarning(lcDesktop).noquote() << error;
-        }
-        // Not stored at all is the operator's choice: the token is asked for again next time.
-        then();
-    });
+    m_keyring->write(rack.key(), token,
+        [this, rack, token, then = std::move(then)](const TokenKeyring::WriteResult &result) {
+            if (!result.ok && result.keychainUnavailable
+                && m_prompts.storeInFile(rack, m_keyring->fallbackFile(), result.error)) {
+                QString error;
+                if (!m_keyring->writeToFile(rack.key(), token, &error))
+                    qCWarning(lcDesktop).noquote() << error;
+            }
+            // Not stored at all is the operator's choice: the token is asked for again next time.
+            then();
+        });
 }
 
 void RackConnector::open(const SavedRack &rack, const QString &token)

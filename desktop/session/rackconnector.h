@@ -33,8 +33,8 @@ public:
         std::function<std::optional<QString>(const SavedRack &rack, const QString &why)> askToken;
     };
 
-    RackConnector(RackSession *session, RackState *state, TokenKeyring *keyring, QString pinFile, Prompts prompts,
-        QObject *parent = nullptr);
+    RackConnector(RackSession *session, RackState *state, TokenKeyring *keyring, QString pinFile,
+        Prompts prompts, QObject *parent = nullptr);
 
     /// Closes any current connection and connects to `rack`; `typedToken` (if any) is stored first.
     /// `keepToken` false: a token handed over for this run only (from a file the operator keeps).

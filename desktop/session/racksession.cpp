@@ -14,7 +14,8 @@ namespace {
 bool isFinal(const QString &code)
 {
     return code == Protocol::ErrorCode::Unauthenticated || code == Protocol::ErrorCode::Forbidden
-        || code == Protocol::ErrorCode::ProtocolVersion || code == u"untrusted" || code == u"fingerprint_mismatch";
+        || code == Protocol::ErrorCode::ProtocolVersion || code == u"untrusted"
+        || code == u"fingerprint_mismatch";
 }
 
 } // namespace
@@ -36,10 +37,11 @@ RackSession::RackSession(RackState *state, QObject *parent)
         m_wanted = false;
         Q_EMIT untrustedServer(fingerprint);
     });
-    connect(&m_client, &RackClient::fingerprintMismatch, this, [this](const QString &pinned, const QString &presented) {
-        m_wanted = false;
-        Q_EMIT fingerprintMismatch(pinned, presented);
-    });
+    connect(&m_client, &RackClient::fingerprintMismatch, this,
+        [this](const QString &pinned, const QString &presented) {
+            m_wanted = false;
+            Q_EMIT fingerprintMismatch(pinned, presented);
+        });
     m_nodesReload.setSingleShot(true);
     m_nodesReload.setInterval(300);
     connect(&m_nodesReload, &QTimer::timeout, this, &RackSession::reloadNodes);
@@ -106,7 +108,8 @@ void RackSession::load()
             m_wanted = false;
             m_client.disconnectFromRack();
             setStatus(Status::Disconnected,
-                tr("rackd's status cannot be shown: %1").arg(status.isError() ? status.error->message : error));
+                tr("rackd's status cannot be shown: %1")
+                    .arg(status.isError() ? status.error->message : error));
             return;
         }
         m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
@@ -115,7 +118,8 @@ void RackSession::load()
                 m_wanted = false;
                 m_client.disconnectFromRack();
                 setStatus(Status::Disconnected,
-                    tr("rackd's node list cannot be shown: %1").arg(nodes.isError() ? nodes.error->message : problem));
+                    tr("rackd's node list cannot be shown: %1")
+                        .arg(nodes.isError() ? nodes.error->message : problem));
                 return;
             }
             m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &install) {
@@ -136,8 +140,8 @@ void RackSession::reloadNodes()
     m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
         QString problem;
         if (nodes.isError() || !m_state->applyNodes(nodes.result, &problem))
-            qCWarning(lcDesktop).noquote() << "rackd's node list cannot be shown:"
-                                           << (nodes.isError() ? nodes.error->message : problem);
+            qCWarning(lcDesktop).noquote()
+                << "rackd's node list cannot be shown:" << (nodes.isError() ? nodes.error->message : problem);
     });
 }
 
@@ -150,7 +154,9 @@ void RackSession::onDisconnected(const QString &code, const QString &reason)
         return;
     }
     setStatus(Status::Reconnecting,
-        tr("connection lost (%1); trying again in %2 s").arg(reason).arg(double(m_retryDelay.count()) / 1000.0));
+        tr("connection lost (%1); trying again in %2 s")
+            .arg(reason)
+            .arg(double(m_retryDelay.count()) / 1000.0));
     m_retry.start(m_retryDelay);
     m_retryDelay = std::min(m_retryDelay * 2, m_maximumRetryDelay);
 }

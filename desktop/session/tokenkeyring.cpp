@@ -31,7 +31,8 @@ bool writeTokens(const QString &path, const QJsonObject &tokens, QString *error)
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile file(path);
     // The permissions are set before a byte is written: the token is never readable by others.
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || file.write(QJsonDocument(QJsonObject {{u"tokens"_s, tokens}}).toJson()) < 0 || !file.commit()) {
         *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
@@ -48,14 +49,17 @@ TokenKeyring::TokenKeyring(QString fallbackFile, QObject *parent)
 
 QString TokenKeyring::defaultFallbackFile()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(u"tokens.json"_s);
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(u"tokens.json"_s);
 }
 
-void TokenKeyring::write(const QString &rack, const QString &token, std::function<void(const WriteResult &)> done)
+void TokenKeyring::write(
+    const QString &rack, const QString &token, std::function<void(const WriteResult &)> done)
 {
     auto *job = new QKeychain::WritePasswordJob(QString::fromLatin1(Service), this);
     job->setAutoDelete(true);
-    job->setInsecureFallback(false); // a plain-text store is the operator's explicit choice, never QtKeychain's
+    job->setInsecureFallback(
+        false); // a plain-text store is the operator's explicit choice, never QtKeychain's
     job->setKey(rack);
     job->setTextData(token);
     connect(job, &QKeychain::Job::finished, this, [done = std::move(done)](QKeychain::Job *finished) {
@@ -77,21 +81,22 @@ void TokenKeyring::read(const QString &rack, std::function<void(const ReadResult
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(rack);
-    connect(job, &QKeychain::Job::finished, this, [this, rack, done = std::move(done)](QKeychain::Job *finished) {
-        ReadResult result;
-        if (finished->error() == QKeychain::NoError) {
-            result.token = qobject_cast<QKeychain::ReadPasswordJob *>(finished)->textData();
-            result.source = u"keychain"_s;
+    connect(
+        job, &QKeychain::Job::finished, this, [this, rack, done = std::move(done)](QKeychain::Job *finished) {
+            ReadResult result;
+            if (finished->error() == QKeychain::NoError) {
+                result.token = qobject_cast<QKeychain::ReadPasswordJob *>(finished)->textData();
+                result.source = u"keychain"_s;
+                done(result);
+                return;
+            }
+            if (finished->error() != QKeychain::EntryNotFound)
+                result.error = finished->errorString();
+            result.token = readFromFile(rack);
+            if (result.token)
+                result.source = m_fallbackFile;
             done(result);
-            return;
-        }
-        if (finished->error() != QKeychain::EntryNotFound)
-            result.error = finished->errorString();
-        result.token = readFromFile(rack);
-        if (result.token)
-            result.source = m_fallbackFile;
-        done(result);
-    });
+        });
     job->start();
 }
 

@@ -21,7 +21,8 @@ AuditPane::AuditPane(RackSession *session, QWidget *parent)
     , m_table(new QTableWidget(0, 6))
     , m_message(new QLabel)
 {
-    m_table->setHorizontalHeaderLabels({tr("Time"), tr("Who"), tr("From"), tr("Action"), tr("Targets"), tr("Result")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Time"), tr("Who"), tr("From"), tr("Action"), tr("Targets"), tr("Result")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -73,7 +74,8 @@ void AuditPane::reload()
         // Newest first: what just happened is at the top.
         for (int i = 0; i < entries.size(); ++i) {
             const QJsonObject entry = entries.at(entries.size() - 1 - i).toObject();
-            const QDateTime time = QDateTime::fromString(entry.value(u"time"_s).toString(), Qt::ISODateWithMs);
+            const QDateTime time
+                = QDateTime::fromString(entry.value(u"time"_s).toString(), Qt::ISODateWithMs);
             QStringList targets;
             for (const QJsonValue &target : entry.value(u"targets"_s).toArray())
                 targets.append(target.isString() ? target.toString() : QString::number(target.toDouble()));
@@ -81,14 +83,17 @@ void AuditPane::reload()
             QString action = entry.value(u"request"_s).toString();
             if (params.contains(u"action"_s))
                 action += u' ' + params.value(u"action"_s).toString();
-            table->setItem(i, 0, new QTableWidgetItem(time.isValid() ? time.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) : QString()));
+            table->setItem(i, 0,
+                new QTableWidgetItem(
+                    time.isValid() ? time.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) : QString()));
             table->setItem(i, 1, new QTableWidgetItem(entry.value(u"token"_s).toString()));
             table->setItem(i, 2, new QTableWidgetItem(entry.value(u"source"_s).toString()));
             table->setItem(i, 3, new QTableWidgetItem(action));
             table->setItem(i, 4, new QTableWidgetItem(targets.join(u", "_s)));
             table->setItem(i, 5, new QTableWidgetItem(entry.value(u"result"_s).toString()));
         }
-        pane->m_message->setText(tr("The last %n audited action(s), newest first.", nullptr, int(entries.size())));
+        pane->m_message->setText(
+            tr("The last %n audited action(s), newest first.", nullptr, int(entries.size())));
         Q_EMIT pane->loaded();
     });
 }

@@ -55,8 +55,8 @@ void RackMiniature::paintEvent(QPaintEvent *)
             QColor fill = RackView::stateColor(stack->state());
             fill.setAlpha(highlighted ? 255 : 90);
             painter.setBrush(fill);
-            painter.setPen(QPen(highlighted ? palette().highlight().color() : palette().mid().color(),
-                highlighted ? 4 : 1));
+            painter.setPen(QPen(
+                highlighted ? palette().highlight().color() : palette().mid().color(), highlighted ? 4 : 1));
             painter.drawRoundedRect(cell, 4, 4);
             painter.setPen(palette().text().color());
             QFont font = painter.font();

@@ -16,7 +16,8 @@ constexpr int HeaderHeight = 36;
 
 QString relayLabel(std::optional<bool> relay)
 {
-    return relay ? (*relay ? RackView::tr("relay on") : RackView::tr("relay off")) : RackView::tr("relay unknown");
+    return relay ? (*relay ? RackView::tr("relay on") : RackView::tr("relay off"))
+                 : RackView::tr("relay unknown");
 }
 
 } // namespace
@@ -60,7 +61,8 @@ QColor RackView::nodeColor(const QString &nodeState)
 
 QSize RackView::sizeHint() const
 {
-    return {qMax(1, m_state->columns()) * 220 + 2 * Margin, qMax(1, m_state->rows()) * 200 + LegendHeight + 2 * Margin};
+    return {qMax(1, m_state->columns()) * 220 + 2 * Margin,
+        qMax(1, m_state->rows()) * 200 + LegendHeight + 2 * Margin};
 }
 
 void RackView::setSelectedStack(int stack)
@@ -72,10 +74,7 @@ void RackView::setSelectedStack(int stack)
     Q_EMIT stackSelected(stack);
 }
 
-QRect RackView::gridArea() const
-{
-    return rect().adjusted(Margin, Margin, -Margin, -Margin - LegendHeight);
-}
+QRect RackView::gridArea() const { return rect().adjusted(Margin, Margin, -Margin, -Margin - LegendHeight); }
 
 QRect RackView::cellRect(int row, int column) const
 {
@@ -124,8 +123,10 @@ QList<RackView::Tile> RackView::tiles(const StackView &stack, const QRect &cell)
         const int index = slot - 1;
         const int r = index / columns;
         const int c = index % columns;
-        const QRect tile(QPoint(body.left() + body.width() * c / columns, body.top() + body.height() * r / rows),
-            QPoint(body.left() + body.width() * (c + 1) / columns - 1, body.top() + body.height() * (r + 1) / rows - 1));
+        const QRect tile(
+            QPoint(body.left() + body.width() * c / columns, body.top() + body.height() * r / rows),
+            QPoint(body.left() + body.width() * (c + 1) / columns - 1,
+                body.top() + body.height() * (r + 1) / rows - 1));
         result.append({tile.adjusted(2, 2, -2, -2), bySlot.value(slot)});
     }
     return result;
@@ -198,8 +199,11 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
         const QJsonValue temperature = node->metrics.value(u"temperature_c"_s);
         const QJsonValue cpu = node->metrics.value(u"cpu_percent"_s);
         if (temperature.isDouble() || cpu.isDouble()) {
-            const QString degrees = (temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s) + u" °C"_s;
-            const QString load = (cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s) + u" %"_s;
+            const QString degrees
+                = (temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s)
+                + u" °C"_s;
+            const QString load
+                = (cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s) + u" %"_s;
             const QString both = degrees + u"  "_s + load;
             // A narrow tile (four Pis or more abreast) gets them on two lines rather than cut off.
             if (painter.fontMetrics().horizontalAdvance(both) <= tile.rect.width() - 4)
@@ -220,10 +224,10 @@ void RackView::paintLegend(QPainter &painter, const QRect &area) const
     int x = area.left();
     painter.setFont(font());
     for (StackState state : {StackState::Ok, StackState::Warning, StackState::Ko, StackState::Off}) {
-        const QString text = state == StackState::Ok    ? tr("ok: all Pis up")
-            : state == StackState::Warning              ? tr("warning: some up")
-            : state == StackState::Ko                   ? tr("ko: none up")
-                                                        : tr("off: relay off");
+        const QString text = state == StackState::Ok ? tr("ok: all Pis up")
+            : state == StackState::Warning           ? tr("warning: some up")
+            : state == StackState::Ko                ? tr("ko: none up")
+                                                     : tr("off: relay off");
         painter.setPen(Qt::NoPen);
         painter.setBrush(stateColor(state));
         painter.drawRoundedRect(QRect(x, area.center().y() - 7, 14, 14), 3, 3);
@@ -276,7 +280,8 @@ void RackView::contextMenuEvent(QContextMenuEvent *event)
         Q_EMIT nodeMenuRequested(mac, event->globalPos());
         return;
     }
-    const int stack = event->reason() == QContextMenuEvent::Keyboard ? m_selectedStack : stackAt(event->pos());
+    const int stack
+        = event->reason() == QContextMenuEvent::Keyboard ? m_selectedStack : stackAt(event->pos());
     if (stack != 0)
         Q_EMIT stackMenuRequested(stack, event->globalPos());
 }

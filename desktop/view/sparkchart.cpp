@@ -22,8 +22,10 @@ void SparkChart::setValues(const QList<double> &values, double fixedMaximum)
 {
     m_values = values;
     m_fixedMaximum = fixedMaximum;
-    const auto last = std::find_if(m_values.crbegin(), m_values.crend(), [](double v) { return !std::isnan(v); });
-    setAccessibleDescription(last == m_values.crend() ? tr("no data") : u"%1 %2"_s.arg(*last, 0, 'f', 1).arg(m_unit));
+    const auto last
+        = std::find_if(m_values.crbegin(), m_values.crend(), [](double v) { return !std::isnan(v); });
+    setAccessibleDescription(
+        last == m_values.crend() ? tr("no data") : u"%1 %2"_s.arg(*last, 0, 'f', 1).arg(m_unit));
     update();
 }
 
@@ -84,8 +86,10 @@ void SparkChart::paintEvent(QPaintEvent *)
     for (const QPointF &point : std::as_const(points))
         painter.drawEllipse(point, 1.5, 1.5);
     painter.setPen(palette().placeholderText().color());
-    painter.drawText(QRectF(plot.right() + 2, plot.top() - metrics.height() / 2.0, width() - plot.right(), metrics.height()),
+    painter.drawText(QRectF(plot.right() + 2, plot.top() - metrics.height() / 2.0, width() - plot.right(),
+                         metrics.height()),
         Qt::AlignLeft | Qt::AlignVCenter, QString::number(top, 'f', 0));
-    painter.drawText(QRectF(plot.right() + 2, plot.bottom() - metrics.height() / 2.0, width() - plot.right(), metrics.height()),
+    painter.drawText(QRectF(plot.right() + 2, plot.bottom() - metrics.height() / 2.0, width() - plot.right(),
+                         metrics.height()),
         Qt::AlignLeft | Qt::AlignVCenter, QString::number(bottom, 'f', 0));
 }

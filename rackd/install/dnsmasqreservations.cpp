@@ -229,8 +229,8 @@ bool DnsmasqReservations::update(const Files &files, const QList<Reservation> &r
     QList<Reservation> all = existing;
     QByteArray updated = content;
     for (const Reservation &reservation : reservations) {
-        const auto it = std::find_if(
-            all.begin(), all.end(), [&reservation](const Reservation &r) { return r.mac == reservation.mac; });
+        const auto it = std::find_if(all.begin(), all.end(),
+            [&reservation](const Reservation &r) { return r.mac == reservation.mac; });
         if (it == all.end())
             continue; // nothing reserved for it yet: a later install writes what the inventory says
         Reservation replacement = *it;

@@ -68,13 +68,15 @@ PrecheckItem dhcpCheck(const InstallPrecheckInput &input)
     item.detail = u"rackd hears DHCP from: %1."_s.arg(input.dhcpSources.join(u"; "_s));
     const bool script = std::any_of(input.dhcpSources.cbegin(), input.dhcpSources.cend(),
         [](const QString &source) { return source.startsWith(u"dnsmasq's script"_s); });
-    const bool leaseFileOnly = !script && std::all_of(input.dhcpSources.cbegin(), input.dhcpSources.cend(),
-        [](const QString &source) { return source.startsWith(u"dnsmasq's lease file"_s); });
+    const bool leaseFileOnly = !script
+        && std::all_of(input.dhcpSources.cbegin(), input.dhcpSources.cend(),
+            [](const QString &source) { return source.startsWith(u"dnsmasq's lease file"_s); });
     if (leaseFileOnly) {
         // The lease file keeps the same line for a Pi that reboots and asks for the lease it holds.
         item.status = PrecheckItem::Status::Warning;
-        item.detail += u" From the lease file alone, a Pi that already holds a lease (it was on before) is not "
-                       u"seen when it asks again."_s;
+        item.detail
+            += u" From the lease file alone, a Pi that already holds a lease (it was on before) is not "
+               u"seen when it asks again."_s;
         item.fix = u"Set dhcp_event_socket in rackd.conf and dnsmasq's dhcp-script and script-on-renewal "
                    u"(resources/dnsmasq/pirack.conf)."_s;
     }

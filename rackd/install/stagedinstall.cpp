@@ -739,7 +739,8 @@ bool StagedInstall::decide(Decision decision, Protocol::Error *error)
 bool StagedInstall::addMac(const QString &text, Protocol::Error *error)
 {
     if (!isActive() || m_record->outcome != InstallRecord::Outcome::WaitingForDecision) {
-        *error = {Protocol::ErrorCode::Conflict, u"a MAC can be added while a stack waits for a decision; none does"_s};
+        *error = {Protocol::ErrorCode::Conflict,
+            u"a MAC can be added while a stack waits for a decision; none does"_s};
         return false;
     }
     const QString mac = DhcpEventParser::normalizedMac(text);
@@ -753,8 +754,9 @@ bool StagedInstall::addMac(const QString &text, Protocol::Error *error)
         for (const InstallMac &found : other.macs) {
             if (found.mac == mac) {
                 *error = {Protocol::ErrorCode::Conflict,
-                    other.id == stack->id ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
-                                          : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id)};
+                    other.id == stack->id
+                        ? u"%1 is found in stack %2 already"_s.arg(mac).arg(stack->id)
+                        : u"%1 belongs to stack %2 of this install"_s.arg(mac).arg(other.id)};
                 return false;
             }
         }

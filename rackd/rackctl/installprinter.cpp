@@ -25,16 +25,17 @@ QString InstallPrinter::nextStepHint(const QJsonObject &install)
     if (outcome == u"waiting-for-decision") {
         return u"stack %1 waits for a decision: %2\n  answer with: rackctl install retry | skip | accept | "
                u"add-mac MAC"_s.arg(install.value(u"current_stack"_s).toInt())
-            .arg([&install] {
-                for (const QJsonValue &value : install.value(u"stacks"_s).toArray()) {
-                    if (value[u"id"_s].toInt() == install.value(u"current_stack"_s).toInt())
-                        return value[u"problem"_s].toString();
-                }
-                return QString();
-            }());
+                   .arg([&install] {
+                       for (const QJsonValue &value : install.value(u"stacks"_s).toArray()) {
+                           if (value[u"id"_s].toInt() == install.value(u"current_stack"_s).toInt())
+                               return value[u"problem"_s].toString();
+                       }
+                       return QString();
+                   }());
     }
     if (!install.value(u"operator_instruction"_s).toString().isEmpty())
-        return install.value(u"operator_instruction"_s).toString() + u"\n  when done: rackctl install confirm"_s;
+        return install.value(u"operator_instruction"_s).toString()
+            + u"\n  when done: rackctl install confirm"_s;
     if (outcome == u"running")
         return u"running: %1"_s.arg(install.value(u"step"_s).toString());
     QString line = u"%1 %2"_s.arg(install.value(u"kind"_s).toString(), outcome);
@@ -58,9 +59,11 @@ void InstallPrinter::print(QTextStream &out, const QJsonObject &install)
         const QJsonObject stack = value.toObject();
         out << column(QString::number(stack.value(u"id"_s).toInt()), 7)
             << column(stack.value(u"status"_s).toString(), 16)
-            << column(u"%1/%2"_s.arg(stack.value(u"found"_s).toInt()).arg(stack.value(u"expected"_s).toInt()), 8)
+            << column(
+                   u"%1/%2"_s.arg(stack.value(u"found"_s).toInt()).arg(stack.value(u"expected"_s).toInt()), 8)
             << column(QString::number(stack.value(u"attempts"_s).toInt()), 7)
-            << (stack.value(u"verdict"_s).toString().isEmpty() ? u"-"_s : stack.value(u"verdict"_s).toString())
+            << (stack.value(u"verdict"_s).toString().isEmpty() ? u"-"_s
+                                                               : stack.value(u"verdict"_s).toString())
             << '\n';
     }
     const QJsonArray anomalies = install.value(u"anomalies"_s).toArray();
@@ -74,15 +77,17 @@ void InstallPrinter::print(QTextStream &out, const QJsonObject &install)
         for (const QJsonValue &value : checks) {
             const QJsonObject check = value.toObject();
             const QString result = check.value(u"ok"_s).toBool() ? u"ok"_s
-                : check.value(u"mac"_s).toString().isEmpty()     ? u"empty slot (no Pi placed, not waited for)"_s
-                : !check.value(u"up"_s).toBool()                 ? u"agent not up"_s
-                                                                 : u"up, but seen on %1"_s.arg(
-                                                       check.value(u"seen_address"_s).toString().isEmpty()
-                                                           ? u"an unknown address"_s
-                                                           : check.value(u"seen_address"_s).toString());
+                : check.value(u"mac"_s).toString().isEmpty() ? u"empty slot (no Pi placed, not waited for)"_s
+                : !check.value(u"up"_s).toBool()
+                ? u"agent not up"_s
+                : u"up, but seen on %1"_s.arg(check.value(u"seen_address"_s).toString().isEmpty()
+                        ? u"an unknown address"_s
+                        : check.value(u"seen_address"_s).toString());
             out << column(check.value(u"name"_s).toString(), 12)
                 << column(check.value(u"address"_s).toString(), 16)
-                << column(check.value(u"mac"_s).toString().isEmpty() ? u"-"_s : check.value(u"mac"_s).toString(), 19)
+                << column(
+                       check.value(u"mac"_s).toString().isEmpty() ? u"-"_s : check.value(u"mac"_s).toString(),
+                       19)
                 << result << '\n';
         }
     }

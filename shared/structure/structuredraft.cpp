@@ -87,13 +87,15 @@ void StructureDraft::setValue(const QString &key, const QString &text)
 
 const DraftStack *StructureDraft::stack(int id) const
 {
-    const auto it = std::find_if(stacks.cbegin(), stacks.cend(), [id](const DraftStack &s) { return s.id == id; });
+    const auto it
+        = std::find_if(stacks.cbegin(), stacks.cend(), [id](const DraftStack &s) { return s.id == id; });
     return it == stacks.cend() ? nullptr : &*it;
 }
 
 DraftStack *StructureDraft::stack(int id)
 {
-    const auto it = std::find_if(stacks.begin(), stacks.end(), [id](const DraftStack &s) { return s.id == id; });
+    const auto it
+        = std::find_if(stacks.begin(), stacks.end(), [id](const DraftStack &s) { return s.id == id; });
     return it == stacks.end() ? nullptr : &*it;
 }
 
@@ -135,10 +137,12 @@ QByteArray StructureDraft::toIni() const
                    u"[rack]\n"_s;
     for (const auto &[key, value] : rackEntries) {
         // nbr_stack is only ever informative; keep it true.
-        text += key + u" = "_s + (key == u"nbr_stack" ? QString::number(stacks.size()) : iniValue(value)) + u'\n';
+        text += key + u" = "_s + (key == u"nbr_stack" ? QString::number(stacks.size()) : iniValue(value))
+            + u'\n';
     }
     QList<DraftStack> ordered = stacks;
-    std::sort(ordered.begin(), ordered.end(), [](const DraftStack &a, const DraftStack &b) { return a.id < b.id; });
+    std::sort(
+        ordered.begin(), ordered.end(), [](const DraftStack &a, const DraftStack &b) { return a.id < b.id; });
     for (const DraftStack &stack : std::as_const(ordered)) {
         text += u"\n[%1]\nid = %1\nx = %2\ny = %3\n"_s.arg(stack.id).arg(stack.row).arg(stack.column);
         if (stack.relayChannel)

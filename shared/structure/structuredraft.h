@@ -15,7 +15,8 @@ struct DraftStack
     int id = 0;
     int row = 0; ///< `x` in the file
     int column = 0; ///< `y` in the file
-    std::optional<int> relayChannel; ///< Empty: the backend's default (stacks 1-4 on GPIO, the id when simulated).
+    std::optional<int>
+        relayChannel; ///< Empty: the backend's default (stacks 1-4 on GPIO, the id when simulated).
     std::optional<int> pis; ///< Empty: the rack's pi_stack.
 };
 
@@ -51,5 +52,8 @@ public:
 
     /// The file text: a short header, [rack], then one section per stack in id order.
     QByteArray toIni() const;
-    StructureLoadResult validate(const QString &fileName) const { return StructureReader::parse(toIni(), fileName); }
+    StructureLoadResult validate(const QString &fileName) const
+    {
+        return StructureReader::parse(toIni(), fileName);
+    }
 };

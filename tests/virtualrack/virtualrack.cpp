@@ -123,8 +123,8 @@ QString VirtualRack::replacePi(PiPlace place, QString *error)
     m_admin.request(u"join.create"_s, {{u"uses"_s, 1}, {u"ttl_s"_s, 7 * 24 * 3600}},
         [this](const Protocol::Reply &reply) {
             if (reply.isError())
-                qCWarning(lcVirtualRack).noquote() << "rackd would not make a join string for a replaced Pi:"
-                                                   << reply.error->message;
+                qCWarning(lcVirtualRack).noquote()
+                    << "rackd would not make a join string for a replaced Pi:" << reply.error->message;
             else
                 m_joinString = reply.result.value(u"join_string"_s).toString();
         });
