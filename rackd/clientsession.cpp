@@ -92,7 +92,7 @@ void ClientSession::onHello(const QJsonObject &message)
         return;
     }
     const QHostAddress source = m_connection->socket()->peerAddress();
-    const std::chrono::milliseconds wait = m_service->throttle().admit(source);
+    const std::chrono::milliseconds wait = m_service->authenticator()->throttle().admit(source);
     if (wait.count() > 0) {
         closeWithError(ErrorCode::TooManyRequests,
             u"too many failed logins from this address; try again in %1 s"_s.arg(
@@ -101,7 +101,7 @@ void ClientSession::onHello(const QJsonObject &message)
     }
     Caller caller;
     Protocol::Error error;
-    if (!m_service->authenticate(*hello, source, m_connection->peer(), &caller, &error)) {
+    if (!m_service->authenticator()->authenticate(*hello, source, m_connection->peer(), &caller, &error)) {
         closeWithError(error.code, error.message);
         return;
     }
@@ -165,7 +165,7 @@ void ClientSession::onAgentMessage(const QJsonObject &message)
     const QString type = Protocol::typeOf(message);
     if (type == Protocol::Type::Event) {
         const std::optional<Protocol::Event> event = Protocol::Event::fromJson(message, &problem);
-        if (event && event->name == u"node.heartbeat") {
+        if (event && event->name == Protocol::name(Protocol::EventName::NodeHeartbeat)) {
             if (!m_service->nodes()->heartbeat(m_caller->agentMac, event->data, &problem))
                 onBadMessage(problem);
             return;
@@ -204,14 +204,14 @@ void ClientSession::onRequest(const QJsonObject &message)
             u"%1 requests are already waiting for their replies"_s.arg(m_inFlight)));
         return;
     }
-    if (request->method == u"subscribe") {
+    if (request->method == Protocol::name(Protocol::Method::Subscribe)) {
         QSet<QString> wanted;
         const QJsonArray events = request->params.value(u"events"_s).toArray();
         for (const QJsonValue &value : events) {
-            if (!RackService::eventNames().contains(value.toString())) {
+            if (!Protocol::eventFamilies().contains(value.toString())) {
                 sendReply(Protocol::Reply::failure(request->id, ErrorCode::BadRequest,
                     u"unknown event \"%1\" (known: %2)"_s.arg(
-                        value.toVariant().toString(), RackService::eventNames().join(u", "_s))));
+                        value.toVariant().toString(), Protocol::eventFamilies().join(u", "_s))));
                 return;
             }
             wanted.insert(value.toString());

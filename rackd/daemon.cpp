@@ -4,7 +4,6 @@
 
 #include "daemonlogging.h"
 #include "installprecheck.h"
-#include "manual/manualrelaybank.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
 #include "structure/structurereader.h"
@@ -167,7 +166,7 @@ bool Daemon::start(QString *error)
     startDhcpEvents();
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
         return false;
-    m_service->setJoinAddress(
+    m_service->nodeMethods()->setJoinAddress(
         m_config.joinHost.isEmpty() ? m_structure.addressing.masterAddress.toString() : m_config.joinHost,
         m_server->port());
     qCInfo(lcDaemon).noquote() << "rackd" << PIRACK_VERSION_STRING << "running:" << m_structure.stacks.size()
@@ -191,16 +190,14 @@ void Daemon::startInstall()
     settings.verifyTimeout = m_config.installVerifyTimeout;
     m_install = std::make_unique<StagedInstall>(settings, m_power.get(), m_nodes.get());
     m_service->setInstall(m_install.get());
-    m_service->setReservationFiles(reservationFiles());
-    if (auto *manual = qobject_cast<ManualRelayBank *>(m_bank.get())) {
-        m_service->setManualRelays(manual);
-        connect(manual, &ManualRelayBank::operatorActionRequested, m_install.get(),
-            [this](const ManualRelayBank::Request &request) {
-                m_install->setOperatorInstruction(request.instruction);
-            });
-        connect(manual, &ManualRelayBank::operatorActionResolved, m_install.get(),
-            [this] { m_install->setOperatorInstruction({}); });
-    }
+    m_service->nodeMethods()->setReservationFiles(reservationFiles());
+    // A bank without relays (the manual backend) asks the operator; the install shows the instruction.
+    connect(m_bank.get(), &RelayBank::operatorActionRequested, m_install.get(),
+        [this](const RelayBank::OperatorRequest &request) {
+            m_install->setOperatorInstruction(request.instruction);
+        });
+    connect(m_bank.get(), &RelayBank::operatorActionResolved, m_install.get(),
+        [this] { m_install->setOperatorInstruction({}); });
     m_service->setInstallPrecheck([this] {
         InstallPrecheckInput input;
         input.relayBackend = relayBackendName(m_structure.wiring.backend);

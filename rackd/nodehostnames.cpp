@@ -4,6 +4,7 @@
 
 #include "daemonlogging.h"
 #include "nodemanager.h"
+#include "protocol/vocabulary.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -29,8 +30,8 @@ void NodeHostnames::tell(const QString &mac)
     if (!node || !node->isAssigned() || node->name.isEmpty() || m_nodes->state(mac) != NodeManager::State::Up)
         return;
     const QString name = node->name;
-    m_nodes->fanOut({{u"action"_s, u"set-hostname"_s}, {u"name"_s, name}}, {mac}, HostnameTimeout, {},
-        [mac, name](const QList<NodeManager::ActionResult> &results) {
+    m_nodes->fanOut({{u"action"_s, Protocol::name(Protocol::NodeAction::SetHostname)}, {u"name"_s, name}},
+        {mac}, HostnameTimeout, {}, [mac, name](const QList<NodeManager::ActionResult> &results) {
             const NodeManager::ActionResult &result = results.constFirst();
             if (result.outcome == u"ok" && result.result.value(u"changed"_s).toBool())
                 qCInfo(lcDaemon).noquote() << "node" << mac << "took the host name" << name;

@@ -7,6 +7,7 @@
 #include "daemonlogging.h"
 #include "protocol/framing.h"
 #include "protocol/secrets.h"
+#include "protocol/vocabulary.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -43,7 +44,7 @@ NodeManager::NodeManager(NodeInventory *inventory, JoinSecretStore *secrets,
                     {u"mac"_s, mac}, {u"name"_s, node->name}, {u"metrics"_s, node->lastMetrics}});
         }
         m_metricsChanged.clear();
-        Q_EMIT eventRaised({u"node.metrics"_s, {{u"nodes"_s, nodes}}});
+        Q_EMIT eventRaised({Protocol::name(Protocol::EventName::NodeMetrics), {{u"nodes"_s, nodes}}});
     });
     m_metricsTimer.start();
 }
@@ -165,7 +166,7 @@ void NodeManager::agentConnected(const QString &mac, QObject *session,
     if (m_states.value(mac, State::Unknown) != State::Up) {
         m_states.insert(mac, State::Up);
         qCInfo(lcDaemon).noquote() << "node" << mac << "up";
-        Q_EMIT eventRaised(nodeEvent(u"node.up"_s, mac));
+        Q_EMIT eventRaised(nodeEvent(Protocol::name(Protocol::EventName::NodeUp), mac));
     }
     Q_EMIT agentSessionStarted(mac);
 }
@@ -202,7 +203,7 @@ void NodeManager::markDown(const QString &mac, const QString &why)
     m_states.insert(mac, State::Down);
     m_downSinceMs.insert(mac, m_clock.elapsed());
     qCWarning(lcDaemon).noquote() << "node" << mac << "down:" << why;
-    Q_EMIT eventRaised(nodeEvent(u"node.down"_s, mac));
+    Q_EMIT eventRaised(nodeEvent(Protocol::name(Protocol::EventName::NodeDown), mac));
 }
 
 bool NodeManager::heartbeat(const QString &mac, const QJsonObject &reported, QString *problem)
@@ -222,7 +223,7 @@ bool NodeManager::heartbeat(const QString &mac, const QJsonObject &reported, QSt
         qCWarning(lcDaemon).noquote() << error;
     if (m_states.value(mac) != State::Up) {
         m_states.insert(mac, State::Up);
-        Q_EMIT eventRaised(nodeEvent(u"node.up"_s, mac));
+        Q_EMIT eventRaised(nodeEvent(Protocol::name(Protocol::EventName::NodeUp), mac));
     }
     return true;
 }
@@ -400,7 +401,8 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
     state->deadline->start(timeout);
     // The same request to every node, encoded once: one id is enough, as each connection matches
     // its own replies.
-    const QByteArray frame = encodeFrame(Protocol::Request {requestId, u"action"_s, params}.toJson());
+    const QByteArray frame
+        = encodeFrame(Protocol::Request {requestId, Protocol::agentActionMethod(), params}.toJson());
     for (qsizetype index = 0; index < macs.size(); ++index) {
         const auto online = m_online.constFind(macs.at(index));
         if (online == m_online.cend() || !online->send) {

@@ -36,13 +36,28 @@ QString PowerController::actionName(Action action)
 {
     switch (action) {
     case Action::On:
-        return u"on"_s;
+        return Protocol::name(Protocol::PowerAction::On);
     case Action::Off:
-        return u"off"_s;
+        return Protocol::name(Protocol::PowerAction::Off);
     case Action::Cycle:
-        return u"cycle"_s;
+        return Protocol::name(Protocol::PowerAction::Cycle);
     }
     return {};
+}
+
+std::optional<PowerController::Action> PowerController::fromProtocol(Protocol::PowerAction action)
+{
+    switch (action) {
+    case Protocol::PowerAction::On:
+        return Action::On;
+    case Protocol::PowerAction::Off:
+        return Action::Off;
+    case Protocol::PowerAction::Cycle:
+        return Action::Cycle;
+    case Protocol::PowerAction::GracefulOff:
+        return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 int PowerController::channelOf(int stack) const

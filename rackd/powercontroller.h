@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/vocabulary.h"
 #include "rackdconfig.h"
 #include "relaybank.h"
 #include "relaystatestore.h"
@@ -55,6 +56,11 @@ public:
     bool isBusy(int stack) const;
 
     static QString actionName(Action action);
+    /// The action a power request names; graceful-off is not one (it shuts the Pis down first).
+    static std::optional<Action> fromProtocol(Protocol::PowerAction action);
+    /// The stack whose relay is this channel; -1 when none is.
+    int stackOfChannel(int channel) const;
+    RelayBank *bank() const { return m_bank; }
 
 Q_SIGNALS:
     void relayChanged(int stack, bool on);
@@ -81,7 +87,6 @@ private:
     /// False, with `error` (and persistenceFailed), when the file could not be written.
     bool saveStates(QString *error = nullptr);
     int channelOf(int stack) const;
-    int stackOfChannel(int channel) const;
 
     RelayBank *m_bank;
     RackStructure m_structure;

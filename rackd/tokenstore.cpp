@@ -23,28 +23,6 @@ QByteArray hashToken(const QString &token)
 
 } // namespace
 
-QString roleName(Role role)
-{
-    switch (role) {
-    case Role::Viewer:
-        return u"viewer"_s;
-    case Role::Operator:
-        return u"operator"_s;
-    case Role::Admin:
-        return u"admin"_s;
-    }
-    return {};
-}
-
-std::optional<Role> roleFromName(const QString &name)
-{
-    for (Role role : {Role::Viewer, Role::Operator, Role::Admin}) {
-        if (roleName(role) == name)
-            return role;
-    }
-    return std::nullopt;
-}
-
 TokenStore::TokenStore(QString path)
     : m_path(std::move(path))
 { }

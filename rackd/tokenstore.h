@@ -3,17 +3,17 @@
 #pragma once
 
 #include "protocol/messages.h"
+#include "protocol/vocabulary.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
 #include <optional>
 
-/// What a token may do. Each role can do everything the ones before it can.
-enum class Role { Viewer, Operator, Admin };
-
-QString roleName(Role role);
-std::optional<Role> roleFromName(const QString &name);
+// A token's role is a word of the protocol (token.create and the welcome carry it).
+using Protocol::Role;
+using Protocol::roleFromName;
+using Protocol::roleName;
 
 struct TokenInfo
 {

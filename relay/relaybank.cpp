@@ -380,3 +380,7 @@ void RelayBank::finishOperationIfDone(quint64 operationId)
     qCDebug(lcRelay) << result;
     Q_EMIT operationFinished(result);
 }
+
+bool RelayBank::confirmByOperator(int) { return false; }
+
+bool RelayBank::declineByOperator(int, const QString &) { return false; }

@@ -80,11 +80,31 @@ public:
     /// How long a switch of this channel to this state would have to wait for the safety limits.
     std::chrono::milliseconds safetyWait(int channel, bool on) const;
 
+    /// What a bank without a relay of its own asks a person to do (the manual backend).
+    struct OperatorRequest
+    {
+        int channel = 0;
+        bool on = false;
+        QString instruction; ///< "Plug in the power supply of stack 3 (channel 3)."
+    };
+    /// Whether switching waits for a person (operatorActionRequested); false for real relays.
+    virtual bool needsOperator() const { return false; }
+    /// The request waiting for the operator, if any.
+    virtual std::optional<OperatorRequest> pendingOperatorRequest() const { return std::nullopt; }
+    /// The operator did it. False when nothing (or another channel) is waiting.
+    virtual bool confirmByOperator(int channel);
+    /// The operator could not or would not do it; the switch fails with this reason.
+    virtual bool declineByOperator(int channel, const QString &reason);
+
 Q_SIGNALS:
     void channelStateChanged(int channel, bool on);
     void operationFinished(const RelayOperationResult &result);
     /// A failure a person should hear about, in a sentence that names the channel or device.
     void errorOccurred(const QString &message);
+    /// A switch waits for the operator (only from banks that need one).
+    void operatorActionRequested(const RelayBank::OperatorRequest &request);
+    /// The pending request was answered, or dropped because the bank closed.
+    void operatorActionResolved(int channel);
 
 protected:
     virtual bool openDevice(const QMap<int, bool> &initialStates, QString *error) = 0;
@@ -149,3 +169,5 @@ private:
     bool m_pumpScheduled = false;
     bool m_pumping = false;
 };
+
+Q_DECLARE_METATYPE(RelayBank::OperatorRequest)

@@ -318,7 +318,7 @@ private Q_SLOTS:
     void parallelGuessesAreCheckedOneAtATime()
     {
         // Every failure from here makes the next attempt wait a minute.
-        m_daemon->service()->throttle().setPolicy({0, std::chrono::milliseconds(60000),
+        m_daemon->service()->authenticator()->throttle().setPolicy({0, std::chrono::milliseconds(60000),
             std::chrono::milliseconds(60000), std::chrono::minutes(15)});
         std::vector<std::unique_ptr<RackClient>> guessers;
         QStringList codes;
@@ -338,7 +338,7 @@ private Q_SLOTS:
         // Another address is not held back.
         RackClient other;
         QVERIFY(connectClient(other, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint()).ready);
-        m_daemon->service()->throttle().setPolicy({});
+        m_daemon->service()->authenticator()->throttle().setPolicy({});
     }
 };
 

@@ -23,19 +23,19 @@ private Q_SLOTS:
         QCOMPARE(request.channel, 2);
         QCOMPARE(request.on, true);
         QCOMPARE(request.instruction, u"Plug in the power supply of stack 2 (channel 2), then confirm."_s);
-        QVERIFY(bank.pendingRequest());
+        QVERIFY(bank.pendingOperatorRequest());
 
         // Nothing completes until the operator answers.
         QVERIFY(!finished.wait(200));
         QCOMPARE(bank.state(2), std::optional<bool>(false));
-        QVERIFY(!bank.confirm(1)); // not the channel that is waiting
+        QVERIFY(!bank.confirmByOperator(1)); // not the channel that is waiting
 
-        QVERIFY(bank.confirm(2));
+        QVERIFY(bank.confirmByOperator(2));
         QCOMPARE(resolved.size(), 1);
         const auto result = waitForOperation(finished, id);
         QVERIFY(result && result->succeeded());
         QCOMPARE(bank.state(2), std::optional<bool>(true));
-        QVERIFY(!bank.pendingRequest());
+        QVERIFY(!bank.pendingOperatorRequest());
     }
 
     void declineFailsTheSwitchWithTheReason()
@@ -48,7 +48,7 @@ private Q_SLOTS:
         QVERIFY(asked.wait(5000));
         QCOMPARE(asked.at(0).at(0).value<ManualRelayBank::Request>().instruction,
             u"Unplug the power supply of stack 1 (channel 1), then confirm."_s);
-        QVERIFY(bank.decline(1, u"the plug is stuck"_s));
+        QVERIFY(bank.declineByOperator(1, u"the plug is stuck"_s));
         const auto result = waitForOperation(finished, id);
         QVERIFY(result);
         QCOMPARE(result->channel(1)->outcome, RelayChannelResult::Outcome::Failed);
@@ -65,11 +65,11 @@ private Q_SLOTS:
         const quint64 id = bank.switchChannels({{1, true}, {2, true}});
         QVERIFY(asked.wait(5000));
         QCOMPARE(asked.size(), 1);
-        QCOMPARE(bank.pendingRequest()->channel, 1);
-        QVERIFY(bank.confirm(1));
+        QCOMPARE(bank.pendingOperatorRequest()->channel, 1);
+        QVERIFY(bank.confirmByOperator(1));
         QVERIFY(asked.wait(5000));
-        QCOMPARE(bank.pendingRequest()->channel, 2);
-        QVERIFY(bank.confirm(2));
+        QCOMPARE(bank.pendingOperatorRequest()->channel, 2);
+        QVERIFY(bank.confirmByOperator(2));
         const auto result = waitForOperation(finished, id);
         QVERIFY(result && result->succeeded());
     }
@@ -98,7 +98,7 @@ private Q_SLOTS:
         const auto result = waitForOperation(finished, id, 1000);
         QVERIFY(result);
         QCOMPARE(result->channel(1)->error, u"the relay bank was closed"_s);
-        QVERIFY(!bank.confirm(1));
+        QVERIFY(!bank.confirmByOperator(1));
     }
 };
 

@@ -69,7 +69,7 @@ private Q_SLOTS:
         // Every refusal here counts as a failed login from 127.0.0.1: none of them may slow the next.
         AuthThrottle::Policy lenient;
         lenient.freeFailures = 1000;
-        m_daemon->service()->throttle().setPolicy(lenient);
+        m_daemon->service()->authenticator()->throttle().setPolicy(lenient);
         RackClient victim;
         QVERIFY(agentHello(victim, joinSecret(), {}, {{u"mac"_s, VictimMac}, {u"hostname"_s, u"victim"_s}})
                     .ready);

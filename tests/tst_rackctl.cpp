@@ -135,6 +135,21 @@ private Q_SLOTS:
         QCOMPARE(object.value(u"stacks"_s).toArray().at(2).toObject().value(u"relay"_s).toString(), u"on"_s);
     }
 
+    // The help and the commands come from one table, and the table from the protocol's words.
+    void helpNamesEveryActionOfTheProtocol()
+    {
+        const QString help = Rackctl::usageText();
+        for (Protocol::PowerAction action : Protocol::all<Protocol::PowerAction>())
+            QVERIFY2(help.contains(u"  power "_s + Protocol::name(action) + u" STACK"_s), qPrintable(help));
+        for (Protocol::NodeAction action : Protocol::all<Protocol::NodeAction>()) {
+            const bool listed = help.contains(u"  exec "_s + Protocol::name(action) + u' ');
+            QCOMPARE(listed, Protocol::isExecAction(action));
+        }
+        const Run asked = rackctl({u"--help"_s});
+        QCOMPARE(asked.exitCode, int(Rackctl::Ok));
+        QCOMPARE(asked.out, help);
+    }
+
     void exitCodes_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -147,7 +147,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(position);
     });
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
-        if (event.name == u"node.metrics")
+        if (event.name == Protocol::name(Protocol::EventName::NodeMetrics))
             return; // a second's heartbeats are not news
         logLine(
             event.name + u' ' + QString::fromUtf8(QJsonDocument(event.data).toJson(QJsonDocument::Compact)));

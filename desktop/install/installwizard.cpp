@@ -56,7 +56,7 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
 
     connect(m_session, &RackSession::installChanged, this, &InstallWizard::onInstallChanged);
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
-        if (event.name != u"install.step")
+        if (event.name != Protocol::name(Protocol::EventName::InstallStep))
             return;
         if (auto *stackPage
             = qobject_cast<StackPage *>(page(stackPageId(event.data.value(u"stack"_s).toInt()))))
@@ -70,7 +70,7 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
                "else changes. After that the relays stay as they are. Abort?"));
         if (answer != QMessageBox::Yes)
             return;
-        send(u"install.abort"_s, {}, this, [this](const Protocol::Reply &reply) {
+        send(Protocol::Method::InstallAbort, {}, this, [this](const Protocol::Reply &reply) {
             if (reply.isError())
                 Q_EMIT requestFailed(reply.error->message);
         });
@@ -118,7 +118,7 @@ int InstallWizard::nextId() const
     return index < 0 || index + 1 >= m_order.size() ? -1 : m_order.at(index + 1);
 }
 
-void InstallWizard::send(const QString &method, const QJsonObject &params, QObject *context,
+void InstallWizard::send(Protocol::Method method, const QJsonObject &params, QObject *context,
     std::function<void(const Protocol::Reply &)> handler)
 {
     QPointer<QObject> guard(context);

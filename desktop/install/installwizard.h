@@ -62,7 +62,7 @@ public:
     int pageFor(const QJsonObject &record) const;
 
     /// Sends a request; `handler` runs only if `context` still exists when the reply comes.
-    void send(const QString &method, const QJsonObject &params, QObject *context,
+    void send(Protocol::Method method, const QJsonObject &params, QObject *context,
         std::function<void(const Protocol::Reply &)> handler);
 
     int nextId() const override;

@@ -88,7 +88,7 @@ void ReviewPage::load()
 {
     const QJsonObject record = installWizard()->record();
     m_loadedStep = InstallJson::step(record);
-    installWizard()->send(u"nodes"_s, {}, this, [this, record](const Protocol::Reply &reply) {
+    installWizard()->send(Protocol::Method::Nodes, {}, this, [this, record](const Protocol::Reply &reply) {
         QHash<QString, QJsonObject> nodes;
         if (!reply.isError()) {
             for (const QJsonValue &node : reply.result.value(u"nodes"_s).toArray())
@@ -151,7 +151,7 @@ void ReviewPage::rename(int row)
 {
     const QString mac = m_table->item(row, 0)->text();
     const QString name = m_table->item(row, 3)->text().trimmed();
-    installWizard()->send(u"node.rename"_s, {{u"mac"_s, mac}, {u"name"_s, name}}, this,
+    installWizard()->send(Protocol::Method::NodeRename, {{u"mac"_s, mac}, {u"name"_s, name}}, this,
         [this, mac, name](const Protocol::Reply &reply) {
             const QString message = reply.isError()
                 ? tr("%1 keeps its name: %2").arg(mac, reply.error->message)
@@ -328,8 +328,8 @@ void SummaryPage::refresh()
 void SummaryPage::exportInventory(const QString &format, const QString &path)
 {
     m_exportStatus->setText(tr("Exporting…"));
-    installWizard()->send(
-        u"inventory"_s, {{u"format"_s, format}}, this, [this, path](const Protocol::Reply &reply) {
+    installWizard()->send(Protocol::Method::Inventory, {{u"format"_s, format}}, this,
+        [this, path](const Protocol::Reply &reply) {
             QString message;
             bool ok = false;
             if (reply.isError()) {

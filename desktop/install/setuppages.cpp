@@ -47,7 +47,7 @@ void PrecheckPage::runChecks()
 {
     m_summary->setText(tr("Checking…"));
     m_again->setEnabled(false);
-    installWizard()->send(u"install.precheck"_s, {}, this, [this](const Protocol::Reply &reply) {
+    installWizard()->send(Protocol::Method::InstallPrecheck, {}, this, [this](const Protocol::Reply &reply) {
         m_again->setEnabled(true);
         m_loaded = true;
         m_table->setRowCount(0);
@@ -158,7 +158,7 @@ bool ConfirmPage::validatePage()
         return false;
     m_starting = true;
     m_error->setText(tr("Starting…"));
-    installWizard()->send(u"install.start"_s,
+    installWizard()->send(Protocol::Method::InstallStart,
         {{u"stacks"_s, u"all"_s}, {u"stack_timeout_s"_s, m_timeout->value()}}, this,
         [this](const Protocol::Reply &reply) {
             m_starting = false;

@@ -269,7 +269,7 @@ bool StackPage::validatePage()
 void StackPage::decide(const QString &decision)
 {
     m_error->clear();
-    installWizard()->send(u"install.decide"_s, {{u"decision"_s, decision}}, this,
+    installWizard()->send(Protocol::Method::InstallDecide, {{u"decision"_s, decision}}, this,
         [this](const Protocol::Reply &reply) { showAnswer(reply, tr("rackd refused: %1")); });
 }
 
@@ -282,7 +282,7 @@ void StackPage::addMac()
         return;
     }
     installWizard()->send(
-        u"install.add_mac"_s, {{u"mac"_s, mac}}, this, [this](const Protocol::Reply &reply) {
+        Protocol::Method::InstallAddMac, {{u"mac"_s, mac}}, this, [this](const Protocol::Reply &reply) {
             if (!reply.isError())
                 m_macInput->clear();
             showAnswer(reply, tr("rackd refused the MAC: %1"));
@@ -292,7 +292,7 @@ void StackPage::addMac()
 void StackPage::confirmOperator()
 {
     m_error->clear();
-    installWizard()->send(u"relay.confirm"_s, {{u"stack"_s, m_stack}, {u"done"_s, true}}, this,
+    installWizard()->send(Protocol::Method::RelayConfirm, {{u"stack"_s, m_stack}, {u"done"_s, true}}, this,
         [this](const Protocol::Reply &reply) { showAnswer(reply, tr("rackd refused: %1")); });
 }
 

@@ -155,7 +155,7 @@ bool RackState::applyNodes(const QJsonObject &result, QString *error)
 void RackState::applyEvent(const Protocol::Event &event)
 {
     const QJsonObject &data = event.data;
-    if (event.name == u"relay.changed") {
+    if (event.name == Protocol::name(Protocol::EventName::RelayChanged)) {
         const std::optional<int> id = wholeNumber(data.value(u"stack"_s), 1, 1000000);
         const auto it = id ? m_stacks.find(*id) : m_stacks.end();
         if (it == m_stacks.end()) {
@@ -164,7 +164,8 @@ void RackState::applyEvent(const Protocol::Event &event)
         }
         it->relay = relayFromText(data.value(u"relay"_s).toString());
         Q_EMIT stackChanged(it->id);
-    } else if (event.name == u"node.up" || event.name == u"node.down") {
+    } else if (event.name == Protocol::name(Protocol::EventName::NodeUp)
+        || event.name == Protocol::name(Protocol::EventName::NodeDown)) {
         const QString mac = data.value(u"mac"_s).toString();
         if (!isMac(mac)) {
             qCWarning(lcDesktop).noquote() << event.name << "without a valid MAC; ignored";
@@ -173,7 +174,7 @@ void RackState::applyEvent(const Protocol::Event &event)
         const bool known = m_nodes.contains(mac);
         NodeView &node = m_nodes[mac];
         node.mac = mac;
-        node.state = event.name == u"node.up" ? u"up"_s : u"down"_s;
+        node.state = event.name == Protocol::name(Protocol::EventName::NodeUp) ? u"up"_s : u"down"_s;
         if (data.contains(u"name"_s))
             node.name = data.value(u"name"_s).toString().left(64);
         const std::optional<int> stack = wholeNumber(data.value(u"stack"_s), 1, 1000000);
@@ -198,7 +199,7 @@ void RackState::applyEvent(const Protocol::Event &event)
             Q_EMIT stackChanged(*node.stack);
         }
         Q_EMIT nodesChanged({mac});
-    } else if (event.name == u"node.renamed") {
+    } else if (event.name == Protocol::name(Protocol::EventName::NodeRenamed)) {
         const auto renamed = m_nodes.find(data.value(u"mac"_s).toString());
         const QString name = data.value(u"name"_s).toString();
         if (renamed == m_nodes.end() || name.isEmpty() || name.size() > 63) {
@@ -208,7 +209,7 @@ void RackState::applyEvent(const Protocol::Event &event)
         }
         renamed->name = name;
         Q_EMIT nodesChanged({renamed->mac});
-    } else if (event.name == u"node.metrics") {
+    } else if (event.name == Protocol::name(Protocol::EventName::NodeMetrics)) {
         QStringList changed;
         for (const QJsonValue &value : data.value(u"nodes"_s).toArray()) {
             const QString mac = value[u"mac"_s].toString();

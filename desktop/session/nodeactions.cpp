@@ -14,20 +14,7 @@ NodeActions::NodeActions(
     , m_confirm(std::move(confirm))
 { }
 
-QString NodeActions::actionName(Action action)
-{
-    switch (action) {
-    case Action::Identify:
-        return u"identify"_s;
-    case Action::Reboot:
-        return u"reboot"_s;
-    case Action::Shutdown:
-        return u"shutdown"_s;
-    case Action::Run:
-        return u"run"_s;
-    }
-    return {};
-}
+QString NodeActions::actionName(Action action) { return Protocol::name(action); }
 
 QString NodeActions::actionLabel(Action action)
 {
@@ -40,6 +27,10 @@ QString NodeActions::actionLabel(Action action)
         return tr("Shut down");
     case Action::Run:
         return tr("Run a command");
+    case Action::Ping:
+        return tr("Ping the agent");
+    case Action::SetHostname:
+        return tr("Set the host name");
     }
     return {};
 }
@@ -70,13 +61,14 @@ bool NodeActions::request(
         params.insert(u"command"_s, command.trimmed());
         params.insert(u"args"_s, QJsonArray::fromStringList(arguments));
     }
-    m_session->client()->request(u"exec"_s, params, [this, action](const Protocol::Reply &reply) {
-        // A node that failed makes the reply an error, with the per-node list in its details.
-        const QJsonObject body = reply.isError() ? reply.error->details : reply.result;
-        const QList<NodeActionResult> results = parseResults(body);
-        const QString error = reply.isError() && results.isEmpty() ? reply.error->message : QString();
-        Q_EMIT finished(action, results, error);
-    });
+    m_session->client()->request(
+        Protocol::Method::Exec, params, [this, action](const Protocol::Reply &reply) {
+            // A node that failed makes the reply an error, with the per-node list in its details.
+            const QJsonObject body = reply.isError() ? reply.error->details : reply.result;
+            const QList<NodeActionResult> results = parseResults(body);
+            const QString error = reply.isError() && results.isEmpty() ? reply.error->message : QString();
+            Q_EMIT finished(action, results, error);
+        });
     return true;
 }
 

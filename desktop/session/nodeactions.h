@@ -30,7 +30,8 @@ class NodeActions : public QObject
     Q_OBJECT
 
 public:
-    enum class Action { Identify, Reboot, Shutdown, Run };
+    /// The protocol's node actions; the menus offer those a person may ask for (Protocol::isExecAction).
+    using Action = Protocol::NodeAction;
 
     NodeActions(
         RackSession *session, RackState *state, PowerActions::Confirm confirm, QObject *parent = nullptr);

@@ -13,20 +13,7 @@ PowerActions::PowerActions(RackSession *session, RackState *state, Confirm confi
     , m_confirm(std::move(confirm))
 { }
 
-QString PowerActions::actionName(Action action)
-{
-    switch (action) {
-    case Action::On:
-        return u"on"_s;
-    case Action::Off:
-        return u"off"_s;
-    case Action::Cycle:
-        return u"cycle"_s;
-    case Action::GracefulOff:
-        return u"graceful-off"_s;
-    }
-    return {};
-}
+QString PowerActions::actionName(Action action) { return Protocol::name(action); }
 
 QString PowerActions::actionLabel(Action action)
 {
@@ -83,8 +70,10 @@ bool PowerActions::request(Action action, const QList<int> &stacks)
     for (int stack : stacks)
         ids.append(stack);
     QJsonObject params {{u"action"_s, actionName(action)}, {u"stacks"_s, ids}};
-    m_session->client()->request(u"power"_s, params, [this, action, stacks](const Protocol::Reply &reply) {
-        Q_EMIT finished(action, stacks, !reply.isError(), reply.isError() ? reply.error->message : QString());
-    });
+    m_session->client()->request(
+        Protocol::Method::Power, params, [this, action, stacks](const Protocol::Reply &reply) {
+            Q_EMIT finished(
+                action, stacks, !reply.isError(), reply.isError() ? reply.error->message : QString());
+        });
     return true;
 }

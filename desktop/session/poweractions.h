@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/vocabulary.h"
 #include "racksession.h"
 
 #include <functional>
@@ -15,7 +16,8 @@ class PowerActions : public QObject
     Q_OBJECT
 
 public:
-    enum class Action { On, Off, Cycle, GracefulOff };
+    /// The protocol's power actions: what the buttons offer is what rackd understands.
+    using Action = Protocol::PowerAction;
 
     /// Asks the operator; true to go on. The desktop shows a dialog, a test answers.
     using Confirm

@@ -48,10 +48,11 @@ RackSession::RackSession(RackState *state, QObject *parent)
     connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
         // A node the rack did not list yet (it just joined): its identity and address come with
         // the node list, fetched once for a burst of such arrivals.
-        if (event.name == u"node.up" && !m_state->node(event.data.value(u"mac"_s).toString()))
+        if (event.name == Protocol::name(Protocol::EventName::NodeUp)
+            && !m_state->node(event.data.value(u"mac"_s).toString()))
             m_nodesReload.start();
         m_state->applyEvent(event);
-        if (event.name == u"install.changed") {
+        if (event.name == Protocol::name(Protocol::EventName::InstallChanged)) {
             m_install = event.data;
             Q_EMIT installChanged(m_install);
         }
@@ -92,8 +93,8 @@ void RackSession::onReady()
     m_wasConnected = true;
     m_retryDelay = std::chrono::milliseconds(1000);
     // Subscribe before loading: whatever changes after the answers were made arrives as an event.
-    m_client.request(u"subscribe"_s, {{u"events"_s, QJsonArray {u"relay"_s, u"node"_s, u"install"_s}}},
-        [](const Protocol::Reply &reply) {
+    m_client.request(Protocol::Method::Subscribe,
+        {{u"events"_s, QJsonArray {u"relay"_s, u"node"_s, u"install"_s}}}, [](const Protocol::Reply &reply) {
             if (reply.isError())
                 qCWarning(lcDesktop).noquote() << "rackd refused the subscription:" << reply.error->message;
         });
@@ -102,7 +103,7 @@ void RackSession::onReady()
 
 void RackSession::load()
 {
-    m_client.request(u"status"_s, {}, [this](const Protocol::Reply &status) {
+    m_client.request(Protocol::Method::Status, {}, [this](const Protocol::Reply &status) {
         QString error;
         if (status.isError() || !m_state->applyStatus(status.result, &error)) {
             m_wanted = false;
@@ -112,7 +113,7 @@ void RackSession::load()
                     .arg(status.isError() ? status.error->message : error));
             return;
         }
-        m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
+        m_client.request(Protocol::Method::Nodes, {}, [this](const Protocol::Reply &nodes) {
             QString problem;
             if (nodes.isError() || !m_state->applyNodes(nodes.result, &problem)) {
                 m_wanted = false;
@@ -122,7 +123,7 @@ void RackSession::load()
                         .arg(nodes.isError() ? nodes.error->message : problem));
                 return;
             }
-            m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &install) {
+            m_client.request(Protocol::Method::InstallStatus, {}, [this](const Protocol::Reply &install) {
                 if (!install.isError()) {
                     m_install = install.result;
                     Q_EMIT installChanged(m_install);
@@ -137,7 +138,7 @@ void RackSession::reloadNodes()
 {
     if (m_status != Status::Connected)
         return; // the load after the connection brings the nodes anyway
-    m_client.request(u"nodes"_s, {}, [this](const Protocol::Reply &nodes) {
+    m_client.request(Protocol::Method::Nodes, {}, [this](const Protocol::Reply &nodes) {
         QString problem;
         if (nodes.isError() || !m_state->applyNodes(nodes.result, &problem))
             qCWarning(lcDesktop).noquote()

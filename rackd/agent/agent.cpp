@@ -4,6 +4,7 @@
 
 #include "agentlogging.h"
 #include "pihostname.h"
+#include "protocol/vocabulary.h"
 #include "storage/jsonfile.h"
 
 #include <QCoreApplication>
@@ -127,7 +128,10 @@ void Agent::scheduleReconnect()
     m_reconnect.start(std::chrono::milliseconds(delay));
 }
 
-void Agent::sendHeartbeat() { m_client.sendEvent({u"node.heartbeat"_s, m_reader.sample().toJson()}); }
+void Agent::sendHeartbeat()
+{
+    m_client.sendEvent({Protocol::name(Protocol::EventName::NodeHeartbeat), m_reader.sample().toJson()});
+}
 
 void Agent::onRequest(const Protocol::Request &request)
 {
@@ -135,15 +139,25 @@ void Agent::onRequest(const Protocol::Request &request)
     const auto fail = [this, &request](const QString &code, const QString &message) {
         m_client.sendReply(Protocol::Reply::failure(request.id, code, message));
     };
-    if (request.method != u"action")
+    if (request.method != Protocol::agentActionMethod())
         return fail(ErrorCode::UnknownMethod, u"this agent does not offer \"%1\""_s.arg(request.method));
 
-    const QString action = request.params.value(u"action"_s).toString();
+    using Protocol::NodeAction;
+    const QString actionText = request.params.value(u"action"_s).toString();
+    const std::optional<NodeAction> action = Protocol::fromName<NodeAction>(actionText);
+    if (!action)
+        return fail(ErrorCode::BadRequest,
+            u"unknown action \"%1\" (%2)"_s.arg(
+                actionText.left(80), Protocol::namesForPeople(Protocol::all<NodeAction>())));
     // A ping is the no-op that tells rackd (and a benchmark) the agent answers: not worth a log line.
-    if (action == u"ping")
+    if (*action != NodeAction::Ping)
+        qCInfo(lcAgent).noquote() << "rackd asks for" << actionText;
+    CommandSpec spec;
+    QStringList extra;
+    switch (*action) {
+    case NodeAction::Ping:
         return (void)m_client.sendReply(Protocol::Reply::success(request.id, {}));
-    qCInfo(lcAgent).noquote() << "rackd asks for" << action;
-    if (action == u"identify") {
+    case NodeAction::Identify: {
         const double seconds = request.params.value(u"duration_s"_s).toDouble(10);
         QString error;
         if (seconds <= 0 || seconds > 3600
@@ -152,9 +166,7 @@ void Agent::onRequest(const Protocol::Request &request)
                 ErrorCode::CommandFailed, error.isEmpty() ? u"duration_s must be from 0 to 3600"_s : error);
         return (void)m_client.sendReply(Protocol::Reply::success(request.id, {{u"blinking_s"_s, seconds}}));
     }
-    CommandSpec spec;
-    QStringList extra;
-    if (action == u"set-hostname") {
+    case NodeAction::SetHostname: {
         // rackd placed or renamed this node: the Pi itself takes the name, not only DNS.
         const QString name = request.params.value(u"name"_s).toString();
         if (!PiHostname::isValid(name))
@@ -179,16 +191,20 @@ void Agent::onRequest(const Protocol::Request &request)
                 {{u"changed"_s, true}, {u"hostname"_s, name},
                     {u"what"_s, QJsonArray::fromStringList(changed)}}));
         }
-        spec = {action,
+        spec = {actionText,
             m_config.hostnameCommand.isEmpty()
                 ? m_config.systemdHostnameCommand(QCoreApplication::applicationFilePath())
                 : m_config.hostnameCommand,
             std::chrono::milliseconds(30000)};
         extra = {name};
-    } else if (action == u"reboot" || action == u"shutdown") {
-        spec = {action, action == u"reboot" ? m_config.rebootCommand : m_config.shutdownCommand,
+        break;
+    }
+    case NodeAction::Reboot:
+    case NodeAction::Shutdown:
+        spec = {actionText, *action == NodeAction::Reboot ? m_config.rebootCommand : m_config.shutdownCommand,
             std::chrono::milliseconds(30000)};
-    } else if (action == u"run") {
+        break;
+    case NodeAction::Run: {
         const QString name = request.params.value(u"command"_s).toString();
         if (!m_config.commands.contains(name))
             return fail(
@@ -199,12 +215,11 @@ void Agent::onRequest(const Protocol::Request &request)
         QString problem;
         if (!spec.acceptsArguments(extra, &problem))
             return fail(ErrorCode::BadRequest, problem);
-    } else {
-        return fail(ErrorCode::BadRequest,
-            u"unknown action \"%1\" (ping, identify, reboot, shutdown, set-hostname or run)"_s.arg(action));
+        break;
+    }
     }
     // A node runs a few commands at a time; reboot and shutdown always get through.
-    if (action == u"run" && m_runningCommands >= MaximumConcurrentCommands)
+    if (*action == NodeAction::Run && m_runningCommands >= MaximumConcurrentCommands)
         return fail(ErrorCode::TooManyRequests,
             u"%1 commands are running on this node already; try again when one has finished"_s.arg(
                 m_runningCommands));
@@ -212,7 +227,7 @@ void Agent::onRequest(const Protocol::Request &request)
     auto *runner = new CommandRunner(this);
     const qint64 id = request.id;
     ++m_runningCommands;
-    const QString hostname = action == u"set-hostname" ? extra.value(0) : QString();
+    const QString hostname = *action == NodeAction::SetHostname ? extra.value(0) : QString();
     connect(
         runner, &CommandRunner::finished, this, [this, runner, id, hostname](const CommandResult &result) {
             --m_runningCommands;

@@ -4,6 +4,7 @@
 
 #include "argumentlist.h"
 #include "protocol/tlsidentity.h"
+#include "protocol/vocabulary.h"
 #include "structure/inifile.h"
 
 #include <QDir>
@@ -21,7 +22,8 @@ QStringList AgentConfig::systemdHostnameCommand(const QString &program) const
         u"--property=ProtectSystem=strict"_s, u"--property=ReadWritePaths=/etc"_s,
         u"--property=ProtectHome=yes"_s, u"--property=PrivateNetwork=yes"_s,
         u"--property=NoNewPrivileges=yes"_s, u"--property=CapabilityBoundingSet=CAP_SYS_ADMIN"_s, program,
-        u"--config"_s, QFileInfo(sourceFile).absoluteFilePath(), u"set-hostname"_s};
+        u"--config"_s, QFileInfo(sourceFile).absoluteFilePath(),
+        Protocol::name(Protocol::NodeAction::SetHostname)}; // the subcommand does what the action asks
 }
 
 std::optional<AgentConfig> AgentConfig::readFile(const QString &path, QStringList *errors)

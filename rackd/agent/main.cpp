@@ -61,7 +61,8 @@ int main(int argc, char *argv[])
         joining.run(*join);
         return QCoreApplication::exec();
     }
-    if (positional.value(0) == QStringLiteral("set-hostname")) {
+    // `rack-agent set-hostname NAME` does the node action of that name (systemd-run starts it so).
+    if (positional.value(0) == Protocol::name(Protocol::NodeAction::SetHostname)) {
         if (positional.size() != 2) {
             err << "rack-agent: set-hostname takes one NAME\n";
             return 2;

@@ -46,6 +46,21 @@ QString DhcpEvent::kindName(Kind kind)
     return {};
 }
 
+Protocol::EventName DhcpEvent::eventName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Lease:
+        return Protocol::EventName::DhcpLease;
+    case Kind::Request:
+        return Protocol::EventName::DhcpRequest;
+    case Kind::Restated:
+        return Protocol::EventName::DhcpRestated;
+    case Kind::Release:
+        return Protocol::EventName::DhcpRelease;
+    }
+    return Protocol::EventName::DhcpLease;
+}
+
 std::optional<QHostAddress> DhcpEventParser::ipv4(const QString &text)
 {
     static const QRegularExpression pattern(

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/vocabulary.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QHostAddress>
@@ -57,6 +59,8 @@ struct DhcpEvent
 
     static QString sourceName(Source source);
     static QString kindName(Kind kind);
+    /// The dhcp.* event this kind of event goes out as.
+    static Protocol::EventName eventName(Kind kind);
 };
 
 namespace DhcpEventParser {

@@ -4,7 +4,9 @@
 
 #include "dhcpevent.h"
 #include "dnsmasqreservations.h"
+#include "installplacement.h"
 #include "installrecord.h"
+#include "installverifier.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
 #include "protocol/messages.h"
@@ -105,10 +107,12 @@ private:
     void assignSlots(InstallStack *stack) const;
     void nextStack();
     void writeReservations();
+    void takeNotes(const InstallPlacement::Report &report);
     void placeNodes();
     void placeIfPlanned(const QString &mac);
     void powerOn();
     void startVerifying();
+    InstallVerifier::Snapshot verificationSnapshot() const;
     void verify();
     void finish(InstallRecord::Outcome outcome, const QString &relays, const QString &error = {});
     /// Runs `action` on stacks and calls `done` unless the install moved on (abort, retry) meanwhile.

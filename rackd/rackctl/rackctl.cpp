@@ -2,8 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "rackctl.h"
 
+#include "command.h"
+
 #include "system/printable.h"
 
+#include "client/clientcredentials.h"
 #include "installprinter.h"
 #include "protocol/dhcpscriptmessage.h"
 #include "protocol/tlsidentity.h"
@@ -20,55 +23,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-QString usageText()
-{
-    return u"Usage: rackctl [--host H] [--port P] [--token-file F] [--trust-fingerprint SHA256:...] [--json] "
-           u"COMMAND\n"
-           "Commands:\n"
-           "  status                            the rack, its stacks and their relays\n"
-           "  power on|off|cycle STACK...|all   switch stacks (on all: staggered)\n"
-           "  power graceful-off STACK...|all [--timeout S] [--force-after S]\n"
-           "                                    shut the Pis down, then cut; --force-after cuts even if some "
-           "hang\n"
-           "  token create NAME --role R        R is viewer, operator or admin; prints the token once\n"
-           "  token list | token revoke NAME\n"
-           "  audit [--last N]                  who did what, newest last\n"
-           "  fingerprint                       the fingerprint the rack presents\n"
-           "  nodes                             the nodes with their state and last metrics\n"
-           "  join create [--ttl T] [--uses N] [--replace MAC]  a join string for new nodes (--replace: for "
-           "one "
-           "node that joined before, keeping its place); T like 90s, 30m, 1h, 7d "
-           "(default 1h, 1 use)\n"
-           "  node assign MAC STACK SLOT        place a joined node in the rack\n"
-           "  node rename MAC NAME              give a placed node another host name (its reservation "
-           "follows)\n"
-           "  exec ping|identify|reboot|shutdown TARGET\n"
-           "                                    TARGET: a MAC or name, stack:N, or all (ping: does its\n"
-           "                                    agent answer?)\n"
-           "  exec COMMAND TARGET [ARGS...]             a command named in the nodes' agent.conf\n"
-           "                                            (also: exec run COMMAND TARGET [ARGS...])\n"
-           "  install start [STACK...|all] [--stack-timeout S]\n"
-           "                                    the staged install: every stack off, then one by one on\n"
-           "                                    to learn its Pis' MACs; fixed addresses; power on; verify\n"
-           "  install status [--follow]         where the install is, its anomalies and its report\n"
-           "  install retry|skip|accept         answer a stack that waits for a decision\n"
-           "  install add-mac MAC               add a Pi the DHCP server did not report (then accept)\n"
-           "  install confirm | install decline [REASON]\n"
-           "                                    manual relays: the stack was (or cannot be) plugged in/out\n"
-           "  install abort                     stop; before the reservations are written, every\n"
-           "                                    stack of the install is switched off\n"
-           "  install replace STACK SLOT        a Pi was replaced: give the new MAC the slot's name and\n"
-           "                                    address (the stack is power-cycled)\n"
-           "  inventory [--format F]            the placed nodes for other tools; F is ansible,\n"
-           "                                    ansible-yaml, hosts, mpi or json\n"
-           "  dhcp-event add|old|del MAC IP [HOST]      tell rackd a Pi asked for an address (what\n"
-           "                                            dnsmasq's --dhcp-script=pirack-dhcp-script does;\n"
-           "                                            local socket --dhcp-socket, no token)\n"
-           "Install commands that start something follow it until it is done or waits for someone\n"
-           "(--no-wait: return at once).\n"
-           "The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
-}
 
 // "90s", "30m", "1h", "7d" or plain seconds.
 std::optional<int> parseDuration(const QString &text)
@@ -152,7 +106,7 @@ Rackctl::Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *par
     });
 }
 
-int Rackctl::exitCodeFor(const QString &errorCode) const
+int Rackctl::exitCodeFor(const QString &errorCode)
 {
     if (errorCode == Protocol::ErrorCode::Unauthenticated || errorCode == Protocol::ErrorCode::Forbidden)
         return NotAllowed;
@@ -289,65 +243,44 @@ void Rackctl::run(const QStringList &arguments)
             return usage(u"--stack-timeout takes a number of seconds from 1 to 3600"_s);
     }
     m_inventoryFormat = parser.value(format);
-    const QString sub0 = m_command.value(1);
-    static const QStringList followedInstallCommands {
-        u"start"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"confirm"_s, u"decline"_s, u"replace"_s};
-    m_follow = !m_json
-        && (parser.isSet(follow) || (followedInstallCommands.contains(sub0) && !parser.isSet(noWait)));
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
 
-    const QString verb = m_command.value(0);
-    const QString sub = m_command.value(1);
-    if (verb == u"dhcp-event") {
+    if (m_command.value(0) == u"dhcp-event") {
         if (m_command.size() < 2)
             return usage(u"dhcp-event takes add|old|del MAC IP [HOSTNAME]"_s);
         return sendDhcpEvent(m_command.mid(1), parser.value(dhcpSocket));
     }
-    const bool known = (verb == u"status" && m_command.size() == 1)
-        || (verb == u"fingerprint" && m_command.size() == 1) || (verb == u"audit" && m_command.size() == 1)
-        || (verb == u"power" && m_command.size() >= 3
-            && QStringList {u"on"_s, u"off"_s, u"cycle"_s, u"graceful-off"_s}.contains(sub))
-        || (verb == u"token" && sub == u"create" && m_command.size() == 3 && !m_tokenRole.isEmpty())
-        || (verb == u"token" && sub == u"list" && m_command.size() == 2)
-        || (verb == u"token" && sub == u"revoke" && m_command.size() == 3)
-        || (verb == u"nodes" && m_command.size() == 1) || (verb == u"install" && sub == u"start")
-        || (verb == u"install"
-            && QStringList {u"status"_s, u"retry"_s, u"skip"_s, u"accept"_s, u"abort"_s, u"confirm"_s}
-                   .contains(sub)
-            && m_command.size() == 2)
-        || (verb == u"install" && sub == u"decline" && m_command.size() <= 3)
-        || (verb == u"install" && sub == u"add-mac" && m_command.size() == 3)
-        || (verb == u"install" && sub == u"replace" && m_command.size() == 4)
-        || (verb == u"inventory" && m_command.size() == 1)
-        || (verb == u"join" && sub == u"create" && m_command.size() == 2)
-        || (verb == u"node" && sub == u"assign" && m_command.size() == 5)
-        || (verb == u"node" && sub == u"rename" && m_command.size() == 4)
-        || (verb == u"exec"
-            && QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub)
-            && m_command.size() == 3)
-        || (verb == u"exec" && sub == u"run" && m_command.size() >= 4)
-        || (verb == u"exec"
-            && !QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s}.contains(sub)
-            && m_command.size() >= 3);
-    if (!known)
+    m_selected = match(m_command);
+    const QStringList commandArguments = m_selected ? m_command.mid(m_selected->words.size()) : QStringList();
+    if (!m_selected || !m_selected->accepts(int(commandArguments.size()))) {
         return usage(m_command.isEmpty() ? u"no command given"_s
                                          : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
+    }
+    if (m_selected->needsRole && m_tokenRole.isEmpty())
+        return usage(u"cannot understand '%1': %2 needs --role viewer|operator|admin"_s.arg(
+            m_command.join(u' '), m_selected->words.join(u' ')));
+    m_follow = !m_json && (parser.isSet(follow) || (m_selected->followsInstall && !parser.isSet(noWait)));
+    if (m_selected->build && !m_selected->build(this, commandArguments, &m_params))
+        return finish(Usage);
+    const QString verb = m_command.value(0);
 
     m_options.host = parser.value(host);
     m_options.port = quint16(portNumber);
     m_options.software = u"rackctl " PIRACK_VERSION_STRING ""_s;
     if (parser.isSet(tokenFile)) {
-        QFile file(parser.value(tokenFile));
-        if (!file.open(QIODevice::ReadOnly)) {
-            m_err << "rackctl: cannot read the token file " << file.fileName() << ": " << file.errorString()
-                  << '\n';
+        QString warning;
+        QString problem;
+        const std::optional<QString> token
+            = ClientCredentials::readTokenFile(parser.value(tokenFile), &warning, &problem);
+        if (!token) {
+            m_err << "rackctl: " << problem << '\n';
             return finish(Usage);
         }
-        if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
-            m_err << "rackctl: warning: " << file.fileName() << " is readable by others; chmod 600 it\n";
-        m_options.token = QString::fromUtf8(file.readLine(4096)).trimmed();
+        if (!warning.isEmpty())
+            m_err << "rackctl: warning: " << warning << '\n';
+        m_options.token = *token;
     } else {
         m_options.token = qEnvironmentVariable("PIRACK_TOKEN");
     }
@@ -364,17 +297,17 @@ void Rackctl::run(const QStringList &arguments)
     }
     QString pin = m_pins.fingerprint(m_options.host, m_options.port);
     if (parser.isSet(trust)) {
-        const std::optional<QString> given = normalizeFingerprint(parser.value(trust));
-        if (!given)
-            return usage(u"--trust-fingerprint takes SHA256: and 64 hex digits"_s);
-        if (!pin.isEmpty() && pin != *given) {
-            m_err << "rackctl: " << m_options.host << ':' << m_options.port << " is already trusted with "
-                  << pin << ", not " << *given << "; refusing to replace a pin silently\n";
+        const std::optional<ClientCredentials::GivenFingerprint> given
+            = ClientCredentials::checkGivenFingerprint(
+                m_pins, m_options.host, m_options.port, parser.value(trust), &error);
+        if (!given && !normalizeFingerprint(parser.value(trust)))
+            return usage(error);
+        if (!given) { // another fingerprint is pinned for this rack
+            m_err << "rackctl: " << error << '\n';
             return finish(Untrusted);
         }
-        if (pin.isEmpty())
-            m_pinAfterSuccess = true;
-        pin = *given;
+        m_pinAfterSuccess = given->isNew;
+        pin = given->fingerprint;
     }
     connectWithPin(verb == u"fingerprint" ? QString() : pin);
 }
@@ -388,196 +321,60 @@ void Rackctl::connectWithPin(const QString &pin)
 
 void Rackctl::execute()
 {
-    const QString verb = m_command.value(0);
-    const QString sub = m_command.value(1);
-    QString method;
-    QJsonObject params;
-    if (verb == u"status") {
-        method = u"status"_s;
-    } else if (verb == u"power") {
-        method = u"power"_s;
-        params.insert(u"action"_s, sub);
-        if (sub == u"graceful-off") {
-            params.insert(u"timeout_s"_s, m_gracefulTimeout);
-            params.insert(u"force"_s, m_force);
-            m_err << "rackctl: shutting the Pis down, then cutting power (waiting up to " << m_gracefulTimeout
-                  << " s)" << Qt::endl;
-        }
-        const QStringList targets = m_command.mid(2);
-        if (targets == QStringList {u"all"_s}) {
-            params.insert(u"stacks"_s, u"all"_s);
-        } else {
-            QJsonArray stacks;
-            for (const QString &target : targets) {
-                bool ok = false;
-                const int id = target.toInt(&ok);
-                if (!ok) {
-                    m_err << "rackctl: '" << target << "' is not a stack id (or 'all')\n";
-                    return finish(Usage);
-                }
-                stacks.append(id);
-            }
-            params.insert(u"stacks"_s, stacks);
-        }
-    } else if (verb == u"token") {
-        method = u"token."_s + sub;
-        if (sub == u"create")
-            params = {{u"name"_s, m_command.value(2)}, {u"role"_s, m_tokenRole}};
-        else if (sub == u"revoke")
-            params = {{u"name"_s, m_command.value(2)}};
-    } else if (verb == u"nodes") {
-        method = u"nodes"_s;
-    } else if (verb == u"join") {
-        method = u"join.create"_s;
-        params = {{u"ttl_s"_s, m_joinTtl}, {u"uses"_s, m_joinUses}};
-        if (!m_joinReplace.isEmpty())
-            params.insert(u"replace"_s, m_joinReplace);
-    } else if (verb == u"node" && sub == u"rename") {
-        method = u"node.rename"_s;
-        params = {{u"mac"_s, m_command.value(2)}, {u"name"_s, m_command.value(3)}};
-    } else if (verb == u"node") {
-        method = u"node.assign"_s;
-        bool stackOk = false;
-        bool slotOk = false;
-        const int stack = m_command.value(3).toInt(&stackOk);
-        const int slot = m_command.value(4).toInt(&slotOk);
-        if (!stackOk || !slotOk) {
-            m_err << "rackctl: STACK and SLOT are numbers\n";
-            return finish(Usage);
-        }
-        params = {{u"mac"_s, m_command.value(2)}, {u"stack"_s, stack}, {u"slot"_s, slot}};
-    } else if (verb == u"exec") {
-        method = u"exec"_s;
-        // "exec run NAME TARGET" or the short "exec NAME TARGET" for a named command.
-        const bool builtIn = QStringList {u"ping"_s, u"identify"_s, u"reboot"_s, u"shutdown"_s}.contains(sub);
-        const bool explicitRun = sub == u"run";
-        const bool run = !builtIn;
-        const int targetIndex = explicitRun ? 3 : 2;
-        const QString commandName = explicitRun ? m_command.value(2) : sub;
-        const QString target = m_command.value(targetIndex);
-        QJsonValue targets = target == u"all" ? QJsonValue(u"all"_s) : QJsonValue(QJsonArray {target});
-        if (target.startsWith(u"stack:"_s)) {
-            bool ok = false;
-            const int stack = target.mid(6).toInt(&ok);
-            if (!ok) {
-                m_err << "rackctl: '" << target << "' is not stack:N\n";
-                return finish(Usage);
-            }
-            targets = QJsonObject {{u"stack"_s, stack}};
-        }
-        params = {{u"action"_s, run ? u"run"_s : sub}, {u"targets"_s, targets}};
-        if (run) {
-            params.insert(u"command"_s, commandName);
-            params.insert(u"args"_s, QJsonArray::fromStringList(m_command.mid(targetIndex + 1)));
-        }
-        if (!m_json) {
-            // Each node's answer as it comes, so a slow node does not hide the others.
-            connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
-                if (event.name != u"exec.result")
-                    return;
-                const QJsonObject result = event.data.value(u"result"_s).toObject();
-                // What a node sends reaches the terminal escaped: no colours, titles or cursor moves.
-                const QString name = Printable::oneLine(event.data.value(u"name"_s).toString());
-                m_err << "  " << name << ": "
-                      << Printable::oneLine(event.data.value(u"outcome"_s).toString());
-                if (event.data.contains(u"error"_s))
-                    m_err << " (" << Printable::oneLine(event.data.value(u"error"_s).toString(), 4096) << ')';
-                m_err << Qt::endl;
-                const QString output = Printable::forTerminal(result.value(u"stdout"_s).toString());
-                if (!output.isEmpty())
-                    m_out << name << ": " << output << (output.endsWith(u'\n') ? "" : "\n");
-            });
-        }
-    } else if (verb == u"install") {
-        if (!installRequest(&method, &params))
-            return finish(Usage);
-    } else if (verb == u"inventory") {
-        method = u"inventory"_s;
-        params.insert(u"format"_s, m_inventoryFormat);
-    } else if (verb == u"audit") {
-        method = u"audit"_s;
-        params.insert(u"last"_s, m_auditLast);
-    } else if (verb == u"fingerprint") {
+    if (!m_selected->method) { // fingerprint: the connection itself was the answer
         m_out << m_client.serverFingerprint() << '\n';
         return finish(Ok);
     }
-    if (verb == u"power" && !m_json) {
+    const Protocol::Method method = *m_selected->method;
+    if (method == Protocol::Method::Power
+        && m_params.value(u"action"_s) == Protocol::name(Protocol::PowerAction::GracefulOff))
+        m_err << "rackctl: shutting the Pis down, then cutting power (waiting up to " << m_gracefulTimeout
+              << " s)" << Qt::endl;
+    if (method == Protocol::Method::Exec && !m_json) {
+        // Each node's answer as it comes, so a slow node does not hide the others.
+        connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
+            if (event.name != Protocol::name(Protocol::EventName::ExecResult))
+                return;
+            const QJsonObject result = event.data.value(u"result"_s).toObject();
+            // What a node sends reaches the terminal escaped: no colours, titles or cursor moves.
+            const QString name = Printable::oneLine(event.data.value(u"name"_s).toString());
+            m_err << "  " << name << ": " << Printable::oneLine(event.data.value(u"outcome"_s).toString());
+            if (event.data.contains(u"error"_s))
+                m_err << " (" << Printable::oneLine(event.data.value(u"error"_s).toString(), 4096) << ')';
+            m_err << Qt::endl;
+            const QString output = Printable::forTerminal(result.value(u"stdout"_s).toString());
+            if (!output.isEmpty())
+                m_out << name << ": " << output << (output.endsWith(u'\n') ? "" : "\n");
+        });
+    }
+    if (method == Protocol::Method::Power && !m_json) {
         // A staggered power-on takes stagger_delay per stack: show each switch as it happens.
         connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
-            if (event.name == u"relay.changed")
+            if (event.name == Protocol::name(Protocol::EventName::RelayChanged))
                 m_err << "  stack " << event.data.value(u"stack"_s).toInt() << " switched "
                       << event.data.value(u"relay"_s).toString() << Qt::endl;
         });
-        m_client.request(
-            u"subscribe"_s, {{u"events"_s, QJsonArray {u"relay"_s}}}, [](const Protocol::Reply &) {});
-    }
-    m_client.request(method, params, [this](const Protocol::Reply &reply) { printReply(reply); });
-}
-
-bool Rackctl::installRequest(QString *method, QJsonObject *params)
-{
-    const QString sub = m_command.value(1);
-    if (sub == u"start") {
-        *method = u"install.start"_s;
-        const QStringList targets = m_command.mid(2);
-        if (!targets.isEmpty() && targets != QStringList {u"all"_s}) {
-            QJsonArray stacks;
-            for (const QString &target : targets) {
-                bool ok = false;
-                stacks.append(target.toInt(&ok));
-                if (!ok) {
-                    m_err << "rackctl: '" << target << "' is not a stack id (or 'all')\n";
-                    return false;
-                }
-            }
-            params->insert(u"stacks"_s, stacks);
-        }
-        if (m_stackTimeout > 0)
-            params->insert(u"stack_timeout_s"_s, m_stackTimeout);
-    } else if (sub == u"status") {
-        *method = u"install.status"_s;
-    } else if (sub == u"retry" || sub == u"skip" || sub == u"accept") {
-        *method = u"install.decide"_s;
-        params->insert(u"decision"_s, sub);
-    } else if (sub == u"add-mac") {
-        *method = u"install.add_mac"_s;
-        params->insert(u"mac"_s, m_command.value(2));
-    } else if (sub == u"abort") {
-        *method = u"install.abort"_s;
-    } else if (sub == u"confirm" || sub == u"decline") {
-        *method = u"relay.confirm"_s;
-        params->insert(u"done"_s, sub == u"confirm");
-        if (sub == u"decline" && m_command.size() == 3)
-            params->insert(u"reason"_s, m_command.value(2));
-    } else if (sub == u"replace") {
-        *method = u"install.replace"_s;
-        bool stackOk = false;
-        bool slotOk = false;
-        params->insert(u"stack"_s, m_command.value(2).toInt(&stackOk));
-        params->insert(u"slot"_s, m_command.value(3).toInt(&slotOk));
-        if (!stackOk || !slotOk) {
-            m_err << "rackctl: STACK and SLOT are numbers\n";
-            return false;
-        }
+        m_client.request(Protocol::Method::Subscribe, {{u"events"_s, QJsonArray {u"relay"_s}}},
+            [](const Protocol::Reply &) {});
     }
     if (m_follow) {
         // Every step as it happens; the follower stops once the install needs someone or is over.
         connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
-            if (event.name == u"install.step")
+            if (event.name == Protocol::name(Protocol::EventName::InstallStep))
                 m_err << "  " << event.data.value(u"message"_s).toString() << Qt::endl;
-            else if (event.name == u"install.changed" && m_followReplied
+            else if (event.name == Protocol::name(Protocol::EventName::InstallChanged) && m_followReplied
                 && InstallPrinter::isSettled(event.data))
                 finishFollowing();
         });
-        m_client.request(
-            u"subscribe"_s, {{u"events"_s, QJsonArray {u"install"_s}}}, [](const Protocol::Reply &) {});
+        m_client.request(Protocol::Method::Subscribe, {{u"events"_s, QJsonArray {u"install"_s}}},
+            [](const Protocol::Reply &) {});
     }
-    return true;
+    m_client.request(method, m_params, [this](const Protocol::Reply &reply) { printReply(reply); });
 }
 
 void Rackctl::finishFollowingIfSettled()
 {
-    m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &reply) {
+    m_client.request(Protocol::Method::InstallStatus, {}, [this](const Protocol::Reply &reply) {
         if (!reply.isError() && !InstallPrinter::isSettled(reply.result))
             return; // install.changed ends it
         finishFollowing();
@@ -590,7 +387,7 @@ void Rackctl::finishFollowing()
     if (m_finished || m_followEnding)
         return;
     m_followEnding = true;
-    m_client.request(u"install.status"_s, {}, [this](const Protocol::Reply &reply) {
+    m_client.request(Protocol::Method::InstallStatus, {}, [this](const Protocol::Reply &reply) {
         if (reply.isError()) {
             m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";
             return finish(exitCodeFor(reply.error->code));
@@ -623,7 +420,8 @@ void Rackctl::printReply(const Protocol::Reply &reply)
             reply.isError() ? QJsonObject {{u"error"_s, reply.error->toJson()}} : reply.result)
                      .toJson(QJsonDocument::Indented);
     }
-    if (m_command.value(1) == u"graceful-off" && !m_json) {
+    const bool graceful = m_params.value(u"action"_s) == Protocol::name(Protocol::PowerAction::GracefulOff);
+    if (graceful && !m_json) {
         const QJsonObject details = reply.isError() ? reply.error->details : reply.result;
         for (const QJsonValue &value : details.value(u"stacks"_s).toArray()) {
             const QJsonObject stack = value.toObject();
@@ -641,117 +439,93 @@ void Rackctl::printReply(const Protocol::Reply &reply)
     if (m_json)
         return finish(Ok);
 
-    const QString verb = m_command.value(0);
-    const QJsonObject &result = reply.result;
-    if (verb == u"status") {
-        const QJsonObject rack = result.value(u"rack"_s).toObject();
-        m_out << "rack: " << rack.value(u"rows"_s).toInt() << " x " << rack.value(u"cols"_s).toInt()
-              << " grid, " << rack.value(u"relay_backend"_s).toString() << " relays\n";
-        m_out << column(u"STACK"_s, 7) << column(u"ROW"_s, 5) << column(u"COL"_s, 5) << column(u"PIS"_s, 5)
-              << column(u"UP"_s, 4) << column(u"RELAY"_s, 8) << "STATE\n";
-        for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
-            const QJsonObject stack = value.toObject();
-            m_out << column(QString::number(stack.value(u"id"_s).toInt()), 7)
-                  << column(QString::number(stack.value(u"row"_s).toInt()), 5)
-                  << column(QString::number(stack.value(u"column"_s).toInt()), 5)
-                  << column(QString::number(stack.value(u"pis"_s).toInt()), 5)
-                  << column(QString::number(stack.value(u"up"_s).toInt()), 4)
-                  << column(stack.value(u"relay"_s).toString(), 8) << stack.value(u"state"_s).toString()
-                  << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
-        }
-    } else if (verb == u"power" && m_command.value(1) == u"graceful-off") {
-        // printed above, with the nodes
-    } else if (verb == u"power") {
-        for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
-            const QJsonObject stack = value.toObject();
-            m_out << "stack " << stack.value(u"id"_s).toInt() << ": " << stack.value(u"relay"_s).toString()
-                  << '\n';
-        }
-    } else if (verb == u"token" && m_command.value(1) == u"create") {
-        m_out << result.value(u"token"_s).toString() << '\n';
-        m_err << "rackctl: token \"" << result.value(u"name"_s).toString() << "\" ("
-              << result.value(u"role"_s).toString() << ") created; it is shown only this once\n";
-    } else if (verb == u"token" && m_command.value(1) == u"list") {
-        m_out << column(u"NAME"_s, 24) << column(u"ROLE"_s, 10) << "CREATED\n";
-        for (const QJsonValue &value : result.value(u"tokens"_s).toArray()) {
-            const QJsonObject token = value.toObject();
-            m_out << column(token.value(u"name"_s).toString(), 24)
-                  << column(token.value(u"role"_s).toString(), 10) << token.value(u"created"_s).toString()
-                  << '\n';
-        }
-    } else if (verb == u"token") {
-        m_out << "revoked " << result.value(u"name"_s).toString() << '\n';
-    } else if (verb == u"nodes") {
-        m_out << column(u"MAC"_s, 19) << column(u"NAME"_s, 12) << column(u"STACK"_s, 7)
-              << column(u"SLOT"_s, 6) << column(u"STATE"_s, 9) << column(u"CPU%"_s, 7) << column(u"TEMP"_s, 7)
-              << "LAST SEEN\n";
-        for (const QJsonValue &value : result.value(u"nodes"_s).toArray()) {
-            const QJsonObject node = value.toObject();
-            const QJsonObject metrics = node.value(u"metrics"_s).toObject();
-            const auto number = [](const QJsonValue &v, int decimals) {
-                return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : u"-"_s;
-            };
-            m_out << column(node.value(u"mac"_s).toString(), 19)
-                  << column(node.value(u"name"_s).toString().isEmpty() ? u"-"_s
-                                                                       : node.value(u"name"_s).toString(),
-                         12)
-                  << column(
-                         node.contains(u"stack"_s) ? QString::number(node.value(u"stack"_s).toInt()) : u"-"_s,
-                         7)
-                  << column(
-                         node.contains(u"slot"_s) ? QString::number(node.value(u"slot"_s).toInt()) : u"-"_s,
-                         6)
-                  << column(node.value(u"state"_s).toString(), 9)
-                  << column(number(metrics.value(u"cpu_percent"_s), 1), 7)
-                  << column(number(metrics.value(u"temperature_c"_s), 1), 7)
-                  << node.value(u"last_seen"_s).toString() << '\n';
-        }
-    } else if (verb == u"join") {
-        m_out << result.value(u"join_string"_s).toString() << '\n';
-        m_err << "rackctl: on the new Pi run: rack-agent join '<the line above>' (valid until "
-              << result.value(u"expires"_s).toString() << ", " << result.value(u"uses"_s).toInt()
-              << " use(s))\n";
-    } else if (verb == u"exec") {
-        const int failed = result.value(u"failed"_s).toInt();
-        m_err << "rackctl: " << result.value(u"results"_s).toArray().size() - failed << " node(s) ok, "
-              << failed << " failed\n";
-        return finish(failed == 0 ? Ok : CommandFailed);
-    } else if (verb == u"node") {
-        m_out << result.value(u"mac"_s).toString() << " is " << result.value(u"name"_s).toString()
-              << " (stack " << result.value(u"stack"_s).toInt() << ", slot "
-              << result.value(u"slot"_s).toInt() << ", " << result.value(u"address"_s).toString() << ")\n";
-        if (result.contains(u"warning"_s))
-            m_err << "rackctl: " << result.value(u"warning"_s).toString() << '\n';
-    } else if (verb == u"install" && m_command.value(1) == u"add-mac") {
-        InstallPrinter::print(m_out, result);
-    } else if (verb == u"install" && (m_command.value(1) == u"confirm" || m_command.value(1) == u"decline")) {
-        m_err << "rackctl: stack " << result.value(u"stack"_s).toInt() << ": "
-              << (result.value(u"confirmed"_s).toBool() ? "confirmed" : "declined") << Qt::endl;
-        if (m_follow) {
-            m_followReplied = true;
-            return finishFollowingIfSettled();
-        }
-    } else if (verb == u"install") {
-        if (m_follow && !InstallPrinter::isSettled(result)) {
-            m_followReplied = true;
-            m_err << "rackctl: " << InstallPrinter::nextStepHint(result) << " (following; Ctrl-C stops "
-                  << "following, not the install)" << Qt::endl;
-            return;
-        }
-        InstallPrinter::print(m_out, result);
-        return finish(m_follow ? installExitCode(result) : Ok);
-    } else if (verb == u"inventory") {
-        m_out << result.value(u"content"_s).toString();
-    } else if (verb == u"audit") {
-        for (const QJsonValue &value : result.value(u"entries"_s).toArray()) {
-            const QJsonObject entry = value.toObject();
-            m_out << entry.value(u"time"_s).toString() << "  "
-                  << column(entry.value(u"token"_s).toString(), 12)
-                  << column(entry.value(u"source"_s).toString(), 22)
-                  << column(entry.value(u"request"_s).toString(), 14)
-                  << QJsonDocument(entry.value(u"params"_s).toObject()).toJson(QJsonDocument::Compact)
-                  << "  -> " << entry.value(u"result"_s).toString() << '\n';
-        }
+    const std::optional<int> exitCode = m_selected->print ? m_selected->print(this, reply.result) : Ok;
+    if (exitCode)
+        finish(*exitCode);
+}
+
+std::optional<int> Rackctl::showInstall(const QJsonObject &result)
+{
+    if (m_follow && !InstallPrinter::isSettled(result)) {
+        m_followReplied = true;
+        m_err << "rackctl: " << InstallPrinter::nextStepHint(result) << " (following; Ctrl-C stops "
+              << "following, not the install)" << Qt::endl;
+        return std::nullopt;
     }
-    finish(Ok);
+    InstallPrinter::print(m_out, result);
+    return m_follow ? installExitCode(result) : Ok;
+}
+
+void Rackctl::printStatus(const QJsonObject &result)
+{
+    const QJsonObject rack = result.value(u"rack"_s).toObject();
+    m_out << "rack: " << rack.value(u"rows"_s).toInt() << " x " << rack.value(u"cols"_s).toInt() << " grid, "
+          << rack.value(u"relay_backend"_s).toString() << " relays\n";
+    m_out << column(u"STACK"_s, 7) << column(u"ROW"_s, 5) << column(u"COL"_s, 5) << column(u"PIS"_s, 5)
+          << column(u"UP"_s, 4) << column(u"RELAY"_s, 8) << "STATE\n";
+    for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
+        const QJsonObject stack = value.toObject();
+        m_out << column(QString::number(stack.value(u"id"_s).toInt()), 7)
+              << column(QString::number(stack.value(u"row"_s).toInt()), 5)
+              << column(QString::number(stack.value(u"column"_s).toInt()), 5)
+              << column(QString::number(stack.value(u"pis"_s).toInt()), 5)
+              << column(QString::number(stack.value(u"up"_s).toInt()), 4)
+              << column(stack.value(u"relay"_s).toString(), 8) << stack.value(u"state"_s).toString()
+              << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
+    }
+}
+
+void Rackctl::printPowerResult(const QJsonObject &result)
+{
+    for (const QJsonValue &value : result.value(u"stacks"_s).toArray()) {
+        const QJsonObject stack = value.toObject();
+        m_out << "stack " << stack.value(u"id"_s).toInt() << ": " << stack.value(u"relay"_s).toString()
+              << '\n';
+    }
+}
+
+void Rackctl::printTokens(const QJsonObject &result)
+{
+    m_out << column(u"NAME"_s, 24) << column(u"ROLE"_s, 10) << "CREATED\n";
+    for (const QJsonValue &value : result.value(u"tokens"_s).toArray()) {
+        const QJsonObject token = value.toObject();
+        m_out << column(token.value(u"name"_s).toString(), 24)
+              << column(token.value(u"role"_s).toString(), 10) << token.value(u"created"_s).toString()
+              << '\n';
+    }
+}
+
+void Rackctl::printNodes(const QJsonObject &result)
+{
+    m_out << column(u"MAC"_s, 19) << column(u"NAME"_s, 12) << column(u"STACK"_s, 7) << column(u"SLOT"_s, 6)
+          << column(u"STATE"_s, 9) << column(u"CPU%"_s, 7) << column(u"TEMP"_s, 7) << "LAST SEEN\n";
+    for (const QJsonValue &value : result.value(u"nodes"_s).toArray()) {
+        const QJsonObject node = value.toObject();
+        const QJsonObject metrics = node.value(u"metrics"_s).toObject();
+        const auto number = [](const QJsonValue &v, int decimals) {
+            return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : u"-"_s;
+        };
+        const auto orDash = [&node](const QString &key) {
+            return node.contains(key) ? QString::number(node.value(key).toInt()) : u"-"_s;
+        };
+        const QString name = node.value(u"name"_s).toString();
+        m_out << column(node.value(u"mac"_s).toString(), 19) << column(name.isEmpty() ? u"-"_s : name, 12)
+              << column(orDash(u"stack"_s), 7) << column(orDash(u"slot"_s), 6)
+              << column(node.value(u"state"_s).toString(), 9)
+              << column(number(metrics.value(u"cpu_percent"_s), 1), 7)
+              << column(number(metrics.value(u"temperature_c"_s), 1), 7)
+              << node.value(u"last_seen"_s).toString() << '\n';
+    }
+}
+
+void Rackctl::printAudit(const QJsonObject &result)
+{
+    for (const QJsonValue &value : result.value(u"entries"_s).toArray()) {
+        const QJsonObject entry = value.toObject();
+        m_out << entry.value(u"time"_s).toString() << "  " << column(entry.value(u"token"_s).toString(), 12)
+              << column(entry.value(u"source"_s).toString(), 22)
+              << column(entry.value(u"request"_s).toString(), 14)
+              << QJsonDocument(entry.value(u"params"_s).toObject()).toJson(QJsonDocument::Compact) << "  -> "
+              << entry.value(u"result"_s).toString() << '\n';
+    }
 }

@@ -4,6 +4,7 @@
 
 #include "client/pinstore.h"
 #include "client/rackclient.h"
+#include "protocol/vocabulary.h"
 
 #include <QObject>
 #include <QTextStream>
@@ -42,17 +43,30 @@ public:
     void sendDhcpEvent(const QStringList &arguments, const QString &socketPath);
 
     static QString defaultDhcpSocket();
+    /// The exit status for an error code rackd (or the connection) gave.
+    static int exitCodeFor(const QString &errorCode);
+    /// The help: every command, from the same list that run() matches against.
+    static QString usageText();
 
 Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    struct Command;
+    static const QList<Command> &commands();
+    /// The command the words name (the one with the most matching words); null when none does.
+    static const Command *match(const QStringList &command);
+
     void connectWithPin(const QString &pin);
     void execute();
     void printReply(const Protocol::Reply &reply);
     void finish(int exitCode);
-    int exitCodeFor(const QString &errorCode) const;
-    bool installRequest(QString *method, QJsonObject *params);
+    std::optional<int> showInstall(const QJsonObject &result);
+    void printStatus(const QJsonObject &result);
+    void printPowerResult(const QJsonObject &result);
+    void printTokens(const QJsonObject &result);
+    void printNodes(const QJsonObject &result);
+    void printAudit(const QJsonObject &result);
     void finishFollowing();
     void finishFollowingIfSettled();
     static int installExitCode(const QJsonObject &install);
@@ -64,6 +78,8 @@ private:
     PinStore m_pins;
     RackClient::Options m_options;
     QStringList m_command;
+    const Command *m_selected = nullptr;
+    QJsonObject m_params; ///< The selected command's request, built before connecting.
     QString m_trustFingerprint;
     bool m_json = false;
     bool m_pinAfterSuccess = false;

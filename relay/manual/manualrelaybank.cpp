@@ -49,7 +49,7 @@ void ManualRelayBank::startRead(int channel)
     finishCommand(state(channel));
 }
 
-bool ManualRelayBank::confirm(int channel)
+bool ManualRelayBank::confirmByOperator(int channel)
 {
     if (!m_pending || m_pending->channel != channel)
         return false;
@@ -60,7 +60,7 @@ bool ManualRelayBank::confirm(int channel)
     return true;
 }
 
-bool ManualRelayBank::decline(int channel, const QString &reason)
+bool ManualRelayBank::declineByOperator(int channel, const QString &reason)
 {
     if (!m_pending || m_pending->channel != channel)
         return false;

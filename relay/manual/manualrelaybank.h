@@ -14,12 +14,7 @@ class ManualRelayBank : public RelayBank
     Q_OBJECT
 
 public:
-    struct Request
-    {
-        int channel = 0;
-        bool on = false;
-        QString instruction; ///< "Plug in the power supply of stack 3 (channel 3)."
-    };
+    using Request = RelayBank::OperatorRequest;
 
     explicit ManualRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, QObject *parent = nullptr);
     ~ManualRelayBank() override;
@@ -27,17 +22,10 @@ public:
     QString backendName() const override;
     QString deviceDescription() const override;
 
-    /// The request waiting for the operator, if any.
-    std::optional<Request> pendingRequest() const { return m_pending; }
-    /// The operator did it. False when nothing (or another channel) is waiting.
-    bool confirm(int channel);
-    /// The operator could not or would not do it; the switch fails with this reason.
-    bool decline(int channel, const QString &reason);
-
-Q_SIGNALS:
-    void operatorActionRequested(const ManualRelayBank::Request &request);
-    /// The pending request was answered, or dropped because the bank closed.
-    void operatorActionResolved(int channel);
+    bool needsOperator() const override { return true; }
+    std::optional<OperatorRequest> pendingOperatorRequest() const override { return m_pending; }
+    bool confirmByOperator(int channel) override;
+    bool declineByOperator(int channel, const QString &reason) override;
 
 protected:
     bool openDevice(const QMap<int, bool> &initialStates, QString *error) override;
@@ -48,5 +36,3 @@ protected:
 private:
     std::optional<Request> m_pending;
 };
-
-Q_DECLARE_METATYPE(ManualRelayBank::Request)

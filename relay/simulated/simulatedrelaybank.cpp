@@ -68,28 +68,43 @@ bool SimulatedRelayBank::applyPhysical(int channel, bool on, QString *error)
     return saveStateFile(error);
 }
 
-bool SimulatedRelayBank::loadStateFile(QString *error)
+std::optional<SimulatedRelayBank::StateFile> SimulatedRelayBank::readStateFile(
+    const QString &path, QString *error)
 {
-    if (m_stateFile.isEmpty())
-        return true;
-    const JsonFile::ReadResult file = JsonFile::read(m_stateFile, MaximumFileBytes);
+    const JsonFile::ReadResult file = JsonFile::read(path, MaximumFileBytes);
     if (file.status == JsonFile::ReadResult::Status::Missing)
-        return true;
+        return StateFile {};
     if (file.status != JsonFile::ReadResult::Status::Ok) {
-        *error = u"the simulated relay state %1 is not usable: %2"_s.arg(m_stateFile, file.error);
-        return false;
+        *error = u"the simulated relay state %1 is not usable: %2"_s.arg(path, file.error);
+        return std::nullopt;
     }
-    m_transitions = file.object.value(u"transitions"_s).toInteger();
+    StateFile state;
+    state.found = true;
+    state.transitions = file.object.value(u"transitions"_s).toInteger();
     const QJsonObject states = file.object.value(u"channels"_s).toObject();
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) {
         bool ok = false;
         const int channel = it.key().toInt(&ok);
         if (!ok || !it.value().isBool()) {
-            *error = u"the simulated relay state %1 has a bad entry \"%2\""_s.arg(m_stateFile, it.key());
-            return false;
+            *error = u"the simulated relay state %1 has a bad entry \"%2\""_s.arg(path, it.key());
+            return std::nullopt;
         }
-        if (hasChannel(channel))
-            m_physical.insert(channel, it.value().toBool());
+        state.channels.insert(channel, it.value().toBool());
+    }
+    return state;
+}
+
+bool SimulatedRelayBank::loadStateFile(QString *error)
+{
+    if (m_stateFile.isEmpty())
+        return true;
+    const std::optional<StateFile> state = readStateFile(m_stateFile, error);
+    if (!state)
+        return false;
+    m_transitions = state->transitions;
+    for (auto it = state->channels.cbegin(); it != state->channels.cend(); ++it) {
+        if (hasChannel(it.key()))
+            m_physical.insert(it.key(), it.value());
     }
     return true;
 }

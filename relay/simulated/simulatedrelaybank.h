@@ -30,6 +30,16 @@ public:
     QString backendName() const override;
     QString deviceDescription() const override;
 
+    /// A state file as this bank writes it: each channel's state and every switch ever made.
+    struct StateFile
+    {
+        bool found = false; ///< False: there is no file yet (every relay is de-energised).
+        QMap<int, bool> channels;
+        qint64 transitions = 0;
+    };
+    /// Reads a state file (the virtual rack reads the relays this way); empty, with why, when damaged.
+    static std::optional<StateFile> readStateFile(const QString &path, QString *error);
+
     // --- hooks for tests and the virtual rack ---
     /// What the relay hardware is doing now, whoever set it.
     std::optional<bool> physicalState(int channel) const;

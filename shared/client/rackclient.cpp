@@ -144,6 +144,11 @@ void RackClient::onMessage(const QJsonObject &message)
     }
 }
 
+qint64 RackClient::request(Protocol::Method method, const QJsonObject &params, ReplyHandler handler)
+{
+    return request(Protocol::name(method), params, std::move(handler));
+}
+
 qint64 RackClient::request(const QString &method, const QJsonObject &params, ReplyHandler handler)
 {
     const qint64 id = m_nextId++;

@@ -4,6 +4,7 @@
 
 #include "protocol/connection.h"
 #include "protocol/messages.h"
+#include "protocol/vocabulary.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -47,6 +48,8 @@ public:
     QString serverFingerprint() const { return m_serverFingerprint; }
 
     /// Sends a request; `handler` gets its reply, or a failure if the connection ends first.
+    qint64 request(Protocol::Method method, const QJsonObject &params, ReplyHandler handler);
+    /// The same by wire name: for tests that send what no client would (an unknown method).
     qint64 request(const QString &method, const QJsonObject &params, ReplyHandler handler);
     /// Agents: report something (a heartbeat) to rackd. False when not connected.
     bool sendEvent(const Protocol::Event &event);

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/vocabulary.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <optional>

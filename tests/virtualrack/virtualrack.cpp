@@ -7,6 +7,7 @@
 #include "loopbacknetwork.h"
 #include "namespacenetwork.h"
 #include "protocol/tlsidentity.h"
+#include "simulated/simulatedrelaybank.h"
 #include "storage/atomicfile.h"
 #include "storage/jsonfile.h"
 #include "structure/structurereader.h"
@@ -576,12 +577,14 @@ void VirtualRack::followRelays()
 
 void VirtualRack::readRelays()
 {
-    const JsonFile::ReadResult file = JsonFile::read(relayStateFile(), 1024 * 1024);
-    if (file.status != JsonFile::ReadResult::Status::Ok)
+    // rackd drives simulated relays, which keep their state in this file: read it as the bank writes it.
+    QString error;
+    const std::optional<SimulatedRelayBank::StateFile> state
+        = SimulatedRelayBank::readStateFile(relayStateFile(), &error);
+    if (!state || !state->found)
         return; // not written yet (all off), or being replaced: the next look finds it whole
-    const QJsonObject channels = file.object.value(u"channels"_s).toObject();
     for (const RackStack &stack : std::as_const(m_structure.stacks)) {
-        const bool on = channels.value(QString::number(stack.relayChannel)).toBool(false);
+        const bool on = state->channels.value(stack.relayChannel, false);
         const auto known = m_relays.constFind(stack.relayChannel);
         if (known != m_relays.cend() && known.value() == on)
             continue;

@@ -1,0 +1,125 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/pirackapplication.h"
+
+#include "app/connectdialog.h"
+#include "app/dialogprompts.h"
+#include "client/clientcredentials.h"
+#include "editor/structureeditor.h"
+#include "protocol/tlsidentity.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QMessageBox>
+#include <QTimer>
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+PiRackApplication::PiRackApplication(LaunchOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_session(&m_state)
+    , m_window(&m_session, &m_state,
+          [this](const QString &title, const QString &text, const QStringList &details) {
+              return DialogPrompts::confirm(&m_window, title, text, details);
+          })
+    , m_keyring(TokenKeyring::defaultFallbackFile())
+    , m_connector(
+          &m_session, &m_state, &m_keyring, m_options.knownRacks, DialogPrompts::connectionPrompts(&m_window))
+{
+    connect(&m_connector, &RackConnector::rackChanged, &m_window,
+        [this](const SavedRack &chosen) { m_window.setRackName(chosen.name); });
+    connect(&m_connector, &RackConnector::stopped, &m_window, [this](const QString &reason) {
+        m_window.banner()->setText(reason);
+        m_window.banner()->show();
+    });
+    connect(m_window.switchRackAction(), &QAction::triggered, &m_window, [this] { chooseRack({}); });
+}
+
+bool PiRackApplication::start(QString *error, int *exitCode)
+{
+    if (!m_options.trustFingerprint.isEmpty() && !trustGivenFingerprint(error, exitCode))
+        return false; // nothing saved: a rack is remembered once its start is accepted
+    if (m_options.rack && m_options.rackIsNew)
+        SavedRacks::put(*m_options.rack);
+    if (!m_options.tokenFileWarning.isEmpty())
+        std::fprintf(stderr, "pirack: warning: %s\n", qPrintable(m_options.tokenFileWarning));
+    m_window.resize(1400, 850);
+    m_window.show();
+    if (!m_options.screenshotFile.isEmpty())
+        takeScreenshotWhenLoaded(m_options.screenshotFile);
+    if (m_options.rack) // a token from --token-file stays where the operator keeps it
+        m_connector.connectTo(*m_options.rack, m_options.token, false);
+    else
+        chooseRack({});
+    return true;
+}
+
+bool PiRackApplication::trustGivenFingerprint(QString *error, int *exitCode)
+{
+    PinStore pins(m_options.knownRacks);
+    const SavedRack &rack = *m_options.rack;
+    std::optional<ClientCredentials::GivenFingerprint> given;
+    if (pins.load(error))
+        given = ClientCredentials::checkGivenFingerprint(
+            pins, rack.host, rack.port, m_options.trustFingerprint, error);
+    // Not a fingerprint at all is a mistake in the command; anything else is a question of trust.
+    *exitCode
+        = normalizeFingerprint(m_options.trustFingerprint) ? LaunchOptions::Untrusted : LaunchOptions::Usage;
+    return given && (!given->isNew || pins.pin(rack.host, rack.port, given->fingerprint, error));
+}
+
+void PiRackApplication::chooseRack(const QString &message)
+{
+    ConnectDialog dialog(&m_window);
+    dialog.setMessage(message);
+    if (dialog.exec() == QDialog::Accepted)
+        m_connector.connectTo(dialog.rack(), dialog.typedToken());
+}
+
+void PiRackApplication::takeScreenshotWhenLoaded(const QString &path)
+{
+    connect(&m_session, &RackSession::statusChanged, &m_window, [this, path](RackSession::Status status) {
+        if (status != RackSession::Status::Connected)
+            return;
+        // A few heartbeats later the tiles show CPU and temperature.
+        QTimer::singleShot(4000, &m_window, [this, path] {
+            const bool saved = m_window.grab().save(path);
+            std::fprintf(stderr, "%s\n",
+                qPrintable(
+                    saved ? u"pirack: the window is in "_s + path : u"pirack: cannot write "_s + path));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    });
+    QTimer::singleShot(60000, &m_window, [] {
+        std::fputs("pirack: not connected within 60 s\n", stderr);
+        QApplication::exit(3);
+    });
+}
+
+int PiRackApplication::endAtOnce(const QString &message, int exitCode)
+{
+    if (exitCode == 0) {
+        std::fputs(qPrintable(message + u'\n'), stdout);
+        return 0;
+    }
+    std::fprintf(stderr, "pirack: %s\n", qPrintable(message));
+    // Started from a menu there is no terminal: the operator reads it in a dialog.
+    if (QGuiApplication::platformName() != u"offscreen")
+        QMessageBox::critical(nullptr, u"PiRack"_s, message);
+    return exitCode;
+}
+
+int PiRackApplication::runDesigner(const QString &file)
+{
+    auto *editor = new StructureEditor;
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    QString error;
+    if (!file.isEmpty() && !editor->openFile(file, &error)) {
+        delete editor;
+        return endAtOnce(error, LaunchOptions::Usage);
+    }
+    editor->show();
+    return QApplication::exec();
+}

@@ -1,0 +1,46 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "api/caller.h"
+#include "api/requestaudit.h"
+#include "nodemanager.h"
+#include "powercontroller.h"
+#include "stagedinstall.h"
+
+#include <QObject>
+
+/**
+ * status, power (graceful-off included) and relay.confirm: the stacks and their relays. Relay
+ * changes, and what a bank without relays asks of the operator, go out as relay.* events.
+ */
+class PowerMethods : public QObject
+{
+    Q_OBJECT
+
+public:
+    PowerMethods(PowerController *power, NodeManager *nodes, RequestAudit *audit, QObject *parent = nullptr);
+
+    /// The staged install, which keeps power requests off the relays while it discovers.
+    void setInstall(StagedInstall *install) { m_install = install; }
+
+    void status(const Protocol::Request &request, const ReplyHandler &reply);
+    void power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+    void confirmRelay(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
+
+    /// "on", "off" or "unknown", as status and the relay.* events say it.
+    static QString relayText(std::optional<bool> state);
+
+Q_SIGNALS:
+    /// relay.changed, relay.operator and relay.operator_done.
+    void eventRaised(const Protocol::Event &event);
+
+private:
+    void gracefulOff(const Caller &caller, const Protocol::Request &request, const QList<int> &stacks,
+        const ReplyHandler &reply);
+
+    PowerController *m_power;
+    NodeManager *m_nodes;
+    RequestAudit *m_audit;
+    StagedInstall *m_install = nullptr;
+};
