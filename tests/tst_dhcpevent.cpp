@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The three sources of "this MAC asked for an address", each with broken input.
-#include "dhcpevent.h"
+#include "install/dhcpevent.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // rackd's three ears for DHCP: the script socket, dnsmasq's lease file and ISC dhcpd's log.
-#include "dhcpeventsource.h"
+#include "install/dhcpeventsource.h"
 #include "testfiles.h"
 
 #include <QFile>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The files the install writes for dnsmasq, byte for byte, and how they are replaced.
-#include "dnsmasqreservations.h"
+#include "install/dnsmasqreservations.h"
 #include "rackdconfig.h"
 #include "testfiles.h"
 

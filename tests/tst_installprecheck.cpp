@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
 // The install's pre-checks: each finding, good and bad, with what it tells the operator to do.
-#include "installprecheck.h"
+#include "install/installprecheck.h"
 #include "testfiles.h"
 
 #include <QDir>

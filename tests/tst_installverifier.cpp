@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The install's verification as a calculation: which Pis count, and when a stack is ok, warning, ko
 // or empty. No daemon, no timers: a snapshot of rackd's state in, checks and verdicts out.
-#include "installverifier.h"
+#include "install/installverifier.h"
 #include "structure/structurereader.h"
 
 #include <QTest>

@@ -181,9 +181,9 @@ private Q_SLOTS:
         // 4. Review: five Pis with the names and addresses of their slots.
         QVERIFY2(
             waitUntil([&] { return wizard.currentId() == InstallWizard::ReviewPageId; }, 30000, &session),
-            qPrintable(
-                u"on page %1, install at %2 / %3"_s.arg(wizard.currentId())
-                    .arg(InstallJson::step(session.install()), InstallJson::outcome(session.install()))));
+            qPrintable(u"on page %1, install at %2 / %3"_s.arg(wizard.currentId())
+                           .arg(InstallJson::text(session.install(), "step"),
+                               InstallJson::text(session.install(), "outcome"))));
         auto *review = qobject_cast<ReviewPage *>(wizard.currentPage());
         const auto reviewed = [&] {
             return review->table()->rowCount() == 5 && review->table()->item(0, 3)->text() == u"s1-n1"_s;
@@ -226,7 +226,7 @@ private Q_SLOTS:
         auto *apply = qobject_cast<ApplyPage *>(wizard.currentPage());
         QVERIFY(apply);
         QVERIFY(waitUntil([&] { return apply->isComplete(); }, 120000, &session));
-        QCOMPARE(InstallJson::outcome(session.install()), u"done"_s);
+        QCOMPARE(InstallJson::outcome(session.install()), std::optional(InstallJson::Outcome::Done));
         QCOMPARE(apply->table()->item(0, 3)->text(), u"ok"_s);
         QCOMPARE(apply->table()->item(1, 3)->text(),
             u"ok (judged on the 2 Pis placed; 1 of 3 slots left empty)"_s);

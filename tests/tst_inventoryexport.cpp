@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The exported inventories, byte for byte, and Ansible's own reading of them.
-#include "inventoryexport.h"
+#include "install/inventoryexport.h"
 #include "testfiles.h"
 
 #include <QJsonArray>

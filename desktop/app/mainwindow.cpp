@@ -399,7 +399,7 @@ void MainWindow::showInstall(const QJsonObject &record)
     m_installLabel->setText(InstallJson::waitsForDecision(record)
             ? tr("Install: stack %1 waits for you").arg(stack)
             : stack != 0 ? tr("Install: stack %1").arg(stack)
-                         : tr("Install: %1").arg(InstallJson::step(record)));
+                         : tr("Install: %1").arg(InstallJson::text(record, "step")));
     // An install is running (started here, elsewhere, or before the app was closed): show where it is, once.
     const QString id = InstallJson::text(record, "id");
     if (id != m_autoOpenedInstall) {

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "protocol/installrecord.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -9,24 +11,40 @@
 
 /**
  * Reading the install record rackd announces (docs/protocol.md, "The install record"). It came from
- * the network: every accessor copes with a missing or mistyped field by answering "nothing".
+ * the network: every accessor copes with a missing or mistyped field by answering "nothing". Its
+ * words (steps, outcomes, stack statuses) are InstallRecord's, read back into their enums.
  */
 namespace InstallJson {
+
+using Step = InstallRecord::Step;
+using Outcome = InstallRecord::Outcome;
+using Status = InstallStack::Status;
 
 inline QString text(const QJsonObject &object, const char *key)
 {
     return object.value(QLatin1String(key)).toString();
 }
 inline bool isActive(const QJsonObject &record) { return record.value(QLatin1String("active")).toBool(); }
-inline QString outcome(const QJsonObject &record) { return text(record, "outcome"); }
-inline QString step(const QJsonObject &record) { return text(record, "step"); }
+/// Empty when no install has run ("none") or the word is not one of InstallRecord's.
+inline std::optional<Outcome> outcome(const QJsonObject &record)
+{
+    return InstallRecord::outcomeFromName(text(record, "outcome"));
+}
+inline std::optional<Step> step(const QJsonObject &record)
+{
+    return InstallRecord::stepFromName(text(record, "step"));
+}
+inline std::optional<Status> status(const QJsonObject &stack)
+{
+    return InstallStack::statusFromName(text(stack, "status"));
+}
 inline int currentStack(const QJsonObject &record)
 {
     return record.value(QLatin1String("current_stack")).toInt();
 }
 inline bool waitsForDecision(const QJsonObject &record)
 {
-    return outcome(record) == QLatin1String("waiting-for-decision");
+    return outcome(record) == Outcome::WaitingForDecision;
 }
 
 /// The record's entry for `stack`; empty when the install does not cover it.
@@ -42,9 +60,8 @@ inline QJsonObject stack(const QJsonObject &record, int id)
 /// A stack whose discovery is over, one way or another.
 inline bool isSettled(const QJsonObject &stack)
 {
-    const QString status = text(stack, "status");
-    return status == QLatin1String("found") || status == QLatin1String("accepted")
-        || status == QLatin1String("skipped");
+    const std::optional<Status> word = status(stack);
+    return word == Status::Found || word == Status::Accepted || word == Status::Skipped;
 }
 
 /// "1 Pi", "3 Pis": the plural in English, with no translation file to pick it.
@@ -71,8 +88,7 @@ inline int placedPis(const QJsonObject &record, const QJsonObject &stack)
     }
     if (checked)
         return placed;
-    const QString status = text(stack, "status");
-    if (status == QLatin1String("found") || status == QLatin1String("accepted"))
+    if (status(stack) == Status::Found || status(stack) == Status::Accepted)
         return stack.value(QLatin1String("found")).toInt();
     return -1;
 }
@@ -82,9 +98,8 @@ inline QString verdictNote(const QJsonObject &record, const QJsonObject &stack)
 {
     const int placed = placedPis(record, stack);
     const int slots = stack.value(QLatin1String("expected")).toInt();
-    const QString status = text(stack, "status");
     if (placed == 0)
-        return status == QLatin1String("skipped")
+        return status(stack) == Status::Skipped
             ? QCoreApplication::translate("InstallJson", "skipped: no Pi placed, nothing to wait for")
             : QCoreApplication::translate("InstallJson", "accepted with no Pi: nothing to wait for");
     if (placed > 0 && placed < slots)

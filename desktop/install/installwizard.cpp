@@ -95,19 +95,19 @@ int InstallWizard::stackPageId(int stack) const
 int InstallWizard::pageFor(const QJsonObject &install) const
 {
     const QString id = InstallJson::text(install, "id");
-    if (id.isEmpty() || id == m_ignoredId || InstallJson::outcome(install) == u"none")
+    const std::optional<InstallJson::Outcome> outcome = InstallJson::outcome(install);
+    if (id.isEmpty() || id == m_ignoredId || !outcome) // no install has run ("none"), or not one we read
         return -1;
-    const QString outcome = InstallJson::outcome(install);
-    if (outcome == u"aborted" || outcome == u"failed")
+    if (outcome == InstallJson::Outcome::Aborted || outcome == InstallJson::Outcome::Failed)
         return SummaryPageId;
-    const QString step = InstallJson::step(install);
-    if (step == u"switching-off")
+    const std::optional<InstallJson::Step> step = InstallJson::step(install);
+    if (step == InstallJson::Step::SwitchingOff)
         return m_stacks.isEmpty() ? ReviewPageId : FirstStackPageId;
-    if (step == u"discovery") {
+    if (step == InstallJson::Step::Discovery) {
         const int page = stackPageId(InstallJson::currentStack(install));
         return page == -1 ? FirstStackPageId : page;
     }
-    if (step == u"writing")
+    if (step == InstallJson::Step::Writing)
         return ReviewPageId;
     return ApplyPageId; // powering on, verifying, or finished
 }

@@ -47,9 +47,10 @@ void giveTheVerdictRoom(QTableWidget *table)
 
 bool pastDiscovery(const QJsonObject &record)
 {
-    const QString step = InstallJson::step(record);
-    return step == u"writing" || step == u"powering-on" || step == u"verifying"
-        || (step == u"finished" && InstallJson::outcome(record) == u"done");
+    using Step = InstallJson::Step;
+    const std::optional<Step> step = InstallJson::step(record);
+    return step == Step::Writing || step == Step::PoweringOn || step == Step::Verifying
+        || (step == Step::Finished && InstallJson::outcome(record) == InstallJson::Outcome::Done);
 }
 
 } // namespace
@@ -129,20 +130,21 @@ void ReviewPage::load()
 QString ReviewPage::stepText(const QJsonObject &record, int found)
 {
     // What rackd is doing now: it goes on by itself after discovery, whatever page is shown.
-    const QString step = InstallJson::step(record);
+    using Step = InstallJson::Step;
+    const std::optional<Step> step = InstallJson::step(record);
     const QString pis = InstallJson::pis(found);
-    if (step == u"writing")
+    if (step == Step::Writing)
         return tr("%1. rackd is writing dnsmasq's reservations; then it powers the rack on.").arg(pis);
-    if (step == u"powering-on")
+    if (step == Step::PoweringOn)
         return tr(
             "%1. The reservations are written; rackd is powering the rack on, stack by stack: Next shows it.")
             .arg(pis);
-    if (step == u"verifying")
+    if (step == Step::Verifying)
         return tr(
             "%1. The reservations are written and every stack is on; rackd is verifying each placed Pi: Next "
             "shows each stack.")
             .arg(pis);
-    if (step == u"finished" && InstallJson::outcome(record) == u"done")
+    if (step == Step::Finished && InstallJson::outcome(record) == InstallJson::Outcome::Done)
         return tr("%1. The install is over: Next shows how each stack came up.").arg(pis);
     return tr("%1 so far; the names and addresses come once discovery is over.").arg(pis);
 }
@@ -189,17 +191,19 @@ ApplyPage::ApplyPage(InstallWizard *wizard)
 void ApplyPage::refresh()
 {
     const QJsonObject record = installWizard()->record();
-    const QString step = InstallJson::step(record);
-    const QString outcome = InstallJson::outcome(record);
+    using Step = InstallJson::Step;
+    const std::optional<Step> step = InstallJson::step(record);
+    const std::optional<InstallJson::Outcome> outcome = InstallJson::outcome(record);
     const double verifySeconds = record.value(u"verify_timeout_ms"_s).toDouble() / 1000.0;
-    m_step->setText(step == u"writing" ? tr("Writing dnsmasq's reservations…")
-            : step == u"powering-on"   ? tr("Powering the rack on, stack by stack…")
-            : step == u"verifying"
+    m_step->setText(step == Step::Writing ? tr("Writing dnsmasq's reservations…")
+            : step == Step::PoweringOn    ? tr("Powering the rack on, stack by stack…")
+            : step == Step::Verifying
             ? tr("Waiting for every placed Pi to come up on its fixed address (at most %1 "
                  "s); empty slots are not waited for…")
                   .arg(verifySeconds)
-            : outcome == u"done" ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
-                                 : tr("The install ended: %1").arg(outcome));
+            : outcome == InstallJson::Outcome::Done
+            ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
+            : tr("The install ended: %1").arg(InstallJson::text(record, "outcome")));
     const RackState *state = installWizard()->state();
     const QJsonArray stacks = record.value(u"stacks"_s).toArray();
     m_table->setRowCount(int(stacks.size()));
@@ -281,12 +285,14 @@ SummaryPage::SummaryPage(InstallWizard *wizard)
 void SummaryPage::refresh()
 {
     const QJsonObject record = installWizard()->record();
-    const QString outcome = InstallJson::outcome(record);
+    using Outcome = InstallJson::Outcome;
+    const std::optional<Outcome> outcome = InstallJson::outcome(record);
     QString text = tr("<b>The install %1.</b>")
-                       .arg(outcome == u"done"         ? tr("is done")
-                               : outcome == u"aborted" ? tr("was aborted")
-                               : outcome == u"failed"  ? tr("failed")
-                                                       : tr("is still running (%1)").arg(outcome));
+                       .arg(outcome == Outcome::Done         ? tr("is done")
+                               : outcome == Outcome::Aborted ? tr("was aborted")
+                               : outcome == Outcome::Failed
+                               ? tr("failed")
+                               : tr("is still running (%1)").arg(InstallJson::text(record, "outcome")));
     if (QString error = InstallJson::text(record, "error"); !error.isEmpty()) {
         error[0] = error.at(0).toUpper();
         text += u" "_s + error.toHtmlEscaped() + u'.';
@@ -322,7 +328,7 @@ void SummaryPage::refresh()
                                  .arg(check[u"name"_s].toString(), check[u"address"_s].toString()));
     }
     m_notes->setVisible(m_notes->count() > 0);
-    m_export->setEnabled(outcome == u"done");
+    m_export->setEnabled(outcome == Outcome::Done);
 }
 
 void SummaryPage::exportInventory(const QString &format, const QString &path)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "installjson.h"
 #include "installwizard.h"
 
 class QComboBox;
@@ -39,7 +40,7 @@ private:
 
     QLabel *m_text;
     QTableWidget *m_table;
-    QString m_loadedStep; ///< The install step the table was last loaded at.
+    std::optional<InstallJson::Step> m_loadedStep; ///< The install step the table was last loaded at.
     bool m_filling = false; ///< The table is being filled: its changes are not the operator's.
 };
 

@@ -152,26 +152,27 @@ void StackPage::initializePage() { refresh(); }
 
 QString StackPage::statusText(const QJsonObject &stack, const QJsonObject &record) const
 {
-    const QString status = InstallJson::text(stack, "status");
+    using Status = InstallJson::Status;
+    const std::optional<Status> status = InstallJson::status(stack);
     const int attempt = stack.value(u"attempts"_s).toInt();
     const QString again = attempt > 1 ? tr(" (attempt %1)").arg(attempt) : QString();
-    if (InstallJson::step(record) == u"switching-off")
+    if (InstallJson::step(record) == InstallJson::Step::SwitchingOff)
         return tr("Switching every stack of the install off first…");
-    if (status == u"pending")
+    if (status == Status::Pending)
         return tr("Waiting for the stacks before it.");
-    if (status == u"switching-on")
+    if (status == Status::SwitchingOn)
         return tr("Switching the stack on%1…").arg(again);
-    if (status == u"collecting")
+    if (status == Status::Collecting)
         return tr("Listening for its Pis asking for an address%1…").arg(again);
-    if (status == u"settling")
+    if (status == Status::Settling)
         return tr("All expected Pis found; listening a moment longer for one too many…");
-    if (status == u"switching-off")
+    if (status == Status::SwitchingOff)
         return tr("Switching the stack off again…");
-    if (status == u"needs-decision")
+    if (status == Status::NeedsDecision)
         return tr("Waiting for your decision.");
-    if (status == u"found")
+    if (status == Status::Found)
         return tr("Done: every Pi found.");
-    if (status == u"accepted") {
+    if (status == Status::Accepted) {
         const int found = stack.value(u"found"_s).toInt();
         const int expected = stack.value(u"expected"_s).toInt();
         return found < expected
@@ -182,9 +183,9 @@ QString StackPage::statusText(const QJsonObject &stack, const QJsonObject &recor
                   .arg(InstallJson::pis(found))
             : tr("Done: accepted as found.");
     }
-    if (status == u"skipped")
+    if (status == Status::Skipped)
         return tr("Skipped: left as it was.");
-    return status;
+    return InstallJson::text(stack, "status"); // a word of a newer rackd, shown as it is
 }
 
 void StackPage::refresh()

@@ -5,7 +5,7 @@
 // again: rackd rewrites the file at every step.
 #include "fuzzsupport.h"
 
-#include "install/installrecord.h"
+#include "protocol/installrecord.h"
 
 #include <QJsonDocument>
 

@@ -4,7 +4,7 @@
 
 #include "api/caller.h"
 #include "api/requestaudit.h"
-#include "dnsmasqreservations.h"
+#include "install/dnsmasqreservations.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
 

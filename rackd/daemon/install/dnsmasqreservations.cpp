@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dnsmasqreservations.h"
+#include "install/dnsmasqreservations.h"
 
-#include "dhcpevent.h"
+#include "install/dhcpevent.h"
 #include "storage/atomicfile.h"
 
 #include <QDir>

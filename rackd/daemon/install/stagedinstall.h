@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dhcpevent.h"
-#include "dnsmasqreservations.h"
-#include "installplacement.h"
-#include "installrecord.h"
-#include "installverifier.h"
+#include "install/dhcpevent.h"
+#include "install/dnsmasqreservations.h"
+#include "install/installplacement.h"
+#include "install/installverifier.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
+#include "protocol/installrecord.h"
 #include "protocol/messages.h"
 
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "api/nodemethods.h"
 
-#include "inventoryexport.h"
+#include "install/inventoryexport.h"
 #include "nodereport.h"
 #include "protocol/joinstring.h"
 

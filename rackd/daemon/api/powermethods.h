@@ -4,9 +4,9 @@
 
 #include "api/caller.h"
 #include "api/requestaudit.h"
+#include "install/stagedinstall.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
-#include "stagedinstall.h"
 
 #include <QObject>
 

@@ -4,7 +4,7 @@
 
 #include "api/caller.h"
 #include "api/requestaudit.h"
-#include "stagedinstall.h"
+#include "install/stagedinstall.h"
 
 #include <QJsonArray>
 

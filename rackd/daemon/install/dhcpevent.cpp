@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dhcpevent.h"
+#include "install/dhcpevent.h"
+
+#include "protocol/macaddress.h"
 
 #include <QRegularExpression>
 
@@ -78,14 +80,7 @@ bool DhcpEventParser::isHostname(const QString &text)
     return pattern.match(text).hasMatch();
 }
 
-QString DhcpEventParser::normalizedMac(const QString &text)
-{
-    static const QRegularExpression pattern(
-        QRegularExpression::anchoredPattern(u"[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}"_s));
-    if (!pattern.match(text).hasMatch())
-        return {};
-    return text.toLower().replace(u'-', u':');
-}
+QString DhcpEventParser::normalizedMac(const QString &text) { return Protocol::normalizedMac(text); }
 
 namespace {
 

@@ -6,10 +6,10 @@
 // and resuming after a restart) are kept together so the order of events reads in one place. What
 // is not a transition lives beside it: InstallVerifier (the verdicts), InstallPlacement (the
 // inventory), DnsmasqReservations::update (dnsmasq's files) and InstallRecord (install.json).
-#include "stagedinstall.h"
+#include "install/stagedinstall.h"
 
 #include "daemonlogging.h"
-#include "dnsmasqreservations.h"
+#include "install/dnsmasqreservations.h"
 #include "protocol/vocabulary.h"
 #include "storage/atomicfile.h"
 #include "storage/jsonfile.h"

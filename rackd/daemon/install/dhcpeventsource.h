@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dhcpevent.h"
+#include "install/dhcpevent.h"
 
 #include <QFileSystemWatcher>
 #include <QHash>

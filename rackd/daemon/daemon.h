@@ -4,7 +4,8 @@
 
 #include "auditlog.h"
 #include "controlserver.h"
-#include "dhcpeventsource.h"
+#include "install/dhcpeventsource.h"
+#include "install/stagedinstall.h"
 #include "joinsecretstore.h"
 #include "nodehostnames.h"
 #include "nodeinventory.h"
@@ -14,7 +15,6 @@
 #include "rackservice.h"
 #include "relaybank.h"
 #include "relaystatestore.h"
-#include "stagedinstall.h"
 #include "tokenstore.h"
 
 #include <memory>

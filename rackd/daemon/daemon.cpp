@@ -3,7 +3,7 @@
 #include "daemon.h"
 
 #include "daemonlogging.h"
-#include "installprecheck.h"
+#include "install/installprecheck.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
 #include "structure/structurereader.h"

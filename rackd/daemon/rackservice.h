@@ -9,7 +9,7 @@
 #include "api/powermethods.h"
 #include "api/requestaudit.h"
 #include "api/tokenmethods.h"
-#include "dhcpevent.h"
+#include "install/dhcpevent.h"
 #include "protocol/vocabulary.h"
 
 #include <QObject>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "installrecord.h"
+#include "protocol/installrecord.h"
 
-#include "dhcpevent.h"
+#include "protocol/macaddress.h"
 #include "protocol/messages.h"
 
 #include <QJsonArray>
@@ -77,7 +77,7 @@ public:
         const QString value = text(object, key, path, required);
         if (value.isEmpty() && !required)
             return {};
-        const QString mac = DhcpEventParser::normalizedMac(value);
+        const QString mac = Protocol::normalizedMac(value);
         if (mac.isEmpty())
             fail(path + u'.' + key, u"\"%1\" is not a MAC address"_s.arg(value));
         return mac;
@@ -308,7 +308,7 @@ std::optional<InstallRecord> InstallRecord::fromJson(const QJsonObject &object, 
             stack.slots.append(int(*number));
         }
         for (const QJsonValue &mac : read.array(entry, u"ignored_macs"_s, path)) {
-            const QString normalized = DhcpEventParser::normalizedMac(mac.toString());
+            const QString normalized = Protocol::normalizedMac(mac.toString());
             if (normalized.isEmpty())
                 read.fail(path + u".ignored_macs"_s, u"\"%1\" is not a MAC address"_s.arg(mac.toString()));
             stack.ignoredMacs.append(normalized);
@@ -374,4 +374,19 @@ std::optional<InstallRecord> InstallRecord::fromJson(const QJsonObject &object, 
     if (read.failed())
         return std::nullopt;
     return record;
+}
+
+std::optional<InstallStack::Status> InstallStack::statusFromName(const QString &name)
+{
+    return fromName(name, Status::Skipped, &InstallStack::statusName);
+}
+
+std::optional<InstallRecord::Step> InstallRecord::stepFromName(const QString &name)
+{
+    return fromName(name, Step::Finished, &InstallRecord::stepName);
+}
+
+std::optional<InstallRecord::Outcome> InstallRecord::outcomeFromName(const QString &name)
+{
+    return fromName(name, Outcome::Failed, &InstallRecord::outcomeName);
 }

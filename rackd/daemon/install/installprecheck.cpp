@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "installprecheck.h"
+#include "install/installprecheck.h"
 
-#include "dnsmasqreservations.h"
+#include "install/dnsmasqreservations.h"
 
 #include <QFileInfo>
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "inventoryexport.h"
+#include "install/inventoryexport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "installrecord.h"
 #include "nodeinventory.h"
+#include "protocol/installrecord.h"
 #include "structure/rackstructure.h"
 
 #include <QHash>

@@ -71,6 +71,7 @@ struct InstallStack
     bool isListening() const;
     bool isSettled() const;
     static QString statusName(Status status);
+    static std::optional<Status> statusFromName(const QString &name);
     QJsonObject toJson() const;
 };
 
@@ -130,6 +131,8 @@ struct InstallRecord
     static QString kindName(Kind kind);
     static QString stepName(Step step);
     static QString outcomeName(Outcome outcome);
+    static std::optional<Step> stepFromName(const QString &name);
+    static std::optional<Outcome> outcomeFromName(const QString &name);
 
     QJsonObject toJson() const;
     /// Reads what toJson() wrote; anything missing or of the wrong type is an error naming the field.
