@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
 // fanout-bench: rackd with N agents over real TLS on loopback, all on this machine.
+// (Past ~600 lines on purpose: a benchmark is read as one program, from its options to its table.)
 //
 //   fanout-bench [--runs R] [--idle S] [--startup-runs K] [--per-process P] [N...]
 //

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The staged install's state machine inside a real rackd (simulated or manual relays), with the DHCP
-// events injected as dnsmasq's script would deliver them.
+// events injected as dnsmasq's script would deliver them. Past ~600 lines on purpose: one Qt Test
+// class per file, and every path of the state machine is one of its functions.
 #include "rackdfixture.h"
 
 #include <QJsonArray>

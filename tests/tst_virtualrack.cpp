@@ -3,6 +3,7 @@
 //
 // End to end on the virtual rack in network-namespace mode: real rackd, real dnsmasq, real udhcpc,
 // real agents. Needs root; where namespaces are unavailable it skips, except in CI, where it fails.
+// Past ~600 lines on purpose: one rack is built per test function, so the scenarios share this file.
 #include "virtualrackharness.h"
 
 #include <QElapsedTimer>

@@ -1,5 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Past ~600 lines on purpose: the rack as one object (processes, network, relays, Pis, start and
+// stop order); its parts (network modes, Pis, DHCP pool) are in their own files beside it.
 #include "virtualrack.h"
 
 #include "childprocess.h"

@@ -5,19 +5,15 @@
 // transitions (start, each stack's discovery and decision, writing, powering on, verifying, abort,
 // and resuming after a restart) are kept together so the order of events reads in one place. What
 // is not a transition lives beside it: InstallVerifier (the verdicts), InstallPlacement (the
-// inventory), DnsmasqReservations::update (dnsmasq's files) and InstallRecord (install.json).
+// inventory), DnsmasqReservations::update (dnsmasq's files), InstallRecord and InstallRecordFile
+// (install.json).
 #include "install/stagedinstall.h"
 
 #include "daemonlogging.h"
 #include "install/dnsmasqreservations.h"
+#include "install/installrecordfile.h"
 #include "protocol/vocabulary.h"
-#include "storage/atomicfile.h"
-#include "storage/jsonfile.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonArray>
 #include <QPointer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -125,31 +121,18 @@ QString StagedInstall::relayStatement() const
 
 void StagedInstall::load()
 {
-    const JsonFile::ReadResult read = JsonFile::read(m_settings.recordFile);
-    if (read.status == JsonFile::ReadResult::Status::Missing)
-        return;
-    QString error = read.error;
-    std::optional<InstallRecord> record;
-    if (read.status == JsonFile::ReadResult::Status::Ok)
-        record = InstallRecord::fromJson(read.object, &error);
-    if (!record) {
-        // Kept for a person to look at; a new install starts from nothing.
-        const QString aside = m_settings.recordFile + u".damaged"_s;
-        QFile::remove(aside);
-        QFile::rename(m_settings.recordFile, aside);
-        qCCritical(lcDaemon).noquote() << "the saved install" << m_settings.recordFile
-                                       << "is not usable:" << error << "- moved to" << aside;
-        return;
-    }
-    m_record = record;
-    if (m_record->isActive())
+    QString problem;
+    m_record = InstallRecordFile::load(m_settings.recordFile, &problem);
+    if (!problem.isEmpty())
+        qCCritical(lcDaemon).noquote() << problem;
+    if (m_record && m_record->isActive())
         resume();
 }
 
 void StagedInstall::announce()
 {
     QString error;
-    if (!JsonFile::write(m_settings.recordFile, m_record->toJson(), JsonFile::OwnerOnly, &error)) {
+    if (!InstallRecordFile::save(m_settings.recordFile, *m_record, &error)) {
         qCCritical(lcDaemon).noquote() << "cannot save the install:" << error;
         const QString warning = u"rackd cannot save the install's progress: "_s + error;
         if (!m_record->warnings.contains(warning))
@@ -290,7 +273,7 @@ bool StagedInstall::begin(InstallRecord record, Protocol::Error *error)
     record.verifyTimeoutMs = m_settings.verifyTimeout.count();
     // Nothing starts that could not be saved: a restarted rackd must find the install where it is.
     QString problem;
-    if (!JsonFile::write(m_settings.recordFile, record.toJson(), JsonFile::OwnerOnly, &problem)) {
+    if (!InstallRecordFile::save(m_settings.recordFile, record, &problem)) {
         *error = {Protocol::ErrorCode::Internal, u"the install cannot start: "_s + problem};
         return false;
     }
