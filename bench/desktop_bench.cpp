@@ -6,7 +6,7 @@
 // N heartbeats (the node.metrics event, the models' signals, and the repaints they queue, flushed).
 // Prints medians.
 // Usage: desktop-bench [--runs R] [N ...]      (default: 20 runs, N = 49 and 1000)
-#include "mainwindow.h"
+#include "app/mainwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

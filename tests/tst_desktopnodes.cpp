@@ -4,10 +4,10 @@
 // The main window's per-Pi side against a running virtual rack (loopback mode: real rackd and
 // agents): the details pane with its history charts, the per-Pi menu, actions on several selected
 // Pis, a named command's output, and a reboot that asks first.
-#include "mainwindow.h"
+#include "app/mainwindow.h"
 #include "screenshots.h"
 #include "sessiontesthelpers.h"
-#include "sparkchart.h"
+#include "view/sparkchart.h"
 #include "virtualrackharness.h"
 
 #include <QAction>

@@ -4,13 +4,13 @@
 // The install wizard walks a fresh 2-stack virtual rack (loopback mode: real rackd, agents and DHCP
 // script) to the end, with one dead Pi so that stack 2 needs the operator's decision; a second
 // wizard opened in the middle starts at the current step.
-#include "installjson.h"
-#include "installwizard.h"
-#include "resultpages.h"
+#include "install/installjson.h"
+#include "install/installwizard.h"
+#include "install/resultpages.h"
+#include "install/setuppages.h"
+#include "install/stackpage.h"
 #include "screenshots.h"
 #include "sessiontesthelpers.h"
-#include "setuppages.h"
-#include "stackpage.h"
 #include "virtualrackharness.h"
 
 #include <QAbstractButton>

@@ -3,7 +3,7 @@
 // pirack's main window against a real rackd on loopback (simulated relays), offscreen: the power
 // buttons switch relays, a cut of running Pis asks first and names them, the banner follows the
 // connection.
-#include "mainwindow.h"
+#include "app/mainwindow.h"
 #include "rackdfixture.h"
 #include "sessiontesthelpers.h"
 

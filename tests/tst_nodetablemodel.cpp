@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The node table and its search box over a 1000-Pi rack.
-#include "nodetablemodel.h"
+#include "model/nodetablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

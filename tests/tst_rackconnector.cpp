@@ -4,11 +4,11 @@
 // Connecting the app to a saved rack against a real rackd on loopback, with no secret service (CTest
 // gives it no session bus): the operator is asked about the file, trusts on first contact, is not
 // asked again, is asked for a token when none is kept, and is stopped by a changed certificate.
+#include "app/connectdialog.h"
 #include "client/pinstore.h"
-#include "connectdialog.h"
-#include "rackconnector.h"
 #include "rackdfixture.h"
 #include "screenshots.h"
+#include "session/rackconnector.h"
 
 #include <QJsonDocument>
 #include <QLineEdit>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The desktop's live link to a real rackd on loopback: loading, following events, reconnecting.
 #include "rackdfixture.h"
-#include "racksession.h"
+#include "session/racksession.h"
 #include "sessiontesthelpers.h"
 
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The desktop's picture of a rack, from rackd's answers and events, with malformed input refused.
-#include "rackstate.h"
+#include "model/rackstate.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The rack view, drawn offscreen: each stack where the structure puts it, in its state's colour,
 // following events; hit-testing and keyboard selection.
-#include "rackview.h"
+#include "view/rackview.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

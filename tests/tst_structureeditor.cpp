@@ -3,10 +3,10 @@
 //
 // The rack designer, offscreen and without any rack: the draft round-trips a structure file through
 // rackd's own reader, an invalid file is drawn with its findings, and only a valid rack is saved.
+#include "editor/structureeditor.h"
+#include "editor/structuregridview.h"
 #include "screenshots.h"
 #include "structure/structuredraft.h"
-#include "structureeditor.h"
-#include "structuregridview.h"
 #include "testfiles.h"
 
 #include <QAction>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "savedracks.h"
+#include "session/savedracks.h"
 
 #include <QDialog>
 

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "mainwindow.h"
+#include "app/mainwindow.h"
 
-#include "installjson.h"
-#include "structureeditor.h"
+#include "editor/structureeditor.h"
+#include "install/installjson.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -202,15 +202,26 @@ void MainWindow::buildActions()
         tr("The guided staged install: find every stack's Pis and give them fixed addresses"));
     QToolBar *stackBar = addToolBar(tr("Stack"));
     stackBar->setObjectName(u"stackToolBar"_s);
-    const QList<QPair<Action, QKeySequence>> actions {{Action::On, QKeySequence(u"Ctrl+Shift+O"_s)},
-        {Action::Off, QKeySequence(u"Ctrl+Shift+F"_s)}, {Action::Cycle, QKeySequence(u"Ctrl+Shift+C"_s)},
-        {Action::GracefulOff, QKeySequence(u"Ctrl+Shift+G"_s)}};
-    for (const auto &[action, shortcut] : actions) {
-        QAction *qaction
-            = stackBar->addAction(PowerActions::actionLabel(action), this, [this, action = action] {
-                  if (m_rackView->selectedStack() != 0)
-                      m_power->request(action, {m_rackView->selectedStack()});
-              });
+    // One button per power action of the protocol (a new one needs its shortcut below to compile).
+    const auto shortcutOf = [](Action action) {
+        switch (action) {
+        case Action::On:
+            return QKeySequence(u"Ctrl+Shift+O"_s);
+        case Action::Off:
+            return QKeySequence(u"Ctrl+Shift+F"_s);
+        case Action::Cycle:
+            return QKeySequence(u"Ctrl+Shift+C"_s);
+        case Action::GracefulOff:
+            return QKeySequence(u"Ctrl+Shift+G"_s);
+        }
+        return QKeySequence();
+    };
+    for (Action action : Protocol::all<Action>()) {
+        const QKeySequence shortcut = shortcutOf(action);
+        QAction *qaction = stackBar->addAction(PowerActions::actionLabel(action), this, [this, action] {
+            if (m_rackView->selectedStack() != 0)
+                m_power->request(action, {m_rackView->selectedStack()});
+        });
         qaction->setShortcut(shortcut);
         m_stackActions.insert(int(action), qaction);
     }
@@ -237,7 +248,7 @@ QMenu *MainWindow::stackMenu(int stack, QWidget *parent)
     auto *menu = new QMenu(parent);
     menu->setTitle(tr("Stack %1").arg(stack));
     menu->addSection(tr("Stack %1").arg(stack));
-    for (Action action : {Action::On, Action::Off, Action::Cycle, Action::GracefulOff})
+    for (Action action : Protocol::all<Action>())
         menu->addAction(m_stackActions.value(int(action)));
     return menu;
 }
@@ -261,7 +272,11 @@ QMenu *MainWindow::nodeMenu(const QStringList &macs, QWidget *parent)
     menu->addSection(who);
     const bool connected = m_session->status() == RackSession::Status::Connected;
     using NodeAction = NodeActions::Action;
-    for (NodeAction action : {NodeAction::Identify, NodeAction::Reboot, NodeAction::Shutdown}) {
+    // The node actions a person may ask for; a ping is the agent's liveness check, and a command to
+    // run is asked for in a dialog of its own (below).
+    for (NodeAction action : Protocol::all<NodeAction>()) {
+        if (!Protocol::isExecAction(action) || action == NodeAction::Ping || action == NodeAction::Run)
+            continue;
         QAction *item = menu->addAction(
             NodeActions::actionLabel(action) + (action == NodeAction::Identify ? QString() : u"…"_s), this,
             [this, action, macs] { m_nodeActions->request(action, macs); });

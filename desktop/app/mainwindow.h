@@ -2,15 +2,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "auditpane.h"
-#include "installwizard.h"
-#include "metricshistory.h"
-#include "nodeactions.h"
-#include "nodedetailspane.h"
-#include "nodetablemodel.h"
-#include "poweractions.h"
-#include "racksession.h"
-#include "rackview.h"
+#include "install/installwizard.h"
+#include "model/metricshistory.h"
+#include "model/nodetablemodel.h"
+#include "session/nodeactions.h"
+#include "session/poweractions.h"
+#include "session/racksession.h"
+#include "view/auditpane.h"
+#include "view/nodedetailspane.h"
+#include "view/rackview.h"
 
 #include <QMainWindow>
 

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "structureeditor.h"
+#include "editor/structureeditor.h"
 
-#include "structuregridview.h"
+#include "editor/structuregridview.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "installwizard.h"
+#include "install/installwizard.h"
 
-#include "installjson.h"
-#include "resultpages.h"
-#include "setuppages.h"
-#include "stackpage.h"
+#include "install/installjson.h"
+#include "install/resultpages.h"
+#include "install/setuppages.h"
+#include "install/stackpage.h"
 
 #include <QAbstractButton>
 #include <QMessageBox>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "installjson.h"
-#include "installwizard.h"
+#include "install/installjson.h"
+#include "install/installwizard.h"
 
 class QComboBox;
 class QLabel;

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "setuppages.h"
+#include "install/setuppages.h"
 
-#include "installjson.h"
-#include "statusword.h"
+#include "install/installjson.h"
+#include "install/statusword.h"
 
 #include <QCheckBox>
 #include <QFormLayout>

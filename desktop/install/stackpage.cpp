@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "stackpage.h"
+#include "install/stackpage.h"
 
-#include "installjson.h"
-#include "rackminiature.h"
+#include "install/installjson.h"
+#include "view/rackminiature.h"
 
 #include <QGridLayout>
 #include <QGroupBox>

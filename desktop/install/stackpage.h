@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "installwizard.h"
+#include "install/installwizard.h"
 
 class QLabel;
 class QLineEdit;

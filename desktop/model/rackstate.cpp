@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "rackstate.h"
+#include "model/rackstate.h"
 
 #include "desktoplogging.h"
 #include "protocol/messages.h"

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "nodeactions.h"
+#include "session/nodeactions.h"
 
 #include <QJsonArray>
 

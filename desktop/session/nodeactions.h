@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "poweractions.h"
+#include "session/poweractions.h"
 
 /// What one node answered to an action.
 struct NodeActionResult

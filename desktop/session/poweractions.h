@@ -3,7 +3,7 @@
 #pragma once
 
 #include "protocol/vocabulary.h"
-#include "racksession.h"
+#include "session/racksession.h"
 
 #include <functional>
 

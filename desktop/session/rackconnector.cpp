@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "rackconnector.h"
+#include "session/rackconnector.h"
 
 #include "client/pinstore.h"
 #include "desktoplogging.h"

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "racksession.h"
-#include "savedracks.h"
-#include "tokenkeyring.h"
+#include "session/racksession.h"
+#include "session/savedracks.h"
+#include "session/tokenkeyring.h"
 
 #include <functional>
 #include <optional>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "racksession.h"
+#include "session/racksession.h"
 
 #include "desktoplogging.h"
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "client/rackclient.h"
-#include "rackstate.h"
+#include "model/rackstate.h"
 
 #include <QTimer>
 

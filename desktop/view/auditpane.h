@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "racksession.h"
+#include "session/racksession.h"
 
 #include <QTimer>
 #include <QWidget>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "nodedetailspane.h"
+#include "view/nodedetailspane.h"
 
-#include "sparkchart.h"
+#include "view/sparkchart.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "rackminiature.h"
+#include "view/rackminiature.h"
 
-#include "rackview.h"
+#include "view/rackview.h"
 
 #include <QPainter>
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "rackstate.h"
+#include "model/rackstate.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "rackview.h"
+#include "view/rackview.h"
 
 #include <QContextMenuEvent>
 #include <QKeyEvent>
