@@ -110,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(confirm->isComplete());
         confirm->stackTimeout()->setValue(10);
         saveScreenshot(&wizard, u"wizard-2-confirm"_s);
-        QVERIFY(!InstallJson::isActive(session.install()));
+        QVERIFY(!InstallJson::isActive(InstallJson::read(session.install())));
         wizard.button(QWizard::CommitButton)->click();
 
         // 3. Stack 1: three Pis found; the wizard follows the install on to stack 2.
@@ -127,7 +127,12 @@ private Q_SLOTS:
 
         // Stack 2 has a dead Pi: after the stack timeout it waits for a decision.
         auto *page2 = qobject_cast<StackPage *>(wizard.page(stack2));
-        QVERIFY(waitUntil([&] { return InstallJson::waitsForDecision(session.install()); }, 60000, &session));
+        QVERIFY(waitUntil(
+            [&] {
+                const auto install = InstallJson::read(session.install());
+                return install && install->outcome == InstallJson::Outcome::WaitingForDecision;
+            },
+            60000, &session));
         QCOMPARE(page2->foundLabel()->text(), u"2 / 3 found"_s);
         QCOMPARE(page2->progress()->value(), 2);
         QVERIFY(page2->button(StackPage::Button::Accept)->isEnabled());
@@ -172,7 +177,9 @@ private Q_SLOTS:
         page2->button(StackPage::Button::Accept)->click();
         QVERIFY(waitUntil(
             [&] {
-                return InstallJson::text(InstallJson::stack(session.install(), 2), "status") == u"accepted";
+                const auto install = InstallJson::read(session.install());
+                return install && install->stack(2)
+                    && install->stack(2)->status == InstallJson::Status::Accepted;
             },
             30000, &session));
         QVERIFY2(page2->statusLabel()->text().contains(u"accepted with 2 of 3 slots filled"_s),
@@ -182,8 +189,8 @@ private Q_SLOTS:
         QVERIFY2(
             waitUntil([&] { return wizard.currentId() == InstallWizard::ReviewPageId; }, 30000, &session),
             qPrintable(u"on page %1, install at %2 / %3"_s.arg(wizard.currentId())
-                           .arg(InstallJson::text(session.install(), "step"),
-                               InstallJson::text(session.install(), "outcome"))));
+                           .arg(session.install().value(u"step"_s).toString(),
+                               session.install().value(u"outcome"_s).toString())));
         auto *review = qobject_cast<ReviewPage *>(wizard.currentPage());
         const auto reviewed = [&] {
             return review->table()->rowCount() == 5 && review->table()->item(0, 3)->text() == u"s1-n1"_s;
@@ -214,9 +221,12 @@ private Q_SLOTS:
                 10000, &session));
         QVERIFY(waitUntil([&] { return review->isComplete(); }, 30000, &session));
         // The page says what rackd is doing now, which goes on without the operator.
-        QVERIFY(
-            waitUntil([&] { return review->text()->text() == ReviewPage::stepText(session.install(), 5); },
-                10000, &session, {on(review, &ReviewPage::loaded)}));
+        QVERIFY(waitUntil(
+            [&] {
+                return review->text()->text()
+                    == ReviewPage::stepText(InstallJson::read(session.install()), 5);
+            },
+            10000, &session, {on(review, &ReviewPage::loaded)}));
         QVERIFY2(!review->text()->text().contains(u"Next powers on"_s), qPrintable(review->text()->text()));
         QVERIFY2(review->text()->text().startsWith(u"5 Pis. "_s), qPrintable(review->text()->text()));
         wizard.next();
@@ -226,7 +236,7 @@ private Q_SLOTS:
         auto *apply = qobject_cast<ApplyPage *>(wizard.currentPage());
         QVERIFY(apply);
         QVERIFY(waitUntil([&] { return apply->isComplete(); }, 120000, &session));
-        QCOMPARE(InstallJson::outcome(session.install()), std::optional(InstallJson::Outcome::Done));
+        QCOMPARE(InstallJson::read(session.install())->outcome, InstallJson::Outcome::Done);
         QCOMPARE(apply->table()->item(0, 3)->text(), u"ok"_s);
         QCOMPARE(apply->table()->item(1, 3)->text(),
             u"ok (judged on the 2 Pis placed; 1 of 3 slots left empty)"_s);

@@ -404,19 +404,20 @@ void MainWindow::openInstallWizard()
     m_wizard->activateWindow();
 }
 
-void MainWindow::showInstall(const QJsonObject &record)
+void MainWindow::showInstall(const QJsonObject &announced)
 {
+    const std::optional<InstallRecord> record = InstallJson::read(announced);
     const bool active = InstallJson::isActive(record);
     m_installLabel->setVisible(active);
     if (!active)
         return;
-    const int stack = InstallJson::currentStack(record);
-    m_installLabel->setText(InstallJson::waitsForDecision(record)
+    const int stack = InstallJson::currentStack(*record);
+    m_installLabel->setText(record->outcome == InstallJson::Outcome::WaitingForDecision
             ? tr("Install: stack %1 waits for you").arg(stack)
             : stack != 0 ? tr("Install: stack %1").arg(stack)
-                         : tr("Install: %1").arg(InstallJson::text(record, "step")));
+                         : tr("Install: %1").arg(InstallRecord::stepName(record->step)));
     // An install is running (started here, elsewhere, or before the app was closed): show where it is, once.
-    const QString id = InstallJson::text(record, "id");
+    const QString id = record->id;
     if (id != m_autoOpenedInstall) {
         m_autoOpenedInstall = id;
         openInstallWizard();

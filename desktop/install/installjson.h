@@ -5,14 +5,13 @@
 #include "protocol/installrecord.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
 /**
- * Reading the install record rackd announces (docs/protocol.md, "The install record"). It came from
- * the network: every accessor copes with a missing or mistyped field by answering "nothing". Its
- * words (steps, outcomes, stack statuses) are InstallRecord's, read back into their enums.
+ * The install record rackd announces (docs/protocol.md, "The install record"), read into the typed
+ * InstallRecord that rackd itself writes, and what the app says about it. It came from the
+ * network: a record that cannot be read is no record (empty), never half of one.
  */
 namespace InstallJson {
 
@@ -20,52 +19,41 @@ using Step = InstallRecord::Step;
 using Outcome = InstallRecord::Outcome;
 using Status = InstallStack::Status;
 
-inline QString text(const QJsonObject &object, const char *key)
+/// Empty when no install has run (rackd answers {"outcome": "none"}) or the record cannot be read.
+inline std::optional<InstallRecord> read(const QJsonObject &record)
 {
-    return object.value(QLatin1String(key)).toString();
+    QString error;
+    return InstallRecord::fromJson(record, &error);
 }
-inline bool isActive(const QJsonObject &record) { return record.value(QLatin1String("active")).toBool(); }
-/// Empty when no install has run ("none") or the word is not one of InstallRecord's.
-inline std::optional<Outcome> outcome(const QJsonObject &record)
+
+inline bool isActive(const std::optional<InstallRecord> &record) { return record && record->isActive(); }
+inline QString id(const std::optional<InstallRecord> &record) { return record ? record->id : QString(); }
+
+/// The stack being discovered; 0 when none is.
+inline int currentStack(const InstallRecord &record)
 {
-    return InstallRecord::outcomeFromName(text(record, "outcome"));
-}
-inline std::optional<Step> step(const QJsonObject &record)
-{
-    return InstallRecord::stepFromName(text(record, "step"));
-}
-inline std::optional<Status> status(const QJsonObject &stack)
-{
-    return InstallStack::statusFromName(text(stack, "status"));
-}
-inline int currentStack(const QJsonObject &record)
-{
-    return record.value(QLatin1String("current_stack")).toInt();
-}
-inline bool waitsForDecision(const QJsonObject &record)
-{
-    return outcome(record) == Outcome::WaitingForDecision;
+    return record.step == Step::Discovery && record.current < record.stacks.size()
+        ? record.stacks.at(record.current).id
+        : 0;
 }
 
 /// The record's entry for `stack`; empty when the install does not cover it.
-inline QJsonObject stack(const QJsonObject &record, int id)
+inline std::optional<InstallStack> stack(const InstallRecord &record, int id)
 {
-    for (const QJsonValue &value : record.value(QLatin1String("stacks")).toArray()) {
-        if (value[QLatin1String("id")].toInt() == id)
-            return value.toObject();
-    }
-    return {};
+    if (const InstallStack *found = record.stack(id))
+        return *found;
+    return std::nullopt;
 }
 
 /// A stack whose discovery is over, one way or another.
-inline bool isSettled(const QJsonObject &stack)
+inline bool isSettled(const InstallStack &stack)
 {
-    const std::optional<Status> word = status(stack);
-    return word == Status::Found || word == Status::Accepted || word == Status::Skipped;
+    return stack.status == Status::Found || stack.status == Status::Accepted
+        || stack.status == Status::Skipped;
 }
 
 /// "1 Pi", "3 Pis": the plural in English, with no translation file to pick it.
-inline QString pis(int count)
+inline QString pis(qsizetype count)
 {
     return count == 1 ? QCoreApplication::translate("InstallJson", "1 Pi")
                       : QCoreApplication::translate("InstallJson", "%1 Pis").arg(count);
@@ -75,31 +63,30 @@ inline QString pis(int count)
  * The Pis verification waits for in a stack: those placed (from the checks, once rackd verifies;
  * before that, the Pis the stack's discovery found). -1 when nothing says yet.
  */
-inline int placedPis(const QJsonObject &record, const QJsonObject &stack)
+inline int placedPis(const InstallRecord &record, const InstallStack &stack)
 {
-    const int id = stack.value(QLatin1String("id")).toInt();
     int placed = 0;
     bool checked = false;
-    for (const QJsonValue &check : record.value(QLatin1String("checks")).toArray()) {
-        if (check[QLatin1String("stack")].toInt() != id)
+    for (const InstallPiCheck &check : record.checks) {
+        if (check.stack != stack.id)
             continue;
         checked = true;
-        placed += check[QLatin1String("mac")].toString().isEmpty() ? 0 : 1;
+        placed += check.mac.isEmpty() ? 0 : 1;
     }
     if (checked)
         return placed;
-    if (status(stack) == Status::Found || status(stack) == Status::Accepted)
-        return stack.value(QLatin1String("found")).toInt();
+    if (stack.status == Status::Found || stack.status == Status::Accepted)
+        return int(stack.macs.size());
     return -1;
 }
 
 /// Why a stack's verdict is what it is, when that is not obvious: judged on fewer Pis, or on none.
-inline QString verdictNote(const QJsonObject &record, const QJsonObject &stack)
+inline QString verdictNote(const InstallRecord &record, const InstallStack &stack)
 {
     const int placed = placedPis(record, stack);
-    const int slots = stack.value(QLatin1String("expected")).toInt();
+    const int slots = stack.expected();
     if (placed == 0)
-        return status(stack) == Status::Skipped
+        return stack.status == Status::Skipped
             ? QCoreApplication::translate("InstallJson", "skipped: no Pi placed, nothing to wait for")
             : QCoreApplication::translate("InstallJson", "accepted with no Pi: nothing to wait for");
     if (placed > 0 && placed < slots)

@@ -29,18 +29,18 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
     setButtonText(QWizard::CustomButton1, tr("Abort install…"));
     setMinimumSize(720, 560);
 
-    const QJsonObject current = record();
+    const std::optional<InstallRecord> current = record();
     if (InstallJson::isActive(current)) {
-        m_followedId = InstallJson::text(current, "id");
-        for (const QJsonValue &stack : current.value(u"stacks"_s).toArray())
-            m_stacks.append(stack[u"id"_s].toInt());
+        m_followedId = current->id;
+        for (const InstallStack &stack : current->stacks)
+            m_stacks.append(stack.id);
     } else {
         // An install that is over is not followed: the wizard is here to run a new one.
         m_followedId.clear();
         for (const StackView &stack : m_state->stacks())
             m_stacks.append(stack.id);
     }
-    m_ignoredId = InstallJson::isActive(current) ? QString() : InstallJson::text(current, "id");
+    m_ignoredId = InstallJson::isActive(current) ? QString() : InstallJson::id(current);
 
     setPage(PrecheckPageId, new PrecheckPage(this));
     setPage(ConfirmPageId, new ConfirmPage(this));
@@ -92,22 +92,19 @@ int InstallWizard::stackPageId(int stack) const
     return index < 0 ? -1 : FirstStackPageId + int(index);
 }
 
-int InstallWizard::pageFor(const QJsonObject &install) const
+int InstallWizard::pageFor(const std::optional<InstallRecord> &record) const
 {
-    const QString id = InstallJson::text(install, "id");
-    const std::optional<InstallJson::Outcome> outcome = InstallJson::outcome(install);
-    if (id.isEmpty() || id == m_ignoredId || !outcome) // no install has run ("none"), or not one we read
+    if (!record || record->id == m_ignoredId) // no install has run ("none"), or not one we read
         return -1;
-    if (outcome == InstallJson::Outcome::Aborted || outcome == InstallJson::Outcome::Failed)
+    if (record->outcome == InstallJson::Outcome::Aborted || record->outcome == InstallJson::Outcome::Failed)
         return SummaryPageId;
-    const std::optional<InstallJson::Step> step = InstallJson::step(install);
-    if (step == InstallJson::Step::SwitchingOff)
+    if (record->step == InstallJson::Step::SwitchingOff)
         return m_stacks.isEmpty() ? ReviewPageId : FirstStackPageId;
-    if (step == InstallJson::Step::Discovery) {
-        const int page = stackPageId(InstallJson::currentStack(install));
+    if (record->step == InstallJson::Step::Discovery) {
+        const int page = stackPageId(InstallJson::currentStack(*record));
         return page == -1 ? FirstStackPageId : page;
     }
-    if (step == InstallJson::Step::Writing)
+    if (record->step == InstallJson::Step::Writing)
         return ReviewPageId;
     return ApplyPageId; // powering on, verifying, or finished
 }
@@ -131,16 +128,17 @@ void InstallWizard::send(Protocol::Method method, const QJsonObject &params, QOb
 
 void InstallWizard::onInstallChanged(const QJsonObject &install)
 {
-    if (InstallJson::isActive(install) && InstallJson::text(install, "id") != m_ignoredId)
-        m_followedId = InstallJson::text(install, "id");
+    const std::optional<InstallRecord> record = InstallJson::read(install);
+    if (InstallJson::isActive(record) && record->id != m_ignoredId)
+        m_followedId = record->id;
     for (int id : std::as_const(m_order)) {
         if (auto *installPage = qobject_cast<InstallPage *>(page(id)))
             installPage->refresh();
     }
     updateAbortButton();
-    if (m_followedId.isEmpty() || InstallJson::text(install, "id") != m_followedId)
+    if (m_followedId.isEmpty() || InstallJson::id(record) != m_followedId)
         return;
-    int target = pageFor(install);
+    int target = pageFor(record);
     // Live, the wizard stops at the review after discovery; the operator goes on to the power-on.
     if (target == ApplyPageId && currentId() <= ReviewPageId)
         target = ReviewPageId;
@@ -161,8 +159,8 @@ void InstallWizard::goTo(int pageId)
 
 void InstallWizard::updateAbortButton()
 {
-    const QJsonObject install = record();
-    const bool abortable = InstallJson::isActive(install) && InstallJson::text(install, "id") == m_followedId;
+    const std::optional<InstallRecord> install = record();
+    const bool abortable = InstallJson::isActive(install) && install->id == m_followedId;
     if (QAbstractButton *abort = button(QWizard::CustomButton1))
         abort->setVisible(abortable);
 }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "install/installjson.h"
+
 #include "session/racksession.h"
 
 #include <QPointer>
@@ -54,12 +56,13 @@ public:
     RackSession *session() const { return m_session; }
     RackState *state() const { return m_state; }
     /// The install as rackd last announced it.
-    QJsonObject record() const { return m_session->install(); }
+    /// The install rackd announced, read; empty when none has run (or it could not be read).
+    std::optional<InstallRecord> record() const { return InstallJson::read(m_session->install()); }
     /// The stacks the wizard has a page for, in the install's order.
     QList<int> stacks() const { return m_stacks; }
     int stackPageId(int stack) const;
     /// The page that shows where `record` is; -1 when there is no install to follow.
-    int pageFor(const QJsonObject &record) const;
+    int pageFor(const std::optional<InstallRecord> &record) const;
 
     /// Sends a request; `handler` runs only if `context` still exists when the reply comes.
     void send(Protocol::Method method, const QJsonObject &params, QObject *context,

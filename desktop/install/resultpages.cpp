@@ -10,6 +10,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
@@ -45,12 +46,19 @@ void giveTheVerdictRoom(QTableWidget *table)
     table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 }
 
-bool pastDiscovery(const QJsonObject &record)
+bool pastDiscovery(const std::optional<InstallRecord> &record)
 {
     using Step = InstallJson::Step;
-    const std::optional<Step> step = InstallJson::step(record);
-    return step == Step::Writing || step == Step::PoweringOn || step == Step::Verifying
-        || (step == Step::Finished && InstallJson::outcome(record) == InstallJson::Outcome::Done);
+    if (!record)
+        return false;
+    return record->step == Step::Writing || record->step == Step::PoweringOn
+        || record->step == Step::Verifying
+        || (record->step == Step::Finished && record->outcome == InstallJson::Outcome::Done);
+}
+
+std::optional<InstallJson::Step> stepOf(const std::optional<InstallRecord> &record)
+{
+    return record ? std::optional(record->step) : std::nullopt;
 }
 
 } // namespace
@@ -79,16 +87,15 @@ void ReviewPage::initializePage() { load(); }
 void ReviewPage::refresh()
 {
     // The names and addresses are rackd's once it has placed the Pis: reload when the step moves on.
-    if (installWizard()->currentPage() == this
-        && InstallJson::step(installWizard()->record()) != m_loadedStep)
+    if (installWizard()->currentPage() == this && stepOf(installWizard()->record()) != m_loadedStep)
         load();
     Q_EMIT completeChanged();
 }
 
 void ReviewPage::load()
 {
-    const QJsonObject record = installWizard()->record();
-    m_loadedStep = InstallJson::step(record);
+    const std::optional<InstallRecord> record = installWizard()->record();
+    m_loadedStep = stepOf(record);
     installWizard()->send(Protocol::Method::Nodes, {}, this, [this, record](const Protocol::Reply &reply) {
         QHash<QString, QJsonObject> nodes;
         if (!reply.isError()) {
@@ -97,26 +104,26 @@ void ReviewPage::load()
         }
         m_filling = true;
         m_table->setRowCount(0);
-        for (const QJsonValue &stack : record.value(u"stacks"_s).toArray()) {
-            for (const QJsonValue &value : stack[u"macs"_s].toArray()) {
-                const QString mac = value[u"mac"_s].toString();
-                const QJsonObject node = nodes.value(mac);
+        const QList<InstallStack> stacks = record ? record->stacks : QList<InstallStack>();
+        for (const InstallStack &stack : stacks) {
+            for (const InstallMac &found : stack.macs) {
+                const QJsonObject node = nodes.value(found.mac);
                 // Placed in this stack: rackd's name and address; otherwise not yet known.
-                const bool placed = node.value(u"stack"_s).toInt() == stack[u"id"_s].toInt();
+                const bool placed = node.value(u"stack"_s).toInt() == stack.id;
                 const int row = m_table->rowCount();
                 m_table->insertRow(row);
-                m_table->setItem(row, 0, new QTableWidgetItem(mac));
-                m_table->setItem(row, 1, new QTableWidgetItem(QString::number(stack[u"id"_s].toInt())));
-                const int slot = placed ? node.value(u"slot"_s).toInt() : value[u"slot"_s].toInt();
+                m_table->setItem(row, 0, new QTableWidgetItem(found.mac));
+                m_table->setItem(row, 1, new QTableWidgetItem(QString::number(stack.id)));
+                const int slot = placed ? node.value(u"slot"_s).toInt() : found.slot;
                 m_table->setItem(row, 2, new QTableWidgetItem(slot > 0 ? QString::number(slot) : u"—"_s));
-                auto *name = new QTableWidgetItem(placed ? InstallJson::text(node, "name") : u"—"_s);
+                auto *name = new QTableWidgetItem(placed ? node.value(u"name"_s).toString() : u"—"_s);
                 // Only a placed Pi has a name to change.
                 name->setFlags(
                     placed ? name->flags() | Qt::ItemIsEditable : name->flags() & ~Qt::ItemIsEditable);
                 name->setToolTip(placed ? tr("Double-click to rename") : QString());
                 m_table->setItem(row, 3, name);
                 m_table->setItem(
-                    row, 4, new QTableWidgetItem(placed ? InstallJson::text(node, "address") : u"—"_s));
+                    row, 4, new QTableWidgetItem(placed ? node.value(u"address"_s).toString() : u"—"_s));
             }
         }
         m_filling = false;
@@ -127,11 +134,11 @@ void ReviewPage::load()
     });
 }
 
-QString ReviewPage::stepText(const QJsonObject &record, int found)
+QString ReviewPage::stepText(const std::optional<InstallRecord> &record, int found)
 {
     // What rackd is doing now: it goes on by itself after discovery, whatever page is shown.
     using Step = InstallJson::Step;
-    const std::optional<Step> step = InstallJson::step(record);
+    const std::optional<Step> step = stepOf(record);
     const QString pis = InstallJson::pis(found);
     if (step == Step::Writing)
         return tr("%1. rackd is writing dnsmasq's reservations; then it powers the rack on.").arg(pis);
@@ -144,7 +151,7 @@ QString ReviewPage::stepText(const QJsonObject &record, int found)
             "%1. The reservations are written and every stack is on; rackd is verifying each placed Pi: Next "
             "shows each stack.")
             .arg(pis);
-    if (step == Step::Finished && InstallJson::outcome(record) == InstallJson::Outcome::Done)
+    if (step == Step::Finished && record->outcome == InstallJson::Outcome::Done)
         return tr("%1. The install is over: Next shows how each stack came up.").arg(pis);
     return tr("%1 so far; the names and addresses come once discovery is over.").arg(pis);
 }
@@ -190,44 +197,41 @@ ApplyPage::ApplyPage(InstallWizard *wizard)
 
 void ApplyPage::refresh()
 {
-    const QJsonObject record = installWizard()->record();
+    const std::optional<InstallRecord> record = installWizard()->record();
+    if (!record)
+        return; // nothing announced yet (or nothing readable): the page keeps what it showed
     using Step = InstallJson::Step;
-    const std::optional<Step> step = InstallJson::step(record);
-    const std::optional<InstallJson::Outcome> outcome = InstallJson::outcome(record);
-    const double verifySeconds = record.value(u"verify_timeout_ms"_s).toDouble() / 1000.0;
-    m_step->setText(step == Step::Writing ? tr("Writing dnsmasq's reservations…")
-            : step == Step::PoweringOn    ? tr("Powering the rack on, stack by stack…")
-            : step == Step::Verifying
+    const double verifySeconds = double(record->verifyTimeoutMs) / 1000.0;
+    m_step->setText(record->step == Step::Writing ? tr("Writing dnsmasq's reservations…")
+            : record->step == Step::PoweringOn    ? tr("Powering the rack on, stack by stack…")
+            : record->step == Step::Verifying
             ? tr("Waiting for every placed Pi to come up on its fixed address (at most %1 "
                  "s); empty slots are not waited for…")
                   .arg(verifySeconds)
-            : outcome == InstallJson::Outcome::Done
-            ? tr("Done. Relays: %1.").arg(InstallJson::text(record, "relays"))
-            : tr("The install ended: %1").arg(InstallJson::text(record, "outcome")));
+            : record->outcome == InstallJson::Outcome::Done
+            ? tr("Done. Relays: %1.").arg(record->relays)
+            : tr("The install ended: %1").arg(InstallRecord::outcomeName(record->outcome)));
     const RackState *state = installWizard()->state();
-    const QJsonArray stacks = record.value(u"stacks"_s).toArray();
-    m_table->setRowCount(int(stacks.size()));
+    m_table->setRowCount(int(record->stacks.size()));
     int up = 0;
     int expected = 0;
-    for (int row = 0; row < stacks.size(); ++row) {
-        const QJsonObject stack = stacks.at(row).toObject();
-        const int id = stack.value(u"id"_s).toInt();
-        const StackView *view = state->stack(id);
+    for (int row = 0; row < record->stacks.size(); ++row) {
+        const InstallStack &stack = record->stacks.at(row);
+        const StackView *view = state->stack(stack.id);
         const QString relay = !view || !view->relay ? tr("unknown") : *view->relay ? tr("on") : tr("off");
         // Only the Pis the install placed count: a slot accepted empty is not waited for.
-        const int placed = InstallJson::placedPis(record, stack);
+        const int placed = InstallJson::placedPis(*record, stack);
         const int waitedFor = placed >= 0 ? placed : (view ? view->pis : 0);
         const int stackUp = std::min(view ? view->up : 0, waitedFor);
         up += stackUp;
         expected += waitedFor;
-        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(id)));
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(stack.id)));
         m_table->setItem(row, 1, new QTableWidgetItem(relay));
         m_table->setItem(row, 2,
             new QTableWidgetItem(!view ? u"—"_s
                     : waitedFor == 0   ? tr("no Pi placed")
                                        : tr("%1 of %2").arg(stackUp).arg(InstallJson::pis(waitedFor))));
-        m_table->setItem(row, 3,
-            StatusWord::item(InstallJson::text(stack, "verdict"), InstallJson::verdictNote(record, stack)));
+        m_table->setItem(row, 3, StatusWord::item(stack.verdict, InstallJson::verdictNote(*record, stack)));
     }
     m_progress->setRange(0, std::max(1, expected));
     m_progress->setValue(std::min(up, std::max(1, expected)));
@@ -284,51 +288,48 @@ SummaryPage::SummaryPage(InstallWizard *wizard)
 
 void SummaryPage::refresh()
 {
-    const QJsonObject record = installWizard()->record();
+    const std::optional<InstallRecord> record = installWizard()->record();
+    if (!record)
+        return; // nothing announced yet (or nothing readable): the page keeps what it showed
     using Outcome = InstallJson::Outcome;
-    const std::optional<Outcome> outcome = InstallJson::outcome(record);
     QString text = tr("<b>The install %1.</b>")
-                       .arg(outcome == Outcome::Done         ? tr("is done")
-                               : outcome == Outcome::Aborted ? tr("was aborted")
-                               : outcome == Outcome::Failed
+                       .arg(record->outcome == Outcome::Done         ? tr("is done")
+                               : record->outcome == Outcome::Aborted ? tr("was aborted")
+                               : record->outcome == Outcome::Failed
                                ? tr("failed")
-                               : tr("is still running (%1)").arg(InstallJson::text(record, "outcome")));
-    if (QString error = InstallJson::text(record, "error"); !error.isEmpty()) {
+                               : tr("is still running (%1)").arg(InstallRecord::stepName(record->step)));
+    if (QString error = record->error; !error.isEmpty()) {
         error[0] = error.at(0).toUpper();
         text += u" "_s + error.toHtmlEscaped() + u'.';
     }
-    if (!InstallJson::text(record, "relays").isEmpty())
-        text += u"<br>"_s + tr("Relays: %1").arg(InstallJson::text(record, "relays").toHtmlEscaped());
+    if (!record->relays.isEmpty())
+        text += u"<br>"_s + tr("Relays: %1").arg(record->relays.toHtmlEscaped());
     m_outcome->setText(text);
-    const QJsonArray stacks = record.value(u"stacks"_s).toArray();
-    m_table->setRowCount(int(stacks.size()));
-    for (int row = 0; row < stacks.size(); ++row) {
-        const QJsonObject stack = stacks.at(row).toObject();
-        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(stack.value(u"id"_s).toInt())));
-        m_table->setItem(row, 1, StatusWord::item(InstallJson::text(stack, "status")));
-        m_table->setItem(row, 2,
-            new QTableWidgetItem(
-                tr("%1 of %2").arg(stack.value(u"found"_s).toInt()).arg(stack.value(u"expected"_s).toInt())));
-        m_table->setItem(row, 3,
-            StatusWord::item(InstallJson::text(stack, "verdict"), InstallJson::verdictNote(record, stack)));
+    m_table->setRowCount(int(record->stacks.size()));
+    for (int row = 0; row < record->stacks.size(); ++row) {
+        const InstallStack &stack = record->stacks.at(row);
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(stack.id)));
+        m_table->setItem(row, 1, StatusWord::item(InstallStack::statusName(stack.status)));
+        m_table->setItem(
+            row, 2, new QTableWidgetItem(tr("%1 of %2").arg(stack.macs.size()).arg(stack.expected())));
+        m_table->setItem(row, 3, StatusWord::item(stack.verdict, InstallJson::verdictNote(*record, stack)));
     }
     m_notes->clear();
-    for (const QJsonValue &anomaly : record.value(u"anomalies"_s).toArray())
+    for (const InstallAnomaly &anomaly : record->anomalies)
         m_notes->addItem(tr("Stack %1, %2: %3 %4")
-                             .arg(anomaly[u"stack"_s].toInt())
-                             .arg(anomaly[u"kind"_s].toString(), anomaly[u"mac"_s].toString(),
-                                 anomaly[u"detail"_s].toString()));
-    for (const QJsonValue &warning : record.value(u"warnings"_s).toArray())
-        m_notes->addItem(tr("Warning: %1").arg(warning.toString()));
-    for (const QJsonValue &check : record.value(u"checks"_s).toArray()) {
-        if (!check[u"ok"_s].toBool() && !check[u"mac"_s].toString().isEmpty())
+                             .arg(anomaly.stack)
+                             .arg(InstallAnomaly::kindName(anomaly.kind), anomaly.mac, anomaly.detail));
+    for (const QString &warning : record->warnings)
+        m_notes->addItem(tr("Warning: %1").arg(warning));
+    for (const InstallPiCheck &check : record->checks) {
+        if (!check.isOk() && !check.mac.isEmpty())
             m_notes->addItem(tr("Stack %1 slot %2 (%3): not up on %4")
-                                 .arg(check[u"stack"_s].toInt())
-                                 .arg(check[u"slot"_s].toInt())
-                                 .arg(check[u"name"_s].toString(), check[u"address"_s].toString()));
+                                 .arg(check.stack)
+                                 .arg(check.slot)
+                                 .arg(check.name, check.address));
     }
     m_notes->setVisible(m_notes->count() > 0);
-    m_export->setEnabled(outcome == Outcome::Done);
+    m_export->setEnabled(record->outcome == Outcome::Done);
 }
 
 void SummaryPage::exportInventory(const QString &format, const QString &path)

@@ -26,7 +26,7 @@ public:
     QTableWidget *table() const { return m_table; }
     QLabel *text() const { return m_text; }
     /// What the page says under the table: what rackd is doing now, with `found` Pis.
-    static QString stepText(const QJsonObject &record, int found);
+    static QString stepText(const std::optional<InstallRecord> &record, int found);
 
 Q_SIGNALS:
     /// The table was filled from rackd's node list.

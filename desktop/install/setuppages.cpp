@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -61,15 +62,15 @@ void PrecheckPage::runChecks()
         int errors = 0;
         for (const QJsonValue &value : reply.result.value(u"checks"_s).toArray()) {
             const QJsonObject check = value.toObject();
-            const QString status = InstallJson::text(check, "status");
+            const QString status = check.value(u"status"_s).toString();
             errors += status == u"error" ? 1 : 0;
             const int row = m_table->rowCount();
             m_table->insertRow(row);
             m_table->setItem(row, 0, StatusWord::item(status));
-            m_table->setItem(row, 1, new QTableWidgetItem(InstallJson::text(check, "title")));
-            QString text = InstallJson::text(check, "detail");
-            if (!InstallJson::text(check, "fix").isEmpty())
-                text += u"\n"_s + tr("Fix: %1").arg(InstallJson::text(check, "fix"));
+            m_table->setItem(row, 1, new QTableWidgetItem(check.value(u"title"_s).toString()));
+            QString text = check.value(u"detail"_s).toString();
+            if (const QString fix = check.value(u"fix"_s).toString(); !fix.isEmpty())
+                text += u"\n"_s + tr("Fix: %1").arg(fix);
             m_table->setItem(row, 2, new QTableWidgetItem(text));
         }
         m_table->resizeRowsToContents();

@@ -150,51 +150,50 @@ QPushButton *StackPage::button(Button which) const
 
 void StackPage::initializePage() { refresh(); }
 
-QString StackPage::statusText(const QJsonObject &stack, const QJsonObject &record) const
+QString StackPage::statusText(const InstallStack &stack, const InstallRecord &record) const
 {
     using Status = InstallJson::Status;
-    const std::optional<Status> status = InstallJson::status(stack);
-    const int attempt = stack.value(u"attempts"_s).toInt();
-    const QString again = attempt > 1 ? tr(" (attempt %1)").arg(attempt) : QString();
-    if (InstallJson::step(record) == InstallJson::Step::SwitchingOff)
+    const QString again = stack.attempts > 1 ? tr(" (attempt %1)").arg(stack.attempts) : QString();
+    if (record.step == InstallJson::Step::SwitchingOff)
         return tr("Switching every stack of the install off first…");
-    if (status == Status::Pending)
+    switch (stack.status) {
+    case Status::Pending:
         return tr("Waiting for the stacks before it.");
-    if (status == Status::SwitchingOn)
+    case Status::SwitchingOn:
         return tr("Switching the stack on%1…").arg(again);
-    if (status == Status::Collecting)
+    case Status::Collecting:
         return tr("Listening for its Pis asking for an address%1…").arg(again);
-    if (status == Status::Settling)
+    case Status::Settling:
         return tr("All expected Pis found; listening a moment longer for one too many…");
-    if (status == Status::SwitchingOff)
+    case Status::SwitchingOff:
         return tr("Switching the stack off again…");
-    if (status == Status::NeedsDecision)
+    case Status::NeedsDecision:
         return tr("Waiting for your decision.");
-    if (status == Status::Found)
+    case Status::Found:
         return tr("Done: every Pi found.");
-    if (status == Status::Accepted) {
-        const int found = stack.value(u"found"_s).toInt();
-        const int expected = stack.value(u"expected"_s).toInt();
-        return found < expected
+    case Status::Accepted: {
+        const qsizetype found = stack.macs.size();
+        return found < stack.expected()
             ? tr("Done: accepted with %1 of %2 slots filled. Verification waits for the %3 placed "
                  "only; the empty slots stay empty.")
                   .arg(found)
-                  .arg(expected)
+                  .arg(stack.expected())
                   .arg(InstallJson::pis(found))
             : tr("Done: accepted as found.");
     }
-    if (status == Status::Skipped)
+    case Status::Skipped:
         return tr("Skipped: left as it was.");
-    return InstallJson::text(stack, "status"); // a word of a newer rackd, shown as it is
+    }
+    return InstallStack::statusName(stack.status);
 }
 
 void StackPage::refresh()
 {
-    const QJsonObject record = installWizard()->record();
-    const QJsonObject stack = InstallJson::stack(record, m_stack);
+    const std::optional<InstallRecord> record = installWizard()->record();
+    const std::optional<InstallStack> stack = record ? InstallJson::stack(*record, m_stack) : std::nullopt;
     const StackView *view = installWizard()->state()->stack(m_stack);
-    const int expected = stack.isEmpty() ? (view ? view->pis : 0) : stack.value(u"expected"_s).toInt();
-    const int found = stack.value(u"found"_s).toInt();
+    const int expected = !stack ? (view ? view->pis : 0) : stack->expected();
+    const int found = stack ? int(stack->macs.size()) : 0;
     if (view)
         setSubTitle(tr("Row %1, column %2: %3 expected.")
                         .arg(view->row)
@@ -206,34 +205,32 @@ void StackPage::refresh()
     m_progress->setValue(std::min(found, std::max(1, expected)));
     const QString relay = !view || !view->relay ? tr("unknown") : *view->relay ? tr("on") : tr("off");
     m_relay->setText(tr("Relay: %1").arg(relay));
-    m_status->setText(stack.isEmpty() ? tr("Not started.") : statusText(stack, record));
+    m_status->setText(!stack ? tr("Not started.") : statusText(*stack, *record));
 
-    const QJsonArray macs = stack.value(u"macs"_s).toArray();
+    const QList<InstallMac> macs = stack ? stack->macs : QList<InstallMac>();
     m_macs->setRowCount(int(macs.size()));
     for (int row = 0; row < macs.size(); ++row) {
-        const QJsonObject mac = macs.at(row).toObject();
-        m_macs->setItem(row, 0, new QTableWidgetItem(InstallJson::text(mac, "mac")));
-        m_macs->setItem(row, 1, new QTableWidgetItem(InstallJson::text(mac, "ip")));
-        m_macs->setItem(
-            row, 2, new QTableWidgetItem(mac.value(u"manual"_s).toBool() ? tr("added by hand") : tr("DHCP")));
+        const InstallMac &mac = macs.at(row);
+        m_macs->setItem(row, 0, new QTableWidgetItem(mac.mac));
+        m_macs->setItem(row, 1, new QTableWidgetItem(mac.address));
+        m_macs->setItem(row, 2, new QTableWidgetItem(mac.manual ? tr("added by hand") : tr("DHCP")));
     }
     m_anomalies->clear();
-    for (const QJsonValue &value : record.value(u"anomalies"_s).toArray()) {
-        if (value[u"stack"_s].toInt() != m_stack)
+    for (const InstallAnomaly &anomaly : record ? record->anomalies : QList<InstallAnomaly>()) {
+        if (anomaly.stack != m_stack)
             continue;
         m_anomalies->addItem(
-            tr("%1: %2 %3")
-                .arg(value[u"kind"_s].toString(), value[u"mac"_s].toString(), value[u"detail"_s].toString()));
+            tr("%1: %2 %3").arg(InstallAnomaly::kindName(anomaly.kind), anomaly.mac, anomaly.detail));
     }
     m_anomalies->setVisible(m_anomalies->count() > 0);
 
-    const bool current = InstallJson::currentStack(record) == m_stack;
-    const bool deciding = current && InstallJson::waitsForDecision(record);
+    const bool current = record && InstallJson::currentStack(*record) == m_stack;
+    const bool deciding = current && record->outcome == InstallJson::Outcome::WaitingForDecision;
     m_decisionBox->setVisible(deciding);
-    m_problem->setText(InstallJson::text(stack, "problem"));
+    m_problem->setText(stack ? stack->problem : QString());
     for (QPushButton *choice : {m_retry, m_skip, m_accept, m_addMac})
         choice->setEnabled(deciding);
-    const QString instruction = InstallJson::text(record, "operator_instruction");
+    const QString instruction = record ? record->operatorInstruction : QString();
     const bool instructed = current && !instruction.isEmpty();
     m_instruction->setText(instruction);
     m_instruction->setVisible(instructed);
@@ -248,19 +245,19 @@ void StackPage::appendStep(const QString &message)
 
 bool StackPage::isComplete() const
 {
-    const QJsonObject record = installWizard()->record();
-    if (!InstallJson::text(record, "operator_instruction").isEmpty()
-        && InstallJson::currentStack(record) == m_stack)
+    const std::optional<InstallRecord> record = installWizard()->record();
+    if (!record || !record->isActive())
+        return true;
+    if (!record->operatorInstruction.isEmpty() && InstallJson::currentStack(*record) == m_stack)
         return true; // Next means "done, it is plugged in"
-    const QJsonObject stack = InstallJson::stack(record, m_stack);
-    return InstallJson::isSettled(stack) || !InstallJson::isActive(record);
+    const std::optional<InstallStack> stack = InstallJson::stack(*record, m_stack);
+    return stack && InstallJson::isSettled(*stack);
 }
 
 bool StackPage::validatePage()
 {
-    const QJsonObject record = installWizard()->record();
-    if (!InstallJson::text(record, "operator_instruction").isEmpty()
-        && InstallJson::currentStack(record) == m_stack) {
+    const std::optional<InstallRecord> record = installWizard()->record();
+    if (record && !record->operatorInstruction.isEmpty() && InstallJson::currentStack(*record) == m_stack) {
         confirmOperator();
         return false;
     }

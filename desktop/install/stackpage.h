@@ -54,7 +54,7 @@ private:
     void addMac();
     void confirmOperator();
     void showAnswer(const Protocol::Reply &reply, const QString &refusal);
-    QString statusText(const QJsonObject &stack, const QJsonObject &record) const;
+    QString statusText(const InstallStack &stack, const InstallRecord &record) const;
 
     int m_stack;
     RackMiniature *m_drawing;
