@@ -29,7 +29,8 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
     setButtonText(QWizard::CustomButton1, tr("Abort install…"));
     setMinimumSize(720, 560);
 
-    const std::optional<InstallRecord> current = record();
+    m_record = InstallJson::read(m_session->install());
+    const std::optional<InstallRecord> &current = m_record;
     if (InstallJson::isActive(current)) {
         m_followedId = current->id;
         for (const InstallStack &stack : current->stacks)
@@ -128,7 +129,9 @@ void InstallWizard::send(Protocol::Method method, const QJsonObject &params, QOb
 
 void InstallWizard::onInstallChanged(const QJsonObject &install)
 {
-    const std::optional<InstallRecord> record = InstallJson::read(install);
+    // Read once per announcement: every page asks for it on each refresh.
+    m_record = InstallJson::read(install);
+    const std::optional<InstallRecord> &record = m_record;
     if (InstallJson::isActive(record) && record->id != m_ignoredId)
         m_followedId = record->id;
     for (int id : std::as_const(m_order)) {

@@ -57,7 +57,7 @@ public:
     RackState *state() const { return m_state; }
     /// The install as rackd last announced it.
     /// The install rackd announced, read; empty when none has run (or it could not be read).
-    std::optional<InstallRecord> record() const { return InstallJson::read(m_session->install()); }
+    const std::optional<InstallRecord> &record() const { return m_record; }
     /// The stacks the wizard has a page for, in the install's order.
     QList<int> stacks() const { return m_stacks; }
     int stackPageId(int stack) const;
@@ -84,6 +84,7 @@ private:
     QList<int> m_stacks;
     QList<int> m_order; ///< Every page id, in order.
     /// The install being followed: one this wizard started, or the one running when it opened.
+    std::optional<InstallRecord> m_record; ///< The session's install, read when it was announced.
     QString m_followedId;
     /// An install that was already over when the wizard opened: shown nowhere, never followed.
     QString m_ignoredId;
