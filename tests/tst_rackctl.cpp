@@ -150,6 +150,13 @@ private Q_SLOTS:
         QCOMPARE(asked.out, help);
     }
 
+    void versionIsTheProjectVersion()
+    {
+        const Run asked = rackctl({u"--version"_s});
+        QCOMPARE(asked.exitCode, int(Rackctl::Ok));
+        QCOMPARE(asked.out, u"rackctl " PIRACK_VERSION_STRING "\n"_s);
+    }
+
     void exitCodes_data()
     {
         QTest::addColumn<QStringList>("arguments");

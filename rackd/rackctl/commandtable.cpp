@@ -335,7 +335,7 @@ const QList<Rackctl::Command> &Rackctl::commands()
 QString Rackctl::usageText()
 {
     QString text = u"Usage: rackctl [--host H] [--port P] [--token-file F] [--trust-fingerprint SHA256:...] "
-                   u"[--json] COMMAND\nCommands:\n"_s;
+                   u"[--json] COMMAND\n       rackctl --help | --version\nCommands:\n"_s;
     const auto wrapped = [](const QString &help, int indent) {
         // Help text in lines of at most 100 characters, continued under the first.
         QStringList lines;

@@ -206,8 +206,9 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption follow(u"follow"_s, u"install status: follow the install"_s);
     const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
+    const QCommandLineOption version({u"v"_s, u"version"_s}, u"version"_s);
     parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace,
-        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help});
+        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help, version});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -216,6 +217,10 @@ void Rackctl::run(const QStringList &arguments)
         return usage(parser.errorText());
     if (parser.isSet(help)) {
         m_out << usageText();
+        return finish(Ok);
+    }
+    if (parser.isSet(version)) {
+        m_out << "rackctl " PIRACK_VERSION_STRING "\n";
         return finish(Ok);
     }
     m_command = parser.positionalArguments();
