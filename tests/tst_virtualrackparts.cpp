@@ -33,7 +33,8 @@ private Q_SLOTS:
                 u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s, u"--slow-extra"_s, u"1m"_s,
                 u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s, u"--hang-on-shutdown"_s, u"3:2"_s,
                 u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s, u"--rackd-config"_s,
-                u"install_verify_timeout = 20"_s},
+                u"install_verify_timeout = 20"_s, u"--agent-bin"_s, u"/opt/arm64/rack-agent"_s,
+                u"--agent-wrapper"_s, u"qemu-aarch64-static -L \"/usr/aarch64 gnu\""_s},
             &error);
         QVERIFY2(options, qPrintable(error));
         QCOMPARE(options->structureFile, u"/r/rack.ini"_s);
@@ -51,6 +52,9 @@ private Q_SLOTS:
         QVERIFY(!options->installed);
         QCOMPARE(options->dhcpScript, u"/bin/true"_s);
         QCOMPARE(options->rackdConfigLines, QStringList {u"install_verify_timeout = 20"_s});
+        QCOMPARE(options->agentProgram, u"/opt/arm64/rack-agent"_s);
+        QCOMPARE(
+            options->agentWrapper, (QStringList {u"qemu-aarch64-static"_s, u"-L"_s, u"/usr/aarch64 gnu"_s}));
     }
 
     void refusesBadOptions_data()
@@ -75,6 +79,9 @@ private Q_SLOTS:
         QTest::newRow("unknown") << base + QStringList {u"--turbo"_s, u"1"_s} << u"unknown option --turbo"_s;
         QTest::newRow("config line") << base + QStringList {u"--rackd-config"_s, u"verbose"_s}
                                      << u"--rackd-config: \"verbose\" is not one \"key = value\" line"_s;
+        QTest::newRow("empty wrapper")
+            << base + QStringList {u"--agent-wrapper"_s, u" "_s}
+            << u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -L /usr/aarch64-linux-gnu\""_s;
         QTest::newRow("no value") << base + QStringList {u"--port"_s} << u"--port needs a value"_s;
         QTest::newRow("stray") << base + QStringList {u"rack.ini"_s} << u"unexpected argument \"rack.ini\""_s;
     }

@@ -167,6 +167,12 @@ QProcess *VirtualPi::startProgram(const QString &program, const QStringList &arg
     return process;
 }
 
+QProcess *VirtualPi::startAgentProgram(const QStringList &arguments)
+{
+    const QStringList command = m_host->agentCommand();
+    return startProgram(command.first(), command.mid(1) + arguments, u"agent.log"_s);
+}
+
 void VirtualPi::joinThenRun()
 {
     QString error;
@@ -196,8 +202,7 @@ void VirtualPi::joinThenRun()
         return;
     }
     // First boot: the image's first-boot service joins the rack with the string it was given.
-    m_join = startProgram(
-        m_host->agentProgram(), {u"--config"_s, path(u"agent.conf"_s), u"join"_s, join}, u"agent.log"_s);
+    m_join = startAgentProgram({u"--config"_s, path(u"agent.conf"_s), u"join"_s, join});
     connect(m_join, &QProcess::finished, this, [this, generation](int exitCode, QProcess::ExitStatus status) {
         if (generation != m_bootGeneration || m_state != State::Joining)
             return;
@@ -217,7 +222,7 @@ void VirtualPi::joinThenRun()
 void VirtualPi::startAgent()
 {
     const quint64 generation = m_bootGeneration;
-    m_agent = startProgram(m_host->agentProgram(), {u"--config"_s, path(u"agent.conf"_s)}, u"agent.log"_s);
+    m_agent = startAgentProgram({u"--config"_s, path(u"agent.conf"_s)});
     connect(m_agent, &QProcess::finished, this, [this, generation] {
         if (generation == m_bootGeneration)
             agentEnded();

@@ -24,7 +24,8 @@ public:
     virtual QString joinString() const = 0;
     /// Puts a freshly joined node in its slot in rackd, as an install would; `done` runs either way.
     virtual void place(const QString &mac, PiPlace place, std::function<void()> done) = 0;
-    virtual QString agentProgram() const = 0;
+    /// How to start rack-agent: the program, or a wrapper (qemu-user, say) and its arguments first.
+    virtual QStringList agentCommand() const = 0;
     virtual QString hookProgram() const = 0;
     virtual QString controlSocket() const = 0;
 };
@@ -92,6 +93,8 @@ private:
     void joinThenRun();
     void startAgent();
     QProcess *startProgram(const QString &program, const QStringList &arguments, const QString &log);
+    /// rack-agent with these arguments, through the wrapper if there is one; its output goes to agent.log.
+    QProcess *startAgentProgram(const QStringList &arguments);
     void cut();
     QString path(const QString &name) const;
 

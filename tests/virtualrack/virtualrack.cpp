@@ -25,6 +25,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QStandardPaths>
 #include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
@@ -203,6 +204,18 @@ bool VirtualRack::findPrograms(QString *error)
         = directory.isEmpty() ? QStringLiteral(PIRACK_RACKD_PATH) : QDir(directory).filePath(u"rackd"_s);
     m_agentProgram
         = directory.isEmpty() ? QStringLiteral(PIRACK_AGENT_PATH) : QDir(directory).filePath(u"rack-agent"_s);
+    if (!m_options.agentProgram.isEmpty())
+        m_agentProgram = m_options.agentProgram;
+    if (!m_options.agentWrapper.isEmpty()) {
+        // The wrapper by its path, so that a missing one is said now and not once per Pi.
+        const QString wrapper = QStandardPaths::findExecutable(m_options.agentWrapper.first());
+        if (wrapper.isEmpty()) {
+            *error = u"--agent-wrapper: %1 is not an executable program (not found on PATH)"_s.arg(
+                m_options.agentWrapper.first());
+            return false;
+        }
+        m_options.agentWrapper.first() = wrapper;
+    }
     m_hookProgram
         = directory.isEmpty() ? QStringLiteral(PIRACK_HOOK_PATH) : QDir(directory).filePath(u"vrack-hook"_s);
     // By default dnsmasq tells rackd, as on a real master; --dhcp-script vrack-hook records instead.

@@ -60,7 +60,10 @@ public:
     const VirtualRackOptions &options() const override { return m_options; }
     QString joinString() const override { return m_joinString; }
     void place(const QString &mac, PiPlace place, std::function<void()> done) override;
-    QString agentProgram() const override { return m_agentProgram; }
+    QStringList agentCommand() const override
+    {
+        return m_options.agentWrapper + QStringList {m_agentProgram};
+    }
     QString hookProgram() const override { return m_hookProgram; }
     QString controlSocket() const override;
     /// rackd's socket for dnsmasq's DHCP script.

@@ -3,6 +3,7 @@
 #include "virtualrackoptions.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QRegularExpression>
 #include <cmath>
 
@@ -70,6 +71,10 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --dhcp-script PATH      what dnsmasq runs on each lease (default: pirack-dhcp-script, which
                           tells rackd; vrack-hook only records it in logs/dhcp-events.log)
   --bin-dir DIR           where rackd, rack-agent and vrack-hook are (default: beside this program)
+  --agent-bin PATH        the rack-agent the Pis run (default: the one beside rackd), such as an
+                          arm64 build
+  --agent-wrapper CMD     run each Pi's agent through CMD, split at spaces (quotes group), such as
+                          "qemu-aarch64-static -L /usr/aarch64-linux-gnu"
   --rackd-config LINE     one more "key = value" line for rackd.conf (repeatable), such as
                           "install_verify_timeout = 60"
 Durations: 500ms, 3s, 2m (a bare number is seconds).)"_s;
@@ -158,6 +163,13 @@ std::optional<VirtualRackOptions> VirtualRackOptions::fromArguments(
                 options.rackdConfigLines.append(value);
         } else if (option == u"--bin-dir") {
             options.binaryDirectory = QDir::cleanPath(QDir::current().absoluteFilePath(value));
+        } else if (option == u"--agent-bin") {
+            options.agentProgram = QDir::cleanPath(QDir::current().absoluteFilePath(value));
+        } else if (option == u"--agent-wrapper") {
+            options.agentWrapper = QProcess::splitCommand(value);
+            if (options.agentWrapper.isEmpty())
+                *error
+                    = u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -L /usr/aarch64-linux-gnu\""_s;
         } else {
             *error = u"unknown option %1"_s.arg(option);
         }

@@ -49,6 +49,8 @@ struct VirtualRackOptions
     bool installed = true; ///< Nodes placed and addresses reserved, as after a staged install.
     QString dhcpScript; ///< Empty: pirack-dhcp-script, which tells rackd, as on a real master.
     QString binaryDirectory; ///< Where rackd, rack-agent and vrack-hook are.
+    QString agentProgram; ///< The Pis' rack-agent, when not the one in binaryDirectory (an arm64 build).
+    QStringList agentWrapper; ///< What runs it, with its arguments (qemu-aarch64-static -L ...); empty: none.
     QStringList rackdConfigLines; ///< More `key = value` lines for rackd.conf (rackd checks them).
 
     /// Parses `virtual-rack`'s arguments (without the program name); nullopt with a message on error.
