@@ -3,6 +3,7 @@
 #include "app/pirackapplication.h"
 
 #include <QApplication>
+#include <QIcon>
 
 int main(int argc, char *argv[])
 {
@@ -10,6 +11,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("pirack"));
     QApplication::setOrganizationName(QStringLiteral("PiRack"));
     QApplication::setApplicationVersion(QStringLiteral(PIRACK_VERSION_STRING));
+    // As installed: the launcher and icon of resources/desktop (a null icon from a build tree).
+    QApplication::setDesktopFileName(QStringLiteral("org.pirack.pirack"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.pirack.pirack")));
 
     QString message;
     int exitCode = 0;

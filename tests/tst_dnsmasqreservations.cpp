@@ -182,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(text.contains(QByteArray("\ndhcp-hostsfile=" + defaults->dnsmasqHostsFile.toUtf8() + '\n')));
         QVERIFY(text.contains(QByteArray("\naddn-hosts=" + defaults->dnsmasqNamesFile.toUtf8() + '\n')));
         QVERIFY(text.contains(QByteArray("\npid-file=" + defaults->dnsmasqPidFile.toUtf8() + '\n')));
-        QVERIFY(text.contains("\ndhcp-script=/usr/local/bin/pirack-dhcp-script\n"));
+        QVERIFY(text.contains("\ndhcp-script=/usr/lib/pirack-rackd/pirack-dhcp-script\n"));
         // A broken line is refused, so the check above means something.
         QTemporaryDir dir;
         QVERIFY(writeFile(dir.filePath(u"broken.conf"_s), "dhcp-range=not-an-address\n"));
