@@ -46,11 +46,17 @@ RackSession::RackSession(RackState *state, QObject *parent)
     m_nodesReload.setInterval(300);
     connect(&m_nodesReload, &QTimer::timeout, this, &RackSession::reloadNodes);
     connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
-        // A node the rack did not list yet (it just joined): its identity and address come with
-        // the node list, fetched once for a burst of such arrivals.
-        if (event.name == Protocol::name(Protocol::EventName::NodeUp)
-            && !m_state->node(event.data.value(u"mac"_s).toString()))
-            m_nodesReload.start();
+        // A node the rack did not list yet (it just joined), or one that comes up in another slot
+        // than the list said (placed since: it has a name and an address now): its identity and
+        // address come with the node list, fetched once for a burst of such arrivals.
+        if (event.name == Protocol::name(Protocol::EventName::NodeUp)) {
+            const NodeView *known = m_state->node(event.data.value(u"mac"_s).toString());
+            const bool placedElsewhere = known && event.data.contains(u"slot"_s)
+                && (known->stack != event.data.value(u"stack"_s).toInt()
+                    || known->slot != event.data.value(u"slot"_s).toInt());
+            if (!known || placedElsewhere)
+                m_nodesReload.start();
+        }
         m_state->applyEvent(event);
         if (event.name == Protocol::name(Protocol::EventName::InstallChanged)) {
             m_install = event.data;
