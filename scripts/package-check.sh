@@ -85,6 +85,8 @@ say "1. Installing the three amd64 packages with apt (dependencies from the arch
 # Once and purged again, so that the dependencies are in the root before the root is compared
 # with what the second purge leaves.
 start=$(date +%s)
+# mmdebstrap leaves the root without package lists.
+in_root apt-get update > "$work/apt-update.log" 2>&1 || { tail -n 20 "$work/apt-update.log"; die "apt-get update in the root failed"; }
 install_packages > "$work/install-1.log" 2>&1 || { tail -n 30 "$work/install-1.log"; die "apt-get install failed"; }
 install_seconds=$(( $(date +%s) - start ))
 say "Installed in $install_seconds s, with $(grep -c '^Setting up' "$work/install-1.log") packages set up"
