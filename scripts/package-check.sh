@@ -235,7 +235,11 @@ if [ -f "$debs/pirack-rackd_${version}_arm64.deb" ]; then
     arm64="$work/arm64"
     mkdir -p "$arm64"
     for deb in "${arm64_debs[@]}"; do dpkg-deb -x "$deb" "$arm64"; done
-    qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu)
+    # The arm64 loader and libraries of Debian's multiarch (/lib/ld-linux-aarch64.so.1,
+    # /lib/aarch64-linux-gnu). Not -L /usr/aarch64-linux-gnu: that is the cross compiler's loader,
+    # of another glibc build than the multiarch libc.so.6, and the two together corrupt glibc's
+    # thread list (the first pthread_create loops forever).
+    qemu=(qemu-aarch64-static -cpu cortex-a72)
     check "they are arm64 programs (file: ELF 64-bit, ARM aarch64)" \
         bash -c "file -L '$arm64/usr/sbin/rackd' | grep -q 'ARM aarch64'"
     check "rackd --check on the shipped example (arm64)" \

@@ -81,7 +81,7 @@ private Q_SLOTS:
                                      << u"--rackd-config: \"verbose\" is not one \"key = value\" line"_s;
         QTest::newRow("empty wrapper")
             << base + QStringList {u"--agent-wrapper"_s, u" "_s}
-            << u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -L /usr/aarch64-linux-gnu\""_s;
+            << u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -cpu cortex-a72\""_s;
         QTest::newRow("no value") << base + QStringList {u"--port"_s} << u"--port needs a value"_s;
         QTest::newRow("stray") << base + QStringList {u"rack.ini"_s} << u"unexpected argument \"rack.ini\""_s;
     }

@@ -74,7 +74,7 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --agent-bin PATH        the rack-agent the Pis run (default: the one beside rackd), such as an
                           arm64 build
   --agent-wrapper CMD     run each Pi's agent through CMD, split at spaces (quotes group), such as
-                          "qemu-aarch64-static -L /usr/aarch64-linux-gnu"
+                          "qemu-aarch64-static -cpu cortex-a72"
   --rackd-config LINE     one more "key = value" line for rackd.conf (repeatable), such as
                           "install_verify_timeout = 60"
 Durations: 500ms, 3s, 2m (a bare number is seconds).)"_s;
@@ -169,7 +169,7 @@ std::optional<VirtualRackOptions> VirtualRackOptions::fromArguments(
             options.agentWrapper = QProcess::splitCommand(value);
             if (options.agentWrapper.isEmpty())
                 *error
-                    = u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -L /usr/aarch64-linux-gnu\""_s;
+                    = u"--agent-wrapper: give a program, such as \"qemu-aarch64-static -cpu cortex-a72\""_s;
         } else {
             *error = u"unknown option %1"_s.arg(option);
         }
