@@ -128,6 +128,36 @@ private Q_SLOTS:
 
     void cleanup() { m_daemon.reset(); }
 
+    // A fresh Pi: the state folder does not exist until the service has run once.
+    void joinMakesTheCredentialFolder()
+    {
+        AgentConfig config = agentConfig(u"fresh"_s, u"b8:27:eb:00:00:0f"_s);
+        config.credentialFile = m_fixture.path(u"fresh/var/lib/pirack-agent/credential"_s);
+        QVERIFY(!QFileInfo::exists(QFileInfo(config.credentialFile).absolutePath()));
+        const auto [result, message] = join(config, newJoinString());
+        QCOMPARE(result, int(AgentJoin::Joined));
+        QVERIFY(QFile::exists(config.credentialFile));
+        QCOMPARE(QFileInfo(QFileInfo(config.credentialFile).absolutePath()).permissions()
+                & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                    | QFileDevice::WriteOther | QFileDevice::ExeGroup | QFileDevice::ExeOther),
+            QFileDevice::Permissions());
+    }
+
+    // A folder that cannot be made: refused before rackd sees the secret, so the join can be repeated.
+    void joinRefusedWhenTheCredentialCannotBeWritten()
+    {
+        AgentConfig config = agentConfig(u"blocked"_s, u"b8:27:eb:00:00:0e"_s);
+        QVERIFY(writeFile(m_fixture.path(u"blocked/file"_s), "not a folder\n"));
+        config.credentialFile = m_fixture.path(u"blocked/file/credential"_s);
+        const QString joinString = newJoinString();
+        const auto [result, message] = join(config, joinString);
+        QCOMPARE(result, int(AgentJoin::Refused));
+        QVERIFY2(message.contains(u"blocked/file: it is not a folder"_s), qPrintable(message));
+        QVERIFY(node(u"b8:27:eb:00:00:0e"_s).isEmpty()); // rackd never heard of it
+        config.credentialFile = m_fixture.path(u"blocked/credential"_s);
+        QCOMPARE(join(config, joinString).first, int(AgentJoin::Joined)); // the secret was not spent
+    }
+
     void joinThenHeartbeatsMakeTheNodeUp()
     {
         const AgentConfig config = agentConfig(u"pi1"_s, u"b8:27:eb:00:00:01"_s);

@@ -8,8 +8,13 @@
 #include "storage/jsonfile.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -49,6 +54,30 @@ bool Enrollment::save(const QString &path, QString *error) const
 }
 
 QJsonObject agentHelloIdentity(const NodeIdentity &identity) { return identity.toJson(); }
+
+bool prepareCredentialFolder(const QString &credentialFile, QString *error)
+{
+    const QString folder = QFileInfo(credentialFile).absolutePath();
+    const QFileInfo existing(folder);
+    if (existing.exists() && !existing.isDir()) {
+        *error = u"cannot keep the credential in %1: it is not a folder"_s.arg(folder);
+        return false;
+    }
+    if (!existing.exists()) {
+        if (!QDir().mkpath(folder)) {
+            *error = u"cannot make the folder %1 for the credential"_s.arg(folder);
+            return false;
+        }
+        QFile::setPermissions(
+            folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+    if (::access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0) {
+        *error = u"cannot write the credential in %1: %2"_s.arg(
+            folder, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    return true;
+}
 
 Agent::Agent(AgentConfig config, QObject *parent)
     : QObject(parent)
@@ -287,15 +316,21 @@ AgentJoin::AgentJoin(AgentConfig config, QObject *parent)
 void AgentJoin::run(const JoinString &join)
 {
     m_join = join;
-    const NodeIdentity identity = SystemReader(m_config.rootDirectory).identity(m_config.interfaceName);
-    if (identity.mac.isEmpty()) {
+    const auto refuse = [this](const QString &message) {
         m_done = true;
         QMetaObject::invokeMethod(
-            this,
-            [this] { Q_EMIT finished(Refused, u"no network interface with a MAC address was found"_s); },
-            Qt::QueuedConnection);
-        return;
-    }
+            this, [this, message] { Q_EMIT finished(Refused, message); }, Qt::QueuedConnection);
+    };
+    // Where the credential goes must be usable before the join spends a use of the secret: rackd
+    // remembers a node that joined, and the same MAC is then refused until an operator makes a
+    // --replace secret. On a fresh Pi the folder does not exist yet (systemd makes it for the
+    // service, which has not run).
+    QString problem;
+    if (!prepareCredentialFolder(m_config.credentialFile, &problem))
+        return refuse(problem);
+    const NodeIdentity identity = SystemReader(m_config.rootDirectory).identity(m_config.interfaceName);
+    if (identity.mac.isEmpty())
+        return refuse(u"no network interface with a MAC address was found"_s);
     RackClient::Options options;
     options.host = join.host;
     options.port = join.port;

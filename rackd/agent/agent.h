@@ -87,3 +87,5 @@ private:
 
 /// The identity an agent reports in its hello.
 QJsonObject agentHelloIdentity(const NodeIdentity &identity);
+/// Makes the credential's folder (mode 0700) if it is missing; false, with why, if it cannot be written.
+bool prepareCredentialFolder(const QString &credentialFile, QString *error);

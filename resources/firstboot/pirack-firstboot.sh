@@ -39,13 +39,16 @@ if ! dpkg-query -W -f='${Status}' pirack-agent 2>/dev/null | grep -q 'install ok
     done
 fi
 
-# 2. The join: rackd may still be coming up, so try for about ten minutes.
+# 2. The join. rackd may still be coming up: an unreachable rackd (exit 3) is tried again for
+#    about ten minutes. A refusal (1: the string expired, was used up, or this Pi joined before)
+#    or a rackd with another certificate (5) will not change by waiting.
 if [ ! -f /var/lib/pirack-agent/credential ]; then
     for attempt in $(seq 1 20); do
-        if rack-agent --config /etc/pirack/agent.conf join "$join"; then
-            break
-        fi
-        [ "$attempt" -lt 20 ] || fail "could not join the rack (rackd unreachable, or the join string expired or used up)"
+        status=0
+        rack-agent --config /etc/pirack/agent.conf join "$join" || status=$?
+        [ "$status" -eq 0 ] && break
+        [ "$status" -eq 3 ] || fail "rack-agent join ended with $status (see above): make a new join string"
+        [ "$attempt" -lt 20 ] || fail "rackd stayed unreachable for ten minutes"
         sleep 30
     done
 fi
