@@ -20,6 +20,12 @@ PIRACK_BUILD_PACKAGES=(
 )
 # What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
 PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)
+# Building for the Pis (arm64) with Debian's multiarch, and running the result under qemu-user.
+PIRACK_ARM64_PACKAGES=(
+    crossbuild-essential-arm64 qemu-user-static pkg-config:arm64
+    qt6-base-dev:arm64 qt6-serialport-dev:arm64 libgl-dev:arm64
+    libgpiod-dev:arm64 qtkeychain-qt6-dev:arm64 libssl-dev:arm64
+)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -56,6 +62,31 @@ ensure_packages() {
         as_root apt-get update
         as_root apt-get install -y --no-install-recommends "${missing[@]}"
     fi
+}
+
+# Makes arm64 a foreign architecture of dpkg (once) and installs what building for it needs.
+ensure_arm64_packages() {
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        say "Adding arm64 as a foreign architecture (dpkg --add-architecture arm64)"
+        as_root dpkg --add-architecture arm64
+        as_root apt-get update
+    fi
+    ensure_packages "${PIRACK_ARM64_PACKAGES[@]}"
+}
+
+# The arm64 rack-agent alone, cross-built into BUILD_DIR (build-arm64): the mixed rack's Pis run it
+# under qemu-user (tests/tst_mixedrack). The Debian packages are built by scripts/package.sh.
+build_arm64_agent() {
+    local build_dir="$1"
+    ensure_arm64_packages
+    say "Configuring $build_dir (arm64, cross-built)"
+    cmake -S "$PIRACK_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64 \
+        -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DPKG_CONFIG_EXECUTABLE=/usr/bin/aarch64-linux-gnu-pkg-config \
+        -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
+        -DBUILD_TESTING=OFF -DPIRACK_DEVELOPER_TOOLS=OFF
+    say "Building rack-agent for arm64 in $build_dir"
+    cmake --build "$build_dir" --parallel --target rack-agent
 }
 
 # configure_and_build BUILD_DIR [CMAKE_ARGS...]

@@ -42,23 +42,10 @@ PIRACK_PACKAGING_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-serialport-dev libgl-dev
     libgpiod-dev qtkeychain-qt6-dev libssl-dev librsvg2-bin
 )
-# The same for arm64, beside them (multiarch), with the cross compiler and qemu to run the result.
-PIRACK_ARM64_PACKAGES=(
-    crossbuild-essential-arm64 qemu-user-static pkg-config:arm64
-    qt6-base-dev:arm64 qt6-serialport-dev:arm64 libgl-dev:arm64
-    libgpiod-dev:arm64 qtkeychain-qt6-dev:arm64 libssl-dev:arm64
-)
 
 ensure_packages "${PIRACK_PACKAGING_PACKAGES[@]}"
 for architecture in "${architectures[@]}"; do
-    if [ "$architecture" = arm64 ]; then
-        if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-            say "Adding arm64 as a foreign architecture (dpkg --add-architecture arm64)"
-            as_root dpkg --add-architecture arm64
-            as_root apt-get update
-        fi
-        ensure_packages "${PIRACK_ARM64_PACKAGES[@]}"
-    fi
+    if [ "$architecture" = arm64 ]; then ensure_arm64_packages; fi
 done
 
 work="$PIRACK_ROOT/build-packages"

@@ -29,8 +29,12 @@ while [ "$#" -gt 0 ]; do
 done
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
-# As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc.
-[ "$(id -u)" -eq 0 ] && ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
+# As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc, and
+# the mixed rack's Pis the arm64 agent (build-arm64) under qemu-user.
+if [ "$(id -u)" -eq 0 ]; then
+    ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
+    build_arm64_agent "$PIRACK_ROOT/build-arm64"
+fi
 
 run_tests() {
     local build_dir="$1"
