@@ -42,9 +42,17 @@ as_root() {
 }
 
 missing_packages() {
-    local package status
+    local package status native
+    native="$(dpkg --print-architecture)"
     for package in "$@"; do
-        status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        # A bare name means this machine's architecture (with arm64 beside it, both may be there);
+        # packages of architecture "all" answer only to the bare name.
+        if [[ "$package" == *:* ]]; then
+            status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        else
+            status=$(dpkg-query -W -f='${Status}' "$package:$native" 2>/dev/null \
+                || dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        fi
         [ "$status" = "install ok installed" ] || printf '%s\n' "$package"
     done
 }
