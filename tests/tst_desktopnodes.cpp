@@ -84,10 +84,18 @@ private Q_SLOTS:
         QVERIFY(waitUntil([&] { return upIn(1) == 3 && upIn(2) == 3 && upIn(3) == 3; }, 60000, &state));
 
         // Pis that joined after the window loaded the rack are listed with their address and identity.
+        // The window may have listed one while it was joining (identity, no slot, no address): its
+        // address comes once it is placed and up, so both are waited for.
         const QString s3n3 = rack->pi(PiPlace {3, 3})->spec().nic.mac;
-        QVERIFY(waitUntil([&] { return !state.node(s3n3)->identity.value(u"model"_s).toString().isEmpty(); },
-            10000, &state));
-        QCOMPARE(state.node(s3n3)->address, u"10.78.0.19"_s);
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const NodeView *node = state.node(s3n3);
+                         return node && !node->identity.value(u"model"_s).toString().isEmpty()
+                             && node->address == u"10.78.0.19";
+                     },
+                     10000, &state),
+            qPrintable(u"s3-n3 is listed with address \"%1\""_s.arg(
+                state.node(s3n3) ? state.node(s3n3)->address : QString())));
 
         // The details pane: who, where, what it is, and a CPU and temperature history that grows.
         const QString s1n1 = rack->pi(PiPlace {1, 1})->spec().nic.mac;

@@ -199,10 +199,18 @@ private Q_SLOTS:
         // Graceful off: every arm64 agent shuts its Pi down, then the relays go off.
         const auto off = rack.power(u"graceful-off"_s, QJsonArray {1, 2}, {{u"timeout_s"_s, 60}});
         QVERIFY2(off && !off->isError(), off && off->error ? qPrintable(off->error->message) : "no answer");
-        for (const QJsonValue &stack : off->result.value(u"stacks"_s).toArray()) {
+        const QJsonArray stacks = off->result.value(u"stacks"_s).toArray();
+        QCOMPARE(stacks.size(), 2);
+        for (const QJsonValue &stack : stacks) {
             QCOMPARE(stack[u"relay"_s].toString(), u"off"_s);
+            QCOMPARE(stack[u"nodes"_s].toArray().size(), 3);
             for (const QJsonValue &node : stack[u"nodes"_s].toArray())
                 QCOMPARE(node[u"outcome"_s].toString(), u"shut down"_s);
+        }
+        // Each agent ran its shutdown command (the Pi halted), before its power was cut.
+        for (int stack = 1; stack <= 2; ++stack) {
+            for (const VirtualPi *pi : rack.stackPis(stack))
+                QVERIFY(rack.seenDown.contains(pi->spec().nic.mac));
         }
         const QJsonObject channels = rack.relayFile().value(u"channels"_s).toObject();
         QCOMPARE(channels.value(u"1"_s).toBool(), false);
