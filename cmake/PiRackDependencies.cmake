@@ -27,15 +27,11 @@ foreach(_component IN LISTS _pirack_qt_components)
     endif()
 endforeach()
 
-# libgpiod 1.6 is what Debian 12 and Raspberry Pi OS bookworm ship; the 2.x API is different.
-pkg_check_modules(LIBGPIOD QUIET IMPORTED_TARGET libgpiod>=1.6)
-if(NOT LIBGPIOD_FOUND)
-    message(FATAL_ERROR "libgpiod 1.6 was not found: install the Debian package 'libgpiod-dev'.")
-endif()
-if(LIBGPIOD_VERSION VERSION_GREATER_EQUAL 2.0)
-    message(FATAL_ERROR
-        "libgpiod ${LIBGPIOD_VERSION} was found, but PiRack uses the libgpiod 1.x API "
-        "(Debian 12 package 'libgpiod-dev', version 1.6).")
+# The GPIO backend speaks the kernel's GPIO character device (uAPI v2, Linux 5.10 and later) itself.
+include(CheckIncludeFileCXX)
+check_include_file_cxx(linux/gpio.h PIRACK_HAVE_LINUX_GPIO_H)
+if(NOT PIRACK_HAVE_LINUX_GPIO_H)
+    message(FATAL_ERROR "linux/gpio.h was not found: install the Debian package 'linux-libc-dev'.")
 endif()
 
 find_package(Qt6Keychain QUIET)
@@ -48,4 +44,4 @@ if(NOT OpenSSL_FOUND)
     message(FATAL_ERROR "OpenSSL 3 (libcrypto) was not found: install the Debian package 'libssl-dev'.")
 endif()
 
-message(STATUS "PiRack: Qt ${Qt6_VERSION}, libgpiod ${LIBGPIOD_VERSION}, OpenSSL ${OPENSSL_VERSION}")
+message(STATUS "PiRack: Qt ${Qt6_VERSION}, OpenSSL ${OPENSSL_VERSION}")

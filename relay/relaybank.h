@@ -49,6 +49,11 @@ public:
     virtual QString backendName() const = 0;
     /// Where the hardware is, for messages: "gpiochip0", "/dev/ttyUSB0", ...
     virtual QString deviceDescription() const = 0;
+    /**
+     * When a restart of rackd would let go of the relays (so that they may switch), a sentence
+     * that says why and what to do; empty when restarts are safe.
+     */
+    virtual QString restartWarning() const { return {}; }
 
     QList<int> channels() const;
     bool hasChannel(int channel) const;

@@ -31,7 +31,8 @@ std::unique_ptr<RelayBank> createRelayBank(const RelayBankSettings &settings, QO
 {
     switch (settings.backend) {
     case RelayBackendKind::Gpio:
-        return std::make_unique<GpioRelayBank>(settings.channels, settings.safety, settings.gpio, parent);
+        return std::make_unique<GpioRelayBank>(settings.channels, settings.safety, settings.gpio,
+            std::make_unique<LinuxGpioLineDriver>(), &systemdLineKeeper(), parent);
     case RelayBackendKind::Serial:
         return std::make_unique<SerialRelayBank>(settings.channels, settings.safety, settings.serial, parent);
     case RelayBackendKind::Simulated: {

@@ -13,7 +13,7 @@ PIRACK_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     clang-format  # the test "format" fails on a file .clang-format would change
     qt6-base-dev qt6-serialport-dev libgl-dev
-    libgpiod-dev qtkeychain-qt6-dev libssl-dev
+    linux-libc-dev qtkeychain-qt6-dev libssl-dev
     ansible-core  # the exported inventories are checked with ansible-inventory
     dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
     dbus-daemon gnome-keyring  # the desktop's token store is tested against a real secret service
@@ -24,7 +24,7 @@ PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)
 PIRACK_ARM64_PACKAGES=(
     crossbuild-essential-arm64 qemu-user-static pkg-config:arm64
     qt6-base-dev:arm64 qt6-serialport-dev:arm64 libgl-dev:arm64
-    libgpiod-dev:arm64 qtkeychain-qt6-dev:arm64 libssl-dev:arm64
+    linux-libc-dev:arm64 qtkeychain-qt6-dev:arm64 libssl-dev:arm64
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

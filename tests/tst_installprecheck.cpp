@@ -89,6 +89,17 @@ private Q_SLOTS:
         QVERIFY(find(runInstallPrechecks(input), u"relays"_s).detail.contains(u"plug in"_s));
     }
 
+    void relaysThatARestartWouldLetGoAreAWarning()
+    {
+        InstallPrecheckInput input = goodInput();
+        input.relayBackend = u"gpio"_s;
+        input.relayRestartWarning = u"The relay lines are let go whenever rackd stops, restarts or crashes"_s;
+        const PrecheckItem relays = find(runInstallPrechecks(input), u"relays"_s);
+        QCOMPARE(relays.status, Status::Warning);
+        QVERIFY(relays.detail.endsWith(input.relayRestartWarning));
+        QVERIFY(relays.fix.contains(u"do not stop or restart rackd"_s));
+    }
+
     void aReservationsFileThatIsAFolderIsAnError()
     {
         // Root writes anywhere, so the failure comes from a path no one can create: a file standing

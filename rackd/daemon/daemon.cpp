@@ -201,6 +201,7 @@ void Daemon::startInstall()
     m_service->setInstallPrecheck([this] {
         InstallPrecheckInput input;
         input.relayBackend = relayBackendName(m_structure.wiring.backend);
+        input.relayRestartWarning = m_bank->restartWarning();
         for (const RackStack &stack : std::as_const(m_structure.stacks)) {
             if (!m_power->relayState(stack.id))
                 input.stacksWithUnknownRelay.append(stack.id);

@@ -139,6 +139,8 @@ bool PowerController::start(ColdBootPolicy coldBootPolicy, QString *error)
         *error = m_bank->errorString();
         return false;
     }
+    if (const QString warning = m_bank->restartWarning(); !warning.isEmpty())
+        qCWarning(lcDaemon).noquote() << warning;
     // What the board says wins; a board that cannot be read on opening (serial) is told its states,
     // or first asked, for a relay whose switch was interrupted. Relays already there do not move.
     QList<RelayCommand> unknown;

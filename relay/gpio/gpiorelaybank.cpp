@@ -4,6 +4,8 @@
 
 #include "relaylogging.h"
 
+#include <QFileInfo>
+
 #include <cerrno>
 #include <cstring>
 
@@ -15,10 +17,12 @@ QString systemError(int error) { return QString::fromLocal8Bit(std::strerror(err
 
 } // namespace
 
-GpioRelayBank::GpioRelayBank(
-    QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings, QObject *parent)
+GpioRelayBank::GpioRelayBank(QList<RelayChannelInfo> channels, RelaySafety safety, Settings settings,
+    std::unique_ptr<GpioLineDriver> driver, GpioLineKeeper *keeper, QObject *parent)
     : RelayBank(std::move(channels), safety, parent)
     , m_settings(std::move(settings))
+    , m_driver(std::move(driver))
+    , m_keeper(keeper)
 { }
 
 GpioRelayBank::~GpioRelayBank() { close(); }
@@ -27,72 +31,189 @@ QString GpioRelayBank::backendName() const { return u"gpio"_s; }
 
 QString GpioRelayBank::deviceDescription() const { return m_settings.chip; }
 
+QString GpioRelayBank::keptName(const QString &chipPath, int channel)
+{
+    return u"gpio-%1-%2"_s.arg(QFileInfo(chipPath).fileName()).arg(channel);
+}
+
+QString GpioRelayBank::restartWarning() const
+{
+    if (!isOpen() || (m_keeper && m_keeper->isAvailable()))
+        return {};
+    switch (m_release.behaviour) {
+    case GpioLineRelease::Behaviour::KeepsLevel:
+        return {};
+    case GpioLineRelease::Behaviour::Reverts:
+        return u"The relay lines are let go whenever rackd stops, restarts or crashes, and %1: the relays "
+               "may switch. Run rackd as the systemd service (rackd.service keeps the lines in systemd's "
+               "file descriptor store), or on a Pi keep Raspberry Pi OS's default "
+               "(no dtparam=strict_gpiod in config.txt)."_s.arg(m_release.reason);
+    case GpioLineRelease::Behaviour::Unknown:
+        return u"The relay lines are let go whenever rackd stops, restarts or crashes, and %1. Run rackd "
+               "as the systemd service (rackd.service keeps the lines in systemd's file descriptor "
+               "store)."_s.arg(m_release.reason);
+    }
+    return {};
+}
+
+int GpioRelayBank::takeKeptRequest(const QString &name, unsigned offset)
+{
+    if (!m_keeper)
+        return -1;
+    const int fd = m_keeper->take(name);
+    if (fd < 0)
+        return -1;
+    int error = 0;
+    const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(offset, &error);
+    const bool fits = info && m_driver->isLineRequest(fd) && info->used && info->output
+        && info->consumer == m_settings.consumer && info->activeLow == m_settings.activeLow;
+    if (fits)
+        return fd;
+    // Not this line's request any more (another chip, or active_low changed): a new request
+    // follows, with the level rackd wants from its first instant.
+    qCWarning(lcRelay).noquote() << "the kept request" << name << "does not fit the line as configured; "
+                                                                  "requesting the line again";
+    m_driver->closeRequest(fd);
+    m_keeper->forget(name);
+    return -1;
+}
+
 bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *error)
 {
-    const QByteArray chipName = m_settings.chip.toLocal8Bit();
-    errno = 0;
-    GpiodChip chip(chipName.startsWith('/') ? gpiod_chip_open(chipName.constData())
-                                            : gpiod_chip_open_by_name(chipName.constData()));
+    m_takenOver.clear();
+    m_keptChannels.clear();
+    int openError = 0;
+    const std::optional<GpioLineDriver::ChipInfo> chip = m_driver->openChip(m_settings.chip, &openError);
     if (!chip) {
-        *error = u"cannot open the GPIO chip %1: %2"_s.arg(m_settings.chip, systemError(errno));
+        *error = u"cannot open the GPIO chip %1: %2"_s.arg(m_settings.chip, systemError(openError));
         return false;
     }
-    const unsigned lineCount = gpiod_chip_num_lines(chip.get());
+    m_release = GpioLineRelease::detect(chip->label);
+    m_chipPath = chip->path;
 
-    std::map<int, GpiodRequestedLine> lines;
+    // Every line is checked before any is requested: a wrong structure drives nothing.
     for (int channel : channels()) {
-        if (channel < 0 || unsigned(channel) >= lineCount) {
+        if (channel < 0 || unsigned(channel) >= chip->lineCount) {
             *error = u"%1 has %2 lines; there is no line %3 for %4"_s.arg(m_settings.chip)
-                         .arg(lineCount)
+                         .arg(chip->lineCount)
                          .arg(channel)
                          .arg(channelLabel(channel));
-            return false; // the lines requested so far are released by their owners
-        }
-        errno = 0;
-        gpiod_line *line = gpiod_chip_get_line(chip.get(), unsigned(channel));
-        if (!line) {
-            *error = u"cannot get line %1 of %2: %3"_s.arg(channel).arg(m_settings.chip, systemError(errno));
+            m_driver->closeChip();
             return false;
         }
+    }
+
+    std::map<int, int> requests;
+    QList<int> newRequests;
+    for (int channel : channels()) {
+        const unsigned offset = unsigned(channel);
         const bool on = initialStates.value(channel, false);
-        const int flags = m_settings.activeLow ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0;
-        errno = 0;
-        if (gpiod_line_request_output_flags(line, m_settings.consumer.constData(), flags, on ? 1 : 0) != 0) {
-            const int requestError = errno;
-            const char *holder = gpiod_line_consumer(line);
-            *error = requestError == EBUSY && holder
+        const QString name = keptName(chip->path, channel);
+        if (const int kept = takeKeptRequest(name, offset); kept >= 0) {
+            requests.emplace(channel, kept);
+            m_takenOver.append(channel);
+            m_keptChannels.insert(channel);
+            continue;
+        }
+        int requestError = 0;
+        const int fd = m_driver->requestOutput(offset, m_settings.activeLow, on, m_settings.consumer, &requestError);
+        if (fd < 0) {
+            int infoError = 0;
+            const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(offset, &infoError);
+            *error = requestError == EBUSY && info && !info->consumer.isEmpty()
                 ? u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(
-                    m_settings.chip, channelLabel(channel), QString::fromLocal8Bit(holder))
+                    m_settings.chip, channelLabel(channel), QString::fromLocal8Bit(info->consumer))
                 : u"cannot take line %1 of %2 (%3) as an output: %4"_s.arg(channel).arg(
                     m_settings.chip, channelLabel(channel), systemError(requestError));
+            // Only the requests made now are let go; those taken over stay with the keeper.
+            for (int requested : std::as_const(newRequests)) {
+                m_driver->closeRequest(requests.at(requested));
+                requests.erase(requested);
+            }
+            closeRequests(requests);
+            m_driver->closeChip();
             return false;
         }
-        lines.emplace(channel, GpiodRequestedLine(line));
+        requests.emplace(channel, fd);
+        newRequests.append(channel);
     }
-    // Lines first, then the chip: members are destroyed in reverse order of declaration.
-    m_chip = std::move(chip);
-    m_lines = std::move(lines);
-    for (const auto &[channel, line] : m_lines)
-        setKnownState(channel, initialStates.value(channel, false));
+
+    // The keeper holds a copy of every request from now on; lines of stacks that are gone from the
+    // structure are let go.
+    if (m_keeper && m_keeper->isAvailable()) {
+        for (int channel : std::as_const(newRequests)) {
+            QString keepError;
+            if (m_keeper->keep(keptName(chip->path, channel), requests.at(channel), &keepError))
+                m_keptChannels.insert(channel);
+            else
+                qCWarning(lcRelay).noquote() << channelLabel(channel) << "- the line cannot be kept across restarts:"
+                                             << keepError;
+        }
+        for (const QString &name : m_keeper->untakenNames()) {
+            qCInfo(lcRelay).noquote() << "letting go of" << name << "- no stack uses that line any more";
+            m_keeper->forget(name);
+        }
+    }
+
+    if (!m_takenOver.isEmpty())
+        qCInfo(lcRelay).noquote() << "took over" << m_takenOver.size() << "relay line(s) of" << chip->path
+                                  << "that" << m_keeper->description() << "kept while rackd restarted";
+    else if (!m_keptChannels.isEmpty())
+        qCInfo(lcRelay).noquote() << "the relay lines of" << chip->path << "are kept in" << m_keeper->description()
+                                  << "across restarts of rackd";
+    m_requests = std::move(requests);
+    for (const auto &[channel, fd] : m_requests) {
+        const bool wanted = initialStates.value(channel, false);
+        if (!m_takenOver.contains(channel)) {
+            setKnownState(channel, wanted);
+            continue;
+        }
+        // A line taken over holds what the last rackd left; it is driven only if that is not
+        // what is wanted now (and the caller did not ask to keep what the hardware holds).
+        int valueError = 0;
+        const std::optional<bool> held = m_driver->value(fd, &valueError);
+        if (held && (*held == wanted || keepsWhatItFinds(channel))) {
+            setKnownState(channel, *held);
+            continue;
+        }
+        if (m_driver->setValue(fd, wanted, &valueError))
+            setKnownState(channel, wanted);
+        else
+            qCWarning(lcRelay).noquote() << channelLabel(channel) << "- cannot set the line taken over:"
+                                         << systemError(valueError);
+    }
     return true;
+}
+
+void GpioRelayBank::closeRequests(std::map<int, int> &requests)
+{
+    for (const auto &[channel, fd] : requests) {
+        if (m_keeper && m_keptChannels.contains(channel))
+            m_keeper->giveBack(keptName(m_chipPath, channel), fd);
+        else
+            m_driver->closeRequest(fd);
+    }
+    requests.clear();
 }
 
 void GpioRelayBank::closeDevice()
 {
-    m_lines.clear();
-    m_chip.reset();
+    // A line is released only if no keeper holds a copy of its request.
+    closeRequests(m_requests);
+    m_keptChannels.clear();
+    m_driver->closeChip();
 }
 
 void GpioRelayBank::startSwitch(int channel, bool on)
 {
-    const auto it = m_lines.find(channel);
-    if (it == m_lines.end()) {
+    const auto it = m_requests.find(channel);
+    if (it == m_requests.end()) {
         finishCommand(std::nullopt, u"the line is not requested"_s);
         return;
     }
-    errno = 0;
-    if (gpiod_line_set_value(it->second.get(), on ? 1 : 0) != 0) {
-        finishCommand(std::nullopt, u"cannot set line %1: %2"_s.arg(channel).arg(systemError(errno)));
+    int error = 0;
+    if (!m_driver->setValue(it->second, on, &error)) {
+        finishCommand(std::nullopt, u"cannot set line %1: %2"_s.arg(channel).arg(systemError(error)));
         return;
     }
     finishCommand(on);
@@ -100,16 +221,16 @@ void GpioRelayBank::startSwitch(int channel, bool on)
 
 void GpioRelayBank::startRead(int channel)
 {
-    const auto it = m_lines.find(channel);
-    if (it == m_lines.end()) {
+    const auto it = m_requests.find(channel);
+    if (it == m_requests.end()) {
         finishCommand(std::nullopt, u"the line is not requested"_s);
         return;
     }
-    errno = 0;
-    const int value = gpiod_line_get_value(it->second.get());
-    if (value < 0) {
-        finishCommand(std::nullopt, u"cannot read line %1: %2"_s.arg(channel).arg(systemError(errno)));
+    int error = 0;
+    const std::optional<bool> value = m_driver->value(it->second, &error);
+    if (!value) {
+        finishCommand(std::nullopt, u"cannot read line %1: %2"_s.arg(channel).arg(systemError(error)));
         return;
     }
-    finishCommand(value == 1);
+    finishCommand(*value);
 }

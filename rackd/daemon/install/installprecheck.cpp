@@ -50,6 +50,14 @@ PrecheckItem relayCheck(const InstallPrecheckInput &input)
                    u"every stack off first and reports a relay that does not answer."_s;
         return item;
     }
+    if (!input.relayRestartWarning.isEmpty()) {
+        // The install restarts nothing, but a person fixing something during it may.
+        item.status = PrecheckItem::Status::Warning;
+        item.detail = u"rackd drives every stack's relay and knows its state, but: %1"_s.arg(input.relayRestartWarning);
+        item.fix = u"Until that is fixed, do not stop or restart rackd while stacks are on "
+                   u"(docs/hardware.md explains what happens to the relays)."_s;
+        return item;
+    }
     item.detail = u"rackd drives every stack's relay and knows its state."_s;
     return item;
 }

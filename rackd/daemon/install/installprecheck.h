@@ -12,6 +12,7 @@ struct InstallPrecheckInput
 {
     QString relayBackend; ///< gpio, serial, simulated or manual
     QList<int> stacksWithUnknownRelay; ///< Relays rackd could not read back.
+    QString relayRestartWarning; ///< RelayBank::restartWarning(): a restart of rackd may switch relays.
     QStringList dhcpSources; ///< Where rackd hears DHCP from, in words; empty: nowhere.
     QString hostsFile; ///< dnsmasq's --dhcp-hostsfile, which the install writes.
     QString pidFile; ///< dnsmasq's pid file; empty: rackd does not reload dnsmasq.
