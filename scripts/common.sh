@@ -20,6 +20,10 @@ PIRACK_BUILD_PACKAGES=(
 )
 # What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
 PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)
+# The GPIO relays on a real kernel (scripts/kernel-test.sh): qemu, Debian's kernel headers and
+# source for the gpio-sim module (the kernel image itself is downloaded, not installed), busybox,
+# and udev, which applies the package's rule to the gpio-sim chip in the guest.
+PIRACK_KERNEL_TEST_PACKAGES=(qemu-system-x86 linux-headers-amd64 linux-source-6.1 busybox-static make udev)
 # Building for the Pis (arm64) with Debian's multiarch, and running the result under qemu-user.
 PIRACK_ARM64_PACKAGES=(
     crossbuild-essential-arm64 qemu-user-static pkg-config:arm64

@@ -98,18 +98,41 @@ private Q_SLOTS:
         QVERIFY(!bank->isOpen());
     }
 
-    void busyLineNamesItsHolderAndReleasesTheOthers()
+    void busyLineIsNamedAndNoOtherLineIsDriven()
     {
         m_lines->busyLines.insert(25, "gpio-fan");
         auto bank = makeBank({18, 25, 12});
         QVERIFY(!bank->open({{18, true}}));
         QCOMPARE(bank->errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
-        // Line 18 was requested before the failure and must not stay held; line 12 was never
-        // touched; the chip is closed.
+        // Every line is looked at before any is requested: line 18 was not driven, not even for an
+        // instant; the chip is closed.
+        QVERIFY(m_lines->requests.isEmpty());
         QVERIFY(m_lines->held.isEmpty());
-        QCOMPARE(m_lines->released, QList<unsigned> {18});
-        QCOMPARE(m_lines->requests.size(), 1);
         QCOMPARE(m_lines->closedChips, 1);
+    }
+
+    void lineTakenBetweenTheCheckAndTheRequestIsStillNamed()
+    {
+        // Another process may take a line at the last moment: the request's EBUSY names it too,
+        // and the lines requested before it are let go.
+        struct RacingDriver : FakeGpioLineDriver
+        {
+            using FakeGpioLineDriver::FakeGpioLineDriver;
+            std::shared_ptr<FakeGpioLines> lines;
+            int requestOutput(unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override
+            {
+                if (offset == 25)
+                    lines->busyLines.insert(25, "gpio-fan");
+                return FakeGpioLineDriver::requestOutput(offset, activeLow, value, consumer, error);
+            }
+        };
+        auto driver = std::make_unique<RacingDriver>(m_lines);
+        driver->lines = m_lines;
+        GpioRelayBank bank(stackChannels({18, 25}), noSafetyLimits(), settings(), std::move(driver), nullptr);
+        QVERIFY(!bank.open({}));
+        QCOMPARE(bank.errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(m_lines->released, QList<unsigned> {18});
+        QVERIFY(m_lines->held.isEmpty());
     }
 
     void lineBeyondTheChipDrivesNothing()

@@ -103,18 +103,33 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         }
     }
 
+    // Lines an earlier rackd left with the keeper are taken over; every other line must be free
+    // before any is requested, so that a busy line stops rackd without driving the others.
     std::map<int, int> requests;
-    QList<int> newRequests;
     for (int channel : channels()) {
-        const unsigned offset = unsigned(channel);
-        const bool on = initialStates.value(channel, false);
-        const QString name = keptName(chip->path, channel);
-        if (const int kept = takeKeptRequest(name, offset); kept >= 0) {
+        if (const int kept = takeKeptRequest(keptName(chip->path, channel), unsigned(channel)); kept >= 0) {
             requests.emplace(channel, kept);
             m_takenOver.append(channel);
             m_keptChannels.insert(channel);
             continue;
         }
+        int infoError = 0;
+        const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(unsigned(channel), &infoError);
+        if (info && info->used) {
+            *error = u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(m_settings.chip,
+                channelLabel(channel), info->consumer.isEmpty() ? u"the kernel"_s : QString::fromLocal8Bit(info->consumer));
+            closeRequests(requests); // those taken over go back to the keeper
+            m_driver->closeChip();
+            return false;
+        }
+    }
+
+    QList<int> newRequests;
+    for (int channel : channels()) {
+        if (requests.count(channel))
+            continue;
+        const unsigned offset = unsigned(channel);
+        const bool on = initialStates.value(channel, false);
         int requestError = 0;
         const int fd = m_driver->requestOutput(offset, m_settings.activeLow, on, m_settings.consumer, &requestError);
         if (fd < 0) {
