@@ -53,7 +53,8 @@ private Q_SLOTS:
 
     void gpioSimReturnsToItsPull()
     {
-        QCOMPARE(GpioLineRelease::detect(u"gpio-sim.0-node0"_s, m_sysfs.path()).behaviour, Behaviour::Reverts);
+        QCOMPARE(
+            GpioLineRelease::detect(u"gpio-sim.0-node0"_s, m_sysfs.path()).behaviour, Behaviour::Reverts);
     }
 
     void otherDriversAreUnknown()

@@ -27,8 +27,8 @@ class TestGpioRelayBank : public QObject
     std::unique_ptr<GpioRelayBank> makeBank(const QList<int> &lines, GpioLineKeeper *keeper = nullptr,
         GpioRelayBank::Settings bankSettings = settings())
     {
-        return std::make_unique<GpioRelayBank>(stackChannels(lines), noSafetyLimits(), std::move(bankSettings),
-            std::make_unique<FakeGpioLineDriver>(m_lines), keeper);
+        return std::make_unique<GpioRelayBank>(stackChannels(lines), noSafetyLimits(),
+            std::move(bankSettings), std::make_unique<FakeGpioLineDriver>(m_lines), keeper);
     }
 
 private Q_SLOTS:
@@ -103,7 +103,8 @@ private Q_SLOTS:
         m_lines->busyLines.insert(25, "gpio-fan");
         auto bank = makeBank({18, 25, 12});
         QVERIFY(!bank->open({{18, true}}));
-        QCOMPARE(bank->errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(bank->errorString(),
+            u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
         // Every line is looked at before any is requested: line 18 was not driven, not even for an
         // instant; the chip is closed.
         QVERIFY(m_lines->requests.isEmpty());
@@ -119,7 +120,8 @@ private Q_SLOTS:
         {
             using FakeGpioLineDriver::FakeGpioLineDriver;
             std::shared_ptr<FakeGpioLines> lines;
-            int requestOutput(unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override
+            int requestOutput(
+                unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override
             {
                 if (offset == 25)
                     lines->busyLines.insert(25, "gpio-fan");
@@ -130,7 +132,8 @@ private Q_SLOTS:
         driver->lines = m_lines;
         GpioRelayBank bank(stackChannels({18, 25}), noSafetyLimits(), settings(), std::move(driver), nullptr);
         QVERIFY(!bank.open({}));
-        QCOMPARE(bank.errorString(), u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(bank.errorString(),
+            u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
         QCOMPARE(m_lines->released, QList<unsigned> {18});
         QVERIFY(m_lines->held.isEmpty());
     }
@@ -140,7 +143,8 @@ private Q_SLOTS:
         m_lines->chips[u"/dev/gpiochip0"_s].lineCount = 28;
         auto bank = makeBank({18, 40});
         QVERIFY(!bank->open({}));
-        QCOMPARE(bank->errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
+        QCOMPARE(
+            bank->errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
         // Checked before any request: line 18, which exists, was not driven either.
         QVERIFY(m_lines->requests.isEmpty());
         QCOMPARE(m_lines->closedChips, 1);
@@ -160,7 +164,8 @@ private Q_SLOTS:
         QCOMPARE(result->channel(12)->error, u"cannot set line 12: Input/output error"_s);
         QCOMPARE(result->channel(12)->state, std::nullopt);
         QCOMPARE(errors.size(), 1);
-        QCOMPARE(errors.at(0).at(0).toString(), u"stack 2 (channel 12) on gpiochip0: cannot set line 12: Input/output error"_s);
+        QCOMPARE(errors.at(0).at(0).toString(),
+            u"stack 2 (channel 12) on gpiochip0: cannot set line 12: Input/output error"_s);
     }
 
     void closeReleasesAndReopenRequestsAgain()

@@ -77,7 +77,8 @@ private Q_SLOTS:
         QCOMPARE(pipe2(pipeFds, O_CLOEXEC), 0);
         QVERIFY(SystemdService::canNotify());
         QString error;
-        QVERIFY2(SystemdService::notify("FDSTORE=1\nFDNAME=gpio-gpiochip0-18", {pipeFds[1]}, &error), qPrintable(error));
+        QVERIFY2(SystemdService::notify("FDSTORE=1\nFDNAME=gpio-gpiochip0-18", {pipeFds[1]}, &error),
+            qPrintable(error));
         QList<int> received;
         QCOMPARE(receive(m_socket, &received), QByteArray("FDSTORE=1\nFDNAME=gpio-gpiochip0-18"));
         QCOMPARE(received.size(), 1);

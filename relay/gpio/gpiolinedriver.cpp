@@ -45,7 +45,8 @@ std::optional<GpioLineDriver::ChipInfo> LinuxGpioLineDriver::openChip(const QStr
         return std::nullopt;
     }
     m_chipFd = fd;
-    return ChipInfo {path, QString::fromLocal8Bit(info.label, int(strnlen(info.label, sizeof info.label))), info.lines};
+    return ChipInfo {
+        path, QString::fromLocal8Bit(info.label, int(strnlen(info.label, sizeof info.label))), info.lines};
 }
 
 void LinuxGpioLineDriver::closeChip()

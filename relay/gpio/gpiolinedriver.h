@@ -40,7 +40,9 @@ public:
     virtual std::optional<LineInfo> lineInfo(unsigned offset, int *error) = 0;
     /// Requests a line as an output whose logical value is `value` from the first instant.
     /// Returns the request's file descriptor (close-on-exec), or -1.
-    virtual int requestOutput(unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) = 0;
+    virtual int requestOutput(
+        unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error)
+        = 0;
     /// Whether `fd`, inherited from an earlier run, is a line request at all.
     virtual bool isLineRequest(int fd) = 0;
     virtual bool setValue(int request, bool value, int *error) = 0;
@@ -58,7 +60,8 @@ public:
     std::optional<ChipInfo> openChip(const QString &chip, int *error) override;
     void closeChip() override;
     std::optional<LineInfo> lineInfo(unsigned offset, int *error) override;
-    int requestOutput(unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override;
+    int requestOutput(
+        unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override;
     bool isLineRequest(int fd) override;
     bool setValue(int request, bool value, int *error) override;
     std::optional<bool> value(int request, int *error) override;

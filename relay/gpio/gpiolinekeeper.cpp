@@ -15,8 +15,8 @@ SystemdLineKeeper::SystemdLineKeeper()
         if (inherited.name.startsWith(u"gpio-"_s) && !m_held.contains(inherited.name)) {
             m_held.insert(inherited.name, inherited.fd);
         } else {
-            qCWarning(lcRelay).noquote() << "closing a file descriptor that systemd passed and rackd does not use:"
-                                         << inherited.name;
+            qCWarning(lcRelay).noquote()
+                << "closing a file descriptor that systemd passed and rackd does not use:" << inherited.name;
             close(inherited.fd);
         }
     }

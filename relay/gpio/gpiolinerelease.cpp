@@ -9,7 +9,8 @@ using namespace Qt::Literals::StringLiterals;
 GpioLineRelease GpioLineRelease::detect(const QString &chipLabel, const QString &sysfsRoot)
 {
     if (chipLabel.startsWith(u"pinctrl-bcm2835"_s) || chipLabel.startsWith(u"pinctrl-bcm2711"_s)) {
-        const QString parameterPath = sysfsRoot + u"/module/pinctrl_bcm2835/parameters/persist_gpio_outputs"_s;
+        const QString parameterPath
+            = sysfsRoot + u"/module/pinctrl_bcm2835/parameters/persist_gpio_outputs"_s;
         QFile parameter(parameterPath);
         if (!parameter.open(QIODevice::ReadOnly))
             return {Behaviour::Reverts,

@@ -21,5 +21,6 @@ struct GpioLineRelease
      * an input; Raspberry Pi's kernel keeps it unless persist_gpio_outputs is off. gpio-sim returns
      * a freed line to its pull.
      */
-    static GpioLineRelease detect(const QString &chipLabel, const QString &sysfsRoot = QStringLiteral("/sys"));
+    static GpioLineRelease detect(
+        const QString &chipLabel, const QString &sysfsRoot = QStringLiteral("/sys"));
 };

@@ -71,8 +71,9 @@ int GpioRelayBank::takeKeptRequest(const QString &name, unsigned offset)
         return fd;
     // Not this line's request any more (another chip, or active_low changed): a new request
     // follows, with the level rackd wants from its first instant.
-    qCWarning(lcRelay).noquote() << "the kept request" << name << "does not fit the line as configured; "
-                                                                  "requesting the line again";
+    qCWarning(lcRelay).noquote() << "the kept request" << name
+                                 << "does not fit the line as configured; "
+                                    "requesting the line again";
     m_driver->closeRequest(fd);
     m_keeper->forget(name);
     return -1;
@@ -114,10 +115,12 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
             continue;
         }
         int infoError = 0;
-        const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(unsigned(channel), &infoError);
+        const std::optional<GpioLineDriver::LineInfo> info
+            = m_driver->lineInfo(unsigned(channel), &infoError);
         if (info && info->used) {
             *error = u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(m_settings.chip,
-                channelLabel(channel), info->consumer.isEmpty() ? u"the kernel"_s : QString::fromLocal8Bit(info->consumer));
+                channelLabel(channel),
+                info->consumer.isEmpty() ? u"the kernel"_s : QString::fromLocal8Bit(info->consumer));
             closeRequests(requests); // those taken over go back to the keeper
             m_driver->closeChip();
             return false;
@@ -131,7 +134,8 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         const unsigned offset = unsigned(channel);
         const bool on = initialStates.value(channel, false);
         int requestError = 0;
-        const int fd = m_driver->requestOutput(offset, m_settings.activeLow, on, m_settings.consumer, &requestError);
+        const int fd
+            = m_driver->requestOutput(offset, m_settings.activeLow, on, m_settings.consumer, &requestError);
         if (fd < 0) {
             int infoError = 0;
             const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(offset, &infoError);
@@ -161,8 +165,8 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
             if (m_keeper->keep(keptName(chip->path, channel), requests.at(channel), &keepError))
                 m_keptChannels.insert(channel);
             else
-                qCWarning(lcRelay).noquote() << channelLabel(channel) << "- the line cannot be kept across restarts:"
-                                             << keepError;
+                qCWarning(lcRelay).noquote()
+                    << channelLabel(channel) << "- the line cannot be kept across restarts:" << keepError;
         }
         for (const QString &name : m_keeper->untakenNames()) {
             qCInfo(lcRelay).noquote() << "letting go of" << name << "- no stack uses that line any more";
@@ -174,8 +178,8 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         qCInfo(lcRelay).noquote() << "took over" << m_takenOver.size() << "relay line(s) of" << chip->path
                                   << "that" << m_keeper->description() << "kept while rackd restarted";
     else if (!m_keptChannels.isEmpty())
-        qCInfo(lcRelay).noquote() << "the relay lines of" << chip->path << "are kept in" << m_keeper->description()
-                                  << "across restarts of rackd";
+        qCInfo(lcRelay).noquote() << "the relay lines of" << chip->path << "are kept in"
+                                  << m_keeper->description() << "across restarts of rackd";
     m_requests = std::move(requests);
     for (const auto &[channel, fd] : m_requests) {
         const bool wanted = initialStates.value(channel, false);
@@ -194,8 +198,8 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         if (m_driver->setValue(fd, wanted, &valueError))
             setKnownState(channel, wanted);
         else
-            qCWarning(lcRelay).noquote() << channelLabel(channel) << "- cannot set the line taken over:"
-                                         << systemError(valueError);
+            qCWarning(lcRelay).noquote()
+                << channelLabel(channel) << "- cannot set the line taken over:" << systemError(valueError);
     }
     return true;
 }

@@ -73,7 +73,8 @@ bool notify(const QByteArray &message, const QList<int> &fds, QString *error)
     sockaddr_un address {};
     address.sun_family = AF_UNIX;
     // "@name" is an abstract socket: a leading NUL and no terminator.
-    if (socketPath.size() >= qsizetype(sizeof(address.sun_path)) || (socketPath[0] != '/' && socketPath[0] != '@'))
+    if (socketPath.size() >= qsizetype(sizeof(address.sun_path))
+        || (socketPath[0] != '/' && socketPath[0] != '@'))
         return fail(u"NOTIFY_SOCKET is not a socket path: %1"_s.arg(QString::fromLocal8Bit(socketPath)));
     std::memcpy(address.sun_path, socketPath.constData(), size_t(socketPath.size()));
     socklen_t addressLength = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(socketPath.size()));
@@ -114,7 +115,8 @@ bool notify(const QByteArray &message, const QList<int> &fds, QString *error)
     const int sendError = errno;
     close(socketFd);
     if (sent < 0)
-        return fail(u"cannot notify systemd on %1: %2"_s.arg(QString::fromLocal8Bit(socketPath), systemError(sendError)));
+        return fail(u"cannot notify systemd on %1: %2"_s.arg(
+            QString::fromLocal8Bit(socketPath), systemError(sendError)));
     return true;
 }
 

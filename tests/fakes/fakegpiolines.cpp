@@ -146,7 +146,10 @@ void FakeGpioLineKeeper::stopService()
     m_stored.clear();
 }
 
-int FakeGpioLineKeeper::take(const QString &name) { return m_passed.contains(name) ? m_passed.take(name) : -1; }
+int FakeGpioLineKeeper::take(const QString &name)
+{
+    return m_passed.contains(name) ? m_passed.take(name) : -1;
+}
 
 void FakeGpioLineKeeper::giveBack(const QString &name, int fd) { m_passed.insert(name, fd); }
 

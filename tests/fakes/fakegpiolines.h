@@ -67,7 +67,8 @@ public:
     std::optional<ChipInfo> openChip(const QString &chip, int *error) override;
     void closeChip() override;
     std::optional<LineInfo> lineInfo(unsigned offset, int *error) override;
-    int requestOutput(unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override;
+    int requestOutput(
+        unsigned offset, bool activeLow, bool value, const QByteArray &consumer, int *error) override;
     bool isLineRequest(int fd) override;
     bool setValue(int request, bool value, int *error) override;
     std::optional<bool> value(int request, int *error) override;

@@ -10,15 +10,15 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTest>
 
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <functional>
 #include <fcntl.h>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -59,7 +59,8 @@ Run run(const QString &program, const QStringList &arguments, int timeoutMs = 60
 bool writeFile(const QString &path, const QByteArray &content)
 {
     QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size() && file.flush();
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size()
+        && file.flush();
 }
 
 QByteArray readFile(const QString &path)
@@ -164,7 +165,9 @@ public:
     {
         QStringList parts;
         for (const Change &change : changes)
-            parts.append(u"line %1 -> %2 at %3 ms"_s.arg(change.line).arg(QChar::fromLatin1(change.level)).arg(change.atMs));
+            parts.append(u"line %1 -> %2 at %3 ms"_s.arg(change.line)
+                             .arg(QChar::fromLatin1(change.level))
+                             .arg(change.atMs));
         return parts.isEmpty() ? u"none"_s : parts.join(u", "_s);
     }
 
@@ -196,18 +199,19 @@ class TestKernelGpio : public QObject
         return u"[rack]\npi_stack = 1\nrows = 1\ncols = 4\nrelay_backend = gpio\ngpio_chip = %1\n"
                "active_low = %2\nstagger_delay = %3\nmin_off_time = 1\nmin_switch_interval = 0\n"
                "[1]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n[3]\nx = 1\ny = 3\n[4]\nx = 1\ny = 4\nrelay_channel = %4\n"_s
-            .arg(chip, activeLow ? u"true"_s : u"false"_s)
-            .arg(staggerMs / 1000.0)
-            .arg(stack4Line)
-            .toUtf8();
+                   .arg(chip, activeLow ? u"true"_s : u"false"_s)
+                   .arg(staggerMs / 1000.0)
+                   .arg(stack4Line)
+                   .toUtf8();
     }
 
     static QByteArray config(const QString &stateDirectory, int port, const QString &structureFile)
     {
-        return u"[rackd]\nlisten_address = 127.0.0.1\nlisten_port = %1\nstate_directory = %2\nstructure_file = %3\n"
+        return u"[rackd]\nlisten_address = 127.0.0.1\nlisten_port = %1\nstate_directory = %2\nstructure_file "
+               u"= %3\n"
                "dhcp_event_socket =\ndnsmasq_pid_file =\n"_s.arg(port)
-            .arg(stateDirectory, structureFile)
-            .toUtf8();
+                   .arg(stateDirectory, structureFile)
+                   .toUtf8();
     }
 
     Run rackctl(const QStringList &arguments)
@@ -234,7 +238,8 @@ class TestKernelGpio : public QObject
                 if (m_fingerprint.isEmpty()) {
                     if (!QFile::exists(u"/var/lib/pirack/initial-admin-token"_s))
                         return false;
-                    const Run fingerprint = run(u"/usr/sbin/rackd"_s, {u"--config"_s, configPath, u"--fingerprint"_s});
+                    const Run fingerprint
+                        = run(u"/usr/sbin/rackd"_s, {u"--config"_s, configPath, u"--fingerprint"_s});
                     m_fingerprint = fingerprint.exitCode == 0 ? fingerprint.output.trimmed() : QString();
                 }
                 return rackctl({u"status"_s}).exitCode == 0;
@@ -278,7 +283,8 @@ class TestKernelGpio : public QObject
         QDir(u"/tmp/direct"_s).removeRecursively();
         QDir().mkpath(u"/tmp/direct/state"_s);
         writeFile(u"/tmp/direct/structure.ini"_s, structureFile);
-        writeFile(u"/tmp/direct/rackd.conf"_s, config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s));
+        writeFile(u"/tmp/direct/rackd.conf"_s,
+            config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s));
         return run(u"/usr/sbin/rackd"_s, {u"--config"_s, u"/tmp/direct/rackd.conf"_s}, timeoutMs);
     }
 
@@ -292,9 +298,10 @@ private Q_SLOTS:
                           << readFile(u"/proc/uptime"_s).split(' ').value(0) << "s";
 
         // What the package's postinst does: the system user and the groups.
-        for (const QStringList &command : {QStringList {u"groupadd"_s, u"--system"_s, u"gpio"_s},
-                 QStringList {u"useradd"_s, u"--system"_s, u"--user-group"_s, u"--no-create-home"_s,
-                     u"--home-dir"_s, u"/nonexistent"_s, u"--shell"_s, u"/usr/sbin/nologin"_s, u"pirack"_s}}) {
+        for (const QStringList &command :
+            {QStringList {u"groupadd"_s, u"--system"_s, u"gpio"_s},
+                QStringList {u"useradd"_s, u"--system"_s, u"--user-group"_s, u"--no-create-home"_s,
+                    u"--home-dir"_s, u"/nonexistent"_s, u"--shell"_s, u"/usr/sbin/nologin"_s, u"pirack"_s}}) {
             const Run result = run(command.at(0), command.mid(1));
             QVERIFY2(result.exitCode == 0, qPrintable(result.output));
         }
@@ -310,16 +317,20 @@ private Q_SLOTS:
 
         // A gpio-sim chip with a Pi header's 28 lines; the line names are the header's.
         if (!QFile::exists(u"/sys/kernel/config/gpio-sim"_s))
-            QCOMPARE(run(u"/bin/mount"_s, {u"-t"_s, u"configfs"_s, u"none"_s, u"/sys/kernel/config"_s}).exitCode, 0);
+            QCOMPARE(
+                run(u"/bin/mount"_s, {u"-t"_s, u"configfs"_s, u"none"_s, u"/sys/kernel/config"_s}).exitCode,
+                0);
         QVERIFY(QDir().mkpath(simFolder + u"/bank0"_s));
         QVERIFY(writeFile(simFolder + u"/bank0/num_lines"_s, QByteArray::number(chipLines)));
         for (int line : stackLines) {
             QVERIFY(QDir().mkpath(simFolder + u"/bank0/line%1"_s.arg(line)));
-            QVERIFY(writeFile(simFolder + u"/bank0/line%1/name"_s.arg(line), "GPIO" + QByteArray::number(line)));
+            QVERIFY(
+                writeFile(simFolder + u"/bank0/line%1/name"_s.arg(line), "GPIO" + QByteArray::number(line)));
         }
         QVERIFY(writeFile(simFolder + u"/live"_s, "1"));
         const QString device = QString::fromLatin1(readFile(simFolder + u"/dev_name"_s));
-        const QStringList chips = QDir(u"/sys/devices/platform/"_s + device).entryList({u"gpiochip*"_s}, QDir::Dirs);
+        const QStringList chips
+            = QDir(u"/sys/devices/platform/"_s + device).entryList({u"gpiochip*"_s}, QDir::Dirs);
         QCOMPARE(chips.size(), 1);
         m_chipName = chips.at(0);
         m_chipFolder = u"/sys/devices/platform/%1/%2"_s.arg(device, m_chipName);
@@ -402,7 +413,8 @@ private Q_SLOTS:
         QVERIFY(waitUntil([this] { return m_sampler->levels() == "0000"; }, 30s));
         m_sampler->stop();
         const QList<LineSampler::Change> changes = m_sampler->changes();
-        qInfo().noquote() << "staggered on (stagger_delay" << staggerMs << "ms):" << LineSampler::describe(changes);
+        qInfo().noquote() << "staggered on (stagger_delay" << staggerMs
+                          << "ms):" << LineSampler::describe(changes);
         QCOMPARE(changes.size(), 4);
         for (int index = 0; index < 4; ++index) {
             QCOMPARE(changes.at(index).line, stackLines.at(index));
@@ -428,7 +440,10 @@ private Q_SLOTS:
             std::function<bool()> act;
         };
         const QList<Case> cases {
-            {u"systemctl restart"_s, [this] { return systemctl({u"restart"_s, u"rackd"_s}).exitCode == 0; }},
+            {u"systemctl restart"_s,
+                [this] {
+                    return systemctl({u"restart"_s, u"rackd"_s}).exitCode == 0;
+                }},
             {u"SIGKILL"_s,
                 [this] {
                     const QString before = serviceProperty(u"NRestarts"_s);
@@ -456,7 +471,8 @@ private Q_SLOTS:
             qInfo().noquote() << testCase.name << "- rackd" << pidBefore << "->" << pidAfter << ":"
                               << m_sampler->samples() << "samples of the 4 lines in" << m_sampler->elapsedMs()
                               << "ms, transitions:" << LineSampler::describe(changes);
-            QVERIFY2(changes.isEmpty(), qPrintable(u"%1: %2"_s.arg(testCase.name, LineSampler::describe(changes))));
+            QVERIFY2(changes.isEmpty(),
+                qPrintable(u"%1: %2"_s.arg(testCase.name, LineSampler::describe(changes))));
             QVERIFY(m_sampler->samples() > 100);
             QCOMPARE(m_sampler->levels(), QByteArray("0101"));
             QCOMPARE(rackctl({u"status"_s}).exitCode, 0);
@@ -487,7 +503,8 @@ private Q_SLOTS:
         QDir(u"/tmp/direct"_s).removeRecursively();
         QVERIFY(QDir().mkpath(u"/tmp/direct/state"_s));
         QVERIFY(writeFile(u"/tmp/direct/structure.ini"_s, structure(true, m_chipName)));
-        QVERIFY(writeFile(u"/tmp/direct/rackd.conf"_s, config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s)));
+        QVERIFY(writeFile(u"/tmp/direct/rackd.conf"_s,
+            config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s)));
         rackd.start(u"/usr/sbin/rackd"_s, {u"--config"_s, u"/tmp/direct/rackd.conf"_s});
         QVERIFY(waitUntil([this] { return lineConsumers().size() == 4; }, 30s));
         QByteArray output;
@@ -520,8 +537,9 @@ private Q_SLOTS:
         m_sampler->stop();
         other.closeRequest(fan);
         QVERIFY2(result.exitCode != 0, qPrintable(result.output));
-        QVERIFY2(result.output.contains(
-                     u"line 25 of %1 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s.arg(m_chipName)),
+        QVERIFY2(
+            result.output.contains(
+                u"line 25 of %1 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s.arg(m_chipName)),
             qPrintable(result.output));
         QCOMPARE(m_sampler->changes().size(), 0); // no other line was driven, not even for an instant
         QVERIFY(lineConsumers().isEmpty());
@@ -537,7 +555,8 @@ private Q_SLOTS:
         result = runRackdDirectly(structure(true, m_chipName, 40));
         QVERIFY2(result.exitCode != 0, qPrintable(result.output));
         QVERIFY2(result.output.contains(
-                     u"%1 has %2 lines; there is no line 40 for stack 4 (channel 40)"_s.arg(m_chipName).arg(chipLines)),
+                     u"%1 has %2 lines; there is no line 40 for stack 4 (channel 40)"_s.arg(m_chipName)
+                         .arg(chipLines)),
             qPrintable(result.output));
         m_sampler->stop();
         QCOMPARE(m_sampler->changes().size(), 0);

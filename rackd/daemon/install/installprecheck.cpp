@@ -53,7 +53,8 @@ PrecheckItem relayCheck(const InstallPrecheckInput &input)
     if (!input.relayRestartWarning.isEmpty()) {
         // The install restarts nothing, but a person fixing something during it may.
         item.status = PrecheckItem::Status::Warning;
-        item.detail = u"rackd drives every stack's relay and knows its state, but: %1"_s.arg(input.relayRestartWarning);
+        item.detail = u"rackd drives every stack's relay and knows its state, but: %1"_s.arg(
+            input.relayRestartWarning);
         item.fix = u"Until that is fixed, do not stop or restart rackd while stacks are on "
                    u"(docs/hardware.md explains what happens to the relays)."_s;
         return item;
