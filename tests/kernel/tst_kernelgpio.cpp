@@ -277,15 +277,21 @@ class TestKernelGpio : public QObject
         return consumers;
     }
 
-    /// Runs rackd outside systemd (no keeper) with its own state and port; returns its output.
-    Run runRackdDirectly(const QByteArray &structureFile, int timeoutMs = 60000)
+    /// A configuration for rackd outside systemd (no keeper), with its own state and port.
+    static QString prepareDirectRun(const QByteArray &structureFile)
     {
         QDir(u"/tmp/direct"_s).removeRecursively();
         QDir().mkpath(u"/tmp/direct/state"_s);
         writeFile(u"/tmp/direct/structure.ini"_s, structureFile);
         writeFile(u"/tmp/direct/rackd.conf"_s,
             config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s));
-        return run(u"/usr/sbin/rackd"_s, {u"--config"_s, u"/tmp/direct/rackd.conf"_s}, timeoutMs);
+        return u"/tmp/direct/rackd.conf"_s;
+    }
+
+    /// Runs rackd outside systemd until it exits; returns its output.
+    Run runRackdDirectly(const QByteArray &structureFile, int timeoutMs = 60000)
+    {
+        return run(u"/usr/sbin/rackd"_s, {u"--config"_s, prepareDirectRun(structureFile)}, timeoutMs);
     }
 
 private Q_SLOTS:
@@ -500,12 +506,7 @@ private Q_SLOTS:
             QVERIFY(writeFile(simAttribute(line, u"pull"_s), "pull-down"));
         QProcess rackd;
         rackd.setProcessChannelMode(QProcess::MergedChannels);
-        QDir(u"/tmp/direct"_s).removeRecursively();
-        QVERIFY(QDir().mkpath(u"/tmp/direct/state"_s));
-        QVERIFY(writeFile(u"/tmp/direct/structure.ini"_s, structure(true, m_chipName)));
-        QVERIFY(writeFile(u"/tmp/direct/rackd.conf"_s,
-            config(u"/tmp/direct/state"_s, 7421, u"/tmp/direct/structure.ini"_s)));
-        rackd.start(u"/usr/sbin/rackd"_s, {u"--config"_s, u"/tmp/direct/rackd.conf"_s});
+        rackd.start(u"/usr/sbin/rackd"_s, {u"--config"_s, prepareDirectRun(structure(true, m_chipName))});
         QVERIFY(waitUntil([this] { return lineConsumers().size() == 4; }, 30s));
         QByteArray output;
         QVERIFY2(waitUntil(
