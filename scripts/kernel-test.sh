@@ -51,8 +51,9 @@ kernel_dir="$("$PIRACK_ROOT/tests/kernel/prepare-kernel.sh" "$work/cache")"
 results="$work/results"
 guest_root="$work/guest-root"
 rm -rf "$results" "$guest_root"
-mkdir -p "$results" "$guest_root/etc/systemd/system" "$guest_root/etc/udev/rules.d"
-cp "$PIRACK_ROOT/resources/udev/60-pirack-gpio.rules" "$guest_root/etc/udev/rules.d/"
+mkdir -p "$results" "$guest_root/etc/systemd/system" "$guest_root/usr/lib/udev/rules.d"
+# Where the package puts it (/lib is /usr/lib on Debian 12): udevd reads it at boot.
+cp "$PIRACK_ROOT/resources/udev/60-pirack-gpio.rules" "$guest_root/usr/lib/udev/rules.d/"
 cat >"$guest_root/etc/systemd/system/pirack-kernel-test.target" <<UNIT
 [Unit]
 Description=PiRack kernel test
