@@ -30,9 +30,10 @@ done
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
 # As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc, and
-# the mixed rack's Pis the arm64 agent (build-arm64) under qemu-user.
+# the mixed rack's Pis the arm64 agent (build-arm64) under qemu-user; the kernel test boots
+# Debian's kernel under qemu with gpio-sim.
 if [ "$(id -u)" -eq 0 ]; then
-    ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}"
+    ensure_packages "${PIRACK_VIRTUAL_RACK_PACKAGES[@]}" "${PIRACK_KERNEL_TEST_PACKAGES[@]}"
     build_arm64_agent "$PIRACK_ROOT/build-arm64"
 fi
 

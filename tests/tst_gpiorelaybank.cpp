@@ -4,6 +4,9 @@
 #include "gpio/gpiorelaybank.h"
 #include "relaytesthelpers.h"
 
+#include <QDir>
+#include <QFile>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -275,11 +278,27 @@ private Q_SLOTS:
         QVERIFY(bank->restartWarning().isEmpty()); // not open yet
         QVERIFY(bank->open({}));
         QVERIFY(unavailable.storedNames().isEmpty());
-        // The fake's chip is a Pi 4's, and this machine has no persist_gpio_outputs parameter.
+        // The fake's chip is a Pi 4's, and its kernel has no persist_gpio_outputs parameter (mainline).
         QCOMPARE(bank->lineRelease().behaviour, GpioLineRelease::Behaviour::Reverts);
         QVERIFY2(bank->restartWarning().contains(u"let go whenever rackd stops, restarts or crashes"_s),
             qPrintable(bank->restartWarning()));
         QVERIFY(bank->restartWarning().contains(u"pinctrl-bcm2711"_s));
+    }
+
+    void noRestartWarningWhenTheKernelKeepsReleasedOutputs()
+    {
+        // Raspberry Pi OS's kernel: released outputs stay outputs at their level.
+        const QString parameters = m_lines->sysfs.path() + u"/module/pinctrl_bcm2835/parameters"_s;
+        QVERIFY(QDir().mkpath(parameters));
+        QFile parameter(parameters + u"/persist_gpio_outputs"_s);
+        QVERIFY(parameter.open(QIODevice::WriteOnly));
+        parameter.write("Y\n");
+        parameter.close();
+        FakeGpioLineKeeper unavailable(m_lines, false);
+        auto bank = makeBank({18}, &unavailable);
+        QVERIFY(bank->open({}));
+        QCOMPARE(bank->lineRelease().behaviour, GpioLineRelease::Behaviour::KeepsLevel);
+        QVERIFY2(bank->restartWarning().isEmpty(), qPrintable(bank->restartWarning()));
     }
 };
 

@@ -49,6 +49,8 @@ public:
     virtual std::optional<bool> value(int request, int *error) = 0;
     /// Closes this process's handle of a request (the line stays held if another process has it).
     virtual void closeRequest(int request) = 0;
+    /// Where the kernel's sysfs is: its module parameters tell what a released line does.
+    virtual QString sysfsRoot() const { return QStringLiteral("/sys"); }
 };
 
 /// The GPIO v2 character device uAPI of Linux 5.10 and later.

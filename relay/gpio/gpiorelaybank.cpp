@@ -89,7 +89,7 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         *error = u"cannot open the GPIO chip %1: %2"_s.arg(m_settings.chip, systemError(openError));
         return false;
     }
-    m_release = GpioLineRelease::detect(chip->label);
+    m_release = GpioLineRelease::detect(chip->label, m_driver->sysfsRoot());
     m_chipPath = chip->path;
 
     // Every line is checked before any is requested: a wrong structure drives nothing.

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QPair>
 #include <QSet>
+#include <QTemporaryDir>
 #include <memory>
 
 /**
@@ -41,6 +42,7 @@ struct FakeGpioLines
     QMap<QString, Chip> chips {{QStringLiteral("/dev/gpiochip0"), {QStringLiteral("pinctrl-bcm2711"), 54}}};
     QMap<unsigned, QByteArray> busyLines; ///< Held by another consumer.
     QList<unsigned> failingSetLines; ///< Setting these fails with EIO.
+    QTemporaryDir sysfs; ///< The kernel's sysfs as far as rackd reads it; empty at first.
 
     // Recorded.
     QList<QString> openedChips;
@@ -73,6 +75,7 @@ public:
     bool setValue(int request, bool value, int *error) override;
     std::optional<bool> value(int request, int *error) override;
     void closeRequest(int request) override;
+    QString sysfsRoot() const override { return m_lines->sysfs.path(); }
 
 private:
     std::shared_ptr<FakeGpioLines> m_lines;
