@@ -312,8 +312,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(u"/lib/udev/rules.d/60-pirack-gpio.rules"_s));
         QVERIFY(QDir().mkpath(u"/usr/lib/pirack-rackd"_s));
         QVERIFY(QFile::copy(m_buildDir + u"/rackd/rackctl"_s, u"/usr/lib/pirack-rackd/rackctl"_s));
-        const Run postinst
-            = run(u"/bin/sh"_s, {QStringLiteral(PIRACK_SOURCE_DIR "/debian/pirack-rackd.postinst"), u"configure"_s});
+        const Run postinst = run(u"/bin/sh"_s,
+            {QStringLiteral(PIRACK_SOURCE_DIR "/debian/pirack-rackd.postinst"), u"configure"_s});
         QVERIFY2(postinst.exitCode == 0, qPrintable(u"postinst configure: "_s + postinst.output));
         QCOMPARE(QFileInfo(u"/var/lib/pirack"_s).owner(), u"pirack"_s);
 
