@@ -42,11 +42,17 @@ bool RelayBank::hasChannel(int channel) const
 
 QString RelayBank::channelLabel(int channel) const
 {
+    const QString name = channelName(channel);
+    return name.isEmpty() ? u"channel %1"_s.arg(channel) : u"%1 (channel %2)"_s.arg(name).arg(channel);
+}
+
+QString RelayBank::channelName(int channel) const
+{
     for (const RelayChannelInfo &info : m_channels) {
-        if (info.number == channel && !info.label.isEmpty())
-            return u"%1 (channel %2)"_s.arg(info.label).arg(channel);
+        if (info.number == channel)
+            return info.label;
     }
-    return u"channel %1"_s.arg(channel);
+    return {};
 }
 
 bool RelayBank::open(const QMap<int, bool> &initialStates, const QSet<int> &keepIfReadable)

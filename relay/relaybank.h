@@ -58,6 +58,8 @@ public:
     QList<int> channels() const;
     bool hasChannel(int channel) const;
     QString channelLabel(int channel) const;
+    /// What the structure calls the channel ("stack 2"); empty when it has no name.
+    QString channelName(int channel) const;
     RelaySafety safety() const { return m_safety; }
 
     /**

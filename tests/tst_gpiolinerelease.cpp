@@ -16,9 +16,9 @@ class TestGpioLineRelease : public QObject
 
     QTemporaryDir m_sysfs;
 
-    void writeParameter(const QByteArray &value)
+    void writeParameter(const QByteArray &value, const QString &module = u"pinctrl_bcm2835"_s)
     {
-        const QString folder = m_sysfs.path() + u"/module/pinctrl_bcm2835/parameters"_s;
+        const QString folder = m_sysfs.path() + u"/module/%1/parameters"_s.arg(module);
         QVERIFY(QDir().mkpath(folder));
         QFile file(folder + u"/persist_gpio_outputs"_s);
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -57,12 +57,28 @@ private Q_SLOTS:
             GpioLineRelease::detect(u"gpio-sim.0-node0"_s, m_sysfs.path()).behaviour, Behaviour::Reverts);
     }
 
-    void otherDriversAreUnknown()
+    void piFiveFollowsItsOwnParameter()
     {
-        writeParameter("Y\n"); // a Pi 5's chip is not the bcm2835 driver's
+        // Raspberry Pi's RP1 driver keeps outputs by default; dtparam=strict_gpiod turns that off.
+        writeParameter("Y\n", u"pinctrl_rp1"_s);
+        QCOMPARE(GpioLineRelease::detect(u"pinctrl-rp1"_s, m_sysfs.path()).behaviour, Behaviour::KeepsLevel);
+        writeParameter("N\n", u"pinctrl_rp1"_s);
+        QCOMPARE(GpioLineRelease::detect(u"pinctrl-rp1"_s, m_sysfs.path()).behaviour, Behaviour::Reverts);
+    }
+
+    void piFiveWithoutTheParameterIsUnknown()
+    {
+        writeParameter("Y\n"); // the bcm2835 driver's parameter says nothing about RP1
         const GpioLineRelease release = GpioLineRelease::detect(u"pinctrl-rp1"_s, m_sysfs.path());
         QCOMPARE(release.behaviour, Behaviour::Unknown);
-        QVERIFY(release.reason.contains(u"pinctrl-rp1"_s));
+        QVERIFY(release.reason.contains(u"pinctrl_rp1"_s));
+    }
+
+    void otherDriversAreUnknown()
+    {
+        const GpioLineRelease release = GpioLineRelease::detect(u"tegra-gpio"_s, m_sysfs.path());
+        QCOMPARE(release.behaviour, Behaviour::Unknown);
+        QVERIFY(release.reason.contains(u"tegra-gpio"_s));
     }
 };
 

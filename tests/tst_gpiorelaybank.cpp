@@ -106,8 +106,7 @@ private Q_SLOTS:
         m_lines->busyLines.insert(25, "gpio-fan");
         auto bank = makeBank({18, 25, 12});
         QVERIFY(!bank->open({{18, true}}));
-        QCOMPARE(bank->errorString(),
-            u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(bank->errorString(), u"line 25 of gpiochip0 (stack 2) is already in use by \"gpio-fan\""_s);
         // Every line is looked at before any is requested: line 18 was not driven, not even for an
         // instant; the chip is closed.
         QVERIFY(m_lines->requests.isEmpty());
@@ -135,8 +134,7 @@ private Q_SLOTS:
         driver->lines = m_lines;
         GpioRelayBank bank(stackChannels({18, 25}), noSafetyLimits(), settings(), std::move(driver), nullptr);
         QVERIFY(!bank.open({}));
-        QCOMPARE(bank.errorString(),
-            u"line 25 of gpiochip0 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s);
+        QCOMPARE(bank.errorString(), u"line 25 of gpiochip0 (stack 2) is already in use by \"gpio-fan\""_s);
         QCOMPARE(m_lines->released, QList<unsigned> {18});
         QVERIFY(m_lines->held.isEmpty());
     }
@@ -146,8 +144,8 @@ private Q_SLOTS:
         m_lines->chips[u"/dev/gpiochip0"_s].lineCount = 28;
         auto bank = makeBank({18, 40});
         QVERIFY(!bank->open({}));
-        QCOMPARE(
-            bank->errorString(), u"gpiochip0 has 28 lines; there is no line 40 for stack 2 (channel 40)"_s);
+        QCOMPARE(bank->errorString(),
+            u"there is no line 40 of gpiochip0 (stack 2): the chip has 28 lines, 0 to 27"_s);
         // Checked before any request: line 18, which exists, was not driven either.
         QVERIFY(m_lines->requests.isEmpty());
         QCOMPARE(m_lines->closedChips, 1);

@@ -36,6 +36,13 @@ QString GpioRelayBank::keptName(const QString &chipPath, int channel)
     return u"gpio-%1-%2"_s.arg(QFileInfo(chipPath).fileName()).arg(channel);
 }
 
+QString GpioRelayBank::lineDescription(int channel) const
+{
+    const QString name = channelName(channel);
+    const QString line = u"line %1 of %2"_s.arg(channel).arg(m_settings.chip);
+    return name.isEmpty() ? line : u"%1 (%2)"_s.arg(line, name);
+}
+
 QString GpioRelayBank::restartWarning() const
 {
     if (!isOpen() || (m_keeper && m_keeper->isAvailable()))
@@ -95,10 +102,9 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
     // Every line is checked before any is requested: a wrong structure drives nothing.
     for (int channel : channels()) {
         if (channel < 0 || unsigned(channel) >= chip->lineCount) {
-            *error = u"%1 has %2 lines; there is no line %3 for %4"_s.arg(m_settings.chip)
+            *error = u"there is no %1: the chip has %2 lines, 0 to %3"_s.arg(lineDescription(channel))
                          .arg(chip->lineCount)
-                         .arg(channel)
-                         .arg(channelLabel(channel));
+                         .arg(int(chip->lineCount) - 1);
             m_driver->closeChip();
             return false;
         }
@@ -118,8 +124,7 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
         const std::optional<GpioLineDriver::LineInfo> info
             = m_driver->lineInfo(unsigned(channel), &infoError);
         if (info && info->used) {
-            *error = u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(m_settings.chip,
-                channelLabel(channel),
+            *error = u"%1 is already in use by \"%2\""_s.arg(lineDescription(channel),
                 info->consumer.isEmpty() ? u"the kernel"_s : QString::fromLocal8Bit(info->consumer));
             closeRequests(requests); // those taken over go back to the keeper
             m_driver->closeChip();
@@ -140,10 +145,10 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
             int infoError = 0;
             const std::optional<GpioLineDriver::LineInfo> info = m_driver->lineInfo(offset, &infoError);
             *error = requestError == EBUSY && info && !info->consumer.isEmpty()
-                ? u"line %1 of %2 (%3) is already in use by \"%4\""_s.arg(channel).arg(
-                    m_settings.chip, channelLabel(channel), QString::fromLocal8Bit(info->consumer))
-                : u"cannot take line %1 of %2 (%3) as an output: %4"_s.arg(channel).arg(
-                    m_settings.chip, channelLabel(channel), systemError(requestError));
+                ? u"%1 is already in use by \"%2\""_s.arg(
+                    lineDescription(channel), QString::fromLocal8Bit(info->consumer))
+                : u"cannot take %1 as an output: %2"_s.arg(
+                    lineDescription(channel), systemError(requestError));
             // Only the requests made now are let go; those taken over stay with the keeper.
             for (int requested : std::as_const(newRequests)) {
                 m_driver->closeRequest(requests.at(requested));

@@ -51,6 +51,8 @@ protected:
     void startRead(int channel) override;
 
 private:
+    /// "line 25 of gpiochip0 (stack 2)": for errors.
+    QString lineDescription(int channel) const;
     /// A request an earlier run kept, if it is this line's and still fits the settings; else -1.
     int takeKeptRequest(const QString &name, unsigned offset);
     /// Closes this process's descriptors; those of kept requests go back to the keeper.

@@ -452,12 +452,20 @@ private Q_SLOTS:
                     return systemctl({u"kill"_s, u"--signal=KILL"_s, u"rackd"_s}).exitCode == 0
                         && waitUntil([&] { return serviceProperty(u"NRestarts"_s) != before; }, 30s);
                 }},
-            {u"upgrade (new binary, then restart)"_s,
+            {u"upgrade (new binary, daemon-reload, restart)"_s,
                 [this] {
-                    // What dpkg and deb-systemd-invoke do: the new file renamed over the old one.
+                    // What dpkg and the package's postinst do: the new file renamed over the old one,
+                    // systemd told to read the units again, the service restarted.
                     QFile::remove(u"/usr/sbin/rackd.dpkg-new"_s);
                     return QFile::copy(m_buildDir + u"/rackd/rackd"_s, u"/usr/sbin/rackd.dpkg-new"_s)
                         && std::rename("/usr/sbin/rackd.dpkg-new", "/usr/sbin/rackd") == 0
+                        && systemctl({u"daemon-reload"_s}).exitCode == 0
+                        && systemctl({u"restart"_s, u"rackd"_s}).exitCode == 0;
+                }},
+            {u"systemd re-executed (as when systemd itself is upgraded), then restart"_s,
+                [this] {
+                    // The store must survive systemd serialising its state and starting itself anew.
+                    return systemctl({u"daemon-reexec"_s}).exitCode == 0
                         && systemctl({u"restart"_s, u"rackd"_s}).exitCode == 0;
                 }},
         };
@@ -534,9 +542,8 @@ private Q_SLOTS:
         m_sampler->stop();
         other.closeRequest(fan);
         QVERIFY2(result.exitCode != 0, qPrintable(result.output));
-        QVERIFY2(
-            result.output.contains(
-                u"line 25 of %1 (stack 2 (channel 25)) is already in use by \"gpio-fan\""_s.arg(m_chipName)),
+        QVERIFY2(result.output.contains(
+                     u"line 25 of %1 (stack 2) is already in use by \"gpio-fan\""_s.arg(m_chipName)),
             qPrintable(result.output));
         QCOMPARE(m_sampler->changes().size(), 0); // no other line was driven, not even for an instant
         QVERIFY(lineConsumers().isEmpty());
@@ -552,8 +559,9 @@ private Q_SLOTS:
         result = runRackdDirectly(structure(true, m_chipName, 40));
         QVERIFY2(result.exitCode != 0, qPrintable(result.output));
         QVERIFY2(result.output.contains(
-                     u"%1 has %2 lines; there is no line 40 for stack 4 (channel 40)"_s.arg(m_chipName)
-                         .arg(chipLines)),
+                     u"there is no line 40 of %1 (stack 4): the chip has %2 lines, 0 to %3"_s.arg(m_chipName)
+                         .arg(chipLines)
+                         .arg(chipLines - 1)),
             qPrintable(result.output));
         m_sampler->stop();
         QCOMPARE(m_sampler->changes().size(), 0);
