@@ -29,10 +29,14 @@ if [ ! -f "$dir/vmlinuz" ]; then
     echo "Downloading linux-image-$kver $version" >&2
     rm -rf "$dir/download" "$dir/image"
     mkdir -p "$dir/download"
-    (cd "$dir/download" && apt-get download -q "linux-image-$kver=$version" >&2) || {
-        echo "error: cannot download linux-image-$kver ($version); run apt-get update" >&2
+    download() { (cd "$dir/download" && apt-get download -q "linux-image-$kver=$version" >&2); }
+    # Stale package lists are the usual reason; as root, refresh them once and try again.
+    if ! download && ! { [ "$(id -u)" -eq 0 ] && apt-get update -q >&2 && download; }; then
+        echo "error: cannot download linux-image-$kver ($version), the kernel of the installed" \
+            "linux-headers-amd64: run apt-get update, and if the archive has a newer kernel by now," \
+            "apt-get install linux-headers-amd64 to follow it" >&2
         exit 1
-    }
+    fi
     dpkg-deb -x "$dir/download"/linux-image-*.deb "$dir/image"
     rm -rf "$dir/download"
     # Only the modules the guest loads are kept, in the order they load (modinfo -F depends).
