@@ -110,3 +110,13 @@ configure_and_build() {
     say "Building $build_dir"
     cmake --build "$build_dir" --parallel
 }
+
+# Configures like configure_and_build, then builds only the given targets.
+configure_and_build_targets() {
+    local build_dir="$1"
+    shift
+    say "Configuring $build_dir"
+    cmake -S "$PIRACK_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    say "Building $* in $build_dir"
+    cmake --build "$build_dir" --parallel --target "$@"
+}

@@ -6,8 +6,8 @@
 # gpio-sim module built for it, on this machine's file system with systemd as PID 1, and runs
 # tests/kernel/tst_kernelgpio there: rackd.service as packaged, driving gpio-sim lines through the
 # kernel's GPIO character device, checked from gpio-sim's sysfs files.
-# Usage: scripts/kernel-test.sh [--build-dir DIR]   installs what is missing, builds DIR (default
-#                                                    build/), then runs the test
+# Usage: scripts/kernel-test.sh [--build-dir DIR]   installs what is missing, builds what the test
+#                                                    runs in DIR (default build/), then runs it
 #        scripts/kernel-test.sh --from-ctest --build-dir DIR   (CTest's test "kernel") installs and
 #                                                    builds nothing; exits 77 (skipped) with the reason
 #                                                    when something is missing, unless CI=true
@@ -30,7 +30,7 @@ done
 
 if [ "$from_ctest" -eq 0 ]; then
     ensure_packages "${PIRACK_BUILD_PACKAGES[@]}" "${PIRACK_KERNEL_TEST_PACKAGES[@]}"
-    configure_and_build "$build_dir"
+    configure_and_build_targets "$build_dir" rackd rackctl tst_kernelgpio
 else
     mapfile -t missing < <(missing_packages "${PIRACK_KERNEL_TEST_PACKAGES[@]}")
     if [ "${#missing[@]}" -gt 0 ]; then
