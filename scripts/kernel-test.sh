@@ -79,7 +79,8 @@ UNIT
 say "Booting the guest (qemu-system-x86_64, TCG); its console: $results/console.log"
 start=$(date +%s)
 status=0
-"$PIRACK_ROOT/tests/kernel/boot-guest.sh" "$kernel_dir" "$guest_root" "$results" 600 || status=$?
+"$PIRACK_ROOT/tests/kernel/boot-guest.sh" "$kernel_dir" "$guest_root" "$results" 600 \
+    "$PIRACK_ROOT" "$build_dir" || status=$?
 elapsed=$(( $(date +%s) - start ))
 [ -f "$results/tst_kernelgpio.txt" ] && cat "$results/tst_kernelgpio.txt"
 if [ ! -f "$results/exit-code" ]; then

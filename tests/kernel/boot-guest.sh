@@ -6,8 +6,10 @@
 # (read-only, with a writable layer in guest memory), and lets the host's systemd start
 # pirack-kernel-test.target, which GUEST-ROOT must provide. RESULTS is writable in the guest at
 # the same path; whatever the guest writes there stays. The console goes to RESULTS/console.log.
-# Usage: boot-guest.sh KERNEL-DIR GUEST-ROOT RESULTS [TIMEOUT-SECONDS]
-#   KERNEL-DIR from prepare-kernel.sh; GUEST-ROOT: files copied over the guest's root.
+# Usage: boot-guest.sh KERNEL-DIR GUEST-ROOT RESULTS [TIMEOUT-SECONDS [HOST-FOLDER...]]
+#   KERNEL-DIR from prepare-kernel.sh; GUEST-ROOT: files copied over the guest's root;
+#   HOST-FOLDERs: folders the guest needs as the host has them even where the guest has its own
+#   (the guest's /run, /tmp and /var/tmp are empty): the sources and the build, for example.
 # Exits with qemu's status; 124 when the guest ran past the timeout (default 600 s).
 set -euo pipefail
 
@@ -15,6 +17,7 @@ kernel_dir="$1"
 guest_root="$2"
 results="$3"
 timeout_seconds="${4:-600}"
+shift $(( $# < 4 ? $# : 4 ))
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 busybox=/bin/busybox
 [ -x "$busybox" ] && "$busybox" --list | grep -qx switch_root \
@@ -29,6 +32,10 @@ cp "$kernel_dir"/modules/*.ko "$kernel_dir/gpio-sim-ot.ko" "$staging/modules/"
 { cat "$kernel_dir/modules.order"; echo gpio-sim-ot; } >"$staging/modules.order"
 cp -a "$guest_root" "$staging/guest-root"
 printf 'PIRACK_RESULTS=%s\n' "$results" >"$staging/pirack-test.env"
+for folder in "$@"; do
+    [ -d "$folder" ] || { echo "error: $folder is not a folder" >&2; exit 1; }
+    realpath "$folder"
+done >"$staging/host-folders"
 (cd "$staging" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$results/initrd.gz"
 rm -rf "$staging"
 

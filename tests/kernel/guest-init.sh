@@ -31,14 +31,20 @@ mount -t tmpfs -o size=512m tmpfs /layer || fail "tmpfs"
 mkdir -p /layer/upper /layer/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/layer/upper,workdir=/layer/work /newroot \
     || fail "overlay"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results "/newroot$PIRACK_RESULTS" \
-    || fail "mounting the result folder"
 # The host's runtime and temporary files are not the guest's (systemd would empty them file by
 # file through the overlay). A container's marker would make systemd ignore the kernel's command
 # line, and with it the target to boot into.
 for dir in /run /tmp /var/tmp; do
     mount -t tmpfs -o mode=1777 tmpfs "/newroot$dir" || fail "tmpfs on $dir"
 done
+# Except the folders the test needs as the host has them (a build in /tmp, say), read-only.
+while read -r folder; do
+    [ -n "$folder" ] || continue
+    mkdir -p "/newroot$folder" && mount -o bind "/host$folder" "/newroot$folder" \
+        || fail "making $folder visible"
+done </host-folders
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results "/newroot$PIRACK_RESULTS" \
+    || fail "mounting the result folder"
 rm -f /newroot/.dockerenv /newroot/run/.containerenv
 cp -a /guest-root/. /newroot/ || fail "copying the test's files"
 
