@@ -102,9 +102,8 @@ bool GpioRelayBank::openDevice(const QMap<int, bool> &initialStates, QString *er
     // Every line is checked before any is requested: a wrong structure drives nothing.
     for (int channel : channels()) {
         if (channel < 0 || unsigned(channel) >= chip->lineCount) {
-            *error = u"there is no %1: the chip has %2 lines, 0 to %3"_s.arg(lineDescription(channel))
-                         .arg(chip->lineCount)
-                         .arg(int(chip->lineCount) - 1);
+            *error = u"there is no %1: the chip has %2 lines, 0 to %3"_s.arg(lineDescription(channel),
+                QString::number(chip->lineCount), QString::number(int(chip->lineCount) - 1));
             m_driver->closeChip();
             return false;
         }
