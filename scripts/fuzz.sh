@@ -37,7 +37,7 @@ built=$(date +%s)
 targets=(
     fuzz_framing:4096 fuzz_messages:4096 fuzz_joinstring:512 fuzz_structure:8192 fuzz_dhcpevent:4096
     fuzz_reservations:4096 fuzz_installrecord:8192 fuzz_statefiles:4096 fuzz_nodereport:4096
-    fuzz_configs:4096 fuzz_systemreader:4096
+    fuzz_configs:4096 fuzz_systemreader:4096 fuzz_httprequest:4096
 )
 
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
