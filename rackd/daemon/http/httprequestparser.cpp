@@ -114,7 +114,7 @@ HttpRequestParser::State HttpRequestParser::feed(const QByteArray &bytes)
             return m_state;
         if (headSize < 0)
             return m_state;
-        if (parseHead() == State::Failed)
+        if (parseHead(headSize) == State::Failed)
             return m_state;
         m_buffer.remove(0, headSize + headEnd.size());
         m_haveHead = true;
@@ -178,9 +178,9 @@ HttpRequest HttpRequestParser::takeRequest()
     return request;
 }
 
-HttpRequestParser::State HttpRequestParser::parseHead()
+HttpRequestParser::State HttpRequestParser::parseHead(qsizetype headSize)
 {
-    const QByteArrayView head = QByteArrayView(m_buffer).first(m_buffer.indexOf(headEnd));
+    const QByteArrayView head = QByteArrayView(m_buffer).first(headSize);
     const QList<QByteArray> lines = head.toByteArray().split('\n'); // each but the last ends in '\r'
     auto lineAt = [&lines](qsizetype index) {
         const QByteArray &line = lines.at(index);

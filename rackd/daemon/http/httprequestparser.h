@@ -68,7 +68,8 @@ public:
 private:
     /// Checks the head received so far (headSize: where its end is, or -1) against the limits.
     State checkHeadSoFar(qsizetype headSize);
-    State parseHead();
+    /// Parses the complete head, the first headSize bytes of the buffer.
+    State parseHead(qsizetype headSize);
     State fail(int status, const QString &reason);
 
     HttpLimits m_limits;
