@@ -199,8 +199,14 @@ struct VirtualRackHarness
         const auto current
             = [this, &id] { return id.isEmpty() || install.value(QStringLiteral("id")).toString() == id; };
         const auto outcome = [this] { return install.value(QStringLiteral("outcome")).toString(); };
-        waitUntil([&] { return current() && !outcome().isEmpty() && outcome() != QStringLiteral("running"); },
+        const bool over = waitUntil(
+            [&] { return current() && !outcome().isEmpty() && outcome() != QStringLiteral("running"); },
             timeoutMs);
+        if (!over) {
+            // Where it stands, for the failure that follows: which stack, doing what, since when.
+            qWarning().noquote() << "the install is not over after" << timeoutMs << "ms; last announced:"
+                                 << QJsonDocument(install).toJson(QJsonDocument::Compact);
+        }
         return !current() || outcome() == QStringLiteral("running") ? QString() : outcome();
     }
 
