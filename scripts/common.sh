@@ -76,6 +76,27 @@ ensure_packages() {
     fi
 }
 
+# Prometheus' own programs (promtool, and the server a test runs on loopback), unpacked from Debian's
+# package into build-tools/prometheus rather than installed: installing the package would also enable
+# and start a prometheus service on the developer's machine. Prints the folder of the programs.
+ensure_prometheus_tools() {
+    local tools="$PIRACK_ROOT/build-tools/prometheus"
+    if [ ! -x "$tools/usr/bin/promtool" ]; then
+        say "Fetching Debian's prometheus package into $tools (unpacked, not installed)" >&2
+        rm -rf "$tools"
+        mkdir -p "$tools/download"
+        if ! (cd "$tools/download" && apt-get download prometheus >&2); then
+            say "Refreshing the package lists and trying again" >&2
+            as_root apt-get update >&2
+            (cd "$tools/download" && apt-get download prometheus >&2) \
+                || die "cannot download Debian's prometheus package (apt-get download prometheus)"
+        fi
+        dpkg-deb -x "$tools"/download/prometheus_*.deb "$tools"
+        rm -rf "$tools/download"
+    fi
+    echo "$tools/usr/bin"
+}
+
 # Makes arm64 a foreign architecture of dpkg (once) and installs what building for it needs.
 ensure_arm64_packages() {
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then

@@ -29,6 +29,8 @@ while [ "$#" -gt 0 ]; do
 done
 
 ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
+# promtool checks the /metrics exposition and the shipped alerting rules.
+ensure_prometheus_tools > /dev/null
 # As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc, and
 # the mixed rack's Pis the arm64 agent (build-arm64) under qemu-user; the kernel test boots
 # Debian's kernel under qemu with gpio-sim.
