@@ -13,6 +13,7 @@ PIRACK_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     clang-format  # the test "format" fails on a file .clang-format would change
     qt6-base-dev qt6-serialport-dev libgl-dev
+    qt6-httpserver-dev qt6-websockets-dev  # Debian 12's HttpServer cmake files need WebSockets' but do not depend on them
     linux-libc-dev qtkeychain-qt6-dev libssl-dev
     ansible-core  # the exported inventories are checked with ansible-inventory
     dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
@@ -27,7 +28,7 @@ PIRACK_KERNEL_TEST_PACKAGES=(qemu-system-x86 linux-headers-amd64 linux-source-6.
 # Building for the Pis (arm64) with Debian's multiarch, and running the result under qemu-user.
 PIRACK_ARM64_PACKAGES=(
     crossbuild-essential-arm64 qemu-user-static pkg-config:arm64
-    qt6-base-dev:arm64 qt6-serialport-dev:arm64 libgl-dev:arm64
+    qt6-base-dev:arm64 qt6-serialport-dev:arm64 qt6-httpserver-dev:arm64 qt6-websockets-dev:arm64 libgl-dev:arm64
     linux-libc-dev:arm64 qtkeychain-qt6-dev:arm64 libssl-dev:arm64
 )
 

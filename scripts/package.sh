@@ -39,8 +39,8 @@ native_architecture="$(dpkg --print-architecture)"
 PIRACK_PACKAGING_PACKAGES=(
     dpkg-dev debhelper fakeroot lintian
     cmake ninja-build g++ pkg-config
-    qt6-base-dev qt6-base-dev-tools qt6-serialport-dev libgl-dev
-    libgpiod-dev qtkeychain-qt6-dev libssl-dev librsvg2-bin
+    qt6-base-dev qt6-base-dev-tools qt6-serialport-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
+    linux-libc-dev qtkeychain-qt6-dev libssl-dev librsvg2-bin
 )
 
 ensure_packages "${PIRACK_PACKAGING_PACKAGES[@]}"

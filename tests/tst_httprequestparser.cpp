@@ -83,7 +83,11 @@ private Q_SLOTS:
         QTest::newRow("control character")
             << QByteArray("GET / HTTP/1.1\r\nHost: h\x01\r\n\r\n") << 400 << u"control characters"_s;
         QTest::newRow("lower-case method")
-            << QByteArray("get / HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << u"not a method"_s;
+            << QByteArray("get / HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << u"does not start with a method"_s;
+        // Refused at its first byte, without waiting for a line end that may never come.
+        QTest::newRow("a TLS hello on a plain port")
+            << QByteArray("\x16\x03\x01") << 400 << u"with a method"_s;
+        QTest::newRow("no end to the method") << QByteArray(17, 'A') << 400 << u"with a method"_s;
         QTest::newRow("absolute target")
             << QByteArray("GET http://x/ HTTP/1.1\r\nHost: h\r\n\r\n") << 400 << u"not a path"_s;
         QTest::newRow("two spaces") << QByteArray("GET  / HTTP/1.1\r\nHost: h\r\n\r\n") << 400

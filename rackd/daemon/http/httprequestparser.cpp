@@ -154,6 +154,17 @@ HttpRequestParser::State HttpRequestParser::checkHeadSoFar(qsizetype headSize)
         if (!first || at < first->at)
             first = Fault {at, status, reason};
     };
+    // The method, as far as it came: letters only, so that junk (a TLS hello on a plain port, a
+    // binary protocol) is refused at its first byte rather than when its line would end.
+    for (qsizetype i = 0; i < head.size() && i <= maxMethodLength; ++i) {
+        const char c = head.at(i);
+        if (c == ' ' && i > 0)
+            break;
+        if (c < 'A' || c > 'Z' || i == maxMethodLength) {
+            consider(i, 400, u"the request does not start with a method (upper-case letters and a space)"_s);
+            break;
+        }
+    }
     if (const qsizetype lineFeed = bareLineFeed(head); lineFeed >= 0)
         consider(lineFeed, 400, u"a line ends in a bare LF at byte %1: lines end in CRLF"_s.arg(lineFeed));
     const qsizetype requestLineSize = head.indexOf(lineEnd);
