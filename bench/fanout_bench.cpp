@@ -243,7 +243,7 @@ public:
             + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
               "join_host = 127.0.0.1\nheartbeat_interval = 5\ndhcp_event_socket = dhcp-events.sock\n"
               "dnsmasq_hosts_file = dnsmasq/dhcp-hosts\ndnsmasq_names_file = dnsmasq/hosts\n"
-              "dnsmasq_pid_file = off\n"
+              "dnsmasq_pid_file = off\nhttp_listen_port = 0\n"
               // Every agent of the swarms connects from 127.0.0.1 at once.
               "unauthenticated_limit = 100000\nunauthenticated_per_source = 100000\n";
         const QByteArray rack = "[rack]\npi_stack = 4\nrows = 1\ncols = 1\nrelay_backend = simulated\n"

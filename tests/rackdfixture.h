@@ -29,6 +29,7 @@ struct RackdFixture
     QTemporaryDir dir;
     QString adminToken;
     quint16 port = 0; ///< 0: any free port; a fixed one lets agents find a restarted rackd again.
+    quint16 httpPort = 0; ///< The HTTPS listener's: 0 (the default here) turns it off.
     QByteArray extraConfig; ///< More [rackd] lines, appended.
 
     QString path(const QString &name) const { return dir.filePath(name); }
@@ -56,8 +57,8 @@ struct RackdFixture
             + "\nstate_directory = state\nstructure_file = rack.ini\nboot_id_file = boot_id\n"
               "join_host = 127.0.0.1\nheartbeat_interval = 0.2\ndhcp_event_socket = dhcp-events.sock\n"
               "dnsmasq_hosts_file = dnsmasq/dhcp-hosts\ndnsmasq_names_file = dnsmasq/hosts\n"
-              "dnsmasq_pid_file = off\n"
-            + extraConfig;
+              "dnsmasq_pid_file = off\nhttp_listen_address = 127.0.0.1\nhttp_listen_port = "
+            + QByteArray::number(httpPort) + "\n" + extraConfig;
     }
 
     bool prepare(double staggerSeconds = 0.3)

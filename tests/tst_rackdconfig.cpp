@@ -23,6 +23,38 @@ private Q_SLOTS:
         QCOMPARE(config->coldBootPolicy, ColdBootPolicy::Restore);
         QCOMPARE(config->simulatedStateFile, u"/var/lib/pirack/simulated-relays.json"_s);
         QVERIFY(!config->relayBackend);
+        QCOMPARE(config->httpListenPort, quint16(8443));
+        QCOMPARE(config->httpListenAddress, QHostAddress(QHostAddress::Any));
+        QVERIFY(!config->httpPlain);
+        QVERIFY(config->metricsToken.isEmpty());
+    }
+
+    void theHttpListenerKeys()
+    {
+        QStringList errors;
+        const auto config = RackdConfig::parse("[rackd]\nhttp_listen_address = ::1\nhttp_listen_port = 0\n"
+                                               "http_plain = yes\nmetrics_token = 0123456789abcdef-xyz\n",
+            u"r.conf"_s, &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QCOMPARE(config->httpListenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+        QCOMPARE(config->httpListenPort, quint16(0));
+        QVERIFY(config->httpPlain);
+        QCOMPARE(config->metricsToken, u"0123456789abcdef-xyz"_s);
+        // Plain HTTP carries tokens in the clear: only on loopback.
+        QVERIFY(!RackdConfig::parse("[rackd]\nhttp_plain = yes\n", u"r.conf"_s, &errors));
+        QCOMPARE(errors.constLast(),
+            u"r.conf:2: http_plain: plain HTTP is allowed only on a loopback http_listen_address (127.0.0.1 "
+            u"or "
+            u"::1), not any"_s);
+        errors.clear();
+        QVERIFY(!RackdConfig::parse("[rackd]\nhttp_listen_port = 99999\nhttp_plain = perhaps\n"
+                                    "metrics_token = short\nhttp_listen_address = nowhere\n",
+            u"r.conf"_s, &errors));
+        QCOMPARE(errors,
+            (QStringList {u"r.conf:2: http_listen_port: \"99999\" is not a port number (0 to 65535)"_s,
+                u"r.conf:3: http_plain: \"perhaps\" is not yes or no"_s,
+                u"r.conf:4: metrics_token: a metrics token is 16 or more visible ASCII characters, without spaces"_s,
+                u"r.conf:5: http_listen_address: \"nowhere\" is not an IP address (or \"any\")"_s}));
     }
 
     void readsEveryKeyAndResolvesRelativePaths()
@@ -103,6 +135,10 @@ private Q_SLOTS:
         QCOMPARE(example->installStackTimeout, defaults->installStackTimeout);
         QCOMPARE(example->installSettleTime, defaults->installSettleTime);
         QCOMPARE(example->installVerifyTimeout, defaults->installVerifyTimeout);
+        QCOMPARE(example->httpListenAddress, defaults->httpListenAddress);
+        QCOMPARE(example->httpListenPort, defaults->httpListenPort);
+        QCOMPARE(example->httpPlain, defaults->httpPlain);
+        QCOMPARE(example->metricsToken, defaults->metricsToken);
     }
 
     void missingFile()

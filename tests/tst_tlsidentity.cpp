@@ -67,6 +67,12 @@ private Q_SLOTS:
         QCOMPARE(identity->certificate.subjectInfo(QSslCertificate::CommonName), QStringList {u"rackd"_s});
         QCOMPARE(identity->certificate.issuerInfo(QSslCertificate::CommonName), QStringList {u"rackd"_s});
         QVERIFY(identity->certificate.isSelfSigned());
+        // Go's TLS (Prometheus) checks names only in the alternative names.
+        QCOMPARE(
+            identity->certificate.subjectAlternativeNames().values(QSsl::DnsEntry), QStringList {u"rackd"_s});
+        QVERIFY(TlsIdentity::generate(u"not a host name"_s, &error)
+                    ->certificate.subjectAlternativeNames()
+                    .isEmpty());
         QCOMPARE(identity->key.algorithm(), QSsl::Ec);
         QCOMPARE(identity->key.length(), 256);
         QCOMPARE(identity->key.type(), QSsl::PrivateKey);

@@ -3,11 +3,16 @@
 #include "daemon.h"
 
 #include "daemonlogging.h"
+#include "http/httpapi.h"
+#include "http/httpserver.h"
 #include "install/installprecheck.h"
+#include "metrics/metricscollector.h"
+#include "protocol/tlsconfiguration.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
 #include "structure/structurereader.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -64,6 +69,8 @@ Daemon::~Daemon()
 }
 
 quint16 Daemon::port() const { return m_server ? m_server->port() : 0; }
+
+quint16 Daemon::httpPort() const { return m_http ? m_http->port() : 0; }
 
 QString Daemon::fingerprint() const { return m_identity.fingerprint(); }
 
@@ -169,9 +176,39 @@ bool Daemon::start(QString *error)
     m_service->nodeMethods()->setJoinAddress(
         m_config.joinHost.isEmpty() ? m_structure.addressing.masterAddress.toString() : m_config.joinHost,
         m_server->port());
+    if (!startHttp(error))
+        return false;
     qCInfo(lcDaemon).noquote() << "rackd" << PIRACK_VERSION_STRING << "running:" << m_structure.stacks.size()
                                << "stacks on" << relayBackendName(m_structure.wiring.backend)
                                << "relays, state in" << m_config.stateDirectory;
+    return true;
+}
+
+bool Daemon::startHttp(QString *error)
+{
+    m_startTimeSeconds = QDateTime::currentSecsSinceEpoch();
+    if (m_config.httpListenPort == 0) {
+        qCInfo(lcDaemon) << "the HTTPS listener (Redfish, /metrics) is off (http_listen_port = 0)";
+        return true;
+    }
+    const auto metrics = [this] {
+        return collectRackMetrics(
+            {m_power.get(), m_nodes.get(), m_server.get(), m_install.get(), m_startTimeSeconds});
+    };
+    m_httpApi = std::make_unique<HttpApi>(m_tokens.get(), &m_service->authenticator()->throttle(), metrics,
+        HttpApi::Settings {m_config.metricsToken});
+    m_http = std::make_unique<HttpServer>(
+        [api = m_httpApi.get()](const HttpRequest &request, const QHostAddress &peer,
+            const HttpServer::Respond &respond) { api->handle(request, peer, respond); });
+    m_http->setErrorFormatter(&HttpApi::refusal);
+    // The control port's identity: the fingerprint an operator pinned holds for both.
+    const std::optional<QSslConfiguration> tls = m_config.httpPlain
+        ? std::nullopt
+        : std::optional<QSslConfiguration>(PiRackTls::serverConfiguration(m_identity));
+    if (!m_http->listen(m_config.httpListenAddress, m_config.httpListenPort, tls, error))
+        return false;
+    qCInfo(lcDaemon).noquote() << (tls ? "HTTPS" : "plain HTTP") << "(Redfish, /metrics) on"
+                               << m_config.httpListenAddress.toString() << "port" << m_http->port();
     return true;
 }
 

@@ -20,6 +20,9 @@
 #include <memory>
 
 /// rackd as one object: it builds every part from the configuration and owns them.
+class HttpApi;
+class HttpServer;
+
 class Daemon : public QObject
 {
     Q_OBJECT
@@ -33,6 +36,8 @@ public:
     bool reloadStructure(QString *error);
 
     quint16 port() const;
+    /// The HTTPS listener's port (Redfish, /metrics); 0 when it is off.
+    quint16 httpPort() const;
     QString fingerprint() const;
     RelayBank *relayBank() const { return m_bank.get(); }
     ControlServer *controlServer() const { return m_server.get(); }
@@ -49,6 +54,7 @@ private:
     bool loadStructure(RackStructure *structure, QString *error) const;
     bool prepareTokens(QString *error);
     void startDhcpEvents();
+    bool startHttp(QString *error);
     void startInstall();
     DnsmasqReservations::Files reservationFiles() const;
 
@@ -68,4 +74,7 @@ private:
     std::unique_ptr<RackService> m_service;
     std::unique_ptr<ControlServer> m_server;
     std::unique_ptr<DhcpEventSource> m_dhcp;
+    std::unique_ptr<HttpApi> m_httpApi;
+    std::unique_ptr<HttpServer> m_http; ///< Goes first: its handlers reach everything above.
+    qint64 m_startTimeSeconds = 0;
 };

@@ -249,6 +249,14 @@ void NodeManager::checkHeartbeats()
     }
 }
 
+std::optional<double> NodeManager::heartbeatAgeSeconds(const QString &mac) const
+{
+    const auto online = m_online.constFind(mac.toLower());
+    if (online == m_online.cend() || online->lastHeartbeatMs == 0)
+        return std::nullopt;
+    return double(m_clock.elapsed() - online->lastHeartbeatMs) / 1000.0;
+}
+
 NodeManager::State NodeManager::state(const QString &mac) const
 {
     return m_states.value(mac.toLower(), State::Unknown);
@@ -356,8 +364,11 @@ void NodeManager::fanOut(const QJsonObject &params, const QStringList &macs,
     const qint64 requestId = m_nextActionId++;
     m_fanOuts.insert(requestId, state);
     state->each = std::move(each);
-    state->done = [this, requestId, done = std::move(done)](const QList<ActionResult> &results) {
+    const qint64 startedMs = m_clock.elapsed();
+    state->done = [this, requestId, startedMs, done = std::move(done)](const QList<ActionResult> &results) {
         const std::shared_ptr<void> keep = m_fanOuts.take(requestId); // alive until this returns
+        m_fanOutRounds += 1;
+        m_fanOutDurations.observe(double(m_clock.elapsed() - startedMs) / 1000.0);
         done(results);
     };
     state->pending = int(macs.size());

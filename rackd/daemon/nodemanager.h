@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "metrics/rackmetrics.h"
+
 #include "joinsecretstore.h"
 #include "nodeinventory.h"
 #include "protocol/messages.h"
@@ -108,6 +110,12 @@ public:
     /// Actions sent to nodes and not finished yet (each ends by its answers or its deadline).
     int fanOutsInFlight() const { return int(m_fanOuts.size()); }
     JoinSecretStore *joinSecrets() const { return m_secrets; }
+    /// Fan-out rounds finished since rackd started, and how long they took (for /metrics).
+    quint64 fanOutRounds() const { return m_fanOutRounds; }
+    const RackMetrics::Durations &fanOutDurations() const { return m_fanOutDurations; }
+    /// Since the node's last heartbeat in this run of rackd; empty when it sent none.
+    std::optional<double> heartbeatAgeSeconds(const QString &mac) const;
+    int connectedAgentCount() const { return int(m_online.size()); }
 
 Q_SIGNALS:
     void eventRaised(const Protocol::Event &event);
@@ -143,5 +151,7 @@ private:
     qint64 m_nextActionId = 1;
     QTimer m_checkTimer;
     QTimer m_metricsTimer; ///< Coalesces heartbeats into one node.metrics event per interval.
+    quint64 m_fanOutRounds = 0;
+    RackMetrics::Durations m_fanOutDurations;
     QSet<QString> m_metricsChanged;
 };

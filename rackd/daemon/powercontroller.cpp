@@ -326,6 +326,8 @@ void PowerController::finishStep(int stack, const StackOutcome &outcome)
     const Step step = queue.takeFirst();
     if (queue.isEmpty())
         m_queues.remove(stack);
+    if (!outcome.ok)
+        m_counters[stack].failures += 1;
     const std::shared_ptr<Batch> batch = step.batch;
     for (StackOutcome &entry : batch->outcomes) {
         if (entry.stack == stack)
@@ -353,6 +355,8 @@ void PowerController::onChannelChanged(int channel, bool on)
     const int stack = stackOfChannel(channel);
     if (stack < 0 || m_takingOver)
         return;
+    if (!m_savedStates.contains(stack) || m_savedStates.value(stack) != on)
+        m_counters[stack].switches += 1;
     m_savedStates.insert(stack, on);
     m_switching.remove(stack); // the relay has said where it is: nothing is uncertain any more
     saveStates();

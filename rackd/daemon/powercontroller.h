@@ -54,6 +54,13 @@ public:
 
     std::optional<bool> relayState(int stack) const;
     bool isBusy(int stack) const;
+    /// Since rackd started: how often the stack's relay switched, and how often switching it failed.
+    struct Counters
+    {
+        quint64 switches = 0;
+        quint64 failures = 0;
+    };
+    Counters counters(int stack) const { return m_counters.value(stack); }
 
     static QString actionName(Action action);
     /// The action a power request names; graceful-off is not one (it shuts the Pis down first).
@@ -97,6 +104,7 @@ private:
     quint64 m_takeoverRead = 0; ///< Reading back relays whose switch a crash interrupted.
     QMap<int, bool> m_takeoverIntents; ///< Their stacks -> the state they were being switched to.
     QHash<int, QList<Step>> m_queues; ///< Per stack; the head is running.
+    QHash<int, Counters> m_counters;
     QHash<quint64, int> m_operationStacks; ///< Relay operation id -> stack.
     bool m_takingOver = false;
 };

@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 QString RackdConfig::coldBootPolicyName(ColdBootPolicy policy)
@@ -46,7 +48,25 @@ std::optional<RackdConfig> RackdConfig::parse(
         u"boot_id_file"_s, u"audit_max_kib"_s, u"audit_files_kept"_s, u"heartbeat_interval"_s, u"join_host"_s,
         u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s, u"dnsmasq_hosts_file"_s,
         u"dnsmasq_names_file"_s, u"dnsmasq_pid_file"_s, u"install_stack_timeout"_s, u"install_settle_time"_s,
-        u"install_verify_timeout"_s, u"unauthenticated_limit"_s, u"unauthenticated_per_source"_s};
+        u"install_verify_timeout"_s, u"unauthenticated_limit"_s, u"unauthenticated_per_source"_s,
+        u"http_listen_address"_s, u"http_listen_port"_s, u"http_plain"_s, u"metrics_token"_s};
+    const auto address = [&problems](const IniEntry &entry, QHostAddress *target) {
+        const bool ok
+            = entry.value == u"any" ? (*target = QHostAddress::Any, true) : target->setAddress(entry.value);
+        if (!ok)
+            problems.report(
+                entry.line, entry.key, u"\"%1\" is not an IP address (or \"any\")"_s.arg(entry.value));
+    };
+    const auto port = [&problems](const IniEntry &entry, quint16 *target) {
+        bool ok = false;
+        const uint number = entry.value.toUInt(&ok);
+        if (ok && number <= 65535)
+            *target = quint16(number);
+        else
+            problems.report(
+                entry.line, entry.key, u"\"%1\" is not a port number (0 to 65535)"_s.arg(entry.value));
+    };
+    int httpPlainLine = 0;
     const auto seconds = [&problems](const IniEntry &entry, double lowest, double highest,
                              std::chrono::milliseconds *target) {
         bool ok = false;
@@ -71,19 +91,30 @@ std::optional<RackdConfig> RackdConfig::parse(
             if (!knownKeys.contains(entry.key)) {
                 problems.report(entry.line, entry.key, u"unknown key"_s);
             } else if (entry.key == u"listen_address") {
-                ok = value == u"any" ? (config.listenAddress = QHostAddress::Any, true)
-                                     : config.listenAddress.setAddress(value);
-                if (!ok)
-                    problems.report(
-                        entry.line, entry.key, u"\"%1\" is not an IP address (or \"any\")"_s.arg(value));
+                address(entry, &config.listenAddress);
             } else if (entry.key == u"listen_port") {
-                const uint port = value.toUInt(&ok);
-                ok = ok && port <= 65535;
-                if (ok)
-                    config.listenPort = quint16(port);
+                port(entry, &config.listenPort);
+            } else if (entry.key == u"http_listen_address") {
+                address(entry, &config.httpListenAddress);
+            } else if (entry.key == u"http_listen_port") {
+                port(entry, &config.httpListenPort);
+            } else if (entry.key == u"http_plain") {
+                const QString answer = value.toLower();
+                if (answer == u"yes" || answer == u"true")
+                    config.httpPlain = true, httpPlainLine = entry.line;
+                else if (answer == u"no" || answer == u"false")
+                    config.httpPlain = false;
                 else
-                    problems.report(
-                        entry.line, entry.key, u"\"%1\" is not a port number (0 to 65535)"_s.arg(value));
+                    problems.report(entry.line, entry.key, u"\"%1\" is not yes or no"_s.arg(value));
+            } else if (entry.key == u"metrics_token") {
+                // Goes into an Authorization header as is: visible ASCII, long enough not to be guessed.
+                const bool visible = std::all_of(value.cbegin(), value.cend(),
+                    [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
+                if (!value.isEmpty() && (!visible || value.size() < 16))
+                    problems.report(entry.line, entry.key,
+                        u"a metrics token is 16 or more visible ASCII characters, without spaces"_s);
+                else
+                    config.metricsToken = value;
             } else if (entry.key == u"state_directory") {
                 config.stateDirectory = resolve(value);
             } else if (entry.key == u"structure_file") {
@@ -159,6 +190,12 @@ std::optional<RackdConfig> RackdConfig::parse(
             }
         }
     }
+    // Tokens and sessions cross the HTTP listener: unencrypted only where nothing else can listen in.
+    if (config.httpPlain && !config.httpListenAddress.isLoopback())
+        problems.report(httpPlainLine, u"http_plain"_s,
+            u"plain HTTP is allowed only on a loopback http_listen_address (127.0.0.1 or ::1), not %1"_s.arg(
+                config.httpListenAddress == QHostAddress::Any ? u"any"_s
+                                                              : config.httpListenAddress.toString()));
     if (config.simulatedStateFile.isEmpty())
         config.simulatedStateFile = QDir(config.stateDirectory).filePath(u"simulated-relays.json"_s);
     if (!errors->isEmpty())

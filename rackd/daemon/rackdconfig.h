@@ -27,6 +27,14 @@ public:
     QString sourceFile;
     QHostAddress listenAddress = QHostAddress::Any;
     quint16 listenPort = DefaultPort;
+    static constexpr quint16 DefaultHttpPort = 8443;
+    /// The HTTPS listener (Redfish, /metrics); port 0 turns it off.
+    QHostAddress httpListenAddress = QHostAddress::Any;
+    quint16 httpListenPort = DefaultHttpPort;
+    bool httpPlain = false; ///< Plain HTTP instead of HTTPS: only on a loopback address.
+    /// What a scrape of /metrics must present as a bearer token; empty: none asked on loopback, and
+    /// a control token with any role asked elsewhere.
+    QString metricsToken;
     QString stateDirectory = QStringLiteral("/var/lib/pirack");
     QString structureFile = QStringLiteral("/etc/pirack/structure_rack.ini");
     std::optional<RelayBackendKind> relayBackend; ///< Overrides the structure file's.

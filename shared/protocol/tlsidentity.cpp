@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 
@@ -30,6 +31,7 @@ struct OpenSslDeleter
     void operator()(X509 *certificate) const noexcept { X509_free(certificate); }
     void operator()(BIO *bio) const noexcept { BIO_free(bio); }
     void operator()(BIGNUM *number) const noexcept { BN_free(number); }
+    void operator()(X509_EXTENSION *extension) const noexcept { X509_EXTENSION_free(extension); }
 };
 template<typename T>
 using OpenSslPointer = std::unique_ptr<T, OpenSslDeleter>;
@@ -94,8 +96,23 @@ std::optional<TlsIdentity> TlsIdentity::generate(const QString &commonName, QStr
     X509_NAME *name = X509_get_subject_name(certificate.get());
     if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
             reinterpret_cast<const unsigned char *>(cn.constData()), int(cn.size()), -1, 0)
-        || !X509_set_issuer_name(certificate.get(), name)
-        || !X509_sign(certificate.get(), key.get(), EVP_sha256())) {
+        || !X509_set_issuer_name(certificate.get(), name)) {
+        *error = openSslError("naming the certificate");
+        return std::nullopt;
+    }
+    // The name again as a DNS subject alternative name: TLS clients that check names only there (Go's,
+    // so Prometheus') can then verify rackd's certificate as its own trust anchor, with server_name set.
+    static const QRegularExpression dnsName(u"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"_s);
+    if (dnsName.match(commonName).hasMatch()) {
+        const QByteArray alternativeName = "DNS:" + cn;
+        OpenSslPointer<X509_EXTENSION> extension(
+            X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, alternativeName.constData()));
+        if (!extension || !X509_add_ext(certificate.get(), extension.get(), -1)) {
+            *error = openSslError("adding the certificate's alternative name");
+            return std::nullopt;
+        }
+    }
+    if (!X509_sign(certificate.get(), key.get(), EVP_sha256())) {
         *error = openSslError("signing the certificate");
         return std::nullopt;
     }

@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QLocalSocket>
 #include <QStandardPaths>
+#include <algorithm>
 #include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
@@ -296,6 +297,11 @@ bool VirtualRack::writeRackdConfig(QString *error) const
     text += u"dnsmasq_hosts_file = %1\ndnsmasq_names_file = %2\ndnsmasq_pid_file = %3\n"_s.arg(
         path(u"dnsmasq/dhcp-hosts"_s), path(u"dnsmasq/hosts"_s),
         m_usesNamespaces ? path(u"dnsmasq/dnsmasq.pid"_s) : u"off"_s);
+    // The HTTPS listener (Redfish, /metrics) only when asked for: its default port is the same for
+    // every virtual rack on this machine.
+    if (!std::any_of(m_options.rackdConfigLines.cbegin(), m_options.rackdConfigLines.cend(),
+            [](const QString &line) { return line.trimmed().startsWith(u"http_listen_port"_s); }))
+        text += u"http_listen_port = 0\n"_s;
     for (const QString &line : m_options.rackdConfigLines)
         text += line + u'\n';
     text += u"heartbeat_interval = %1\njoin_host = %2\n"_s
