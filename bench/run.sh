@@ -47,10 +47,12 @@ if [ "$quick" -eq 1 ]; then
     desktop_args=(--runs 5)
     fanout_args=(--runs 5 --idle 15 --startup-runs 3 10 49 200 1000)
     ssh_args=(--runs 1 49)
+    metrics_args=(--runs 50 48 1000)
 else
     desktop_args=(--runs 20)
     fanout_args=(--runs 20 --idle 60 --startup-runs 10 10 49 200 1000 5000)
     ssh_args=(--runs 3 10 49 200)
+    metrics_args=(--runs 200 48 1000)
 fi
 
 {
@@ -62,6 +64,10 @@ fi
 
 say "The desktop: build/bench/desktop-bench ${desktop_args[*]}"
 "$bench/desktop-bench" "${desktop_args[@]}" | tee -a "$results"
+echo >> "$results"
+
+say "A /metrics scrape: build/bench/metrics-bench ${metrics_args[*]}"
+"$bench/metrics-bench" "${metrics_args[@]}" | tee -a "$results"
 echo >> "$results"
 
 say "Fan-out: build/bench/fanout-bench ${fanout_args[*]}"
