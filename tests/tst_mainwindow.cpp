@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void init()
     {
         QVERIFY(m_fixture.chooseFreePort());
+        m_fixture.httpPort = 0; // no HTTPS listener, unless a test asks for one
         m_fixture.forgetState();
         QVERIFY(m_fixture.prepare());
         QVERIFY(startRackd());
@@ -143,6 +145,40 @@ private Q_SLOTS:
 
         if (qEnvironmentVariableIsSet("PIRACK_TEST_SCREENSHOT"))
             window.grab().save(qEnvironmentVariable("PIRACK_TEST_SCREENSHOT"));
+    }
+
+    void rackDetailsGiveThePrometheusUrl()
+    {
+        m_daemon.reset();
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        m_fixture.httpPort = probe.serverPort();
+        probe.close();
+        QVERIFY(m_fixture.prepare());
+        QVERIFY(startRackd());
+        RackState state;
+        RackSession session(&state);
+        MainWindow window(&session, &state, confirm());
+        QCOMPARE(window.rackDetails(), u"Not connected to a rack."_s);
+        session.open(rackOptions());
+        QVERIFY(waitForStatus(session, Status::Connected));
+        const QString details = window.rackDetails();
+        QVERIFY2(
+            details.contains(u"Prometheus metrics: https://127.0.0.1:%1/metrics"_s.arg(m_fixture.httpPort)),
+            qPrintable(details));
+        QVERIFY2(details.contains(m_daemon->fingerprint()), qPrintable(details));
+        QVERIFY(window.rackDetailsAction()->isEnabled());
+    }
+
+    void withoutTheListenerTheDetailsSaySo()
+    {
+        RackState state;
+        RackSession session(&state);
+        MainWindow window(&session, &state, confirm());
+        session.open(rackOptions());
+        QVERIFY(waitForStatus(session, Status::Connected));
+        QVERIFY2(
+            window.rackDetails().contains(u"Prometheus metrics: off"_s), qPrintable(window.rackDetails()));
     }
 
     void theBannerFollowsTheConnection()

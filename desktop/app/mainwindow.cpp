@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -172,6 +173,27 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
 
 MainWindow::~MainWindow() = default;
 
+QString MainWindow::rackDetails() const
+{
+    if (m_session->status() != RackSession::Status::Connected)
+        return tr("Not connected to a rack.");
+    const RackClient::Options &options = m_session->options();
+    // An IPv6 address goes in brackets in a URL.
+    const QString host = options.host.contains(u':') ? u'[' + options.host + u']' : options.host;
+    QStringList lines {tr("rackd: %1 port %2").arg(options.host).arg(options.port),
+        tr("Fingerprint: %1").arg(m_session->serverFingerprint()),
+        tr("Relays: %1").arg(m_state->relayBackend())};
+    if (m_state->httpPort() == 0) {
+        lines.append(tr("Prometheus metrics: off on this rackd (http_listen_port = 0 in rackd.conf)"));
+    } else {
+        lines.append(tr("Prometheus metrics: %1://%2:%3/metrics")
+                         .arg(m_state->httpScheme(), host)
+                         .arg(m_state->httpPort()));
+        lines.append(tr("The metrics listener presents the same certificate, with this fingerprint."));
+    }
+    return lines.join(u'\n');
+}
+
 void MainWindow::buildActions()
 {
     QToolBar *rackBar = addToolBar(tr("Rack"));
@@ -191,6 +213,13 @@ void MainWindow::buildActions()
     m_switchRack = rackBar->addAction(tr("Switch rack…"));
     m_switchRack->setShortcut(QKeySequence(u"Ctrl+K"_s));
     m_switchRack->setToolTip(tr("Connect to another saved rack, or add one (Ctrl+K)"));
+    m_rackDetails = rackBar->addAction(tr("Rack details…"), this, [this] {
+        QMessageBox box(
+            QMessageBox::Information, tr("Rack details"), rackDetails(), QMessageBox::Close, this);
+        box.setTextInteractionFlags(Qt::TextSelectableByMouse); // the URLs are there to be copied
+        box.exec();
+    });
+    m_rackDetails->setToolTip(tr("Where this rack is, its fingerprint, and the URL Prometheus scrapes"));
     QAction *design = rackBar->addAction(tr("Rack designer…"), this, [this] {
         auto *editor = new StructureEditor;
         editor->setAttribute(Qt::WA_DeleteOnClose);

@@ -62,6 +62,9 @@ public:
     /// The rack shown, in the title.
     void setRackName(const QString &name);
     QAction *switchRackAction() const { return m_switchRack; }
+    /// What "Rack details…" shows: where the rack is, its fingerprint, and its Prometheus URL.
+    QString rackDetails() const;
+    QAction *rackDetailsAction() const { return m_rackDetails; }
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -100,6 +103,7 @@ private:
     QAction *m_allOn = nullptr;
     QAction *m_allGracefulOff = nullptr;
     QAction *m_installAction = nullptr;
+    QAction *m_rackDetails = nullptr;
     QAction *m_switchRack = nullptr;
     QPointer<InstallWizard> m_wizard;
     QLabel *m_installLabel;

@@ -49,6 +49,8 @@ void RackState::clear()
 {
     m_rows = m_columns = 0;
     m_relayBackend.clear();
+    m_httpPort = 0;
+    m_httpScheme.clear();
     m_stacks.clear();
     m_nodes.clear();
     m_order.clear();
@@ -95,6 +97,12 @@ bool RackState::applyStatus(const QJsonObject &result, QString *error)
     m_rows = *rows;
     m_columns = *columns;
     m_relayBackend = rack.value(u"relay_backend"_s).toString();
+    // Older rackd versions send no "http"; a malformed one is shown as off rather than guessed.
+    const QJsonObject http = rack.value(u"http"_s).toObject();
+    const QString scheme = http.value(u"scheme"_s).toString();
+    const bool validHttp = (scheme == u"https" || scheme == u"http");
+    m_httpPort = validHttp ? quint16(wholeNumber(http.value(u"port"_s), 1, 65535).value_or(0)) : 0;
+    m_httpScheme = m_httpPort != 0 ? scheme : QString();
     m_stacks = stacks;
     for (const int id : m_stacks.keys())
         recountUp(id);

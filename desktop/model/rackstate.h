@@ -68,6 +68,9 @@ public:
     int rows() const { return m_rows; }
     int columns() const { return m_columns; }
     QString relayBackend() const { return m_relayBackend; }
+    /// rackd's HTTPS listener (Redfish, /metrics): its port, 0 when it is off; and "https" or "http".
+    quint16 httpPort() const { return m_httpPort; }
+    QString httpScheme() const { return m_httpScheme; }
     QList<StackView> stacks() const;
     const StackView *stack(int id) const;
     const StackView *stackAt(int row, int column) const;
@@ -91,6 +94,8 @@ private:
     int m_rows = 0;
     int m_columns = 0;
     QString m_relayBackend;
+    quint16 m_httpPort = 0;
+    QString m_httpScheme;
     QMap<int, StackView> m_stacks;
     QHash<QString, NodeView> m_nodes;
     QStringList m_order;

@@ -29,6 +29,10 @@ public:
     explicit RackSession(RackState *state, QObject *parent = nullptr);
 
     void open(const RackClient::Options &options);
+    /// What the session was opened with (host, port, the pinned fingerprint).
+    const RackClient::Options &options() const { return m_options; }
+    /// The fingerprint rackd presented on this session's connection.
+    QString serverFingerprint() const { return m_client.serverFingerprint(); }
     void close();
 
     Status status() const { return m_status; }

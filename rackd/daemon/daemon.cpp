@@ -207,6 +207,7 @@ bool Daemon::startHttp(QString *error)
         : std::optional<QSslConfiguration>(PiRackTls::serverConfiguration(m_identity));
     if (!m_http->listen(m_config.httpListenAddress, m_config.httpListenPort, tls, error))
         return false;
+    m_service->powerMethods()->setHttpEndpoint(m_http->port(), !tls);
     qCInfo(lcDaemon).noquote() << (tls ? "HTTPS" : "plain HTTP") << "(Redfish, /metrics) on"
                                << m_config.httpListenAddress.toString() << "port" << m_http->port();
     return true;

@@ -35,6 +35,7 @@ public:
     NodeManager *nodes() const { return m_nodes; }
     Authenticator *authenticator() { return &m_authenticator; }
     NodeMethods *nodeMethods() { return &m_nodeMethods; }
+    PowerMethods *powerMethods() { return &m_powerMethods; }
 
     void handle(
         const Caller &caller, const Protocol::Request &request, ProgressHandler progress, ReplyHandler reply);

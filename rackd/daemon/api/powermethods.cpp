@@ -53,13 +53,14 @@ void PowerMethods::status(const Protocol::Request &request, const ReplyHandler &
                     stackState(m_power->relayState(stack.id), stack.piCount, m_nodes->upCount(stack.id)))},
             {u"up"_s, m_nodes->upCount(stack.id)}, {u"busy"_s, m_power->isBusy(stack.id)}});
     }
-    reply(Protocol::Reply::success(request.id,
-        {{u"rack"_s,
-             QJsonObject {{u"rows"_s, structure.rows}, {u"cols"_s, structure.columns},
-                 {u"pi_stack"_s, structure.pisPerStack},
-                 {u"relay_backend"_s, relayBackendName(structure.wiring.backend)},
-                 {u"stagger_delay"_s, double(structure.timing.staggerDelay.count()) / 1000.0}}},
-            {u"stacks"_s, stacks}}));
+    QJsonObject rack {{u"rows"_s, structure.rows}, {u"cols"_s, structure.columns},
+        {u"pi_stack"_s, structure.pisPerStack},
+        {u"relay_backend"_s, relayBackendName(structure.wiring.backend)},
+        {u"stagger_delay"_s, double(structure.timing.staggerDelay.count()) / 1000.0}};
+    if (m_httpPort != 0)
+        rack.insert(u"http"_s,
+            QJsonObject {{u"port"_s, m_httpPort}, {u"scheme"_s, m_httpPlain ? u"http"_s : u"https"_s}});
+    reply(Protocol::Reply::success(request.id, {{u"rack"_s, rack}, {u"stacks"_s, stacks}}));
 }
 
 void PowerMethods::power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)

@@ -23,6 +23,12 @@ public:
 
     /// The staged install, which keeps power requests off the relays while it discovers.
     void setInstall(StagedInstall *install) { m_install = install; }
+    /// The HTTPS listener (Redfish, /metrics), for `status`: its port, and whether it is plain HTTP.
+    void setHttpEndpoint(quint16 port, bool plain)
+    {
+        m_httpPort = port;
+        m_httpPlain = plain;
+    }
 
     void status(const Protocol::Request &request, const ReplyHandler &reply);
     void power(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
@@ -43,4 +49,6 @@ private:
     NodeManager *m_nodes;
     RequestAudit *m_audit;
     StagedInstall *m_install = nullptr;
+    quint16 m_httpPort = 0;
+    bool m_httpPlain = false;
 };
