@@ -337,6 +337,26 @@ private Q_SLOTS:
         QVERIFY(waitForClose(client.get()));
     }
 
+    void aClientThatKeepsSendingStillGetsItsAnswers()
+    {
+        startServer(false);
+        const auto client = connectClient(false);
+        QVERIFY(client);
+        client->write("GET /slow HTTP/1.1\r\nHost: r\r\n\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(m_deferred.size(), 1, 10000);
+        // 8 MiB of junk while the answer is pending: refused at its first byte, the rest left to TCP
+        // (rackd buffers at most 256 KiB); both answers must arrive, not a reset.
+        client->write(QByteArray(8 * 1024 * 1024, '\x01'));
+        QTest::qWait(300);
+        m_deferred.takeFirst()({200, {}, "still"});
+        const QList<Answer> got = answers(client.get(), 2);
+        QCOMPARE(got.size(), 2);
+        QCOMPARE(got.at(0).body, QByteArray("still"));
+        QCOMPARE(got.at(1).status, 400);
+        QVERIFY(waitForClose(client.get()));
+        QCOMPARE(m_handled.size(), 1);
+    }
+
     void aFloodOfBadRequestsLeavesTheServerServing()
     {
         startServer(true);

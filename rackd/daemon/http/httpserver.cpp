@@ -10,6 +10,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <sys/socket.h>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -17,6 +19,10 @@ namespace {
 /// Answers written but not yet sent, per connection, beyond which no further request is answered
 /// until the client reads: a client that pipelines and never reads cannot make rackd buffer much.
 constexpr qint64 MaximumUnsentBytes = 4 * 1024 * 1024;
+/// How long a refused client may go on sending (dropped unread) before its connection is cut.
+constexpr std::chrono::milliseconds LingerTime {2000};
+/// Received bytes buffered per connection, at most.
+constexpr qint64 ReadBufferBytes = 256 * 1024;
 
 } // namespace
 
@@ -48,7 +54,7 @@ struct HttpServer::Connection
     explicit Connection(const HttpLimits &limits)
         : parser(limits)
     { }
-    enum class Deadline { Handshake, Idle, Request, None };
+    enum class Deadline { Handshake, Idle, Request, Linger, None };
 
     HttpRequestParser parser;
     QHostAddress peer;
@@ -172,6 +178,12 @@ void HttpServer::onIncoming(qintptr descriptor)
     }
     auto connection = std::make_shared<Connection>(m_limits.request);
     connection->peer = peer;
+    // What a client sends beyond what it may have pending stays in the kernel (TCP pushes back): a
+    // refused connection waiting for an earlier answer, or one that pipelines without end, cannot
+    // make rackd buffer more than this.
+    const HttpLimits &request = m_limits.request;
+    socket->setReadBufferSize(qMax<qint64>(
+        ReadBufferBytes, request.maxRequestLine + request.maxHeaderBytes + request.maxBody + 1024));
     connection->deadline = new QTimer(socket);
     connection->deadline->setSingleShot(true);
     m_connections.insert(socket, connection);
@@ -198,6 +210,9 @@ void HttpServer::onIncoming(qintptr descriptor)
             break;
         case Connection::Deadline::Request:
             refuse(socket, 408, u"the request did not arrive in time"_s);
+            break;
+        case Connection::Deadline::Linger:
+            socket->abort();
             break;
         case Connection::Deadline::None:
             break;
@@ -410,7 +425,38 @@ void HttpServer::writeRaw(QTcpSocket *socket, const HttpResponse &response, bool
         head += "Connection: close\r\n";
     socket->write(head + "\r\n" + response.body);
     if (close)
-        socket->disconnectFromHost();
+        closeAfterAnswer(socket);
+}
+
+void HttpServer::closeAfterAnswer(QTcpSocket *socket)
+{
+    // Closing a socket that still holds unread bytes makes the kernel send a reset, and a client
+    // still sending (a body after a 413, junk after a 400) would lose the answer it has not read yet.
+    // So: send the answer, shut the sending side, read and drop what still comes for a while, close.
+    disconnect(socket, &QIODevice::readyRead, this, nullptr);
+    connect(socket, &QIODevice::readyRead, this, [socket] { socket->skip(socket->bytesAvailable()); });
+    auto *tlsSocket = qobject_cast<QSslSocket *>(socket);
+    const auto shutWhenSent = [socket, tlsSocket] {
+        if (socket->bytesToWrite() > 0 || (tlsSocket && tlsSocket->encryptedBytesToWrite() > 0))
+            return false;
+        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        return true;
+    };
+    socket->flush();
+    if (!shutWhenSent()) {
+        // Owned by the lambda (so freed with the socket's connections, whichever comes first).
+        auto sent = std::make_shared<QMetaObject::Connection>();
+        *sent = connect(socket, &QIODevice::bytesWritten, this, [shutWhenSent, sent] {
+            if (shutWhenSent())
+                disconnect(*sent);
+        });
+        if (tlsSocket)
+            connect(tlsSocket, &QSslSocket::encryptedBytesWritten, this, [shutWhenSent] { shutWhenSent(); });
+    }
+    if (const std::shared_ptr<Connection> connection = m_connections.value(socket)) {
+        connection->deadlineKind = Connection::Deadline::Linger;
+        connection->deadline->start(LingerTime);
+    }
 }
 
 void HttpServer::forget(QObject *socket)

@@ -88,6 +88,7 @@ private:
     void dispatchNext(QTcpSocket *socket);
     void finishExchange(QTcpSocket *socket, const HttpResponse &response, bool keepAlive);
     void writeRaw(QTcpSocket *socket, const HttpResponse &response, bool close);
+    void closeAfterAnswer(QTcpSocket *socket);
     void forget(QObject *socket);
 
     Handler m_handler;
