@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "prometheustools.h"
 #include "protocol/tlsidentity.h"
 #include "rackdfixture.h"
 
@@ -76,12 +77,6 @@ class TestMetricsEndpoint : public QObject
         return fetched;
     }
 
-    static QString promtool()
-    {
-        const QString unpacked = QStringLiteral(PIRACK_SOURCE_DIR "/build-tools/prometheus/usr/bin/promtool");
-        return QFileInfo(unpacked).isExecutable() ? unpacked : QStandardPaths::findExecutable(u"promtool"_s);
-    }
-
     static QString line(const QByteArray &exposition, const QString &start)
     {
         for (const QString &candidate : QString::fromUtf8(exposition).split(u'\n')) {
@@ -115,7 +110,7 @@ private Q_SLOTS:
                 scrape.body.constData());
         QVERIFY(!line(scrape.body, u"pirack_install_step{step=\"idle\"} 1"_s).isEmpty());
 
-        const QString tool = promtool();
+        const QString tool = prometheusTool(u"promtool"_s);
         QVERIFY2(!tool.isEmpty(), "promtool is missing: scripts/test.sh unpacks it into build-tools/");
         QProcess check;
         check.start(tool, {u"check"_s, u"metrics"_s});

@@ -4,6 +4,7 @@
 // A real Prometheus server (Debian's, unpacked into build-tools/ by scripts/test.sh) scrapes rackd
 // on the virtual rack in loopback mode, verifying rackd's certificate as the shipped configuration
 // does, and a Pi's temperature is read back through Prometheus' query API.
+#include "prometheustools.h"
 #include "virtualrackharness.h"
 
 #include <QDir>
@@ -31,14 +32,6 @@ class TestPrometheusScrape : public QObject
     {
         QTcpServer probe;
         return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-    }
-
-    static QString prometheusProgram()
-    {
-        const QString unpacked
-            = QStringLiteral(PIRACK_SOURCE_DIR "/build-tools/prometheus/usr/bin/prometheus");
-        return QFileInfo(unpacked).isExecutable() ? unpacked
-                                                  : QStandardPaths::findExecutable(u"prometheus"_s);
     }
 
     /// One instant query; the result vector (empty while Prometheus has nothing, or on any failure).
@@ -76,7 +69,7 @@ private Q_SLOTS:
 
     void prometheusReadsAPisTemperatureFromRackd()
     {
-        const QString program = prometheusProgram();
+        const QString program = prometheusTool(u"prometheus"_s);
         QVERIFY2(!program.isEmpty(),
             "prometheus is missing: scripts/test.sh unpacks Debian's package into build-tools/");
         const quint16 httpPort = freePort();

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metrics/prometheusexposition.h"
 #include "metrics/rackmetrics.h"
+#include "prometheustools.h"
 
 #include <QFileInfo>
 #include <QProcess>
@@ -46,12 +47,6 @@ class TestRackMetrics : public QObject
     }
 
     static QStringList linesOf(const QByteArray &text) { return QString::fromUtf8(text).split(u'\n'); }
-
-    static QString promtool()
-    {
-        const QString unpacked = QStringLiteral(PIRACK_SOURCE_DIR "/build-tools/prometheus/usr/bin/promtool");
-        return QFileInfo(unpacked).isExecutable() ? unpacked : QStandardPaths::findExecutable(u"promtool"_s);
-    }
 
 private Q_SLOTS:
     void valuesAreWrittenAsTheFormatWants()
@@ -144,7 +139,7 @@ private Q_SLOTS:
 
     void promtoolFindsNothingToSay()
     {
-        const QString tool = promtool();
+        const QString tool = prometheusTool(u"promtool"_s);
         QVERIFY2(!tool.isEmpty(),
             "promtool is missing: scripts/test.sh unpacks Debian's prometheus package into build-tools/");
         for (const RackMetrics &rack : {sampleRack(), RackMetrics {}}) {
