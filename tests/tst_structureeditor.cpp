@@ -56,6 +56,22 @@ private Q_SLOTS:
         QCOMPARE(StructureDraft::fromIni(draft.toIni()).toIni(), draft.toIni());
     }
 
+    void theRackSectionIsFoundInAnyCase()
+    {
+        // rackd reads [rAck] as the [rack] section; the designer must keep its keys when it saves.
+        const QByteArray content = "[rAck]\npi_stack = 2\nrows = 1\ncols = 2\n\n"
+                                   "[1]\nid = 1\nx = 1\ny = 1\n\n[2]\nid = 2\nx = 1\ny = 2\n";
+        QCOMPARE(
+            StructureReader::parse(content, u"mixed-case.ini"_s).status, StructureLoadResult::Status::Valid);
+        const StructureDraft draft = StructureDraft::fromIni(content);
+        QCOMPARE(draft.value(u"pi_stack"_s), u"2"_s);
+        QCOMPARE(draft.stacks.size(), 2);
+        const StructureLoadResult saved = StructureReader::parse(draft.toIni(), u"saved.ini"_s);
+        QVERIFY2(saved.status == StructureLoadResult::Status::Valid,
+            qPrintable(saved.issues.isEmpty() ? QString() : saved.issues.first().toString()));
+        QCOMPARE(saved.structure->pisPerStack, 2);
+    }
+
     void anInvalidFileIsDrawnWithItsFindingsAndNotSaved()
     {
         const QString path = m_dir.filePath(u"broken.ini"_s);

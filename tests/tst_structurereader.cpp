@@ -303,6 +303,9 @@ private Q_SLOTS:
         QTest::newRow("duplicate section")
             << rackWith("", twoStacks + "[2]\nx = 1\ny = 2\n")
             << QStringList {u"t.ini:15: error: [2] section appears twice (lines 11 and 15)"_s};
+        QTest::newRow("rack section twice, in another case")
+            << rackWith("", twoStacks + "[RACK]\npi_stack = 3\n")
+            << QStringList {u"t.ini:15: error: [RACK] section appears twice (lines 1 and 15)"_s};
         QTest::newRow("stack section without id")
             << rackWith("", "[left]\nx = 1\ny = 1\n[2]\nx = 1\ny = 2\n")
             << QStringList {

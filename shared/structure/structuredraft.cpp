@@ -3,6 +3,7 @@
 #include "structuredraft.h"
 
 #include "inifile.h"
+#include "structurereader.h"
 
 #include <algorithm>
 
@@ -35,7 +36,7 @@ StructureDraft StructureDraft::fromIni(const QByteArray &content)
     StructureDraft draft;
     const IniFile ini = IniFile::parse(content);
     for (const IniSection &section : ini.sections()) {
-        if (section.name == u"rack") {
+        if (StructureReader::isRackSection(section.name)) {
             for (const IniEntry &entry : section.entries) {
                 if (draft.value(entry.key).isNull())
                     draft.rackEntries.append({entry.key, entry.value});

@@ -261,14 +261,15 @@ private:
         const IniSection *rack = nullptr;
         QHash<QString, int> seen;
         for (const IniSection &section : m_ini.sections()) {
-            if (seen.contains(section.name)) {
+            const bool isRack = StructureReader::isRackSection(section.name);
+            const QString identity = isRack ? RackSection : section.name;
+            if (seen.contains(identity)) {
                 m_check.error(section.line, section.name, {},
-                    u"section appears twice (lines %1 and %2)"_s.arg(seen.value(section.name))
-                        .arg(section.line));
+                    u"section appears twice (lines %1 and %2)"_s.arg(seen.value(identity)).arg(section.line));
                 continue;
             }
-            seen.insert(section.name, section.line);
-            if (section.name.compare(RackSection, Qt::CaseInsensitive) == 0)
+            seen.insert(identity, section.line);
+            if (isRack)
                 rack = &section;
             else
                 m_stackSections.append(&section);
@@ -577,6 +578,11 @@ private:
 };
 
 } // namespace
+
+bool StructureReader::isRackSection(const QString &sectionName)
+{
+    return sectionName.compare(RackSection, Qt::CaseInsensitive) == 0;
+}
 
 QStringList StructureReader::rackKeys()
 {

@@ -35,6 +35,8 @@ public:
     static StructureLoadResult parse(const QByteArray &content, const QString &fileName);
 
     /// Every key the [rack] section and the stack sections know.
+    // The [rack] section's name is matched without regard to case, like its keys.
+    static bool isRackSection(const QString &sectionName);
     static QStringList rackKeys();
     static QStringList stackKeys();
 };
