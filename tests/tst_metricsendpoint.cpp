@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "httpsfetch.h"
 #include "prometheustools.h"
 #include "protocol/tlsidentity.h"
 #include "rackdfixture.h"
@@ -21,14 +22,7 @@ class TestMetricsEndpoint : public QObject
 {
     Q_OBJECT
 
-    struct Fetched
-    {
-        int status = 0;
-        QByteArray body;
-        QHash<QByteArray, QByteArray> headers; ///< Names in lower case.
-        QString fingerprint; ///< Of the certificate the listener presented.
-        QString error;
-    };
+    using Fetched = HttpsFetched;
 
     RackdFixture m_fixture;
     std::unique_ptr<Daemon> m_daemon;
@@ -52,29 +46,10 @@ class TestMetricsEndpoint : public QObject
     Fetched fetch(const QByteArray &method, const QString &path, const QByteArray &authorization = {},
         const QByteArray &body = {})
     {
-        QNetworkRequest request(QUrl(u"https://127.0.0.1:%1%2"_s.arg(m_daemon->httpPort()).arg(path)));
+        QList<QPair<QByteArray, QByteArray>> headers;
         if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-        QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-        Fetched fetched;
-        // rackd's certificate is self-signed: trusted here by its fingerprint, as pirack and rackctl do.
-        QObject::connect(
-            reply, &QNetworkReply::sslErrors, reply, [reply, &fetched](const QList<QSslError> &) {
-                fetched.fingerprint = certificateFingerprint(reply->sslConfiguration().peerCertificate());
-                reply->ignoreSslErrors();
-            });
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 15000)) {
-            fetched.error = u"no answer in 15 s"_s;
-            reply->abort();
-        }
-        fetched.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        fetched.body = reply->readAll();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            fetched.headers.insert(name.toLower(), value);
-        if (fetched.error.isEmpty() && reply->error() != QNetworkReply::NoError && fetched.status == 0)
-            fetched.error = reply->errorString();
-        reply->deleteLater();
-        return fetched;
+            headers.append({"Authorization", authorization});
+        return httpsFetch(m_network, m_daemon->httpPort(), method, path, headers, body);
     }
 
     static QString line(const QByteArray &exposition, const QString &start)

@@ -57,6 +57,26 @@ private Q_SLOTS:
                 u"r.conf:5: http_listen_address: \"nowhere\" is not an IP address (or \"any\")"_s}));
     }
 
+    void theRedfishKeys()
+    {
+        QStringList errors;
+        const auto defaults = RackdConfig::parse("[rackd]\n", u"r.conf"_s, &errors);
+        QVERIFY(defaults);
+        QVERIFY(!defaults->redfishSharedPowerAllowed);
+        QCOMPARE(defaults->redfishSessionTimeout, std::chrono::seconds(1800));
+        const auto config = RackdConfig::parse(
+            "[rackd]\nredfish_shared_power = Allow\nredfish_session_timeout = 600\n", u"r.conf"_s, &errors);
+        QVERIFY2(config, qPrintable(errors.join(u'\n')));
+        QVERIFY(config->redfishSharedPowerAllowed);
+        QCOMPARE(config->redfishSessionTimeout, std::chrono::seconds(600));
+        QVERIFY(
+            !RackdConfig::parse("[rackd]\nredfish_shared_power = sometimes\nredfish_session_timeout = 5\n",
+                u"r.conf"_s, &errors));
+        QCOMPARE(errors,
+            (QStringList {u"r.conf:2: redfish_shared_power: \"sometimes\" is not refuse or allow"_s,
+                u"r.conf:3: redfish_session_timeout: \"5\" is not a number of seconds from 60 to 86400"_s}));
+    }
+
     void readsEveryKeyAndResolvesRelativePaths()
     {
         QStringList errors;

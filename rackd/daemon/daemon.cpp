@@ -8,6 +8,7 @@
 #include "install/installprecheck.h"
 #include "metrics/metricscollector.h"
 #include "protocol/tlsconfiguration.h"
+#include "redfish/redfishservice.h"
 #include "relaybankfactory.h"
 #include "storage/atomicfile.h"
 #include "structure/structurereader.h"
@@ -195,8 +196,15 @@ bool Daemon::startHttp(QString *error)
         return collectRackMetrics(
             {m_power.get(), m_nodes.get(), m_server.get(), m_install.get(), m_startTimeSeconds});
     };
+    RedfishService::Settings redfishSettings;
+    redfishSettings.sharedPowerAllowed = m_config.redfishSharedPowerAllowed;
+    redfishSettings.sessionTimeout = m_config.redfishSessionTimeout;
+    m_redfish = std::make_unique<RedfishService>(m_service.get(), m_tokens.get(),
+        RedfishResources::Sources {m_power.get(), m_nodes.get(), m_identity.fingerprint(),
+            relayBackendName(m_structure.wiring.backend)},
+        redfishSettings);
     m_httpApi = std::make_unique<HttpApi>(m_tokens.get(), &m_service->authenticator()->throttle(), metrics,
-        HttpApi::Settings {m_config.metricsToken});
+        HttpApi::Settings {m_config.metricsToken}, m_redfish.get());
     m_http = std::make_unique<HttpServer>(
         [api = m_httpApi.get()](const HttpRequest &request, const QHostAddress &peer,
             const HttpServer::Respond &respond) { api->handle(request, peer, respond); });

@@ -21,6 +21,7 @@
 
 /// rackd as one object: it builds every part from the configuration and owns them.
 class HttpApi;
+class RedfishService;
 class HttpServer;
 
 class Daemon : public QObject
@@ -42,6 +43,7 @@ public:
     RelayBank *relayBank() const { return m_bank.get(); }
     ControlServer *controlServer() const { return m_server.get(); }
     NodeManager *nodeManager() const { return m_nodes.get(); }
+    PowerController *powerController() const { return m_power.get(); }
     RackService *service() const { return m_service.get(); }
     DhcpEventSource *dhcpEvents() const { return m_dhcp.get(); }
     StagedInstall *install() const { return m_install.get(); }
@@ -74,6 +76,7 @@ private:
     std::unique_ptr<RackService> m_service;
     std::unique_ptr<ControlServer> m_server;
     std::unique_ptr<DhcpEventSource> m_dhcp;
+    std::unique_ptr<RedfishService> m_redfish;
     std::unique_ptr<HttpApi> m_httpApi;
     std::unique_ptr<HttpServer> m_http; ///< Goes first: its handlers reach everything above.
     qint64 m_startTimeSeconds = 0;

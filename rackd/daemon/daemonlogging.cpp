@@ -3,3 +3,4 @@
 #include "daemonlogging.h"
 
 Q_LOGGING_CATEGORY(lcDaemon, "pirack.daemon", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRedfish, "pirack.redfish", QtInfoMsg)

@@ -5,3 +5,4 @@
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcDaemon)
+Q_DECLARE_LOGGING_CATEGORY(lcRedfish)

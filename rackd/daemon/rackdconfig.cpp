@@ -49,7 +49,8 @@ std::optional<RackdConfig> RackdConfig::parse(
         u"dhcp_event_socket"_s, u"dhcp_lease_file"_s, u"dhcp_log_file"_s, u"dnsmasq_hosts_file"_s,
         u"dnsmasq_names_file"_s, u"dnsmasq_pid_file"_s, u"install_stack_timeout"_s, u"install_settle_time"_s,
         u"install_verify_timeout"_s, u"unauthenticated_limit"_s, u"unauthenticated_per_source"_s,
-        u"http_listen_address"_s, u"http_listen_port"_s, u"http_plain"_s, u"metrics_token"_s};
+        u"http_listen_address"_s, u"http_listen_port"_s, u"http_plain"_s, u"metrics_token"_s,
+        u"redfish_shared_power"_s, u"redfish_session_timeout"_s};
     const auto address = [&problems](const IniEntry &entry, QHostAddress *target) {
         const bool ok
             = entry.value == u"any" ? (*target = QHostAddress::Any, true) : target->setAddress(entry.value);
@@ -115,6 +116,17 @@ std::optional<RackdConfig> RackdConfig::parse(
                         u"a metrics token is 16 or more visible ASCII characters, without spaces"_s);
                 else
                     config.metricsToken = value;
+            } else if (entry.key == u"redfish_shared_power") {
+                const QString answer = value.toLower();
+                if (answer == u"refuse" || answer == u"allow")
+                    config.redfishSharedPowerAllowed = answer == u"allow";
+                else
+                    problems.report(entry.line, entry.key, u"\"%1\" is not refuse or allow"_s.arg(value));
+            } else if (entry.key == u"redfish_session_timeout") {
+                std::chrono::milliseconds timeout {0};
+                seconds(entry, 60, 86400, &timeout);
+                if (timeout.count() > 0)
+                    config.redfishSessionTimeout = std::chrono::duration_cast<std::chrono::seconds>(timeout);
             } else if (entry.key == u"state_directory") {
                 config.stateDirectory = resolve(value);
             } else if (entry.key == u"structure_file") {

@@ -35,6 +35,14 @@ public:
     /// What a scrape of /metrics must present as a bearer token; empty: none asked on loopback, and
     /// a control token with any role asked elsewhere.
     QString metricsToken;
+    /**
+     * Whether a Redfish reset of one Pi may cut its stack's relay while other Pis of the stack run
+     * (ForceOff, ForceRestart, PowerCycle, or On for a halted Pi). Refused by default: the answer
+     * names the Pis that would lose power.
+     */
+    bool redfishSharedPowerAllowed = false;
+    /// A Redfish session idle for this long ends (SessionService.SessionTimeout).
+    std::chrono::seconds redfishSessionTimeout {1800};
     QString stateDirectory = QStringLiteral("/var/lib/pirack");
     QString structureFile = QStringLiteral("/etc/pirack/structure_rack.ini");
     std::optional<RelayBackendKind> relayBackend; ///< Overrides the structure file's.

@@ -36,6 +36,7 @@ public:
     Authenticator *authenticator() { return &m_authenticator; }
     NodeMethods *nodeMethods() { return &m_nodeMethods; }
     PowerMethods *powerMethods() { return &m_powerMethods; }
+    RequestAudit *audit() { return &m_audit; }
 
     void handle(
         const Caller &caller, const Protocol::Request &request, ProgressHandler progress, ReplyHandler reply);

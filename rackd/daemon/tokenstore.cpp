@@ -138,7 +138,11 @@ bool TokenStore::revoke(const QString &name, Protocol::Error *error)
 
 std::optional<TokenInfo> TokenStore::authenticate(const QString &token) const
 {
-    const QByteArray hash = hashToken(token);
+    return byHash(hashToken(token));
+}
+
+std::optional<TokenInfo> TokenStore::byHash(const QByteArray &hash) const
+{
     std::optional<TokenInfo> match;
     for (const TokenInfo &info : m_tokens) {
         if (constantTimeEquals(info.hash, hash))

@@ -41,6 +41,8 @@ public:
     std::optional<QString> create(const QString &name, Role role, Protocol::Error *error);
     bool revoke(const QString &name, Protocol::Error *error);
     std::optional<TokenInfo> authenticate(const QString &token) const;
+    /// The token stored with this hash, while it is not revoked.
+    std::optional<TokenInfo> byHash(const QByteArray &hash) const;
 
     static bool isValidName(const QString &name);
 

@@ -6,6 +6,7 @@
 #include "daemonlogging.h"
 #include "metrics/prometheusexposition.h"
 #include "protocol/secrets.h"
+#include "redfish/redfishservice.h"
 #include "tokenstore.h"
 
 #include <QJsonArray>
@@ -15,11 +16,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-
-/// The Base message registry version the MessageIds name.
-constexpr char BaseRegistry[] = "Base.1.22.";
-
-QString messageId(const QString &name) { return QString::fromLatin1(BaseRegistry) + name; }
 
 /// The token of an `Authorization: Bearer ...` header; empty when there is none.
 QString bearerToken(const HttpRequest &request)
@@ -32,28 +28,19 @@ QString bearerToken(const HttpRequest &request)
 
 } // namespace
 
-HttpApi::HttpApi(
-    TokenStore *tokens, AuthThrottle *throttle, std::function<RackMetrics()> metrics, Settings settings)
+HttpApi::HttpApi(TokenStore *tokens, AuthThrottle *throttle, std::function<RackMetrics()> metrics,
+    Settings settings, RedfishService *redfish)
     : m_tokens(tokens)
     , m_throttle(throttle)
     , m_metrics(std::move(metrics))
     , m_settings(std::move(settings))
+    , m_redfish(redfish)
 { }
 
 HttpResponse HttpApi::redfishError(
     int status, const QString &id, const QString &message, const QString &resolution)
 {
-    // Both severities: MessageSeverity is the current property, Severity the deprecated one that
-    // clients such as sushy 4.x still read.
-    QJsonObject info {{u"@odata.type"_s, u"#Message.v1_1_1.Message"_s}, {u"MessageId"_s, messageId(id)},
-        {u"Message"_s, message}, {u"MessageSeverity"_s, u"Critical"_s}, {u"Severity"_s, u"Critical"_s}};
-    if (!resolution.isEmpty())
-        info.insert(u"Resolution"_s, resolution);
-    const QJsonObject body {{u"error"_s,
-        QJsonObject {{u"code"_s, messageId(id)}, {u"message"_s, message},
-            {u"@Message.ExtendedInfo"_s, QJsonArray {info}}}}};
-    return {status, {{"Content-Type", "application/json; charset=utf-8"}, {"OData-Version", "4.0"}},
-        QJsonDocument(body).toJson(QJsonDocument::Compact)};
+    return RedfishService::error(status, id, message, resolution);
 }
 
 HttpResponse HttpApi::refusal(int status, const QString &reason)
@@ -83,9 +70,13 @@ void HttpApi::handle(const HttpRequest &request, const QHostAddress &peer, const
         serveMetrics(request, peer, respond);
         return;
     }
+    if (m_redfish && RedfishService::isRedfishPath(request.path)) {
+        m_redfish->handle(request, peer, respond);
+        return;
+    }
     respond(redfishError(404, u"ResourceNotFound"_s,
         u"nothing is at %1 on this rackd"_s.arg(QString::fromUtf8(request.path.left(200))),
-        u"GET /metrics for Prometheus"_s));
+        u"/redfish/v1 is the Redfish service; GET /metrics is for Prometheus"_s));
 }
 
 HttpApi::Access HttpApi::metricsAccess(

@@ -8,12 +8,13 @@
 #include <functional>
 
 class AuthThrottle;
+class RedfishService;
 class TokenStore;
 
 /**
- * What rackd answers on its HTTPS listener: GET /metrics for Prometheus, and every other path with a
- * Redfish error until the Redfish service answers there. Requests arrive already read by the strict
- * parser (HttpServer); this class decides who may see what.
+ * What rackd answers on its HTTPS listener: GET /metrics for Prometheus, /redfish/... by the Redfish
+ * service (RedfishService), and every other path with a Redfish error. Requests arrive already read by the
+ * strict parser (HttpServer); this class decides who may see what.
  *
  * /metrics: with `metrics_token` set, only `Authorization: Bearer <that token>`; without it, any
  * scrape from a loopback address, and from elsewhere a rackd token of any role (Bearer). Failures
@@ -27,8 +28,8 @@ public:
         QString metricsToken;
     };
 
-    HttpApi(
-        TokenStore *tokens, AuthThrottle *throttle, std::function<RackMetrics()> metrics, Settings settings);
+    HttpApi(TokenStore *tokens, AuthThrottle *throttle, std::function<RackMetrics()> metrics,
+        Settings settings, RedfishService *redfish = nullptr);
 
     void handle(const HttpRequest &request, const QHostAddress &peer, const HttpServer::Respond &respond);
 
@@ -49,4 +50,5 @@ private:
     AuthThrottle *m_throttle;
     std::function<RackMetrics()> m_metrics;
     Settings m_settings;
+    RedfishService *m_redfish;
 };
