@@ -19,6 +19,9 @@ PIRACK_BUILD_PACKAGES=(
     dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
     dbus-daemon gnome-keyring  # the desktop's token store is tested against a real secret service
 )
+# The Redfish clients nobody here wrote, driven against rackd by tests/tst_redfishclients: Ansible's
+# community.general Redfish modules, OpenStack's sushy and DMTF's redfishtool.
+PIRACK_REDFISH_CLIENT_PACKAGES=(ansible python3-sushy redfishtool)
 # What the virtual rack needs in its network-namespace mode (root only; other users get loopback mode).
 PIRACK_VIRTUAL_RACK_PACKAGES=(iproute2 dnsmasq-base udhcpc)
 # The GPIO relays on a real kernel (scripts/kernel-test.sh): qemu, Debian's kernel headers and

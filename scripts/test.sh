@@ -28,7 +28,7 @@ while [ "$#" -gt 0 ]; do
     esac
 done
 
-ensure_packages "${PIRACK_BUILD_PACKAGES[@]}"
+ensure_packages "${PIRACK_BUILD_PACKAGES[@]}" "${PIRACK_REDFISH_CLIENT_PACKAGES[@]}"
 # promtool checks the /metrics exposition and the shipped alerting rules.
 ensure_prometheus_tools > /dev/null
 # As root the end-to-end tests run the virtual rack with real namespaces, dnsmasq and udhcpc, and
