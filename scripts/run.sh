@@ -53,7 +53,7 @@ say "Checking the rack described by $structure"
 mkdir -p "$run_dir"
 log="$build_dir/virtual-rack.log"
 say "Starting the virtual rack (log: $log)"
-"$virtual_rack" --structure "$structure" --run-dir "$run_dir" --port "$port" "${rack_options[@]}" > "$log" 2>&1 &
+"$virtual_rack" --structure "$structure" --run-dir "$run_dir" --port "$port" --http-port 0 "${rack_options[@]}" > "$log" 2>&1 &
 rack_pid=$!
 stop_rack() {
     kill -INT "$rack_pid" 2>/dev/null && wait "$rack_pid" 2>/dev/null

@@ -147,7 +147,7 @@ private Q_SLOTS:
             window.grab().save(qEnvironmentVariable("PIRACK_TEST_SCREENSHOT"));
     }
 
-    void rackDetailsGiveThePrometheusUrl()
+    void rackDetailsGiveTheRedfishAndPrometheusUrls()
     {
         m_daemon.reset();
         QTcpServer probe;
@@ -166,6 +166,8 @@ private Q_SLOTS:
         QVERIFY2(
             details.contains(u"Prometheus metrics: https://127.0.0.1:%1/metrics"_s.arg(m_fixture.httpPort)),
             qPrintable(details));
+        QVERIFY2(details.contains(u"Redfish: https://127.0.0.1:%1/redfish/v1 "_s.arg(m_fixture.httpPort)),
+            qPrintable(details));
         QVERIFY2(details.contains(m_daemon->fingerprint()), qPrintable(details));
         QVERIFY(window.rackDetailsAction()->isEnabled());
     }
@@ -177,8 +179,8 @@ private Q_SLOTS:
         MainWindow window(&session, &state, confirm());
         session.open(rackOptions());
         QVERIFY(waitForStatus(session, Status::Connected));
-        QVERIFY2(
-            window.rackDetails().contains(u"Prometheus metrics: off"_s), qPrintable(window.rackDetails()));
+        QVERIFY2(window.rackDetails().contains(u"Redfish and Prometheus metrics: off"_s),
+            qPrintable(window.rackDetails()));
     }
 
     void theBannerFollowsTheConnection()

@@ -4,6 +4,7 @@
 // End to end on the virtual rack in network-namespace mode: real rackd, real dnsmasq, real udhcpc,
 // real agents. Needs root; where namespaces are unavailable it skips, except in CI, where it fails.
 // Past ~600 lines on purpose: one rack is built per test function, so the scenarios share this file.
+#include "httpsfetch.h"
 #include "virtualrackharness.h"
 
 #include <QElapsedTimer>
@@ -55,8 +56,8 @@ class TestVirtualRack : public QObject
         QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(60000, &loop, &QEventLoop::quit);
         process.start(QStringLiteral(VIRTUAL_RACK_EXECUTABLE),
-            {u"--structure"_s, structure, u"--run-dir"_s, runDirectory, u"--port"_s, u"0"_s,
-                u"--boot-delay"_s, u"200ms"_s, u"--heartbeat"_s, u"1s"_s});
+            {u"--structure"_s, structure, u"--run-dir"_s, runDirectory, u"--port"_s, u"0"_s, u"--http-port"_s,
+                u"0"_s, u"--boot-delay"_s, u"200ms"_s, u"--heartbeat"_s, u"1s"_s});
         loop.exec();
         QObject::disconnect(&process, nullptr, &loop, nullptr);
         return output->contains("virtual-rack: ready");
@@ -144,6 +145,20 @@ private Q_SLOTS:
         QVERIFY2(powerOnStackOne(interrupted, run, &output), output.constData());
         const QString firstPrefix = prefixIn(output);
         QCOMPARE(VirtualRackHarness::namespacesWith(firstPrefix).size(), 7);
+        // rackd's Redfish service, inside the master's namespace, answers on this machine's loopback.
+        const QRegularExpressionMatch redfish
+            = QRegularExpression(u"Redfish on https://127\\.0\\.0\\.1:([0-9]+)/redfish/v1"_s)
+                  .match(QString::fromUtf8(output));
+        QVERIFY2(redfish.hasMatch(), output.constData());
+        QFile tokenFile(QDir(run).filePath(u"admin-token"_s));
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        QNetworkAccessManager network;
+        const QByteArray credentials = QByteArray("pirack:") + tokenFile.readAll().trimmed();
+        const HttpsFetched system = httpsFetch(network, quint16(redfish.captured(1).toUInt()), "GET",
+            u"/redfish/v1/Systems/s1-n1"_s,
+            {{QByteArray("Authorization"), "Basic " + credentials.toBase64()}});
+        QCOMPARE(system.status, 200);
+        QCOMPARE(system.json()[u"PowerState"_s].toString(), u"On"_s);
         ::kill(pid_t(interrupted.processId()), SIGINT);
         QVERIFY(interrupted.waitForFinished(30000));
         QCOMPARE(interrupted.exitCode(), 0);

@@ -29,18 +29,20 @@ private Q_SLOTS:
         QString error;
         const auto options = VirtualRackOptions::fromArguments(
             {u"--structure"_s, u"/r/rack.ini"_s, u"--run-dir"_s, u"/tmp/run"_s, u"--mode"_s, u"loopback"_s,
-                u"--port"_s, u"0"_s, u"--boot-delay"_s, u"500ms"_s, u"--boot-jitter"_s, u"2"_s,
-                u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s, u"--slow-extra"_s, u"1m"_s,
-                u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s, u"--hang-on-shutdown"_s, u"3:2"_s,
-                u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s, u"--rackd-config"_s,
-                u"install_verify_timeout = 20"_s, u"--agent-bin"_s, u"/opt/arm64/rack-agent"_s,
-                u"--agent-wrapper"_s, u"qemu-aarch64-static -L \"/usr/aarch64 gnu\""_s},
+                u"--port"_s, u"0"_s, u"--http-port"_s, u"8443"_s, u"--boot-delay"_s, u"500ms"_s,
+                u"--boot-jitter"_s, u"2"_s, u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s,
+                u"--slow-extra"_s, u"1m"_s, u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s,
+                u"--hang-on-shutdown"_s, u"3:2"_s, u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s,
+                u"--rackd-config"_s, u"install_verify_timeout = 20"_s, u"--agent-bin"_s,
+                u"/opt/arm64/rack-agent"_s, u"--agent-wrapper"_s,
+                u"qemu-aarch64-static -L \"/usr/aarch64 gnu\""_s},
             &error);
         QVERIFY2(options, qPrintable(error));
         QCOMPARE(options->structureFile, u"/r/rack.ini"_s);
         QCOMPARE(options->runDirectory, u"/tmp/run"_s);
         QCOMPARE(options->mode, VirtualRackOptions::Mode::Loopback);
         QCOMPARE(options->port, quint16(0));
+        QCOMPARE(options->httpPort, std::optional<quint16>(8443));
         QCOMPARE(options->bootDelay, milliseconds(500));
         QCOMPARE(options->bootJitter, milliseconds(2000));
         QCOMPARE(options->shutdownTime, milliseconds(1500));
@@ -68,6 +70,8 @@ private Q_SLOTS:
                               << u"--mode: \"docker\" is not auto, namespaces or loopback"_s;
         QTest::newRow("port") << base + QStringList {u"--port"_s, u"70000"_s}
                               << u"--port: \"70000\" is not a port (0 to 65535)"_s;
+        QTest::newRow("http port") << base + QStringList {u"--http-port"_s, u"https"_s}
+                                   << u"--http-port: \"https\" is not a port (0 to 65535)"_s;
         QTest::newRow("duration") << base + QStringList {u"--boot-delay"_s, u"soon"_s}
                                   << u"--boot-delay: \"soon\" is not a duration (like 500ms, 3s or 2m)"_s;
         QTest::newRow("heartbeat") << base + QStringList {u"--heartbeat"_s, u"10ms"_s}

@@ -184,12 +184,13 @@ QString MainWindow::rackDetails() const
         tr("Fingerprint: %1").arg(m_session->serverFingerprint()),
         tr("Relays: %1").arg(m_state->relayBackend())};
     if (m_state->httpPort() == 0) {
-        lines.append(tr("Prometheus metrics: off on this rackd (http_listen_port = 0 in rackd.conf)"));
+        lines.append(
+            tr("Redfish and Prometheus metrics: off on this rackd (http_listen_port = 0 in rackd.conf)"));
     } else {
-        lines.append(tr("Prometheus metrics: %1://%2:%3/metrics")
-                         .arg(m_state->httpScheme(), host)
-                         .arg(m_state->httpPort()));
-        lines.append(tr("The metrics listener presents the same certificate, with this fingerprint."));
+        const QString base = u"%1://%2:%3"_s.arg(m_state->httpScheme(), host).arg(m_state->httpPort());
+        lines.append(tr("Redfish: %1/redfish/v1 (user \"pirack\", a rackd token as the password)").arg(base));
+        lines.append(tr("Prometheus metrics: %1/metrics").arg(base));
+        lines.append(tr("That listener presents the same certificate, with this fingerprint."));
     }
     return lines.join(u'\n');
 }

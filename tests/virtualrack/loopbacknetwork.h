@@ -29,6 +29,7 @@ public:
     QHostAddress rackdAddress() const override { return QHostAddress::LocalHost; }
     quint16 rackdPort() const override { return m_port; }
     quint16 exposeRackd(quint16 hostPort, QString *error) override;
+    bool exposeHttp(quint16, QString *) override { return true; } // rackd listens on 127.0.0.1 itself
     void wrapCommand(const QString &, QString *, QStringList *) const override { }
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;

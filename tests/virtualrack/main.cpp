@@ -63,6 +63,10 @@ int main(int argc, char *argv[])
         << " stacks; each boots when its stack's relay goes on\n"
         << "virtual-rack: rackd answers on 127.0.0.1:" << rack.port() << " (fingerprint "
         << rack.fingerprint() << ")\n"
+        << (rack.httpPort() == 0
+                   ? QString()
+                   : u"virtual-rack: Redfish on https://127.0.0.1:%1/redfish/v1, Prometheus metrics on "
+                     "https://127.0.0.1:%1/metrics\n"_s.arg(rack.httpPort()))
         << "virtual-rack: admin token in " << rack.adminTokenFile()
         << "; rackd's log: " << rack.rackdLogFile() << '\n'
         << "virtual-rack: ready\n";

@@ -287,6 +287,13 @@ quint16 NamespaceNetwork::exposeRackd(quint16 hostPort, QString *error)
     return m_forwarder->port();
 }
 
+bool NamespaceNetwork::exposeHttp(quint16 port, QString *error)
+{
+    delete m_httpForwarder;
+    m_httpForwarder = new PortForwarder(masterNamespace(), m_setup.masterAddress, port, this);
+    return m_httpForwarder->listen(QHostAddress::LocalHost, port, error);
+}
+
 void NamespaceNetwork::wrapCommand(const QString &piName, QString *program, QStringList *arguments) const
 {
     const QString name = piName.isEmpty() ? masterNamespace() : piNamespace(m_indexOf.value(piName));
@@ -362,6 +369,8 @@ void NamespaceNetwork::destroy()
     }
     delete m_forwarder;
     m_forwarder = nullptr;
+    delete m_httpForwarder;
+    m_httpForwarder = nullptr;
     if (!m_namespaces.isEmpty()) {
         removeNamespaces(m_namespaces);
         qCInfo(lcVirtualRack).noquote() << "removed the network namespaces" << m_prefix + u"-*";

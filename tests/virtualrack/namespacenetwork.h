@@ -43,6 +43,7 @@ public:
     QHostAddress rackdAddress() const override { return m_setup.masterAddress; }
     quint16 rackdPort() const override { return RackdPort; }
     quint16 exposeRackd(quint16 hostPort, QString *error) override;
+    bool exposeHttp(quint16 port, QString *error) override;
     void wrapCommand(const QString &piName, QString *program, QStringList *arguments) const override;
     void plugIn(const VirtualPiNic &pi) override;
     void unplug(const VirtualPiNic &pi) override;
@@ -62,4 +63,5 @@ private:
     QPointer<QProcess> m_dnsmasq;
     QHash<QString, QPointer<QProcess>> m_dhcpClients;
     PortForwarder *m_forwarder = nullptr;
+    PortForwarder *m_httpForwarder = nullptr;
 };

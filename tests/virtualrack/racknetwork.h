@@ -57,6 +57,8 @@ public:
     virtual quint16 rackdPort() const = 0;
     /// Makes rackd reachable on 127.0.0.1 on this machine; returns that port (0 on failure).
     virtual quint16 exposeRackd(quint16 hostPort, QString *error) = 0;
+    /// Makes rackd's HTTPS listener (on rackdAddress(), `port`) reachable on 127.0.0.1:`port` too.
+    virtual bool exposeHttp(quint16 port, QString *error) = 0;
     /// Rewrites a command so it runs on the master ("" ) or on a Pi (its name).
     virtual void wrapCommand(const QString &piName, QString *program, QStringList *arguments) const = 0;
     /// Power came: the Pi's link comes up and its DHCP client starts; bound() follows.

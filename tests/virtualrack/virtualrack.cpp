@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QLocalSocket>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <algorithm>
 #include <csignal>
 
@@ -298,9 +299,14 @@ bool VirtualRack::writeRackdConfig(QString *error) const
         path(u"dnsmasq/dhcp-hosts"_s), path(u"dnsmasq/hosts"_s),
         m_usesNamespaces ? path(u"dnsmasq/dnsmasq.pid"_s) : u"off"_s);
     // The HTTPS listener (Redfish, /metrics) only when asked for: its default port is the same for
-    // every virtual rack on this machine.
-    if (!std::any_of(m_options.rackdConfigLines.cbegin(), m_options.rackdConfigLines.cend(),
-            [](const QString &line) { return line.trimmed().startsWith(u"http_listen_port"_s); }))
+    // every virtual rack on this machine. In namespaces rackd takes the same port number as the
+    // host side, so the URL rackd reports (its status' http port) is the one that works here.
+    if (m_httpPort != 0)
+        text += u"http_listen_address = %1\nhttp_listen_port = %2\n"_s
+                    .arg(m_network->rackdAddress().toString())
+                    .arg(m_httpPort);
+    else if (!std::any_of(m_options.rackdConfigLines.cbegin(), m_options.rackdConfigLines.cend(),
+                 [](const QString &line) { return line.trimmed().startsWith(u"http_listen_port"_s); }))
         text += u"http_listen_port = 0\n"_s;
     for (const QString &line : m_options.rackdConfigLines)
         text += line + u'\n';
@@ -371,17 +377,36 @@ bool VirtualRack::start(QString *error)
             return false;
         }
     }
+    if (m_options.httpPort && !chooseHttpPort(error)) {
+        stop();
+        return false;
+    }
     if (!m_network->create(setup, error) || !writeRackdConfig(error) || !readFingerprint(error)) {
         stop();
         return false;
     }
     m_hostPort = m_network->exposeRackd(m_options.port, error);
-    if (m_hostPort == 0 || !startRackd(error) || !prepareJoin(error)) {
+    if (m_hostPort == 0 || (m_httpPort != 0 && !m_network->exposeHttp(m_httpPort, error))
+        || !startRackd(error) || !prepareJoin(error)) {
         stop();
         return false;
     }
     followRelays();
     m_tick.start();
+    return true;
+}
+
+bool VirtualRack::chooseHttpPort(QString *error)
+{
+    m_httpPort = *m_options.httpPort;
+    if (m_httpPort != 0)
+        return true;
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0)) {
+        *error = u"no free port for rackd's HTTPS listener: %1"_s.arg(probe.errorString());
+        return false;
+    }
+    m_httpPort = probe.serverPort();
     return true;
 }
 

@@ -40,6 +40,8 @@ public:
     const RackStructure &structure() const { return m_structure; }
     /// rackd answers on 127.0.0.1 at this port.
     quint16 port() const { return m_hostPort; }
+    /// Where rackd's HTTPS listener answers on 127.0.0.1 (0: off).
+    quint16 httpPort() const { return m_httpPort; }
     QString fingerprint() const { return m_fingerprint; }
     QString adminToken() const { return m_adminToken; }
     QString adminTokenFile() const;
@@ -82,6 +84,8 @@ Q_SIGNALS:
     void dhcpEvent(const HookMessage &message);
 
 private:
+    /// The --http-port, or a free port for 0.
+    bool chooseHttpPort(QString *error);
     bool loadStructure(QString *error);
     bool chooseNetwork(QString *error);
     bool findPrograms(QString *error);
@@ -109,6 +113,7 @@ private:
     QString m_hookProgram;
     QString m_dhcpScript;
     quint16 m_hostPort = 0;
+    quint16 m_httpPort = 0;
     QString m_fingerprint;
     QString m_adminToken;
     QString m_joinString;

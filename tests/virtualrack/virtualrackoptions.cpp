@@ -61,6 +61,8 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --mode MODE             auto (default), namespaces (root: network namespaces, dnsmasq,
                           udhcpc) or loopback (any user: agents on 127.x addresses)
   --port N                rackd answers on 127.0.0.1:N (default 7420; 0: any free port)
+  --http-port N           rackd's Redfish and /metrics on https://127.0.0.1:N (0: any free port;
+                          default: off)
   --boot-delay D          power to network (default 3s); --boot-jitter D adds 0..D (default 1s)
   --shutdown-time D       a shutdown request to the agent stopping (default 1s)
   --heartbeat D           heartbeat interval of agents and rackd (default 2s)
@@ -136,6 +138,13 @@ std::optional<VirtualRackOptions> VirtualRackOptions::fromArguments(
                 *error = u"--port: \"%1\" is not a port (0 to 65535)"_s.arg(value);
             else
                 options.port = quint16(port);
+        } else if (option == u"--http-port") {
+            bool ok = false;
+            const uint port = value.toUInt(&ok);
+            if (!ok || port > 65535)
+                *error = u"--http-port: \"%1\" is not a port (0 to 65535)"_s.arg(value);
+            else
+                options.httpPort = quint16(port);
         } else if (option == u"--boot-delay") {
             duration(&options.bootDelay);
         } else if (option == u"--boot-jitter") {

@@ -51,6 +51,9 @@ struct VirtualRackOptions
     QString binaryDirectory; ///< Where rackd, rack-agent and vrack-hook are.
     QString agentProgram; ///< The Pis' rack-agent, when not the one in binaryDirectory (an arm64 build).
     QStringList agentWrapper; ///< What runs it, with its arguments (qemu-aarch64-static -L ...); empty: none.
+    /// rackd's HTTPS listener (Redfish, /metrics) on 127.0.0.1 at this port (0: any free one); off when
+    /// empty.
+    std::optional<quint16> httpPort;
     QStringList rackdConfigLines; ///< More `key = value` lines for rackd.conf (rackd checks them).
 
     /// Parses `virtual-rack`'s arguments (without the program name); nullopt with a message on error.
