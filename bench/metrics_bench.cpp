@@ -12,15 +12,7 @@
 #include "protocol/tlsconfiguration.h"
 #include "protocol/tlsidentity.h"
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
-#include <QSslSocket>
-#include <QTest>
-#include <QTimer>
-
-#include <algorithm>
-#include <cstdio>
+#include "httpbench.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -50,72 +42,16 @@ RackMetrics syntheticRack(int pis)
     return rack;
 }
 
-struct Figures
-{
-    double medianMs = 0;
-    double p95Ms = 0;
-};
-
-Figures figuresOf(QList<double> samples)
-{
-    std::sort(samples.begin(), samples.end());
-    return {samples.at(samples.size() / 2), samples.at(qMin(samples.size() - 1, samples.size() * 95 / 100))};
-}
-
-/// One GET /metrics on a kept-alive connection; its milliseconds, or -1 on failure. Waits in an event
-/// loop woken by the socket (QTest::qWaitFor would add its own 10 ms naps to the figure).
-double scrapeOnce(QSslSocket *socket, qsizetype *bodySize)
-{
-    QElapsedTimer clock;
-    clock.start();
-    socket->write("GET /metrics HTTP/1.1\r\nHost: rackd\r\n\r\n");
-    QByteArray received;
-    qsizetype expected = -1;
-    bool done = false;
-    QEventLoop loop;
-    const auto read = [&] {
-        received += socket->readAll();
-        const qsizetype headEnd = received.indexOf("\r\n\r\n");
-        if (headEnd >= 0 && expected < 0) {
-            const qsizetype at = received.toLower().indexOf("content-length:");
-            const qsizetype end = received.indexOf('\r', at);
-            expected = headEnd + 4 + received.mid(at + 15, end - at - 15).trimmed().toLongLong();
-        }
-        if (expected >= 0 && received.size() >= expected) {
-            done = true;
-            loop.quit();
-        }
-    };
-    const QMetaObject::Connection connection = QObject::connect(socket, &QIODevice::readyRead, &loop, read);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    QObject::disconnect(connection);
-    *bodySize = received.size();
-    return done ? double(clock.nsecsElapsed()) / 1e6 : -1;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    int runs = 200;
-    QList<int> sizes;
-    const QStringList arguments = app.arguments().mid(1);
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        bool ok = false;
-        if (arguments.at(i) == u"--runs" && i + 1 < arguments.size()) {
-            runs = arguments.at(++i).toInt(&ok);
-        } else {
-            sizes.append(arguments.at(i).toInt(&ok));
-        }
-        if (!ok || (sizes.isEmpty() ? runs : sizes.constLast()) < 1) {
-            std::fprintf(stderr, "usage: metrics-bench [--runs R] N...\n");
-            return 2;
-        }
-    }
-    if (sizes.isEmpty())
-        sizes = {48, 1000};
+    const std::optional<HttpBench::Arguments> arguments
+        = HttpBench::parseArguments(app.arguments().mid(1), "metrics-bench");
+    if (!arguments)
+        return 2;
+    const int runs = arguments->runs;
 
     QString error;
     const std::optional<TlsIdentity> identity = TlsIdentity::generate(u"rackd"_s, &error);
@@ -125,7 +61,7 @@ int main(int argc, char **argv)
     }
     std::printf("| Pis | exposition size | render (median / p95) | HTTPS scrape (median / p95) |\n");
     std::printf("|----:|----------------:|----------------------:|----------------------------:|\n");
-    for (const int pis : std::as_const(sizes)) {
+    for (const int pis : arguments->sizes) {
         const RackMetrics rack = syntheticRack(pis);
         QList<double> render;
         qsizetype size = 0;
@@ -144,24 +80,23 @@ int main(int argc, char **argv)
             return 1;
         }
         QSslSocket client;
-        client.setPeerVerifyMode(QSslSocket::VerifyNone);
-        client.connectToHostEncrypted(u"127.0.0.1"_s, server.port());
-        if (!QTest::qWaitFor([&] { return client.isEncrypted(); }, 10000)) {
+        if (!HttpBench::connectClient(&client, server.port())) {
             std::fprintf(stderr, "no TLS connection: %s\n", qPrintable(client.errorString()));
             return 1;
         }
         QList<double> scrapes;
-        qsizetype answer = 0;
+        QByteArray answer;
         for (int run = 0; run < runs; ++run) {
-            const double ms = scrapeOnce(&client, &answer);
+            const double ms
+                = HttpBench::roundTrip(&client, "GET /metrics HTTP/1.1\r\nHost: rackd\r\n\r\n", &answer);
             if (ms < 0) {
                 std::fprintf(stderr, "a scrape got no whole answer in 10 s\n");
                 return 1;
             }
             scrapes.append(ms);
         }
-        const Figures rendered = figuresOf(render);
-        const Figures scraped = figuresOf(scrapes);
+        const HttpBench::Figures rendered = HttpBench::figuresOf(render);
+        const HttpBench::Figures scraped = HttpBench::figuresOf(scrapes);
         std::printf("| %d | %.1f KiB | %.2f / %.2f ms | %.2f / %.2f ms |\n", pis, double(size) / 1024.0,
             rendered.medianMs, rendered.p95Ms, scraped.medianMs, scraped.p95Ms);
         std::fflush(stdout);

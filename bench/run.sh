@@ -48,11 +48,13 @@ if [ "$quick" -eq 1 ]; then
     fanout_args=(--runs 5 --idle 15 --startup-runs 3 10 49 200 1000)
     ssh_args=(--runs 1 49)
     metrics_args=(--runs 50 48 1000)
+    redfish_args=(--runs 50 48 1000)
 else
     desktop_args=(--runs 20)
     fanout_args=(--runs 20 --idle 60 --startup-runs 10 10 49 200 1000 5000)
     ssh_args=(--runs 3 10 49 200)
     metrics_args=(--runs 200 48 1000)
+    redfish_args=(--runs 200 48 1000)
 fi
 
 {
@@ -68,6 +70,10 @@ echo >> "$results"
 
 say "A /metrics scrape: build/bench/metrics-bench ${metrics_args[*]}"
 "$bench/metrics-bench" "${metrics_args[@]}" | tee -a "$results"
+echo >> "$results"
+
+say "A Redfish power-state read: build/bench/redfish-bench ${redfish_args[*]}"
+"$bench/redfish-bench" "${redfish_args[@]}" 2>/dev/null | tee -a "$results"
 echo >> "$results"
 
 say "Fan-out: build/bench/fanout-bench ${fanout_args[*]}"
