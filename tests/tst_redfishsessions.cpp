@@ -63,6 +63,24 @@ private Q_SLOTS:
         QVERIFY(sessions.sessions().isEmpty());
     }
 
+    void oneTokenCannotPushTheOthersOut()
+    {
+        RedfishSessions sessions = makeSessions(std::chrono::seconds(3600));
+        QString admin;
+        sessions.create(token(u"admin"_s), {}, &admin);
+        QStringList own;
+        for (int i = 0; i < 3 * RedfishSessions::MaximumSessionsPerToken; ++i) {
+            m_now += 10;
+            QString authToken;
+            sessions.create(token(u"busy"_s), {}, &authToken);
+            own.append(authToken);
+        }
+        QCOMPARE(sessions.sessions().size(), RedfishSessions::MaximumSessionsPerToken + 1);
+        QVERIFY2(sessions.use(admin), "another token's session stays");
+        QVERIFY(sessions.use(own.constLast()));
+        QVERIFY(!sessions.use(own.constFirst()));
+    }
+
     void theLeastRecentlyUsedSessionMakesRoom()
     {
         RedfishSessions sessions = makeSessions(std::chrono::seconds(3600));
@@ -70,7 +88,7 @@ private Q_SLOTS:
         QSet<QString> ids;
         for (int i = 0; i < RedfishSessions::MaximumSessions; ++i) {
             QString authToken;
-            ids.insert(sessions.create(token(u"t%1"_s.arg(i)), {}, &authToken).id);
+            ids.insert(sessions.create(token(u"t%1"_s.arg(i)), {}, &authToken).id); // a token each
             tokens.append(authToken);
             m_now += 10;
         }

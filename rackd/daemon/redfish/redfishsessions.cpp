@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <algorithm>
+#include <utility>
 
 namespace {
 
@@ -27,11 +28,25 @@ RedfishSessions::Session RedfishSessions::create(
     const TokenInfo &token, const QString &source, QString *authToken)
 {
     dropExpired();
-    while (m_byTokenHash.size() >= MaximumSessions) {
-        auto oldest = std::min_element(m_byTokenHash.begin(), m_byTokenHash.end(),
-            [](const Session &a, const Session &b) { return a.lastUsedMs < b.lastUsedMs; });
+    const auto leastRecentlyUsed = [this](auto belongs) {
+        auto oldest = m_byTokenHash.end();
+        int count = 0;
+        for (auto it = m_byTokenHash.begin(); it != m_byTokenHash.end(); ++it) {
+            if (!belongs(*it))
+                continue;
+            ++count;
+            if (oldest == m_byTokenHash.end() || it->lastUsedMs < oldest->lastUsedMs)
+                oldest = it;
+        }
+        return std::pair(oldest, count);
+    };
+    if (const auto [oldest, count]
+        = leastRecentlyUsed([&token](const Session &s) { return s.tokenHash == token.hash; });
+        count >= MaximumSessionsPerToken)
         m_byTokenHash.erase(oldest);
-    }
+    if (const auto [oldest, count] = leastRecentlyUsed([](const Session &) { return true; });
+        count >= MaximumSessions)
+        m_byTokenHash.erase(oldest);
     *authToken = randomSecret();
     Session session;
     // Ids are not secrets, but a counter alone would tell a caller how many others logged in.

@@ -24,6 +24,8 @@ class RedfishSessions
 {
 public:
     static constexpr int MaximumSessions = 64;
+    /// So that one token's logins cannot push every other token's sessions out.
+    static constexpr int MaximumSessionsPerToken = 16;
 
     struct Session
     {
@@ -40,7 +42,8 @@ public:
 
     std::chrono::seconds idleTimeout() const { return m_idleTimeout; }
     /// A new session; its X-Auth-Token in `authToken` (shown once). The least recently used session
-    /// makes room when MaximumSessions are open.
+    /// of the same token makes room when it has MaximumSessionsPerToken; the least recently used of
+    /// all when MaximumSessions are open.
     Session create(const TokenInfo &token, const QString &source, QString *authToken);
     /// The live session of an X-Auth-Token, marked as used now; empty if none (or it expired).
     std::optional<Session> use(const QString &authToken);
