@@ -81,6 +81,24 @@ private Q_SLOTS:
         QVERIFY(!sessions.use(own.constFirst()));
     }
 
+    void aFullServiceMakesRoomFromTheTokensOwnSessionsFirst()
+    {
+        RedfishSessions sessions = makeSessions(std::chrono::seconds(3600));
+        QStringList tokens;
+        for (int i = 0; i < RedfishSessions::MaximumSessions; ++i) {
+            QString authToken;
+            sessions.create(token(u"t%1"_s.arg(i % 8)), {}, &authToken); // 8 tokens, 8 sessions each
+            tokens.append(authToken);
+            m_now += 10;
+        }
+        QString again;
+        sessions.create(token(u"t7"_s), {}, &again);
+        QCOMPARE(sessions.sessions().size(), RedfishSessions::MaximumSessions);
+        QVERIFY2(sessions.use(tokens.at(0)), "the oldest session of another token stays");
+        QVERIFY2(!sessions.use(tokens.at(7)), "t7's own oldest session made room");
+        QVERIFY(sessions.use(again));
+    }
+
     void theLeastRecentlyUsedSessionMakesRoom()
     {
         RedfishSessions sessions = makeSessions(std::chrono::seconds(3600));

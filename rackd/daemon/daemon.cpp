@@ -58,6 +58,9 @@ Daemon::Daemon(RackdConfig config, QObject *parent)
 // The server goes first, then what it uses; the bank last, so the lines are held to the end.
 Daemon::~Daemon()
 {
+    m_http.reset();
+    m_httpApi.reset();
+    m_redfish.reset();
     m_server.reset();
     m_service.reset();
     m_install.reset();

@@ -367,11 +367,13 @@ void HttpServer::dispatchNext(QTcpSocket *socket)
             responder->writeStatusLine(QHttpServerResponder::StatusCode(response.status));
             for (const auto &[name, value] : response.headers)
                 responder->writeHeader(name, value);
-            responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
+            // RFC 9110 §8.6: a 204 has no Content-Length; a HEAD's is the GET's.
+            if (response.status != 204 && response.status != 304)
+                responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
             const bool close = !keepAlive || current->refused;
             if (close)
                 responder->writeHeader("Connection", "close");
-            responder->writeBody(response.body);
+            responder->writeBody(response.headersOnly ? QByteArray() : response.body);
             current->busy = false;
             if (close && !current->refusal) {
                 guard->disconnectFromHost();

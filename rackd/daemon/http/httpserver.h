@@ -24,6 +24,8 @@ struct HttpResponse
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    /// HEAD: the headers (Content-Length too) of this answer, without its body.
+    bool headersOnly = false;
 };
 
 /**

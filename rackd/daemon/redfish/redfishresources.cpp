@@ -93,9 +93,30 @@ QString RedfishResources::chassisPath(int stack) { return path(ChassisPath) + u'
 
 QByteArray RedfishResources::etag(const QJsonObject &resource)
 {
+    QJsonObject writable;
+    for (const QString &key : {u"@odata.id"_s, u"LocationIndicatorActive"_s, u"IndicatorLED"_s})
+        writable.insert(key, resource.value(key));
     const QByteArray digest = QCryptographicHash::hash(
-        QJsonDocument(resource).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
+        QJsonDocument(writable).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
     return "W/\"" + digest.toHex().left(16) + '"';
+}
+
+bool RedfishResources::etagMatches(const QByteArray &ifMatch, const QJsonObject &resource)
+{
+    const auto opaque = [](QByteArray tag) {
+        tag = tag.trimmed();
+        if (tag.startsWith("W/"))
+            tag = tag.mid(2);
+        if (tag.size() >= 2 && tag.startsWith('"') && tag.endsWith('"'))
+            tag = tag.mid(1, tag.size() - 2);
+        return tag;
+    };
+    const QByteArray current = opaque(etag(resource));
+    for (const QByteArray &candidate : ifMatch.split(',')) {
+        if (candidate.trimmed() == "*" || opaque(candidate) == current)
+            return true;
+    }
+    return false;
 }
 
 int RedfishResources::stackOfChassisId(const QString &id) const
@@ -268,8 +289,14 @@ QJsonObject RedfishResources::system(const NodeRecord &node) const
         const QString healthText = needsAttention(node.lastMetrics) ? u"Warning"_s : u"OK"_s;
         system.insert(u"PowerState"_s, u"On"_s);
         system.insert(u"Status"_s, status(u"Enabled"_s, healthText));
+    } else if (state == NodeManager::State::Up) {
+        // The relay's state is unknown (a command failed), but the Pi's agent is there: it runs.
+        system.insert(u"PowerState"_s, u"On"_s);
+        system.insert(u"Status"_s, status(u"Enabled"_s, u"Warning"_s));
     } else {
-        system.insert(u"Status"_s, status(u"UnavailableOffline"_s, u"Warning"_s));
+        system.insert(u"Status"_s,
+            status(
+                state == NodeManager::State::Down ? u"UnavailableOffline"_s : u"Starting"_s, u"Warning"_s));
     }
 
     const QString model = node.identity.value(u"model"_s).toString();

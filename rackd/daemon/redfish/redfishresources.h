@@ -63,8 +63,13 @@ public:
     static QString chassisId(int stack);
     static QString systemPath(const QString &name);
     static QString chassisPath(int stack);
-    /// A weak ETag of a resource's content, for If-Match on PATCH.
+    /**
+     * A weak ETag of what a PATCH may change in a resource (its Id and indicator), for If-Match:
+     * it protects against lost updates without failing because a Pi's health moved in between.
+     */
     static QByteArray etag(const QJsonObject &resource);
+    /// Whether an If-Match header (a list, "*", weak or strong, quoted or not) matches the resource.
+    static bool etagMatches(const QByteArray &ifMatch, const QJsonObject &resource);
 
     QJsonObject serviceRootResource() const;
     QJsonObject odataServiceDocument() const;

@@ -16,6 +16,7 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <QUrlQuery>
 
 using namespace Qt::Literals::StringLiterals;
 using Protocol::Method;
@@ -191,10 +192,19 @@ void RedfishService::handle(
     // HEAD is GET without the body.
     const HttpServer::Respond answer = request.method == "HEAD"
         ? HttpServer::Respond([respond](HttpResponse response) {
-              response.body.clear();
+              response.headersOnly = true;
               respond(response);
           })
         : respond;
+
+    // DSP0266 §7.3: a query option the service does not support is a 501, not silently ignored.
+    for (const auto &[key, value] :
+        QUrlQuery(QString::fromUtf8(request.query)).queryItems(QUrl::FullyDecoded)) {
+        if (key.startsWith(u'$') || key == u"only" || key == u"excerpt" || key == u"includeoriginofcondition")
+            return answer(error(501, u"QueryNotSupported"_s,
+                u"this service takes no query options (%1 was given): $expand, $select, $filter and the "
+                "rest are not supported"_s.arg(key.left(40))));
+    }
 
     // The service root and the OData documents are open to all (DSP0266 §13.3.1): a client finds
     // out what this is before it logs in.
@@ -363,6 +373,8 @@ void RedfishService::route(
             return respond(notFound(path));
         if (method != "POST")
             return respond(notAllowed(path, method, "POST"));
+        if (!mayChange(who, request, u"power"_s, respond))
+            return;
         QJsonObject body;
         if (const auto refusal = readBody(request, &body))
             return respond(*refusal);
@@ -408,6 +420,8 @@ void RedfishService::route(
     }
     if (method != "PATCH" || !patchable)
         return respond(notAllowed(path, method, allow));
+    if (!mayChange(who, request, u"exec"_s, respond))
+        return;
     QStringList macs;
     if (node) {
         macs.append(node->mac);
@@ -418,6 +432,25 @@ void RedfishService::route(
         }
     }
     patchIndicator(request, path, *resource, macs, who, respond);
+}
+
+bool RedfishService::mayChange(
+    const Who &who, const HttpRequest &request, const QString &method, const HttpServer::Respond &respond)
+{
+    // Before anything else: a viewer learns nothing of the rack's state from trying, and a change
+    // that would do nothing is refused as surely as one that would.
+    const Protocol::Role needed = Protocol::requiredRole(*Protocol::fromName<Method>(method));
+    if (who.caller.token.role >= needed)
+        return true;
+    m_service->audit()->refused(who.caller,
+        Protocol::Request {
+            0, method, QJsonObject {{u"redfish"_s, QString::fromUtf8(request.path.left(200))}}});
+    respond(error(403, u"InsufficientPrivilege"_s,
+        u"%1 %2 needs the %3 role; the token \"%4\" is %5"_s.arg(QString::fromLatin1(request.method),
+            decodedPath(request.path).left(200), Protocol::roleName(needed), who.caller.token.name,
+            Protocol::roleName(who.caller.token.role)),
+        u"Use a token with the operator role (rackctl token create NAME --role operator)."_s));
+    return false;
 }
 
 void RedfishService::login(
@@ -448,8 +481,11 @@ void RedfishService::login(
     if (!token) {
         m_throttle->recordFailure(peer);
         qCInfo(lcRedfish).noquote() << "login refused to" << peer.toString() << "as" << userName.left(64);
-        return respond(error(401, u"ResourceAtUriUnauthorized"_s, u"the user name or token is wrong"_s,
-            u"UserName is \"pirack\" or the token's name; Password is a token from rackctl token create."_s));
+        HttpResponse refused = error(401, u"ResourceAtUriUnauthorized"_s,
+            u"the user name or token is wrong"_s,
+            u"UserName is \"pirack\" or the token's name; Password is a token from rackctl token create."_s);
+        refused.headers.emplaceBack("WWW-Authenticate", "Basic realm=\"pirack\", charset=\"UTF-8\"");
+        return respond(refused);
     }
     m_throttle->recordSuccess(peer);
 
@@ -531,7 +567,7 @@ void RedfishService::patchIndicator(const HttpRequest &request, const QString &p
     const QJsonObject &current, const QStringList &macs, const Who &who, const HttpServer::Respond &respond)
 {
     const QByteArray ifMatch = request.header("if-match");
-    if (!ifMatch.isEmpty() && ifMatch != "*" && ifMatch != RedfishResources::etag(current))
+    if (!ifMatch.isEmpty() && !RedfishResources::etagMatches(ifMatch, current))
         return respond(error(412, u"PreconditionFailed"_s,
             u"%1 changed since it was read (If-Match %2, now %3)"_s.arg(path,
                 QString::fromLatin1(ifMatch.left(60)),
@@ -607,7 +643,10 @@ void RedfishService::patchIndicator(const HttpRequest &request, const QString &p
             const QStringList failures = execFailures(reply);
             if (!failures.isEmpty())
                 return error(500, u"GeneralError"_s, u"identify failed on %1"_s.arg(failures.join(u"; "_s)));
-            return json(200, m_resources.resource(path).value_or(QJsonObject {}));
+            const QJsonObject changed = m_resources.resource(path).value_or(QJsonObject {});
+            HttpResponse response = json(200, changed);
+            response.headers.emplaceBack("ETag", RedfishResources::etag(changed));
+            return response;
         },
         respond);
 }
@@ -648,12 +687,14 @@ void RedfishService::resetSystem(
             respond);
     };
     const auto switchStack = [&](PowerAction action) {
-        if (relay == true && !m_settings.sharedPowerAllowed) {
+        // An unknown relay (a failed command) may well be on: the Pis' agents say more than it does.
+        if (relay != false && !m_settings.sharedPowerAllowed) {
             const QStringList others = runningPisOfStack(stack, node.mac);
             if (!others.isEmpty())
                 return respond(error(409, u"ResourceInUse"_s,
-                    u"%1 of %2 switches the relay of stack %3, which also feeds %4"_s
-                        .arg(resetType, node.name)
+                    // Ansible and sushy show the Message alone: it says what to do, too.
+                    u"%1 of %2 switches the relay of stack %3, which also feeds %4: shut those down "
+                    "first, or reset Chassis Stack%3"_s.arg(resetType, node.name)
                         .arg(stack)
                         .arg(others.join(u", "_s)),
                     u"Shut those Pis down first (GracefulShutdown), reset the whole stack through "
@@ -720,6 +761,15 @@ void RedfishService::resetChassis(
 void RedfishService::run(const Who &who, const QString &method, const QJsonObject &params,
     std::function<HttpResponse(const Protocol::Reply &)> success, const HttpServer::Respond &respond)
 {
+    dropOldTasks();
+    if (m_tasks.size() >= MaximumTasks) {
+        // As many slow actions under way as the service keeps track of: a client that keeps adding
+        // more is told to wait rather than queueing relay switches without end.
+        HttpResponse busy = error(503, u"ServiceTemporarilyUnavailable"_s,
+            u"%1 slow actions are still running; try again when some have finished"_s.arg(MaximumTasks));
+        busy.headers.emplaceBack("Retry-After", "10");
+        return respond(busy);
+    }
     struct Pending
     {
         bool answered = false;
@@ -816,9 +866,15 @@ void RedfishService::dropOldTasks()
     m_tasks.removeIf([now](const auto &entry) {
         return entry.value().done && now - entry.value().startedMs > FinishedTaskKeptMs;
     });
+    // A running task is never dropped: its client is still polling for it. Finished ones make room.
     while (m_tasks.size() >= MaximumTasks) {
-        auto oldest = std::min_element(m_tasks.begin(), m_tasks.end(),
-            [](const Task &a, const Task &b) { return a.startedMs < b.startedMs; });
+        auto oldest = m_tasks.end();
+        for (auto it = m_tasks.begin(); it != m_tasks.end(); ++it) {
+            if (it->done && (oldest == m_tasks.end() || it->startedMs < oldest->startedMs))
+                oldest = it;
+        }
+        if (oldest == m_tasks.end())
+            break;
         m_tasks.erase(oldest);
     }
 }

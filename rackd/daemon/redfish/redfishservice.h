@@ -76,6 +76,10 @@ private:
     std::optional<HttpResponse> refuseUnauthenticated(
         Auth outcome, const HttpRequest &request, const QHostAddress &peer, std::chrono::milliseconds wait);
     static QString sourceOf(const QHostAddress &peer);
+    /// Whether `who` may ask for `method` (an action or PATCH becomes one); if not, answers 403 and audits
+    /// it.
+    bool mayChange(const Who &who, const HttpRequest &request, const QString &method,
+        const HttpServer::Respond &respond);
 
     void route(
         const HttpRequest &request, const QString &path, const Who &who, const HttpServer::Respond &respond);

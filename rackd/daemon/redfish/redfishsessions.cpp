@@ -40,13 +40,12 @@ RedfishSessions::Session RedfishSessions::create(
         }
         return std::pair(oldest, count);
     };
-    if (const auto [oldest, count]
-        = leastRecentlyUsed([&token](const Session &s) { return s.tokenHash == token.hash; });
-        count >= MaximumSessionsPerToken)
-        m_byTokenHash.erase(oldest);
-    if (const auto [oldest, count] = leastRecentlyUsed([](const Session &) { return true; });
-        count >= MaximumSessions)
-        m_byTokenHash.erase(oldest);
+    const auto own = [&token](const Session &session) { return session.tokenHash == token.hash; };
+    const auto [ownOldest, ownCount] = leastRecentlyUsed(own);
+    if (ownCount >= MaximumSessionsPerToken || (ownCount > 0 && m_byTokenHash.size() >= MaximumSessions))
+        m_byTokenHash.erase(ownOldest); // the token's own first
+    else if (m_byTokenHash.size() >= MaximumSessions)
+        m_byTokenHash.erase(leastRecentlyUsed([](const Session &) { return true; }).first);
     *authToken = randomSecret();
     Session session;
     // Ids are not secrets, but a counter alone would tell a caller how many others logged in.

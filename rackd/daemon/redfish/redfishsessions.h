@@ -41,9 +41,9 @@ public:
     explicit RedfishSessions(std::chrono::seconds idleTimeout, std::function<qint64()> clockMs = {});
 
     std::chrono::seconds idleTimeout() const { return m_idleTimeout; }
-    /// A new session; its X-Auth-Token in `authToken` (shown once). The least recently used session
-    /// of the same token makes room when it has MaximumSessionsPerToken; the least recently used of
-    /// all when MaximumSessions are open.
+    /// A new session; its X-Auth-Token in `authToken` (shown once). When the token has
+    /// MaximumSessionsPerToken, or MaximumSessions are open, its own least recently used session
+    /// makes room; if it has none, the least recently used of all.
     Session create(const TokenInfo &token, const QString &source, QString *authToken);
     /// The live session of an X-Auth-Token, marked as used now; empty if none (or it expired).
     std::optional<Session> use(const QString &authToken);
