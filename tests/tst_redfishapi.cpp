@@ -297,6 +297,22 @@ private Q_SLOTS:
         const QDateTime clock = QDateTime::fromString(manager[u"DateTime"_s].toString(), Qt::ISODate);
         QVERIFY(qAbs(clock.secsTo(QDateTime::currentDateTime())) < 60);
 
+        // Under-voltage and throttling now, as the Pi's firmware reports them: its health is Warning.
+        const QString firmware = nodeRoot(2) + u"/sys/devices/platform/soc/soc:firmware"_s;
+        QVERIFY(QDir().mkpath(firmware));
+        QVERIFY(writeFile(firmware + u"/get_throttled"_s, "0x50005\n"));
+        QJsonObject warned;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         warned = asAdmin("GET", u"/redfish/v1/Systems/s2-n1"_s).json();
+                         return warned[u"Status"_s][u"Health"_s].toString() == u"Warning";
+                     },
+                     10000),
+            QJsonDocument(warned).toJson().constData());
+        QCOMPARE(warned[u"Status"_s][u"State"_s].toString(), u"Enabled"_s);
+        QCOMPARE(asAdmin("GET", u"/redfish/v1/Systems/s1-n1"_s).json()[u"Status"_s][u"Health"_s].toString(),
+            u"OK"_s);
+
         // Stack 1 off: its Pis are off, whatever their agents say.
         const auto off = callAsAdmin(u"power"_s, {{u"action"_s, u"off"_s}, {u"stacks"_s, QJsonArray {1}}});
         QVERIFY(off && !off->isError());
