@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fakenotifysocket.h"
 #include "system/systemdservice.h"
 
 #include <QTemporaryDir>
@@ -13,63 +14,15 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace {
-
-/// Receives one datagram and the descriptors sent with it.
-QByteArray receive(int socketFd, QList<int> *fds)
-{
-    char buffer[4096];
-    iovec payload {buffer, sizeof buffer};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)];
-    msghdr header {};
-    header.msg_iov = &payload;
-    header.msg_iovlen = 1;
-    header.msg_control = control;
-    header.msg_controllen = sizeof control;
-    const ssize_t size = recvmsg(socketFd, &header, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (size < 0)
-        return {};
-    for (cmsghdr *message = CMSG_FIRSTHDR(&header); message; message = CMSG_NXTHDR(&header, message)) {
-        if (message->cmsg_level != SOL_SOCKET || message->cmsg_type != SCM_RIGHTS)
-            continue;
-        const size_t count = (message->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t index = 0; index < count; ++index) {
-            int fd = -1;
-            std::memcpy(&fd, CMSG_DATA(message) + index * sizeof(int), sizeof fd);
-            fds->append(fd);
-        }
-    }
-    return QByteArray(buffer, int(size));
-}
-
-} // namespace
-
 class TestSystemdService : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_socket = -1;
+    FakeNotifySocket m_systemd;
 
 private Q_SLOTS:
-    void init()
-    {
-        const QByteArray path = QFile::encodeName(m_dir.filePath(u"notify"_s));
-        unlink(path.constData());
-        m_socket = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        QVERIFY(m_socket >= 0);
-        sockaddr_un address {};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.constData(), sizeof address.sun_path - 1);
-        QCOMPARE(bind(m_socket, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
-        qputenv("NOTIFY_SOCKET", path);
-    }
-
-    void cleanup()
-    {
-        close(m_socket);
-        qunsetenv("NOTIFY_SOCKET");
-    }
+    void init() { QVERIFY(m_systemd.open()); }
+    void cleanup() { m_systemd.close(); }
 
     void sendsTheMessageWithItsDescriptors()
     {
@@ -80,7 +33,7 @@ private Q_SLOTS:
         QVERIFY2(SystemdService::notify("FDSTORE=1\nFDNAME=gpio-gpiochip0-18", {pipeFds[1]}, &error),
             qPrintable(error));
         QList<int> received;
-        QCOMPARE(receive(m_socket, &received), QByteArray("FDSTORE=1\nFDNAME=gpio-gpiochip0-18"));
+        QCOMPARE(m_systemd.receive(&received), QByteArray("FDSTORE=1\nFDNAME=gpio-gpiochip0-18"));
         QCOMPARE(received.size(), 1);
         // The received descriptor is the same pipe: what is written to it comes out of the other end.
         QCOMPARE(write(received.at(0), "x", 1), ssize_t(1));

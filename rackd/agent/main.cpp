@@ -3,10 +3,12 @@
 #include "agent.h"
 #include "pihostname.h"
 #include "system/logformat.h"
+#include "system/servicewatchdog.h"
 #include "system/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDebug>
 #include <csignal>
 
 int main(int argc, char *argv[])
@@ -93,5 +95,14 @@ int main(int argc, char *argv[])
         err << "rack-agent: " << error << '\n';
         return 78;
     }
-    return QCoreApplication::exec();
+    // Type=notify with WatchdogSec= (rack-agent.service): an agent whose event loop hangs stops
+    // pinging and systemd restarts it, while the Pi itself runs on.
+    ServiceWatchdog watchdog;
+    QObject::connect(&watchdog, &ServiceWatchdog::pingFailed, &app,
+        [](const QString &why) { qWarning().noquote() << "systemd's watchdog:" << why; });
+    if (!watchdog.ready(QStringLiteral("reporting to rackd"), &error))
+        qWarning().noquote() << "could not tell systemd that the agent runs:" << error;
+    const int code = QCoreApplication::exec();
+    watchdog.stopping();
+    return code;
 }

@@ -5,6 +5,7 @@
 #include "rackdcommandline.h"
 #include "system/logformat.h"
 #include "system/openfilelimit.h"
+#include "system/servicewatchdog.h"
 #include "system/unixsignalwatcher.h"
 
 #include <QCoreApplication>
@@ -45,5 +46,18 @@ int main(int argc, char *argv[])
         qCCritical(lcDaemon).noquote() << "cannot start:" << error;
         return RackdCommandLine::ConfigError;
     }
-    return QCoreApplication::exec();
+    // Type=notify with WatchdogSec= (rackd.service): started means the relays are taken over and
+    // the ports listen; a loop that hangs stops the pings and systemd restarts rackd, which takes
+    // the relays back from the file descriptor store without moving one.
+    ServiceWatchdog watchdog;
+    QObject::connect(&watchdog, &ServiceWatchdog::pingFailed, &daemon,
+        [](const QString &why) { qCWarning(lcDaemon).noquote() << "systemd's watchdog:" << why; });
+    if (!watchdog.ready(QStringLiteral("running: %1 stacks, control port %2")
+                            .arg(daemon.structure().stacks.size())
+                            .arg(daemon.port()),
+            &error))
+        qCWarning(lcDaemon).noquote() << "could not tell systemd that rackd runs:" << error;
+    const int code = QCoreApplication::exec();
+    watchdog.stopping();
+    return code;
 }
