@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -333,6 +334,43 @@ private Q_SLOTS:
         QCOMPARE(inventory.exitCode, 0);
         QVERIFY2(inventory.out.contains(u"[pirack:children]"_s), qPrintable(inventory.out));
         QCOMPARE(rackctl({u"install"_s, u"replace"_s, u"1"_s}).exitCode, int(Rackctl::Usage));
+    }
+
+    void eventsFollowsTheRack()
+    {
+        QCOMPARE(trusted({u"status"_s}).exitCode, 0);
+        // Stack 1 switches now and then while rackctl follows; it stops after two events.
+        QTimer switching;
+        bool on = false;
+        connect(&switching, &QTimer::timeout, this, [&] {
+            on = !on;
+            const Caller admin {TokenInfo {u"admin"_s, Role::Admin, {}, {}}, u"test"_s};
+            m_daemon->service()->handle(
+                admin,
+                {1, u"power"_s, {{u"action"_s, on ? u"on"_s : u"off"_s}, {u"stacks"_s, QJsonArray {1}}}},
+                [](const Protocol::Event &) {}, [](const Protocol::Reply &) {});
+        });
+        switching.start(300);
+        const Run followed = rackctl({u"events"_s, u"relay"_s, u"--follow"_s, u"--count"_s, u"2"_s});
+        QCOMPARE(followed.exitCode, 0);
+        QVERIFY2(followed.err.contains(u"following relay events"_s), qPrintable(followed.err));
+        const QStringList lines = followed.out.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        for (const QString &line : lines)
+            QVERIFY2(QRegularExpression(u"^\\S+ relay.changed .*stack=1"_s).match(line).hasMatch(),
+                qPrintable(line));
+
+        const Run json = rackctl({u"events"_s, u"--json"_s, u"--count"_s, u"1"_s});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject event = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QVERIFY2(event.value(u"event"_s).toString().startsWith(u"relay."_s), qPrintable(json.out));
+        QCOMPARE(event.value(u"data"_s).toObject().value(u"stack"_s).toInt(), 1);
+        switching.stop();
+
+        const Run wrong = rackctl({u"events"_s, u"weather"_s});
+        QCOMPARE(wrong.exitCode, int(Rackctl::Usage));
+        QVERIFY2(wrong.err.contains(u"'weather' is not an event family (relay, node, dhcp, install)"_s),
+            qPrintable(wrong.err));
     }
 
     void fingerprintNeedsNoTrustAndNoToken()

@@ -24,6 +24,7 @@ struct Rackctl::Command
     std::function<std::optional<int>(Rackctl *, const QJsonObject &)> print = {};
     bool needsRole = false; ///< --role must be given.
     bool followsInstall = false; ///< Follows the install it started or answered, unless --no-wait.
+    bool followsEvents = false; ///< Prints every event after its answer, until --count of them or Ctrl-C.
 
     QString usage() const
     {

@@ -316,6 +316,30 @@ const QList<Rackctl::Command> &Rackctl::commands()
                 return stackAndSlot(arguments.value(0), arguments.value(1), params, self->m_err);
             },
             printInstall, false, true});
+        all.append({{u"events"_s}, u"[FAMILY...] [--follow] [--count N]"_s,
+            u"print rackd's events as they happen, one line each (--json: one JSON object each), until "
+            u"Ctrl-C or N of them; FAMILY is "_s
+                + Protocol::eventFamilies().join(u", "_s) + u" (default: all)"_s,
+            0, -1, Method::Subscribe,
+            [](Rackctl *self, const QStringList &arguments, QJsonObject *params) {
+                const QStringList families = arguments.isEmpty() ? Protocol::eventFamilies() : arguments;
+                for (const QString &family : families) {
+                    if (!Protocol::eventFamilies().contains(family)) {
+                        self->m_err << "rackctl: '" << family << "' is not an event family ("
+                                    << Protocol::eventFamilies().join(u", "_s) << ")\n";
+                        return false;
+                    }
+                }
+                params->insert(u"events"_s, QJsonArray::fromStringList(families));
+                return true;
+            },
+            [](Rackctl *self, const QJsonObject &result) -> std::optional<int> {
+                self->m_err << "rackctl: following "
+                            << result.value(u"events"_s).toVariant().toStringList().join(u", "_s)
+                            << " events (Ctrl-C ends)" << Qt::endl;
+                return std::nullopt;
+            },
+            false, false, true});
         all.append({{u"inventory"_s}, u"[--format F]"_s,
             u"the placed nodes for other tools; F is ansible, ansible-yaml, hosts, mpi or json"_s, 0, 0,
             Method::Inventory,

@@ -12,6 +12,7 @@
 #include "protocol/tlsidentity.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -205,10 +206,11 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption noWait(u"no-wait"_s, u"install: return at once"_s);
     const QCommandLineOption follow(u"follow"_s, u"install status: follow the install"_s);
     const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
+    const QCommandLineOption count(u"count"_s, u"events: stop after this many"_s, u"n"_s, u"0"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"version"_s);
     parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace,
-        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, help, version});
+        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, count, help, version});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -248,6 +250,9 @@ void Rackctl::run(const QStringList &arguments)
             return usage(u"--stack-timeout takes a number of seconds from 1 to 3600"_s);
     }
     m_inventoryFormat = parser.value(format);
+    m_eventCount = parser.value(count).toInt(&ok);
+    if (!ok || m_eventCount < 0)
+        return usage(u"--count takes a number of events (0: until Ctrl-C)"_s);
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
@@ -266,7 +271,8 @@ void Rackctl::run(const QStringList &arguments)
     if (m_selected->needsRole && m_tokenRole.isEmpty())
         return usage(u"cannot understand '%1': %2 needs --role viewer|operator|admin"_s.arg(
             m_command.join(u' '), m_selected->words.join(u' ')));
-    m_follow = !m_json && (parser.isSet(follow) || (m_selected->followsInstall && !parser.isSet(noWait)));
+    m_follow = !m_json && !m_selected->followsEvents
+        && (parser.isSet(follow) || (m_selected->followsInstall && !parser.isSet(noWait)));
     if (m_selected->build && !m_selected->build(this, commandArguments, &m_params))
         return finish(Usage);
     const QString verb = m_command.value(0);
@@ -362,6 +368,8 @@ void Rackctl::execute()
         m_client.request(Protocol::Method::Subscribe, {{u"events"_s, QJsonArray {u"relay"_s}}},
             [](const Protocol::Reply &) {});
     }
+    if (m_selected->followsEvents)
+        connect(&m_client, &RackClient::eventReceived, this, &Rackctl::printEvent);
     if (m_follow) {
         // Every step as it happens; the follower stops once the install needs someone or is over.
         connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
@@ -375,6 +383,35 @@ void Rackctl::execute()
             [](const Protocol::Reply &) {});
     }
     m_client.request(method, m_params, [this](const Protocol::Reply &reply) { printReply(reply); });
+}
+
+void Rackctl::printEvent(const Protocol::Event &event)
+{
+    if (m_finished)
+        return;
+    const QString time = QDateTime::currentDateTime().toString(Qt::ISODateWithMs);
+    if (m_json) {
+        m_out << QJsonDocument(
+            QJsonObject {{u"time"_s, time}, {u"event"_s, event.name}, {u"data"_s, event.data}})
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    } else {
+        // One line per event: its name, then key=value; what rackd relays from the Pis is escaped.
+        QStringList fields {time, event.name};
+        for (auto it = event.data.constBegin(); it != event.data.constEnd(); ++it) {
+            const QJsonValue &value = it.value();
+            const QString text = value.isString() ? value.toString()
+                : value.isObject()
+                ? QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact))
+                : value.isArray()
+                ? QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact))
+                : value.toVariant().toString();
+            fields.append(it.key() + u'=' + Printable::oneLine(text, 400));
+        }
+        m_out << fields.join(u' ') << Qt::endl;
+    }
+    if (m_eventCount > 0 && ++m_eventsSeen >= m_eventCount)
+        finish(Ok);
 }
 
 void Rackctl::finishFollowingIfSettled()
@@ -420,7 +457,9 @@ int Rackctl::installExitCode(const QJsonObject &install)
 
 void Rackctl::printReply(const Protocol::Reply &reply)
 {
-    if (m_json) {
+    // events --json prints the events alone, one object per line, so that a script can read them.
+    const bool eventsOnly = m_json && m_selected->followsEvents && !reply.isError();
+    if (m_json && !eventsOnly) {
         m_out << QJsonDocument(
             reply.isError() ? QJsonObject {{u"error"_s, reply.error->toJson()}} : reply.result)
                      .toJson(QJsonDocument::Indented);
@@ -441,7 +480,7 @@ void Rackctl::printReply(const Protocol::Reply &reply)
         m_err << "rackctl: " << reply.error->message << " (" << reply.error->code << ")\n";
         return finish(exitCodeFor(reply.error->code));
     }
-    if (m_json)
+    if (m_json && !eventsOnly)
         return finish(Ok);
 
     const std::optional<int> exitCode = m_selected->print ? m_selected->print(this, reply.result) : Ok;

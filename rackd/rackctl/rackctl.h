@@ -68,6 +68,7 @@ private:
     void printNodes(const QJsonObject &result);
     void printAudit(const QJsonObject &result);
     void finishFollowing();
+    void printEvent(const Protocol::Event &event);
     void finishFollowingIfSettled();
     static int installExitCode(const QJsonObject &install);
 
@@ -98,4 +99,6 @@ private:
     bool m_followReplied = false;
     bool m_followEnding = false; ///< The final status is asked for.
     bool m_finished = false;
+    int m_eventCount = 0; ///< events: stop after this many (0: never).
+    int m_eventsSeen = 0;
 };
