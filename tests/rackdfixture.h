@@ -34,6 +34,16 @@ struct RackdFixture
 
     QString path(const QString &name) const { return dir.filePath(name); }
 
+    /// A free port for the HTTPS listener (Redfish, /metrics), which is off unless one is chosen.
+    bool chooseFreeHttpPort()
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return false;
+        httpPort = probe.serverPort();
+        return true;
+    }
+
     /// A fixed free port, so that a restarted rackd is found again on the same one.
     bool chooseFreePort()
     {

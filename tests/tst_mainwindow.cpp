@@ -150,10 +150,7 @@ private Q_SLOTS:
     void rackDetailsGiveTheRedfishAndPrometheusUrls()
     {
         m_daemon.reset();
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_fixture.httpPort = probe.serverPort();
-        probe.close();
+        QVERIFY(m_fixture.chooseFreeHttpPort());
         QVERIFY(m_fixture.prepare());
         QVERIFY(startRackd());
         RackState state;

@@ -31,10 +31,7 @@ class TestMetricsEndpoint : public QObject
     void startRackd(const QByteArray &extraConfig = {})
     {
         m_daemon.reset();
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_fixture.httpPort = probe.serverPort();
-        probe.close();
+        QVERIFY(m_fixture.chooseFreeHttpPort());
         m_fixture.extraConfig = extraConfig;
         QVERIFY(m_fixture.prepare());
         QString error;

@@ -91,10 +91,7 @@ class TestRedfishApi : public QObject
 
     void startRack(const QByteArray &extraConfig = {})
     {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        m_fixture.httpPort = probe.serverPort();
-        probe.close();
+        QVERIFY(m_fixture.chooseFreeHttpPort());
         m_fixture.extraConfig = extraConfig;
         QVERIFY(m_fixture.prepare());
         QString error;
