@@ -5,6 +5,8 @@
 // agents, each agent on its own 127.x address, DHCP events played to the DHCP script.
 #include "virtualrackharness.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -121,6 +123,57 @@ private Q_SLOTS:
         QCOMPARE(rack.rack->pi(PiPlace {1, 3})->state(), VirtualPi::State::Booting);
         QVERIFY(!rack.nodeStates.contains(slow));
         QVERIFY(rack.waitUntil([&] { return rack.stackUp(1); }, 30000));
+    }
+
+    void faultsLookToRackdAsTheyWouldOnARealPi()
+    {
+        VirtualRackOptions options = VirtualRackHarness::quickOptions();
+        options.underVoltagePis = {PiPlace {1, 2}};
+        options.crashingAgentPis = {PiPlace {2, 1}};
+        options.faultAfter = std::chrono::milliseconds(3000);
+        VirtualRackHarness &rack = startRack(options);
+        QVERIFY(rack.client);
+        QVERIFY(rack.powerOk(u"on"_s, u"all"_s));
+        QVERIFY(rack.waitUntil([&] { return rack.stackUp(1) && rack.stackUp(2); }, 60000));
+
+        // --undervoltage: the firmware's flags reach rackd with the heartbeats.
+        const auto throttled = [&](PiPlace place) {
+            const auto nodes = rack.call(u"nodes"_s);
+            for (const QJsonValue &node : nodes ? nodes->result.value(u"nodes"_s).toArray() : QJsonArray()) {
+                if (node[u"mac"_s].toString() == rack.rack->pi(place)->spec().nic.mac)
+                    return node[u"metrics"_s][u"throttled"_s][u"under_voltage"_s].toBool();
+            }
+            return false;
+        };
+        QVERIFY(rack.waitUntil([&] { return throttled(PiPlace {1, 2}); }, 10000));
+        QVERIFY(!throttled(PiPlace {1, 1}));
+
+        // --crash-agent: the agent dies, the Pi runs on, and its agent comes back by itself.
+        const QString crashing = rack.rack->pi(PiPlace {2, 1})->spec().nic.mac;
+        QVERIFY2(
+            rack.waitUntil([&] { return rack.seenDown.contains(crashing); }, 30000), "the agent did not die");
+        QCOMPARE(rack.rack->pi(PiPlace {2, 1})->state(), VirtualPi::State::Running);
+        QVERIFY2(rack.waitUntil([&] { return rack.nodeStates.value(crashing) == u"up"; }, 30000),
+            "the agent did not come back");
+
+        // A freeze (--hang, or freeze() here): rackd sees the heartbeats stop, not a disconnection.
+        VirtualPi *frozen = rack.rack->pi(PiPlace {1, 1});
+        const QString mac = frozen->spec().nic.mac;
+        QVERIFY(frozen->freeze());
+        QCOMPARE(frozen->state(), VirtualPi::State::Frozen);
+        QVERIFY2(
+            rack.waitUntil([&] { return rack.nodeStates.value(mac) == u"down"; }, 30000), "no one noticed");
+        QFile log(rack.rack->rackdLogFile());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray lines = log.readAll();
+        const QByteArray expected = QByteArray("node ") + mac.toLatin1() + " down: no heartbeat for";
+        QVERIFY2(lines.contains(expected), lines.right(2000).constData());
+        QVERIFY(!frozen->freeze());
+        // Only its power brings it back.
+        QVERIFY(rack.powerOk(u"cycle"_s, QJsonArray {1}));
+        QVERIFY2(rack.waitUntil([&] { return rack.nodeStates.value(mac) == u"up"; }, 60000),
+            "it did not come back");
+        QCOMPARE(frozen->state(), VirtualPi::State::Running);
     }
 
     void vrackHookRecordsLeasesWhenItIsTheDhcpScript()

@@ -32,8 +32,9 @@ private Q_SLOTS:
                 u"--port"_s, u"0"_s, u"--http-port"_s, u"8443"_s, u"--boot-delay"_s, u"500ms"_s,
                 u"--boot-jitter"_s, u"2"_s, u"--shutdown-time"_s, u"1.5s"_s, u"--heartbeat"_s, u"1s"_s,
                 u"--slow-extra"_s, u"1m"_s, u"--dead"_s, u"2:3,4:1"_s, u"--slow"_s, u"1:1"_s,
-                u"--hang-on-shutdown"_s, u"3:2"_s, u"--fresh"_s, u"--dhcp-script"_s, u"/bin/true"_s,
-                u"--rackd-config"_s, u"install_verify_timeout = 20"_s, u"--agent-bin"_s,
+                u"--hang-on-shutdown"_s, u"3:2"_s, u"--hang"_s, u"1:2"_s, u"--crash-agent"_s, u"2:2"_s,
+                u"--undervoltage"_s, u"4:1"_s, u"--fault-after"_s, u"45s"_s, u"--fresh"_s, u"--dhcp-script"_s,
+                u"/bin/true"_s, u"--rackd-config"_s, u"install_verify_timeout = 20"_s, u"--agent-bin"_s,
                 u"/opt/arm64/rack-agent"_s, u"--agent-wrapper"_s,
                 u"qemu-aarch64-static -L \"/usr/aarch64 gnu\""_s},
             &error);
@@ -51,6 +52,10 @@ private Q_SLOTS:
         QCOMPARE(options->deadPis, (QSet<PiPlace> {{2, 3}, {4, 1}}));
         QCOMPARE(options->slowPis, (QSet<PiPlace> {{1, 1}}));
         QCOMPARE(options->hangingPis, (QSet<PiPlace> {{3, 2}}));
+        QCOMPARE(options->freezingPis, (QSet<PiPlace> {{1, 2}}));
+        QCOMPARE(options->crashingAgentPis, (QSet<PiPlace> {{2, 2}}));
+        QCOMPARE(options->underVoltagePis, (QSet<PiPlace> {{4, 1}}));
+        QCOMPARE(options->faultAfter, milliseconds(45000));
         QVERIFY(!options->installed);
         QCOMPARE(options->dhcpScript, u"/bin/true"_s);
         QCOMPARE(options->rackdConfigLines, QStringList {u"install_verify_timeout = 20"_s});

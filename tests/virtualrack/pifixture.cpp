@@ -48,7 +48,8 @@ bool PiFixture::write(QString *error)
             "MemTotal:        3884084 kB\nMemFree:         3312840 kB\nMemAvailable:    3581220 kB\n", error)
         && writeFile(u"sys/class/thermal/thermal_zone0/type"_s, "cpu-thermal\n", error)
         && writeFile(u"sys/devices/system/cpu/online"_s, "0-3\n", error)
-        && writeFile(u"sys/devices/platform/soc/soc:firmware/get_throttled"_s, "0x0\n", error)
+        && writeFile(u"sys/devices/platform/soc/soc:firmware/get_throttled"_s,
+            "0x" + QByteArray::number(m_throttled, 16) + '\n', error)
         && writeFile(u"sys/class/leds/ACT/trigger"_s, "none [mmc0] timer heartbeat\n", error)
         && writeFile(u"sys/class/leds/ACT/brightness"_s, "0\n", error) && (boot(), true);
 }
@@ -69,6 +70,13 @@ void PiFixture::boot()
     m_load = 0;
     m_temperature = 40.0 + double(m_seed % 5);
     writeMoving();
+}
+
+void PiFixture::setThrottled(quint32 flags)
+{
+    m_throttled = flags;
+    writeFile(u"sys/devices/platform/soc/soc:firmware/get_throttled"_s,
+        "0x" + QByteArray::number(flags, 16) + '\n');
 }
 
 void PiFixture::advance(double seconds, double busy)

@@ -22,6 +22,9 @@ public:
     void boot();
     /// Moves the counters on by `seconds` of running with this much of the CPU busy (0 to 1).
     void advance(double seconds, double busy);
+    /// What the firmware's get_throttled says from now on (0x50005: under-voltage and throttled now
+    /// and since boot); it stays across boots, like a weak supply.
+    void setThrottled(quint32 flags);
 
 private:
     bool writeFile(const QString &relative, const QByteArray &content, QString *error = nullptr) const;
@@ -36,4 +39,5 @@ private:
     double m_idleJiffies = 0;
     double m_load = 0;
     double m_temperature = 42.0;
+    quint32 m_throttled = 0;
 };

@@ -11,6 +11,8 @@
 #include <QFile>
 #include <QRandomGenerator>
 
+#include <csignal>
+
 using namespace Qt::Literals::StringLiterals;
 using std::chrono::milliseconds;
 
@@ -56,6 +58,8 @@ QString VirtualPi::stateName(State state)
         return u"halted"_s;
     case State::Dead:
         return u"dead"_s;
+    case State::Frozen:
+        return u"frozen"_s;
     }
     return {};
 }
@@ -70,6 +74,8 @@ bool VirtualPi::prepare(QString *error)
         *error = u"cannot create %1"_s.arg(m_spec.nic.directory);
         return false;
     }
+    if (m_spec.underVoltage)
+        m_fixture.setThrottled(0x50005); // under-voltage and throttled, now and since boot
     return m_fixture.write(error);
 }
 
@@ -228,7 +234,40 @@ void VirtualPi::startAgent()
             agentEnded();
     });
     setState(State::Running);
+    if (m_spec.freezes || m_spec.agentCrashes) {
+        after(m_host->options().faultAfter, [this, generation] {
+            if (generation != m_bootGeneration || m_state != State::Running)
+                return;
+            qCInfo(lcVirtualRack).noquote()
+                << name() << (m_spec.freezes ? "freezes (--hang)" : "loses its agent (--crash-agent)");
+            m_spec.freezes ? freeze() : crashAgent();
+        });
+    }
 }
+
+bool VirtualPi::freeze()
+{
+    QProcess *agent = m_agent.data();
+    if (m_state != State::Running || !agent || agent->processId() <= 0)
+        return false;
+    ::kill(pid_t(agent->processId()), SIGSTOP);
+    m_timer.stop();
+    m_timerAction = {};
+    setState(State::Frozen);
+    return true;
+}
+
+bool VirtualPi::crashAgent()
+{
+    QProcess *agent = m_agent.data();
+    if (m_state != State::Running || !agent)
+        return false;
+    m_agentCrashed = true;
+    agent->kill();
+    return true;
+}
+
+void VirtualPi::setUnderVoltage(bool on) { m_fixture.setThrottled(on ? 0x50005 : 0); }
 
 void VirtualPi::agentEnded()
 {
@@ -246,11 +285,12 @@ void VirtualPi::agentEnded()
         return;
     }
     if (m_state == State::Running) {
-        // Like systemd's Restart=on-failure.
-        qCWarning(lcVirtualRack).noquote() << name() << ": rack-agent ended by itself (see"
-                                           << path(u"agent.log"_s) << "); restarting it in 2 s";
+        // Like systemd's Restart=: 5 s for a crash we made (RestartSec=5 in rack-agent.service).
+        const milliseconds delay(std::exchange(m_agentCrashed, false) ? 5000 : 2000);
+        qCWarning(lcVirtualRack).noquote() << name() << ": rack-agent ended (see" << path(u"agent.log"_s)
+                                           << "); restarting it in" << delay.count() / 1000 << "s";
         const quint64 generation = m_bootGeneration;
-        after(milliseconds(2000), [this, generation] {
+        after(delay, [this, generation] {
             if (generation == m_bootGeneration && m_state == State::Running)
                 startAgent();
         });
@@ -320,7 +360,7 @@ void VirtualPi::cut()
 void VirtualPi::tick(double seconds)
 {
     if (m_state == State::Off || m_state == State::Halted || m_state == State::Dead
-        || m_state == State::Booting)
+        || m_state == State::Booting || m_state == State::Frozen)
         return;
     // A light, uneven load, different on each Pi.
     const double busy

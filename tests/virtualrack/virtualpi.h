@@ -44,7 +44,17 @@ class VirtualPi : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Off, Booting, WaitingForAddress, Joining, Running, ShuttingDown, Halted, Dead };
+    enum class State {
+        Off,
+        Booting,
+        WaitingForAddress,
+        Joining,
+        Running,
+        ShuttingDown,
+        Halted,
+        Dead,
+        Frozen
+    };
 
     struct Spec
     {
@@ -55,6 +65,9 @@ public:
         bool dead = false;
         bool slow = false;
         bool hangsOnShutdown = false;
+        bool freezes = false; ///< Freezes faultAfter into each run.
+        bool agentCrashes = false; ///< Its agent dies faultAfter into each run.
+        bool underVoltage = false;
         bool replaced = false; ///< New hardware swapped in during the run: the install places it, not us.
     };
 
@@ -80,6 +93,15 @@ public:
     bool replaceHardware(const QString &mac, QString *error);
     /// Moves the fixture's counters on while the Pi runs.
     void tick(double seconds);
+    /**
+     * A kernel stall: the agent stops where it is (SIGSTOP), its connection stays open and says
+     * nothing (no FIN, no RST), until the Pi loses power. False unless the Pi runs.
+     */
+    bool freeze();
+    /// The agent dies (SIGKILL); the Pi runs on and restarts it 5 s later, as systemd's RestartSec=5.
+    bool crashAgent();
+    /// The firmware reports under-voltage and throttling (or no longer does).
+    void setUnderVoltage(bool on);
 
 Q_SIGNALS:
     void stateChanged(VirtualPi::State state);
@@ -107,6 +129,7 @@ private:
     QTimer m_timer; ///< Boot, shutdown and retry delays: one at a time.
     std::function<void()> m_timerAction;
     bool m_rebooting = false;
+    bool m_agentCrashed = false; ///< Its next end was crashAgent(): restarted later, as systemd would.
     bool m_needsPlacing = false; ///< Joined in this run and not placed in rackd yet.
     QPointer<QProcess> m_agent;
     QPointer<QProcess> m_join;

@@ -167,7 +167,9 @@ bool VirtualRack::loadStructure(QString *error)
         return true;
     };
     return check(m_options.deadPis, u"--dead"_s) && check(m_options.slowPis, u"--slow"_s)
-        && check(m_options.hangingPis, u"--hang-on-shutdown"_s);
+        && check(m_options.hangingPis, u"--hang-on-shutdown"_s) && check(m_options.freezingPis, u"--hang"_s)
+        && check(m_options.crashingAgentPis, u"--crash-agent"_s)
+        && check(m_options.underVoltagePis, u"--undervoltage"_s);
 }
 
 bool VirtualRack::chooseNetwork(QString *error)
@@ -251,6 +253,9 @@ bool VirtualRack::preparePis(QString *error)
         spec.dead = m_options.deadPis.contains(place);
         spec.slow = m_options.slowPis.contains(place);
         spec.hangsOnShutdown = m_options.hangingPis.contains(place);
+        spec.freezes = m_options.freezingPis.contains(place);
+        spec.agentCrashes = m_options.crashingAgentPis.contains(place);
+        spec.underVoltage = m_options.underVoltagePis.contains(place);
         auto *pi = new VirtualPi(spec, this, this);
         if (!pi->prepare(error)) {
             delete pi;

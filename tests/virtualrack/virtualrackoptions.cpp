@@ -69,6 +69,12 @@ rack-agent; when the relay goes off it is cut at once. Ctrl-C removes everything
   --dead S:N              this Pi never boots (repeatable; S:N,S:N lists too)
   --slow S:N              this Pi boots --slow-extra later (default 20s)
   --hang-on-shutdown S:N  this Pi accepts a shutdown and never halts
+  --hang S:N              this Pi freezes --fault-after into each run, like a kernel stall: its
+                          agent stops, its connection stays open (no FIN, no RST)
+  --crash-agent S:N       this Pi's agent dies --fault-after into each run; the Pi runs on and
+                          restarts it 5 s later, as systemd would
+  --undervoltage S:N      this Pi's firmware reports under-voltage and throttling
+  --fault-after D         when --hang and --crash-agent strike (default 20s)
   --fresh                 an uninstalled rack: no node placed, no address reserved
   --dhcp-script PATH      what dnsmasq runs on each lease (default: pirack-dhcp-script, which
                           tells rackd; vrack-hook only records it in logs/dhcp-events.log)
@@ -163,6 +169,14 @@ std::optional<VirtualRackOptions> VirtualRackOptions::fromArguments(
             places(&options.slowPis);
         } else if (option == u"--hang-on-shutdown") {
             places(&options.hangingPis);
+        } else if (option == u"--hang") {
+            places(&options.freezingPis);
+        } else if (option == u"--crash-agent") {
+            places(&options.crashingAgentPis);
+        } else if (option == u"--undervoltage") {
+            places(&options.underVoltagePis);
+        } else if (option == u"--fault-after") {
+            duration(&options.faultAfter);
         } else if (option == u"--dhcp-script") {
             options.dhcpScript = QDir::cleanPath(QDir::current().absoluteFilePath(value));
         } else if (option == u"--rackd-config") {

@@ -46,6 +46,11 @@ struct VirtualRackOptions
     QSet<PiPlace> deadPis; ///< Never boot.
     QSet<PiPlace> slowPis; ///< Boot slowBootExtra later.
     QSet<PiPlace> hangingPis; ///< Accept a shutdown and never halt.
+    QSet<PiPlace> freezingPis; ///< --hang: freeze (a kernel stall) faultAfter into each run.
+    QSet<PiPlace> crashingAgentPis; ///< --crash-agent: the agent dies faultAfter into each run.
+    QSet<PiPlace> underVoltagePis; ///< Their firmware reports under-voltage and throttling.
+    std::chrono::milliseconds faultAfter {
+        20000}; ///< How long a Pi runs before --hang or --crash-agent strikes.
     bool installed = true; ///< Nodes placed and addresses reserved, as after a staged install.
     QString dhcpScript; ///< Empty: pirack-dhcp-script, which tells rackd, as on a real master.
     QString binaryDirectory; ///< Where rackd, rack-agent and vrack-hook are.
