@@ -584,9 +584,10 @@ private Q_SLOTS:
         QCOMPARE(asOperator("POST", reset, R"({"ResetType": "GracefulRestart"})").status, 204);
     }
 
-    void sharedPowerMayBeAllowed()
+    void theRedfishKeysOfRackdConfReachTheService()
     {
-        startRack("redfish_shared_power = allow\n");
+        startRack("redfish_shared_power = allow\nredfish_session_timeout = 600\n");
+        QCOMPARE(asAdmin("GET", u"/redfish/v1/SessionService"_s).json()[u"SessionTimeout"_s].toInt(), 600);
         const HttpsFetched cut = asOperator("POST",
             u"/redfish/v1/Systems/s1-n1/Actions/ComputerSystem.Reset"_s, R"({"ResetType": "ForceOff"})");
         QCOMPARE(cut.status, 204);
