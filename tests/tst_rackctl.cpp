@@ -369,7 +369,8 @@ private Q_SLOTS:
 
         const Run wrong = rackctl({u"events"_s, u"weather"_s});
         QCOMPARE(wrong.exitCode, int(Rackctl::Usage));
-        QVERIFY2(wrong.err.contains(u"'weather' is not an event family (relay, node, dhcp, install)"_s),
+        QVERIFY2(
+            wrong.err.contains(u"'weather' is not an event family (relay, node, dhcp, install, recovery)"_s),
             qPrintable(wrong.err));
     }
 

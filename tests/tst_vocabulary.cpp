@@ -58,7 +58,8 @@ private Q_SLOTS:
         QCOMPARE(Protocol::roleFromName(u"operator"_s), std::optional<Role>(Role::Operator));
         QVERIFY(!Protocol::roleFromName(u"root"_s));
         // exec.result goes to its caller alone: it is no family to subscribe to.
-        QCOMPARE(Protocol::eventFamilies(), (QStringList {u"relay"_s, u"node"_s, u"dhcp"_s, u"install"_s}));
+        QCOMPARE(Protocol::eventFamilies(),
+            (QStringList {u"relay"_s, u"node"_s, u"dhcp"_s, u"install"_s, u"recovery"_s}));
         QCOMPARE(Protocol::family(Protocol::EventName::DhcpRestated), u"dhcp"_s);
         QVERIFY(!Protocol::isExecAction(Protocol::NodeAction::SetHostname));
         QVERIFY(Protocol::isExecAction(Protocol::NodeAction::Reboot));

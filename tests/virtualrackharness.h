@@ -48,6 +48,7 @@ struct VirtualRackHarness
     QList<HookMessage> dhcpEvents; ///< rackd's dhcp.* events: what dnsmasq's script told it
     QStringList seenDown; ///< MACs reported down since the list was last cleared
     QJsonObject install; ///< The staged install as rackd last announced it (install.changed)
+    QList<Protocol::Event> recoveryEvents; ///< rackd's recovery.* events, in order
     QString prefix;
     QString runDirectory;
 
@@ -101,6 +102,10 @@ struct VirtualRackHarness
                     install = event.data;
                     return;
                 }
+                if (event.name.startsWith(QStringLiteral("recovery."))) {
+                    recoveryEvents.append(event);
+                    return;
+                }
                 const QString mac = event.data.value(QStringLiteral("mac")).toString();
                 if (event.name == QStringLiteral("node.up"))
                     nodeStates.insert(mac, QStringLiteral("up"));
@@ -127,7 +132,7 @@ struct VirtualRackHarness
         const std::optional<Protocol::Reply> subscribed = call(QStringLiteral("subscribe"),
             {{QStringLiteral("events"),
                 QJsonArray {QStringLiteral("node"), QStringLiteral("relay"), QStringLiteral("dhcp"),
-                    QStringLiteral("install")}}});
+                    QStringLiteral("install"), QStringLiteral("recovery")}}});
         const std::optional<Protocol::Reply> nodes = call(QStringLiteral("nodes"));
         if (!subscribed || subscribed->isError() || !nodes || nodes->isError()) {
             *error = QStringLiteral("subscribe / nodes failed");
@@ -187,6 +192,7 @@ struct VirtualRackHarness
         QObject::connect(client.get(), &RackClient::eventReceived, &loop, check);
         QObject::connect(rack.get(), &VirtualRack::piStateChanged, &loop, check);
         QObject::connect(rack.get(), &VirtualRack::dhcpEvent, &loop, check, Qt::QueuedConnection);
+        QObject::connect(rack.get(), &VirtualRack::relaySwitched, &loop, check);
         QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         loop.exec();
         return condition();

@@ -63,6 +63,7 @@ Daemon::~Daemon()
     m_redfish.reset();
     m_server.reset();
     m_service.reset();
+    m_recovery.reset();
     m_install.reset();
     if (m_inventory)
         m_inventory->setNameObserver({});
@@ -174,6 +175,8 @@ bool Daemon::start(QString *error)
     serverLimits.unauthenticated = {m_config.unauthenticatedLimit, m_config.unauthenticatedPerSource};
     m_server->setLimits(serverLimits);
     startInstall();
+    if (!startRecovery(error))
+        return false;
     startDhcpEvents();
     if (!m_server->listen(m_config.listenAddress, m_config.listenPort, m_identity, error))
         return false;
@@ -267,6 +270,25 @@ void Daemon::startInstall()
     m_install->load();
 }
 
+bool Daemon::startRecovery(QString *error)
+{
+    m_maintenance
+        = std::make_unique<MaintenanceStore>(QDir(m_config.stateDirectory).filePath(u"maintenance.json"_s));
+    if (!m_maintenance->load(error))
+        return false;
+    m_recovery = std::make_unique<RecoveryEngine>(m_config.recovery,
+        RecoveryEngine::Parts {m_power.get(), m_nodes.get(), m_maintenance.get(), m_service->audit()},
+        QDir(m_config.stateDirectory).filePath(u"recovery.json"_s));
+    if (!m_recovery->load(error))
+        return false;
+    m_recovery->setInstall(m_install.get());
+    m_service->setRecovery(m_recovery.get());
+    m_recovery->start();
+    qCInfo(lcDaemon).noquote() << "recovery of hung Pis:" << recoveryModeName(m_config.recovery.mode)
+                               << "(per-stack settings in the structure file may differ)";
+    return true;
+}
+
 void Daemon::startDhcpEvents()
 {
     m_dhcp = std::make_unique<DhcpEventSource>();
@@ -277,6 +299,7 @@ void Daemon::startDhcpEvents()
                 << "from the" << DhcpEvent::sourceName(event.source)
                 << (event.why.isEmpty() ? QString() : u"(not a Pi asking: "_s + event.why + u')');
             m_service->reportDhcpEvent(event);
+            m_recovery->dhcpEvent(event);
             m_install->handleDhcpEvent(event);
         });
     connect(m_dhcp.get(), &DhcpEventSource::problem, this,

@@ -13,6 +13,8 @@
 #include "powercontroller.h"
 #include "rackdconfig.h"
 #include "rackservice.h"
+#include "recovery/maintenancestore.h"
+#include "recovery/recoveryengine.h"
 #include "relaybank.h"
 #include "relaystatestore.h"
 #include "tokenstore.h"
@@ -47,6 +49,7 @@ public:
     RackService *service() const { return m_service.get(); }
     DhcpEventSource *dhcpEvents() const { return m_dhcp.get(); }
     StagedInstall *install() const { return m_install.get(); }
+    RecoveryEngine *recovery() const { return m_recovery.get(); }
     const RackStructure &structure() const { return m_structure; }
 
     /// The identity in the state directory, made on first use (for `rackd --fingerprint`).
@@ -58,6 +61,7 @@ private:
     void startDhcpEvents();
     bool startHttp(QString *error);
     void startInstall();
+    bool startRecovery(QString *error);
     DnsmasqReservations::Files reservationFiles() const;
 
     RackdConfig m_config;
@@ -73,6 +77,8 @@ private:
     std::unique_ptr<RelayBank> m_bank;
     std::unique_ptr<PowerController> m_power;
     std::unique_ptr<StagedInstall> m_install;
+    std::unique_ptr<MaintenanceStore> m_maintenance;
+    std::unique_ptr<RecoveryEngine> m_recovery;
     std::unique_ptr<RackService> m_service;
     std::unique_ptr<ControlServer> m_server;
     std::unique_ptr<DhcpEventSource> m_dhcp;

@@ -4,3 +4,4 @@
 
 Q_LOGGING_CATEGORY(lcDaemon, "pirack.daemon", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRedfish, "pirack.redfish", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRecovery, "pirack.recovery", QtInfoMsg)

@@ -177,7 +177,7 @@ void NodeManager::agentDisconnected(const QString &mac, QObject *session)
     if (online == m_online.cend() || online->session != session)
         return; // an older, replaced connection
     m_online.remove(mac);
-    markDown(mac, u"its agent disconnected"_s);
+    markDown(mac, DownCause::Disconnected, u"its agent disconnected"_s);
 }
 
 void NodeManager::stackPoweredOff(int stack)
@@ -192,15 +192,16 @@ void NodeManager::stackPoweredOff(int stack)
             if (close)
                 close(u"the relay of stack %1 went off"_s.arg(stack));
         }
-        markDown(node.mac, u"the relay of stack %1 went off"_s.arg(stack));
+        markDown(node.mac, DownCause::PoweredOff, u"the relay of stack %1 went off"_s.arg(stack));
     }
 }
 
-void NodeManager::markDown(const QString &mac, const QString &why)
+void NodeManager::markDown(const QString &mac, DownCause cause, const QString &why)
 {
     if (m_states.value(mac, State::Unknown) == State::Down)
         return;
     m_states.insert(mac, State::Down);
+    m_downCauses.insert(mac, cause);
     m_downSinceMs.insert(mac, m_clock.elapsed());
     qCWarning(lcDaemon).noquote() << "node" << mac << "down:" << why;
     Q_EMIT eventRaised(nodeEvent(Protocol::name(Protocol::EventName::NodeDown), mac));
@@ -238,7 +239,7 @@ void NodeManager::checkHeartbeats()
     QList<std::pair<QString, std::function<void(const QString &)>>> silent;
     for (auto it = m_online.cbegin(); it != m_online.cend(); ++it) {
         if (now - it->lastHeartbeatMs > limit && m_states.value(it.key()) == State::Up)
-            markDown(it.key(), u"no heartbeat for %1 ms"_s.arg(now - it->lastHeartbeatMs));
+            markDown(it.key(), DownCause::Silent, u"no heartbeat for %1 ms"_s.arg(now - it->lastHeartbeatMs));
         if (now - it->lastHeartbeatMs > closeAfter && it->close)
             silent.append({it.key(), it->close});
     }
@@ -255,6 +256,22 @@ std::optional<double> NodeManager::heartbeatAgeSeconds(const QString &mac) const
     if (online == m_online.cend() || online->lastHeartbeatMs == 0)
         return std::nullopt;
     return double(m_clock.elapsed() - online->lastHeartbeatMs) / 1000.0;
+}
+
+std::optional<NodeManager::DownCause> NodeManager::downCause(const QString &mac) const
+{
+    const QString key = mac.toLower();
+    if (state(key) != State::Down || !m_downCauses.contains(key))
+        return std::nullopt;
+    return m_downCauses.value(key);
+}
+
+qint64 NodeManager::downForMs(const QString &mac) const
+{
+    const QString key = mac.toLower();
+    if (state(key) != State::Down)
+        return -1;
+    return m_clock.elapsed() - m_downSinceMs.value(key, 0);
 }
 
 NodeManager::State NodeManager::state(const QString &mac) const

@@ -28,6 +28,8 @@ class NodeManager : public QObject
 
 public:
     enum class State { Up, Down, Unknown };
+    /// Why a node went down: its connection closed (its kernel ran), it fell silent, or its relay cut it.
+    enum class DownCause { Disconnected, Silent, PoweredOff };
 
     struct Login
     {
@@ -116,6 +118,10 @@ public:
     /// Since the node's last heartbeat in this run of rackd; empty when it sent none.
     std::optional<double> heartbeatAgeSeconds(const QString &mac) const;
     int connectedAgentCount() const { return int(m_online.size()); }
+    /// How long the node has been down (by disconnect, silence or its relay); -1 when it is not down.
+    qint64 downForMs(const QString &mac) const;
+    /// Why the node is down; empty while it is not.
+    std::optional<DownCause> downCause(const QString &mac) const;
 
 Q_SIGNALS:
     void eventRaised(const Protocol::Event &event);
@@ -135,7 +141,7 @@ private:
         QHostAddress peer;
         QDateTime connectedAt;
     };
-    void markDown(const QString &mac, const QString &why);
+    void markDown(const QString &mac, DownCause cause, const QString &why);
     Protocol::Event nodeEvent(const QString &name, const QString &mac) const;
     void checkHeartbeats();
 
@@ -147,6 +153,7 @@ private:
     QHash<qint64, std::shared_ptr<void>> m_fanOuts; ///< Under way, by request id: what keeps each alive.
     QHash<QString, State> m_states;
     QHash<QString, qint64> m_downSinceMs; ///< When each node last went down (m_clock).
+    QHash<QString, DownCause> m_downCauses;
     QElapsedTimer m_clock;
     qint64 m_nextActionId = 1;
     QTimer m_checkTimer;

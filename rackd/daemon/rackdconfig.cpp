@@ -51,6 +51,7 @@ std::optional<RackdConfig> RackdConfig::parse(
         u"install_verify_timeout"_s, u"unauthenticated_limit"_s, u"unauthenticated_per_source"_s,
         u"http_listen_address"_s, u"http_listen_port"_s, u"http_plain"_s, u"metrics_token"_s,
         u"redfish_shared_power"_s, u"redfish_session_timeout"_s};
+    const QStringList recoveryKeys = RecoverySettings::keys();
     const auto address = [&problems](const IniEntry &entry, QHostAddress *target) {
         const bool ok
             = entry.value == u"any" ? (*target = QHostAddress::Any, true) : target->setAddress(entry.value);
@@ -89,7 +90,11 @@ std::optional<RackdConfig> RackdConfig::parse(
         for (const IniEntry &entry : section.entries) {
             const QString &value = entry.value;
             bool ok = true;
-            if (!knownKeys.contains(entry.key)) {
+            if (recoveryKeys.contains(entry.key)) {
+                QString problem;
+                if (!config.recovery.read(entry, &problem))
+                    problems.report(entry.line, entry.key, problem);
+            } else if (!knownKeys.contains(entry.key)) {
                 problems.report(entry.line, entry.key, u"unknown key"_s);
             } else if (entry.key == u"listen_address") {
                 address(entry, &config.listenAddress);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "recovery/recoverysettings.h"
 #include "structure/rackstructure.h"
 
 #include <QHostAddress>
@@ -70,6 +71,7 @@ public:
     /// Connections not authenticated yet (TLS handshake, hello), in total and from one address.
     int unauthenticatedLimit = 128;
     int unauthenticatedPerSource = 16;
+    RecoverySettings recovery; ///< What rackd does about hung Pis.
 
     /// Reads the file; on failure `errors` holds one line per problem.
     static std::optional<RackdConfig> readFile(const QString &path, QStringList *errors);

@@ -34,6 +34,14 @@ void RackService::setInstall(StagedInstall *install)
     connect(install, &StagedInstall::eventRaised, this, &RackService::eventRaised);
 }
 
+void RackService::setRecovery(RecoveryEngine *engine)
+{
+    m_recoveryMethods = std::make_unique<RecoveryMethods>(engine, m_nodes, m_powerMethods.power(), &m_audit);
+    m_powerMethods.setRecovery(engine);
+    m_nodeMethods.setRecovery(engine);
+    connect(engine, &RecoveryEngine::eventRaised, this, &RackService::eventRaised);
+}
+
 void RackService::setInstallPrecheck(std::function<QJsonArray()> precheck)
 {
     m_installPrecheck = std::move(precheck);
@@ -98,6 +106,10 @@ void RackService::dispatch(Method method, const Caller &caller, const Protocol::
         reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"this rackd runs no install"_s));
         return;
     }
+    if ((method == Method::Maintenance || method == Method::RecoveryStop) && !m_recoveryMethods) {
+        reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"this rackd runs no recovery"_s));
+        return;
+    }
     switch (method) {
     case Method::Status:
         return m_powerMethods.status(request, reply);
@@ -145,6 +157,10 @@ void RackService::dispatch(Method method, const Caller &caller, const Protocol::
         return m_powerMethods.confirmRelay(caller, request, reply);
     case Method::Inventory:
         return m_nodeMethods.inventory(request, reply);
+    case Method::Maintenance:
+        return m_recoveryMethods->maintenance(caller, request, reply);
+    case Method::RecoveryStop:
+        return m_recoveryMethods->stop(caller, request, reply);
     }
     reply(Protocol::Reply::failure(request.id, ErrorCode::Internal, u"method without a handler"_s));
 }

@@ -7,6 +7,7 @@
 #include "api/installmethods.h"
 #include "api/nodemethods.h"
 #include "api/powermethods.h"
+#include "api/recoverymethods.h"
 #include "api/requestaudit.h"
 #include "api/tokenmethods.h"
 #include "install/dhcpevent.h"
@@ -46,6 +47,9 @@ public:
     /// What install.precheck answers; set by the daemon, which knows the configuration.
     void setInstallPrecheck(std::function<QJsonArray()> precheck);
 
+    /// The recovery engine: maintenance, recovery.stop, and what status and nodes say about recoveries.
+    void setRecovery(RecoveryEngine *engine);
+
     /// A Pi asked for an address: subscribers of "dhcp" hear it (the install listens here too).
     void reportDhcpEvent(const DhcpEvent &event);
 
@@ -65,5 +69,6 @@ private:
     NodeMethods m_nodeMethods;
     TokenMethods m_tokenMethods;
     std::unique_ptr<InstallMethods> m_installMethods;
+    std::unique_ptr<RecoveryMethods> m_recoveryMethods;
     std::function<QJsonArray()> m_installPrecheck;
 };

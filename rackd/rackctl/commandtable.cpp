@@ -245,6 +245,49 @@ const QList<Rackctl::Command> &Rackctl::commands()
         all.append({{u"exec"_s}, u"COMMAND TARGET [ARGS...]"_s, u"the same, without \"run\""_s, 2, -1,
             Method::Exec, buildRun, printExec});
 
+        for (const bool on : {true, false}) {
+            all.append({{u"maintenance"_s, on ? u"on"_s : u"off"_s},
+                on ? u"TARGET [--reason TEXT]"_s : u"TARGET"_s,
+                on ? u"TARGET (a stack number, or a node's name or MAC) is worked on: no recovery, no alerts"_s
+                   : u"TARGET is back in normal service"_s,
+                1, 1, Method::Maintenance,
+                [on](Rackctl *self, const QStringList &arguments, QJsonObject *params) {
+                    const QString target = arguments.value(0);
+                    bool number = false;
+                    const int stack = target.toInt(&number);
+                    if (number)
+                        params->insert(u"stack"_s, stack);
+                    else
+                        params->insert(u"node"_s, target);
+                    params->insert(u"on"_s, on);
+                    if (on && !self->m_maintenanceReason.isEmpty())
+                        params->insert(u"reason"_s, self->m_maintenanceReason);
+                    return true;
+                },
+                [on](Rackctl *self, const QJsonObject &result) -> std::optional<int> {
+                    self->m_out << (on ? "maintenance on" : "maintenance off") << recoveryNote(result)
+                                << '\n';
+                    return Ok;
+                }});
+        }
+        all.append({{u"recovery"_s, u"stop"_s}, u"STACK"_s,
+            u"stop the recovery under way on STACK; the stack stays in maintenance until "
+            u"\"maintenance off STACK\""_s,
+            1, 1, Method::RecoveryStop,
+            [](Rackctl *self, const QStringList &arguments, QJsonObject *params) {
+                bool number = false;
+                const int stack = arguments.value(0).toInt(&number);
+                if (!number || stack < 1) {
+                    self->m_err << "rackctl: \"" << arguments.value(0) << "\" is not a stack number\n";
+                    return false;
+                }
+                params->insert(u"stack"_s, stack);
+                return true;
+            },
+            [](Rackctl *self, const QJsonObject &result) -> std::optional<int> {
+                self->m_out << "recovery stopped;" << recoveryNote(result) << '\n';
+                return Ok;
+            }});
         all.append({{u"install"_s, u"start"_s}, u"[STACK...|all] [--stack-timeout S]"_s,
             u"the staged install: every stack off, then one by one on to learn its Pis' MACs; fixed "
             u"addresses; power on; verify"_s,

@@ -207,10 +207,12 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption follow(u"follow"_s, u"install status: follow the install"_s);
     const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
     const QCommandLineOption count(u"count"_s, u"events: stop after this many"_s, u"n"_s, u"0"_s);
+    const QCommandLineOption reason(u"reason"_s, u"maintenance on: why, for everyone who looks"_s, u"text"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"version"_s);
-    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace,
-        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, count, help, version});
+    parser.addOptions(
+        {host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace, gracefulTimeout,
+            forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, count, reason, help, version});
     const auto usage = [this](const QString &message) {
         m_err << "rackctl: " << message << '\n' << usageText();
         finish(Usage);
@@ -250,6 +252,7 @@ void Rackctl::run(const QStringList &arguments)
             return usage(u"--stack-timeout takes a number of seconds from 1 to 3600"_s);
     }
     m_inventoryFormat = parser.value(format);
+    m_maintenanceReason = parser.value(reason);
     m_eventCount = parser.value(count).toInt(&ok);
     if (!ok || m_eventCount < 0)
         return usage(u"--count takes a number of events (0: until Ctrl-C)"_s);
@@ -515,8 +518,10 @@ void Rackctl::printStatus(const QJsonObject &result)
               << column(QString::number(stack.value(u"pis"_s).toInt()), 5)
               << column(QString::number(stack.value(u"up"_s).toInt()), 4)
               << column(stack.value(u"relay"_s).toString(), 8) << stack.value(u"state"_s).toString()
-              << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << '\n';
+              << (stack.value(u"busy"_s).toBool() ? " (switching)" : "") << recoveryNote(stack) << '\n';
     }
+    if (rack.contains(u"maintenance"_s))
+        m_out << "the whole rack is in maintenance: " << rack.value(u"maintenance"_s).toString() << '\n';
 }
 
 void Rackctl::printPowerResult(const QJsonObject &result)
@@ -558,8 +563,35 @@ void Rackctl::printNodes(const QJsonObject &result)
               << column(node.value(u"state"_s).toString(), 9)
               << column(number(metrics.value(u"cpu_percent"_s), 1), 7)
               << column(number(metrics.value(u"temperature_c"_s), 1), 7)
-              << node.value(u"last_seen"_s).toString() << '\n';
+              << node.value(u"last_seen"_s).toString() << recoveryNote(node) << '\n';
     }
+}
+
+QString Rackctl::recoveryNote(const QJsonObject &entry)
+{
+    QStringList notes;
+    const QJsonObject maintenance = entry.value(u"maintenance"_s).toObject();
+    if (!maintenance.isEmpty()) {
+        const QString why = Printable::oneLine(maintenance.value(u"reason"_s).toString(), 80);
+        notes.append(
+            u"MAINTENANCE by %1%2"_s.arg(Printable::oneLine(maintenance.value(u"by"_s).toString(), 40),
+                why.isEmpty() ? QString() : u": "_s + why));
+    }
+    const QJsonObject recovery = entry.value(u"recovery"_s).toObject();
+    if (!recovery.isEmpty())
+        notes.append(u"RECOVERING: %1, attempt %2 of %3 (%4)"_s.arg(recovery.value(u"phase"_s).toString())
+                         .arg(recovery.value(u"attempt"_s).toInt())
+                         .arg(recovery.value(u"attempts"_s).toInt())
+                         .arg(Printable::oneLine(
+                             recovery.value(u"nodes"_s).toVariant().toStringList().join(u", "_s), 80)));
+    if (entry.contains(u"next_attempt_s"_s))
+        notes.append(
+            u"next recovery attempt in %1 s"_s.arg(qRound(entry.value(u"next_attempt_s"_s).toDouble())));
+    const QString condition = entry.value(u"condition"_s).toString();
+    if (!condition.isEmpty() && condition != u"ok")
+        notes.append(condition.toUpper() + u": "_s
+            + Printable::oneLine(entry.value(u"condition_reason"_s).toString(), 120));
+    return notes.isEmpty() ? QString() : u"  "_s + notes.join(u"; "_s);
 }
 
 void Rackctl::printAudit(const QJsonObject &result)

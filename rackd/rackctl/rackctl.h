@@ -66,6 +66,8 @@ private:
     void printPowerResult(const QJsonObject &result);
     void printTokens(const QJsonObject &result);
     void printNodes(const QJsonObject &result);
+    /// What status and nodes add after a stack or node: maintenance, a recovery, a condition.
+    static QString recoveryNote(const QJsonObject &entry);
     void printAudit(const QJsonObject &result);
     void finishFollowing();
     void printEvent(const Protocol::Event &event);
@@ -94,6 +96,7 @@ private:
     bool m_force = false;
     QString m_tokenRole;
     double m_stackTimeout = 0; ///< install start: 0 is rackd's default.
+    QString m_maintenanceReason; ///< maintenance on --reason
     QString m_inventoryFormat;
     bool m_follow = false; ///< install: print each step until the install needs someone or is over.
     bool m_followReplied = false;

@@ -48,7 +48,9 @@ std::optional<Role> roleFromName(const QString &name);
     X(InstallAddMac, "install.add_mac", Admin)              \
     X(InstallAbort, "install.abort", Admin)                 \
     X(RelayConfirm, "relay.confirm", Operator)              \
-    X(Inventory, "inventory", Viewer)
+    X(Inventory, "inventory", Viewer)                       \
+    X(Maintenance, "maintenance", Operator)                 \
+    X(RecoveryStop, "recovery.stop", Operator)
 
 /// X(Id, "wire name", broadcast): every event rackd sends (and node.heartbeat, which agents send to
 /// rackd). A broadcast event goes to the subscribers of its family, the part before the dot; the
@@ -70,7 +72,12 @@ std::optional<Role> roleFromName(const QString &name);
     X(InstallStep, "install.step", true)                    \
     X(InstallMac, "install.mac", true)                      \
     X(InstallAnomaly, "install.anomaly", true)              \
-    X(ExecResult, "exec.result", false)
+    X(ExecResult, "exec.result", false)                     \
+    X(RecoveryDetected, "recovery.detected", true)          \
+    X(RecoveryCleared, "recovery.cleared", true)            \
+    X(RecoveryStep, "recovery.step", true)                  \
+    X(RecoveryDone, "recovery.done", true)                  \
+    X(RecoveryMaintenance, "recovery.maintenance", true)
 
 /// X(Id, "wire name"): the "action" of a power request.
 #define PIRACK_PROTOCOL_POWER_ACTIONS(X)                    \

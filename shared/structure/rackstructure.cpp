@@ -46,6 +46,42 @@ std::optional<SerialRelayProtocol> serialProtocolFromName(const QString &name)
     return std::nullopt;
 }
 
+QString recoveryModeName(RecoveryMode mode)
+{
+    switch (mode) {
+    case RecoveryMode::Off:
+        return u"off"_s;
+    case RecoveryMode::Notify:
+        return u"notify"_s;
+    case RecoveryMode::Recover:
+        return u"recover"_s;
+    }
+    return {};
+}
+
+std::optional<RecoveryMode> recoveryModeFromName(const QString &name)
+{
+    for (RecoveryMode mode : {RecoveryMode::Off, RecoveryMode::Notify, RecoveryMode::Recover}) {
+        if (recoveryModeName(mode) == name.toLower())
+            return mode;
+    }
+    return std::nullopt;
+}
+
+QString sharedStackPolicyName(SharedStackPolicy policy)
+{
+    return policy == SharedStackPolicy::Drain ? u"drain"_s : u"wait"_s;
+}
+
+std::optional<SharedStackPolicy> sharedStackPolicyFromName(const QString &name)
+{
+    for (SharedStackPolicy policy : {SharedStackPolicy::Wait, SharedStackPolicy::Drain}) {
+        if (sharedStackPolicyName(policy) == name.toLower())
+            return policy;
+    }
+    return std::nullopt;
+}
+
 ChannelRange relayChannelRange(RelayBackendKind backend, SerialRelayProtocol protocol)
 {
     switch (backend) {

@@ -12,6 +12,23 @@
 /// How the relays of the rack are driven. The names are the values of `relay_backend`.
 enum class RelayBackendKind { Gpio, Serial, Simulated, Manual };
 
+/**
+ * What rackd does about a hung Pi (`recovery` in rackd.conf, or in a stack's section of the
+ * structure file for that stack alone): nothing, tell people, or power-cycle as the policy allows.
+ */
+enum class RecoveryMode { Off, Notify, Recover };
+
+/// With `recover`, what happens when one Pi of a stack is lost while others of it still run.
+enum class SharedStackPolicy {
+    Wait, ///< Tell people and switch nothing: the healthy Pis keep running.
+    Drain, ///< Shut the healthy Pis down gracefully, then power-cycle the stack.
+};
+
+QString recoveryModeName(RecoveryMode mode);
+std::optional<RecoveryMode> recoveryModeFromName(const QString &name);
+QString sharedStackPolicyName(SharedStackPolicy policy);
+std::optional<SharedStackPolicy> sharedStackPolicyFromName(const QString &name);
+
 /// The protocol of a USB-serial relay board (`serial_protocol`).
 enum class SerialRelayProtocol { Lcus, Numato };
 
@@ -64,6 +81,8 @@ struct RackStack
     int column = 0; ///< 1-based; `y` in the file.
     int relayChannel = 0;
     int piCount = 0;
+    std::optional<RecoveryMode> recovery; ///< This stack's own `recovery`; empty: rackd.conf's.
+    std::optional<SharedStackPolicy> sharedStack; ///< This stack's own `shared_stack`; empty: rackd.conf's.
 };
 
 /// One Pi position in the rack, with the fixed address and name it will get.

@@ -51,6 +51,13 @@ StructureDraft StructureDraft::fromIni(const QByteArray &content)
         stack.column = integer(section, u"y").value_or(0);
         stack.relayChannel = integer(section, u"relay_channel");
         stack.pis = integer(section, u"pis");
+        static const QStringList edited {u"id"_s, u"x"_s, u"y"_s, u"relay_channel"_s, u"pis"_s};
+        for (const IniEntry &entry : section.entries) {
+            const bool seen = std::any_of(stack.otherEntries.cbegin(), stack.otherEntries.cend(),
+                [&entry](const QPair<QString, QString> &kept) { return kept.first == entry.key; });
+            if (!edited.contains(entry.key) && !seen)
+                stack.otherEntries.append({entry.key, entry.value});
+        }
         draft.stacks.append(stack);
     }
     return draft;
@@ -150,6 +157,8 @@ QByteArray StructureDraft::toIni() const
             text += u"relay_channel = %1\n"_s.arg(*stack.relayChannel);
         if (stack.pis)
             text += u"pis = %1\n"_s.arg(*stack.pis);
+        for (const auto &[key, value] : stack.otherEntries)
+            text += key + u" = "_s + iniValue(value) + u'\n';
     }
     return text.toUtf8();
 }

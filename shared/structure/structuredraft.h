@@ -18,6 +18,8 @@ struct DraftStack
     std::optional<int>
         relayChannel; ///< Empty: the backend's default (stacks 1-4 on GPIO, the id when simulated).
     std::optional<int> pis; ///< Empty: the rack's pi_stack.
+    /// The section's other keys (its recovery policy), as written: the designer keeps them.
+    QList<QPair<QString, QString>> otherEntries;
 };
 
 /**

@@ -155,6 +155,20 @@ public:
         return entry->value;
     }
 
+    /// One of a few words, read by `fromName`; `words` names them in the error.
+    template<typename Value>
+    std::optional<Value> choice(const IniSection &section, const QString &key,
+        std::optional<Value> (*fromName)(const QString &), const QString &words)
+    {
+        const std::optional<QString> value = text(section, key);
+        if (!value)
+            return std::nullopt;
+        const std::optional<Value> chosen = fromName(*value);
+        if (!chosen)
+            error(section.find(key)->line, section.name, key, u"\"%1\" is not %2"_s.arg(*value, words));
+        return chosen;
+    }
+
     std::optional<QHostAddress> ipv4(const IniSection &section, const QString &key)
     {
         const std::optional<QString> value = text(section, key);
@@ -384,6 +398,10 @@ private:
         stack.piCount = m_check.integer(section, u"pis"_s, 1, MaximumPisPerStack, false)
                             .value_or(m_structure.pisPerStack);
         readRelayChannel(section, stack);
+        stack.recovery
+            = m_check.choice(section, u"recovery"_s, &recoveryModeFromName, u"off, notify or recover"_s);
+        stack.sharedStack
+            = m_check.choice(section, u"shared_stack"_s, &sharedStackPolicyFromName, u"wait or drain"_s);
 
         if (rackKnown)
             checkAgainstOthers(draft);
@@ -592,7 +610,10 @@ QStringList StructureReader::rackKeys()
         u"first_address"_s, u"name_pattern"_s};
 }
 
-QStringList StructureReader::stackKeys() { return {u"id"_s, u"x"_s, u"y"_s, u"relay_channel"_s, u"pis"_s}; }
+QStringList StructureReader::stackKeys()
+{
+    return {u"id"_s, u"x"_s, u"y"_s, u"relay_channel"_s, u"pis"_s, u"recovery"_s, u"shared_stack"_s};
+}
 
 StructureLoadResult StructureReader::readFile(const QString &path)
 {

@@ -245,11 +245,12 @@ void VirtualPi::startAgent()
     }
 }
 
-bool VirtualPi::freeze()
+bool VirtualPi::freeze(bool forGood)
 {
     QProcess *agent = m_agent.data();
     if (m_state != State::Running || !agent || agent->processId() <= 0)
         return false;
+    m_spec.dead = m_spec.dead || forGood;
     ::kill(pid_t(agent->processId()), SIGSTOP);
     m_timer.stop();
     m_timerAction = {};

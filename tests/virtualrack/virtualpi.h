@@ -95,9 +95,10 @@ public:
     void tick(double seconds);
     /**
      * A kernel stall: the agent stops where it is (SIGSTOP), its connection stays open and says
-     * nothing (no FIN, no RST), until the Pi loses power. False unless the Pi runs.
+     * nothing (no FIN, no RST), until the Pi loses power. False unless the Pi runs. `forGood`: the
+     * hardware died, and power brings nothing back either.
      */
-    bool freeze();
+    bool freeze(bool forGood = false);
     /// The agent dies (SIGKILL); the Pi runs on and restarts it 5 s later, as systemd's RestartSec=5.
     bool crashAgent();
     /// The firmware reports under-voltage and throttling (or no longer does).

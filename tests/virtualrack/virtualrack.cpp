@@ -640,8 +640,13 @@ void VirtualRack::readRelays()
         const auto known = m_relays.constFind(stack.relayChannel);
         if (known != m_relays.cend() && known.value() == on)
             continue;
+        const bool firstLook = known == m_relays.cend();
         m_relays.insert(stack.relayChannel, on);
         qCInfo(lcVirtualRack).noquote() << "stack" << stack.id << "power" << (on ? "on" : "off");
+        if (!firstLook) {
+            m_switchLog.append({stack.id, on, QDateTime::currentDateTimeUtc()});
+            Q_EMIT relaySwitched(stack.id, on);
+        }
         for (VirtualPi *pi : std::as_const(m_pis)) {
             if (pi->spec().place.stack == stack.id)
                 pi->setPower(on);

@@ -9,6 +9,7 @@
 #include "virtualpi.h"
 #include "virtualrackoptions.h"
 
+#include <QDateTime>
 #include <QFileSystemWatcher>
 #include <QLocalServer>
 #include <QPointer>
@@ -71,6 +72,28 @@ public:
     /// rackd's socket for dnsmasq's DHCP script.
     QString dhcpEventSocket() const;
 
+    /// A relay that changed while the rack ran, as the Pis felt it (the simulated relays' file).
+    struct RelaySwitch
+    {
+        int stack = 0;
+        bool on = false;
+        QDateTime at;
+    };
+    /// Every switch of a relay since start(), oldest first: what rackd really did to the power.
+    QList<RelaySwitch> relaySwitchLog() const { return m_switchLog; }
+    /// Forgets the switches so far (a test's own power-on), so what follows is what rackd did by itself.
+    void clearRelaySwitchLog() { m_switchLog.clear(); }
+    /// The switches of one stack's relay, as "off"/"on" words in order.
+    QStringList relaySwitches(int stack) const
+    {
+        QStringList words;
+        for (const RelaySwitch &change : m_switchLog) {
+            if (change.stack == stack)
+                words.append(change.on ? QStringLiteral("on") : QStringLiteral("off"));
+        }
+        return words;
+    }
+
     /// The MAC a virtual Pi has: fixed per place, locally administered, not in rack order.
     static QString macFor(PiPlace place, int replacement = 0);
     /**
@@ -82,6 +105,7 @@ public:
 Q_SIGNALS:
     void piStateChanged(VirtualPi *pi, VirtualPi::State state);
     void dhcpEvent(const HookMessage &message);
+    void relaySwitched(int stack, bool on);
 
 private:
     /// The --http-port, or a free port for 0.
@@ -124,6 +148,7 @@ private:
     QFileSystemWatcher m_relayWatcher;
     QTimer m_relayPoll;
     QHash<int, bool> m_relays; ///< channel -> on, as last read
+    QList<RelaySwitch> m_switchLog;
     QList<VirtualPi *> m_pis;
     QHash<PiPlace, int> m_replacements; ///< How often each place had its Pi replaced.
     QTimer m_tick;

@@ -8,6 +8,8 @@
 
 #include <QJsonArray>
 
+#include "recovery/recoveryengine.h"
+
 using namespace Qt::Literals::StringLiterals;
 namespace ErrorCode = Protocol::ErrorCode;
 
@@ -28,7 +30,17 @@ void NodeMethods::setJoinAddress(const QString &host, quint16 port)
 
 void NodeMethods::list(const Protocol::Request &request, const ReplyHandler &reply)
 {
-    reply(Protocol::Reply::success(request.id, {{u"nodes"_s, m_nodes->nodesJson()}}));
+    QJsonArray nodes = m_nodes->nodesJson();
+    if (m_recovery) {
+        for (auto entry = nodes.begin(); entry != nodes.end(); ++entry) {
+            QJsonObject node = entry->toObject();
+            const QJsonObject recovery = m_recovery->nodeJson(node.value(u"mac"_s).toString());
+            for (auto it = recovery.begin(); it != recovery.end(); ++it)
+                node.insert(it.key(), it.value());
+            *entry = node;
+        }
+    }
+    reply(Protocol::Reply::success(request.id, {{u"nodes"_s, nodes}}));
 }
 
 void NodeMethods::assign(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply)

@@ -11,6 +11,8 @@
 #include <QObject>
 
 /// nodes, node.assign, node.rename, join.create, exec and inventory: the Pis and their agents.
+class RecoveryEngine;
+
 class NodeMethods : public QObject
 {
     Q_OBJECT
@@ -23,6 +25,8 @@ public:
     void setJoinAddress(const QString &host, quint16 port);
     /// dnsmasq's files, whose names follow a node.rename.
     void setReservationFiles(const DnsmasqReservations::Files &files) { m_reservationFiles = files; }
+    /// The recovery engine, whose maintenance and conditions `nodes` shows per node.
+    void setRecovery(RecoveryEngine *engine) { m_recovery = engine; }
 
     void list(const Protocol::Request &request, const ReplyHandler &reply);
     void assign(const Caller &caller, const Protocol::Request &request, const ReplyHandler &reply);
@@ -41,6 +45,7 @@ private:
     PowerController *m_power;
     RequestAudit *m_audit;
     QString m_fingerprint;
+    RecoveryEngine *m_recovery = nullptr;
     QString m_joinHost;
     quint16 m_joinPort = 0;
     std::optional<DnsmasqReservations::Files> m_reservationFiles;

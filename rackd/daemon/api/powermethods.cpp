@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "api/powermethods.h"
 
+#include "recovery/recoveryengine.h"
+
 #include <QJsonArray>
 #include <QSet>
 
@@ -45,18 +47,26 @@ void PowerMethods::status(const Protocol::Request &request, const ReplyHandler &
     const RackStructure &structure = m_power->structure();
     QJsonArray stacks;
     for (const RackStack &stack : structure.stacks) {
-        stacks.append(QJsonObject {{u"id"_s, stack.id}, {u"row"_s, stack.row}, {u"column"_s, stack.column},
+        QJsonObject entry {{u"id"_s, stack.id}, {u"row"_s, stack.row}, {u"column"_s, stack.column},
             {u"relay_channel"_s, stack.relayChannel}, {u"pis"_s, stack.piCount},
             {u"relay"_s, relayText(m_power->relayState(stack.id))},
             {u"state"_s,
                 stackStateName(
                     stackState(m_power->relayState(stack.id), stack.piCount, m_nodes->upCount(stack.id)))},
-            {u"up"_s, m_nodes->upCount(stack.id)}, {u"busy"_s, m_power->isBusy(stack.id)}});
+            {u"up"_s, m_nodes->upCount(stack.id)}, {u"busy"_s, m_power->isBusy(stack.id)}};
+        if (m_recovery) {
+            const QJsonObject recovery = m_recovery->stackJson(stack.id);
+            for (auto it = recovery.begin(); it != recovery.end(); ++it)
+                entry.insert(it.key(), it.value());
+        }
+        stacks.append(entry);
     }
     QJsonObject rack {{u"rows"_s, structure.rows}, {u"cols"_s, structure.columns},
         {u"pi_stack"_s, structure.pisPerStack},
         {u"relay_backend"_s, relayBackendName(structure.wiring.backend)},
         {u"stagger_delay"_s, double(structure.timing.staggerDelay.count()) / 1000.0}};
+    if (m_recovery && !m_recovery->rackMaintenance().isEmpty())
+        rack.insert(u"maintenance"_s, m_recovery->rackMaintenance());
     if (m_httpPort != 0)
         rack.insert(u"http"_s,
             QJsonObject {{u"port"_s, m_httpPort}, {u"scheme"_s, m_httpPlain ? u"http"_s : u"https"_s}});

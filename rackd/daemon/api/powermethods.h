@@ -8,6 +8,8 @@
 #include "nodemanager.h"
 #include "powercontroller.h"
 
+class RecoveryEngine;
+
 #include <QObject>
 
 /**
@@ -23,6 +25,9 @@ public:
 
     /// The staged install, which keeps power requests off the relays while it discovers.
     void setInstall(StagedInstall *install) { m_install = install; }
+    /// The recovery engine, whose maintenance and recoveries `status` shows per stack.
+    void setRecovery(RecoveryEngine *engine) { m_recovery = engine; }
+    PowerController *power() const { return m_power; }
     /// The HTTPS listener (Redfish, /metrics), for `status`: its port, and whether it is plain HTTP.
     void setHttpEndpoint(quint16 port, bool plain)
     {
@@ -49,6 +54,7 @@ private:
     NodeManager *m_nodes;
     RequestAudit *m_audit;
     StagedInstall *m_install = nullptr;
+    RecoveryEngine *m_recovery = nullptr;
     quint16 m_httpPort = 0;
     bool m_httpPlain = false;
 };
