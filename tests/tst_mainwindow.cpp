@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -144,6 +145,54 @@ private Q_SLOTS:
 
         if (qEnvironmentVariableIsSet("PIRACK_TEST_SCREENSHOT"))
             window.grab().save(qEnvironmentVariable("PIRACK_TEST_SCREENSHOT"));
+    }
+
+    void maintenanceFromTheStackMenuIsSentAndShown()
+    {
+        RackState state;
+        RackSession session(&state);
+        MainWindow window(&session, &state, confirm());
+        QStringList asked;
+        window.setReasonPrompt([&asked](const QString &title, const QString &) -> std::optional<QString> {
+            asked.append(title);
+            return u"dusting the fans"_s;
+        });
+        window.resize(1200, 800);
+        window.show();
+        session.open(rackOptions());
+        QVERIFY(waitForStatus(session, Status::Connected));
+        const auto menuAction = [&](int stack, const QString &name) -> QAction * {
+            std::unique_ptr<QMenu> menu(window.stackMenu(stack, &window));
+            for (QAction *action : menu->actions()) {
+                if (action->objectName() == name) {
+                    action->setParent(&window); // outlives the menu
+                    return action;
+                }
+            }
+            return nullptr;
+        };
+        QAction *maintenance = menuAction(2, u"maintenance"_s);
+        QVERIFY(maintenance);
+        QCOMPARE(maintenance->text(), u"Maintenance…"_s);
+        // Nothing to stop: the menu item and the bar's button say so by being off.
+        QAction *stop = menuAction(2, u"stopRecovery"_s);
+        QVERIFY(stop && !stop->isEnabled());
+        QVERIFY(!window.stopRecoveryAction()->isEnabled());
+        maintenance->trigger();
+        QCOMPARE(asked, QStringList {u"Stack 2 in maintenance"_s});
+        // rackd saves it, says so in a recovery.maintenance event, and the rack view shows it.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            state.stack(2) ? state.stack(2)->maintenance : QString(), u"dusting the fans"_s, 10000);
+        QCOMPARE(window.rackView()->bannerText(*state.stack(2)), u"MAINTENANCE: dusting the fans"_s);
+        QVERIFY(window.rackView()->bannerText(*state.stack(1)).isEmpty());
+        QVERIFY(m_daemon->recovery()->stackJson(2).contains(u"maintenance"_s));
+        QAction *end = menuAction(2, u"maintenance"_s);
+        QVERIFY(end);
+        QCOMPARE(end->text(), u"End maintenance"_s);
+        end->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(state.stack(2) && state.stack(2)->maintenance.isEmpty(), 10000);
+        QVERIFY(!m_daemon->recovery()->stackJson(2).contains(u"maintenance"_s));
+        QCOMPARE(asked.size(), 1); // ending it asks nothing
     }
 
     void rackDetailsGiveTheRedfishAndPrometheusUrls()

@@ -46,6 +46,11 @@ private Q_SLOTS:
         QTest::newRow("nodes {}") << u"nodes.json"_s << QByteArray("{}") << u"restore it from a backup"_s;
         QTest::newRow("nodes, a number")
             << u"nodes.json"_s << QByteArray(R"({"nodes":1})") << u"nodes.json"_s;
+        QTest::newRow("maintenance, a stack without a date")
+            << u"maintenance.json"_s << QByteArray(R"({"stacks":{"1":{"reason":"x"}}})") << u"stack \"1\""_s;
+        QTest::newRow("recovery, an unknown phase")
+            << u"recovery.json"_s << QByteArray(R"({"stacks":{"1":{"phase":"dancing"}}})")
+            << u"the phase of stack 1"_s;
         QTest::newRow("join secrets {}")
             << u"join-secrets.json"_s << QByteArray("{}") << u"join-secrets.json"_s;
     }
@@ -123,6 +128,7 @@ private Q_SLOTS:
                 {u"node.rename"_s, {{u"mac"_s, nodeMac}, {u"name"_s, u"renamed"_s}}},
                 {u"node.assign"_s, {{u"mac"_s, nodeMac}, {u"stack"_s, 2}, {u"slot"_s, 1}}},
                 {u"install.start"_s, {{u"stacks"_s, QJsonArray {3}}}},
+                {u"maintenance"_s, {{u"stack"_s, 2}, {u"on"_s, true}}},
             };
             for (const auto &[method, params] : changes) {
                 const auto reply = call(admin, method, params);

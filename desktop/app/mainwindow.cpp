@@ -12,6 +12,7 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -45,6 +46,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_log(new QPlainTextEdit)
     , m_history(new MetricsHistory(state, this))
     , m_nodeActions(new NodeActions(session, state, confirm, this))
+    , m_recoveryActions(new RecoveryActions(session, state, this))
     , m_details(new NodeDetailsPane(state, m_history))
     , m_audit(new AuditPane(session))
     , m_installLabel(new QLabel)
@@ -119,6 +121,18 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     connect(m_nodeActions, &NodeActions::finished, this, &MainWindow::showResults);
     connect(m_nodeActions, &NodeActions::finished, m_audit, &AuditPane::reloadSoon);
     connect(m_power, &PowerActions::finished, m_audit, &AuditPane::reloadSoon);
+    m_askReason = [this](const QString &title, const QString &label) -> std::optional<QString> {
+        bool ok = false;
+        const QString reason = QInputDialog::getText(this, title, label, QLineEdit::Normal, {}, &ok);
+        return ok ? std::optional<QString>(reason) : std::nullopt;
+    };
+    connect(m_recoveryActions, &RecoveryActions::finished, this,
+        [this](const QString &what, bool ok, const QString &message) {
+            const QString line = ok ? tr("%1: done").arg(what) : tr("%1 failed: %2").arg(what, message);
+            logLine(line);
+            statusBar()->showMessage(line, 10000);
+            m_audit->reloadSoon();
+        });
 
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
@@ -255,6 +269,15 @@ void MainWindow::buildActions()
         qaction->setShortcut(shortcut);
         m_stackActions.insert(int(action), qaction);
     }
+    stackBar->addSeparator();
+    // Shown in the bar while the selected stack is being recovered: the one-click way to stop it.
+    m_stopRecovery = stackBar->addAction(tr("Stop recovery"), this, [this] {
+        if (m_rackView->selectedStack() != 0)
+            m_recoveryActions->stopRecovery(m_rackView->selectedStack());
+    });
+    m_stopRecovery->setObjectName(u"stopRecoveryButton"_s);
+    connect(m_state, &RackState::reset, this, &MainWindow::updateActions);
+    connect(m_state, &RackState::stackChanged, this, &MainWindow::updateActions);
     updateActions();
 }
 
@@ -270,6 +293,14 @@ void MainWindow::updateActions()
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
     m_installAction->setEnabled(connected);
+    const StackView *view = m_state->stack(stack);
+    const bool recovering = view && !view->recoveryPhase.isEmpty();
+    m_stopRecovery->setEnabled(connected && recovering);
+    m_stopRecovery->setToolTip(recovering
+            ? tr("Stop the recovery of stack %1 (%2); the stack stays in maintenance")
+                  .arg(stack)
+                  .arg(view->recoveryReason)
+            : tr("No recovery runs on the selected stack"));
 }
 
 QMenu *MainWindow::stackMenu(int stack, QWidget *parent)
@@ -280,6 +311,28 @@ QMenu *MainWindow::stackMenu(int stack, QWidget *parent)
     menu->addSection(tr("Stack %1").arg(stack));
     for (Action action : Protocol::all<Action>())
         menu->addAction(m_stackActions.value(int(action)));
+    menu->addSeparator();
+    const bool connected = m_session->status() == RackSession::Status::Connected;
+    const StackView *view = m_state->stack(stack);
+    const bool inMaintenance = view && !view->maintenance.isEmpty();
+    QAction *maintenance = menu->addAction(
+        inMaintenance ? tr("End maintenance") : tr("Maintenance…"), this, [this, stack, inMaintenance] {
+            if (inMaintenance) {
+                m_recoveryActions->setStackMaintenance(stack, false);
+                return;
+            }
+            const std::optional<QString> reason = m_askReason(tr("Stack %1 in maintenance").arg(stack),
+                tr("No recovery and no alerts for stack %1 until maintenance ends. Why (shown to everyone)?")
+                    .arg(stack));
+            if (reason)
+                m_recoveryActions->setStackMaintenance(stack, true, *reason);
+        });
+    maintenance->setObjectName(u"maintenance"_s);
+    maintenance->setEnabled(connected);
+    QAction *stop = menu->addAction(
+        tr("Stop recovery"), this, [this, stack] { m_recoveryActions->stopRecovery(stack); });
+    stop->setObjectName(u"stopRecovery"_s);
+    stop->setEnabled(connected && view && !view->recoveryPhase.isEmpty());
     return menu;
 }
 
@@ -316,6 +369,25 @@ QMenu *MainWindow::nodeMenu(const QStringList &macs, QWidget *parent)
     QAction *run = menu->addAction(tr("Run a command…"), this, [this, macs] { askForCommand(macs); });
     run->setEnabled(connected);
     run->setObjectName(u"run"_s);
+    if (macs.size() == 1) {
+        const QString mac = macs.first();
+        const bool inMaintenance = first && !first->maintenance.isEmpty();
+        QAction *maintenance = menu->addAction(inMaintenance ? tr("End maintenance") : tr("Maintenance…"),
+            this, [this, mac, who, inMaintenance] {
+                if (inMaintenance) {
+                    m_recoveryActions->setNodeMaintenance(mac, false);
+                    return;
+                }
+                const std::optional<QString> reason = m_askReason(tr("%1 in maintenance").arg(who),
+                    tr("No recovery and no alerts for %1, and its stack is not power-cycled while it lasts. "
+                       "Why (shown to everyone)?")
+                        .arg(who));
+                if (reason)
+                    m_recoveryActions->setNodeMaintenance(mac, true, *reason);
+            });
+        maintenance->setObjectName(u"maintenance"_s);
+        maintenance->setEnabled(connected);
+    }
     menu->addSeparator();
     QAction *details = menu->addAction(tr("Details"), this, [this, macs] { showDetails(macs.first()); });
     details->setObjectName(u"details"_s);

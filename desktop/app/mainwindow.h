@@ -8,6 +8,7 @@
 #include "session/nodeactions.h"
 #include "session/poweractions.h"
 #include "session/racksession.h"
+#include "session/recoveryactions.h"
 #include "view/auditpane.h"
 #include "view/nodedetailspane.h"
 #include "view/rackview.h"
@@ -46,6 +47,11 @@ public:
     InstallWizard *installWizard() const { return m_wizard; }
     QAction *installAction() const { return m_installAction; }
     NodeActions *nodeActions() const { return m_nodeActions; }
+    RecoveryActions *recoveryActions() const { return m_recoveryActions; }
+    QAction *stopRecoveryAction() const { return m_stopRecovery; }
+    /// Asks why a stack or Pi goes into maintenance; empty when the operator cancels. A dialog by default.
+    using ReasonPrompt = std::function<std::optional<QString>(const QString &title, const QString &label)>;
+    void setReasonPrompt(ReasonPrompt prompt) { m_askReason = std::move(prompt); }
     NodeDetailsPane *detailsPane() const { return m_details; }
     AuditPane *auditPane() const { return m_audit; }
     MetricsHistory *metricsHistory() const { return m_history; }
@@ -95,6 +101,9 @@ private:
     QPlainTextEdit *m_log;
     MetricsHistory *m_history;
     NodeActions *m_nodeActions;
+    RecoveryActions *m_recoveryActions;
+    QAction *m_stopRecovery = nullptr;
+    ReasonPrompt m_askReason;
     NodeDetailsPane *m_details;
     AuditPane *m_audit;
     QDockWidget *m_detailsDock = nullptr;

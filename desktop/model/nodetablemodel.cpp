@@ -94,7 +94,10 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Address:
         return node->address;
     case State:
-        return node->state;
+        // What rackd's recovery says of the node, and maintenance, beside its state: "down, lost".
+        if (!node->maintenance.isEmpty())
+            return QString(node->state + tr(", maintenance"));
+        return node->condition == u"ok" ? node->state : QString(node->state + u", "_s + node->condition);
     case Cpu:
         return number(node->metrics.value(u"cpu_percent"_s), 1);
     case Temperature:

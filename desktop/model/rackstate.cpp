@@ -92,6 +92,19 @@ bool RackState::applyStatus(const QJsonObject &result, QString *error)
         stack.relayChannel = wholeNumber(entry.value(u"relay_channel"_s), 0, 1000000).value_or(0);
         stack.relay = relayFromText(entry.value(u"relay"_s).toString());
         stack.busy = entry.value(u"busy"_s).toBool();
+        const QJsonObject maintenance = entry.value(u"maintenance"_s).toObject();
+        if (entry.value(u"maintenance"_s).isObject()) {
+            const QString reason = maintenance.value(u"reason"_s).toString().left(200);
+            stack.maintenance = reason.isEmpty() ? u"-"_s : reason;
+        }
+        const QJsonObject recovery = entry.value(u"recovery"_s).toObject();
+        const QString phase = recovery.value(u"phase"_s).toString();
+        if (phase == u"draining" || phase == u"cycling" || phase == u"returning") {
+            stack.recoveryPhase = phase;
+            stack.recoveryAttempt = wholeNumber(recovery.value(u"attempt"_s), 1, 1000).value_or(0);
+            stack.recoveryAttempts = wholeNumber(recovery.value(u"attempts"_s), 1, 1000).value_or(0);
+            stack.recoveryReason = recovery.value(u"reason"_s).toString().left(300);
+        }
         stacks.insert(stack.id, stack);
     }
     m_rows = *rows;
@@ -103,6 +116,7 @@ bool RackState::applyStatus(const QJsonObject &result, QString *error)
     const bool validHttp = (scheme == u"https" || scheme == u"http");
     m_httpPort = validHttp ? quint16(wholeNumber(http.value(u"port"_s), 1, 65535).value_or(0)) : 0;
     m_httpScheme = m_httpPort != 0 ? scheme : QString();
+    m_rackMaintenance = rack.value(u"maintenance"_s).toString().left(200);
     m_stacks = stacks;
     for (const int id : m_stacks.keys())
         recountUp(id);
@@ -133,6 +147,14 @@ std::optional<NodeView> RackState::parseNode(const QJsonObject &object, QString 
     node.identity = object.value(u"identity"_s).toObject();
     node.metrics = object.value(u"metrics"_s).toObject();
     node.lastSeen = QDateTime::fromString(object.value(u"last_seen"_s).toString(), Qt::ISODate);
+    static const QStringList conditions {u"ok"_s, u"lost"_s, u"unhealthy"_s, u"agent-gone"_s, u"given-up"_s};
+    const QString condition = object.value(u"condition"_s).toString();
+    node.condition = conditions.contains(condition) ? condition : u"ok"_s;
+    node.conditionReason = object.value(u"condition_reason"_s).toString().left(300);
+    if (object.value(u"maintenance"_s).isObject()) {
+        const QString reason = object.value(u"maintenance"_s)[u"reason"_s].toString().left(200);
+        node.maintenance = reason.isEmpty() ? u"-"_s : reason;
+    }
     return node;
 }
 

@@ -23,6 +23,11 @@ struct StackView
     std::optional<bool> relay; ///< Empty: unknown.
     int up = 0;
     bool busy = false;
+    QString maintenance; ///< Why the stack is in maintenance ("" when it is not; "-" with no reason given).
+    QString recoveryPhase; ///< draining, cycling or returning while rackd recovers the stack; else "".
+    int recoveryAttempt = 0;
+    int recoveryAttempts = 0;
+    QString recoveryReason;
 
     StackState state() const { return stackState(relay, pis, up); }
 };
@@ -39,6 +44,9 @@ struct NodeView
     QJsonObject identity;
     QJsonObject metrics;
     QDateTime lastSeen;
+    QString condition = QStringLiteral("ok"); ///< ok, lost, unhealthy, agent-gone or given-up (recovery)
+    QString conditionReason;
+    QString maintenance; ///< Why the node is in maintenance ("" when it is not).
 
     QString label() const { return name.isEmpty() ? mac : name; }
     bool isUp() const { return state == QLatin1String("up"); }
@@ -71,6 +79,8 @@ public:
     /// rackd's HTTPS listener (Redfish, /metrics): its port, 0 when it is off; and "https" or "http".
     quint16 httpPort() const { return m_httpPort; }
     QString httpScheme() const { return m_httpScheme; }
+    /// Why the whole rack is in maintenance (the staged install runs); empty when it is not.
+    QString rackMaintenance() const { return m_rackMaintenance; }
     QList<StackView> stacks() const;
     const StackView *stack(int id) const;
     const StackView *stackAt(int row, int column) const;
@@ -96,6 +106,7 @@ private:
     QString m_relayBackend;
     quint16 m_httpPort = 0;
     QString m_httpScheme;
+    QString m_rackMaintenance;
     QMap<int, StackView> m_stacks;
     QHash<QString, NodeView> m_nodes;
     QStringList m_order;

@@ -45,6 +45,19 @@ RackSession::RackSession(RackState *state, QObject *parent)
     m_nodesReload.setSingleShot(true);
     m_nodesReload.setInterval(300);
     connect(&m_nodesReload, &QTimer::timeout, this, &RackSession::reloadNodes);
+    m_recoveryReload.setSingleShot(true);
+    m_recoveryReload.setInterval(200);
+    connect(&m_recoveryReload, &QTimer::timeout, this, [this] {
+        if (m_status != Status::Connected)
+            return;
+        m_client.request(Protocol::Method::Status, {}, [this](const Protocol::Reply &status) {
+            QString problem;
+            if (status.isError() || !m_state->applyStatus(status.result, &problem))
+                qCWarning(lcDesktop).noquote() << "rackd's status cannot be shown:"
+                                               << (status.isError() ? status.error->message : problem);
+            reloadNodes();
+        });
+    });
     connect(&m_client, &RackClient::eventReceived, this, [this](const Protocol::Event &event) {
         // A node the rack did not list yet (it just joined), or one that comes up in another slot
         // than the list said (placed since: it has a name and an address now): its identity and
@@ -58,6 +71,11 @@ RackSession::RackSession(RackState *state, QObject *parent)
                 m_nodesReload.start();
         }
         m_state->applyEvent(event);
+        // A recovery step, a condition or maintenance changes what status and nodes say: rare
+        // events, so the two lists are fetched again (once for a burst) rather than patched.
+        if (event.name.startsWith(u"recovery."_s)
+            || event.name == Protocol::name(Protocol::EventName::InstallChanged))
+            m_recoveryReload.start();
         if (event.name == Protocol::name(Protocol::EventName::InstallChanged)) {
             m_install = event.data;
             Q_EMIT installChanged(m_install);
@@ -100,7 +118,8 @@ void RackSession::onReady()
     m_retryDelay = std::chrono::milliseconds(1000);
     // Subscribe before loading: whatever changes after the answers were made arrives as an event.
     m_client.request(Protocol::Method::Subscribe,
-        {{u"events"_s, QJsonArray {u"relay"_s, u"node"_s, u"install"_s}}}, [](const Protocol::Reply &reply) {
+        {{u"events"_s, QJsonArray {u"relay"_s, u"node"_s, u"install"_s, u"recovery"_s}}},
+        [](const Protocol::Reply &reply) {
             if (reply.isError())
                 qCWarning(lcDesktop).noquote() << "rackd refused the subscription:" << reply.error->message;
         });

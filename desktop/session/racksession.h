@@ -66,6 +66,7 @@ private:
     QString m_message;
     QTimer m_retry;
     QTimer m_nodesReload;
+    QTimer m_recoveryReload; ///< Status and nodes again after recovery events.
     std::chrono::milliseconds m_retryDelay {1000};
     std::chrono::milliseconds m_maximumRetryDelay {10000};
     bool m_wanted = false; ///< open() was called and close() not since.

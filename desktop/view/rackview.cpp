@@ -13,6 +13,7 @@ namespace {
 constexpr int Margin = 8;
 constexpr int LegendHeight = 28;
 constexpr int HeaderHeight = 36;
+constexpr int BannerHeight = 22; ///< Under the header while a stack is recovered or in maintenance.
 
 QString relayLabel(std::optional<bool> relay)
 {
@@ -94,13 +95,44 @@ QRect RackView::stackRect(int stack) const
     return view ? cellRect(view->row, view->column) : QRect();
 }
 
+QString RackView::bannerText(const StackView &stack) const
+{
+    if (!stack.recoveryPhase.isEmpty()) {
+        const QString phase = stack.recoveryPhase == u"draining" ? tr("shutting the others down")
+            : stack.recoveryPhase == u"cycling"                  ? tr("power-cycling")
+                                                                 : tr("waiting for the Pis");
+        return tr("RECOVERING %1/%2: %3").arg(stack.recoveryAttempt).arg(stack.recoveryAttempts).arg(phase);
+    }
+    if (!stack.maintenance.isEmpty())
+        return stack.maintenance == u"-" ? tr("MAINTENANCE") : tr("MAINTENANCE: %1").arg(stack.maintenance);
+    if (!m_state->rackMaintenance().isEmpty())
+        return tr("MAINTENANCE: %1").arg(m_state->rackMaintenance());
+    return {};
+}
+
+QString RackView::conditionText(const NodeView &node)
+{
+    if (!node.maintenance.isEmpty())
+        return tr("MAINT.");
+    if (node.condition == u"lost")
+        return tr("LOST");
+    if (node.condition == u"unhealthy")
+        return tr("UNHEALTHY");
+    if (node.condition == u"agent-gone")
+        return tr("NO AGENT");
+    if (node.condition == u"given-up")
+        return tr("GIVEN UP");
+    return {};
+}
+
 QList<RackView::Tile> RackView::tiles(const StackView &stack, const QRect &cell) const
 {
     QList<Tile> result;
     const int count = stack.pis;
     if (count <= 0)
         return result;
-    const QRect body = cell.adjusted(6, HeaderHeight, -6, -6);
+    const int top = HeaderHeight + (bannerText(stack).isEmpty() ? 0 : BannerHeight);
+    const QRect body = cell.adjusted(6, top, -6, -6);
     // The arrangement that gives the largest tiles; among equals, the one with fewest empty places.
     int columns = 1;
     int best = -1;
@@ -183,7 +215,23 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
     painter.setPen(palette().placeholderText().color());
     const QString relay = relayLabel(stack.relay) + (stack.busy ? tr(" (switching)") : QString())
         + u" · %1/%2 up"_s.arg(stack.up).arg(stack.pis);
-    painter.drawText(header.adjusted(0, 0, -badgeWidth - 8, 0), Qt::AlignRight | Qt::AlignVCenter, relay);
+    // What does not fit beside the title and the badge is cut, never drawn over them.
+    const int titleWidth = QFontMetrics(bold).horizontalAdvance(tr("Stack %1").arg(stack.id)) + 8;
+    const QRect relayArea = header.adjusted(titleWidth, 0, -badgeWidth - 8, 0);
+    painter.drawText(relayArea, Qt::AlignRight | Qt::AlignVCenter,
+        painter.fontMetrics().elidedText(relay, Qt::ElideLeft, relayArea.width()));
+
+    // Recovery and maintenance in words, on a strip of their own: seen at a glance, never colour alone.
+    if (const QString banner = bannerText(stack); !banner.isEmpty()) {
+        const QRect strip(
+            cell.left() + 6, cell.top() + HeaderHeight - 2, cell.width() - 12, BannerHeight - 2);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(stack.recoveryPhase.isEmpty() ? QColor(0x3a, 0x6e, 0xa5) : QColor(0xd9, 0x6c, 0x06));
+        painter.drawRoundedRect(strip, 3, 3);
+        painter.setPen(Qt::white);
+        painter.drawText(strip.adjusted(6, 0, -6, 0), Qt::AlignLeft | Qt::AlignVCenter,
+            painter.fontMetrics().elidedText(banner, Qt::ElideRight, strip.width() - 12));
+    }
 
     for (const Tile &tile : tiles(stack, cell)) {
         const NodeView *node = tile.mac.isEmpty() ? nullptr : m_state->node(tile.mac);
@@ -195,7 +243,17 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
             painter.drawText(tile.rect, Qt::AlignCenter, tr("empty"));
             continue;
         }
-        QStringList lines {node->label(), node->state};
+        const QString condition = conditionText(*node);
+        if (!condition.isEmpty()) {
+            // A Pi rackd worries about (or that someone works on) gets a frame in its own colour too.
+            painter.setPen(
+                QPen(node->maintenance.isEmpty() ? QColor(0xc8, 0x32, 0x32) : QColor(0x3a, 0x6e, 0xa5), 3));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(tile.rect.adjusted(1, 1, -1, -1), 3, 3);
+            painter.setPen(palette().text().color());
+        }
+        // The condition says more than the state (LOST is down, UNHEALTHY is up), so it takes its line.
+        QStringList lines {node->label(), condition.isEmpty() ? node->state : condition};
         const QJsonValue temperature = node->metrics.value(u"temperature_c"_s);
         const QJsonValue cpu = node->metrics.value(u"cpu_percent"_s);
         if (temperature.isDouble() || cpu.isDouble()) {
@@ -215,6 +273,8 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
         const int lineHeight = painter.fontMetrics().height();
         while (lines.size() > 1 && lines.size() * lineHeight > tile.rect.height())
             lines.removeLast();
+        for (QString &line : lines)
+            line = painter.fontMetrics().elidedText(line, Qt::ElideRight, tile.rect.width() - 4);
         painter.drawText(tile.rect, Qt::AlignCenter, lines.join(u'\n'));
     }
 }

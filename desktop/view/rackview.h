@@ -31,6 +31,10 @@ public:
     QString nodeAt(const QPoint &point) const;
     /// Where a stack's cell is drawn (empty when the stack is unknown).
     QRect stackRect(int stack) const;
+    /// What the strip under a stack's header says: its recovery, or its (or the rack's) maintenance.
+    QString bannerText(const StackView &stack) const;
+    /// The word a Pi's tile adds to its state: LOST, UNHEALTHY, NO AGENT, GIVEN UP or maintenance.
+    static QString conditionText(const NodeView &node);
 
     QSize sizeHint() const override;
 

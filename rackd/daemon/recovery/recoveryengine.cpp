@@ -637,7 +637,7 @@ void RecoveryEngine::giveUp(int stack, const QString &mac, int attempts)
     m_givenUp.insert(mac);
     NodeWatch &watch = m_watch[mac];
     watch.condition = Condition::GivenUp;
-    watch.reason = u"still lost after %1 recoveries within %2 s"_s.arg(attempts).arg(
+    watch.reason = u"lost again after %1 recoveries within %2 s"_s.arg(attempts).arg(
         seconds(m_settings.window.count()));
     save();
     const QJsonObject data {{u"stack"_s, stack}, {u"outcome"_s, u"given-up"_s}, {u"mac"_s, mac},
