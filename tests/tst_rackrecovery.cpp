@@ -208,9 +208,22 @@ private Q_SLOTS:
 
     void notifySwitchesNothing()
     {
-        VirtualRackHarness &rack = startRack(options(recoveryConfig(u"notify"_s)), singlePiStacks());
+        VirtualRackOptions setup = options(recoveryConfig(u"notify"_s));
+        setup.underVoltagePis = {PiPlace {2, 1}};
+        VirtualRackHarness &rack = startRack(setup, singlePiStacks());
         QVERIFY(rack.client);
         QVERIFY(powerUp(rack, 2));
+        // A Pi whose firmware reports under-voltage is unhealthy: reported, never cycled.
+        const QString weak = rack.rack->pi(PiPlace {2, 1})->spec().nic.mac;
+        QVERIFY2(rack.waitUntil(
+                     [&] { return !events(rack, u"recovery.detected"_s, u"mac"_s, weak).isEmpty(); }, 30000),
+            qPrintable(describe(rack)));
+        const QJsonObject unhealthy = events(rack, u"recovery.detected"_s, u"mac"_s, weak).constFirst();
+        QCOMPARE(unhealthy.value(u"condition"_s), u"unhealthy"_s);
+        QCOMPARE(unhealthy.value(u"reason"_s), u"under-voltage, throttled"_s);
+        QCOMPARE(unhealthy.value(u"action"_s),
+            u"reported only: a power cycle does not cure a weak supply or heat"_s);
+        rack.recoveryEvents.clear();
         VirtualPi *hung = rack.rack->pi(PiPlace {1, 1});
         QVERIFY(hung->freeze());
         QVERIFY2(rack.waitUntil([&] { return !events(rack, u"recovery.detected"_s).isEmpty(); }, 30000),
@@ -283,6 +296,8 @@ private Q_SLOTS:
         for (const QJsonObject &step : events(rack, u"recovery.step"_s))
             steps.append(step.value(u"step"_s).toString());
         QCOMPARE(steps, (QStringList {u"drain"_s, u"drained"_s, u"cycle"_s, u"wait"_s}));
+        QCOMPARE(auditEntries(rack, u"recovery.drain"_s).size(), 1);
+        QCOMPARE(auditEntries(rack, u"recovery.cycle"_s).size(), 1);
         QCOMPARE(events(rack, u"recovery.step"_s).constFirst().value(u"drained"_s).toArray().size(), 3);
         // The three healthy Pis halted (a graceful shutdown) before their supply was cut.
         QVERIFY(cut.isValid());

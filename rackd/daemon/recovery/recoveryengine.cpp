@@ -529,8 +529,14 @@ void RecoveryEngine::runDrain(int stack)
             QJsonObject data {{u"stack"_s, stack}, {u"step"_s, u"drained"_s},
                 {u"attempt"_s, m_stacks.value(stack).attempt}, {u"attempts"_s, m_settings.attempts}};
             raise(Protocol::EventName::RecoveryStep, data);
-            m_stacks[stack].phase = Phase::Cycling;
+            StackRecovery &drained = m_stacks[stack];
+            drained.phase = Phase::Cycling;
             save();
+            audit(u"recovery.cycle"_s, stack,
+                {{u"stack"_s, stack}, {u"attempt"_s, drained.attempt}, {u"attempts"_s, m_settings.attempts},
+                    {u"nodes"_s, toArray(namesOf(drained.nodes))},
+                    {u"reason"_s, QString(drained.reason + u"; the running Pis were shut down first"_s)}},
+                u"started"_s);
             startCycle(stack);
         });
 }
