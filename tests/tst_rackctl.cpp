@@ -136,6 +136,27 @@ private Q_SLOTS:
         QCOMPARE(object.value(u"stacks"_s).toArray().at(2).toObject().value(u"relay"_s).toString(), u"on"_s);
     }
 
+    void maintenanceAndRecoveryStop()
+    {
+        const Run on = trusted({u"maintenance"_s, u"on"_s, u"2"_s, u"--reason"_s, u"new fan"_s});
+        QCOMPARE(on.exitCode, int(Rackctl::Ok));
+        QCOMPARE(on.out, u"maintenance on  MAINTENANCE by admin: new fan\n"_s);
+        const Run status = trusted({u"status"_s});
+        QVERIFY2(
+            status.out.contains(u"2      1    2    2    0   off     off  MAINTENANCE by admin: new fan\n"_s),
+            qPrintable(status.out));
+        const Run unknown = trusted({u"maintenance"_s, u"on"_s, u"s9-n9"_s});
+        QCOMPARE(unknown.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(unknown.err.contains(u"there is no node \"s9-n9\" (give its name or MAC)"_s),
+            qPrintable(unknown.err));
+        const Run stop = trusted({u"recovery"_s, u"stop"_s, u"2"_s});
+        QCOMPARE(stop.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(stop.err.contains(u"no recovery runs on stack 2"_s), qPrintable(stop.err));
+        const Run off = trusted({u"maintenance"_s, u"off"_s, u"2"_s});
+        QCOMPARE(off.exitCode, int(Rackctl::Ok));
+        QVERIFY(!trusted({u"status"_s}).out.contains(u"MAINTENANCE"_s));
+    }
+
     // The help and the commands come from one table, and the table from the protocol's words.
     void helpNamesEveryActionOfTheProtocol()
     {
