@@ -19,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (const std::optional<RackdConfig> config
         = RackdConfig::parse(content, u"/etc/pirack/rackd.conf"_s, &errors)) {
         RackdConfig::coldBootPolicyName(config->coldBootPolicy);
+        const RecoverySettings &recovery = config->recovery;
+        PIRACK_FUZZ_CHECK(recovery.attempts >= 1 && recovery.attempts <= 100
+                && recovery.window.count() >= 60000 && recovery.lostAfter.count() >= 0
+                && recovery.backoffBefore(recovery.attempts + 1).count() >= 0,
+            QString::number(recovery.attempts));
     } else {
         PIRACK_FUZZ_CHECK(!errors.isEmpty(), QString());
     }

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
 // rackd's state files, which it reads at start: the same bytes as tokens.json, nodes.json,
-// join-secrets.json and the relay state. These stores read from a path only, so each input is
-// written once to a file in this process's temporary folder.
+// join-secrets.json, the relay state and maintenance.json. These stores read from a path only, so each input
+// is written once to a file in this process's temporary folder.
 #include "fuzzsupport.h"
 
 #include "joinsecretstore.h"
 #include "nodeinventory.h"
+#include "recovery/maintenancestore.h"
 #include "relaystatestore.h"
 #include "tokenstore.h"
 
@@ -45,6 +46,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     JoinSecretStore secrets(path);
     if (secrets.load(&error)) {
         secrets.secrets();
+    } else {
+        PIRACK_FUZZ_CHECK(!error.isEmpty(), QString());
+    }
+
+    error.clear();
+    MaintenanceStore maintenance(path);
+    if (maintenance.load(&error)) {
+        for (auto it = maintenance.stacks().cbegin(); it != maintenance.stacks().cend(); ++it)
+            PIRACK_FUZZ_CHECK(it.key() >= 1 && it->since.isValid(), it->reason);
+        for (auto it = maintenance.nodes().cbegin(); it != maintenance.nodes().cend(); ++it)
+            PIRACK_FUZZ_CHECK(maintenance.node(it.key()).has_value() && it->since.isValid(), it.key());
     } else {
         PIRACK_FUZZ_CHECK(!error.isEmpty(), QString());
     }
