@@ -24,7 +24,7 @@ RackMetrics syntheticRack(int pis)
     rack.version = u"bench"_s;
     const int perStack = 4;
     for (int stack = 1; stack <= (pis + perStack - 1) / perStack; ++stack)
-        rack.stacks.append({stack, true, u"ok"_s, 3, 0});
+        rack.stacks.append({stack, true, u"ok"_s, 3, 0, false, {}});
     for (int i = 0; i < pis; ++i) {
         const int stack = i / perStack + 1;
         const int slot = i % perStack + 1;
@@ -36,7 +36,8 @@ RackMetrics syntheticRack(int pis)
                     {u"frequency_capped"_s, false}, {u"throttled"_s, false},
                     {u"soft_temperature_limit"_s, false}, {u"under_voltage_occurred"_s, false},
                     {u"throttled_occurred"_s, false}}}};
-        rack.nodes.append({u"s%1-n%2"_s.arg(stack).arg(slot), stack, slot, true, 1.2, report});
+        rack.nodes.append(
+            {u"s%1-n%2"_s.arg(stack).arg(slot), stack, slot, true, 1.2, report, false, u"ok"_s});
     }
     rack.agentsConnected = pis;
     return rack;

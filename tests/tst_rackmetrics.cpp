@@ -23,18 +23,20 @@ class TestRackMetrics : public QObject
         RackMetrics rack;
         rack.version = u"1.2.3"_s;
         rack.startTimeSeconds = 1764576000;
-        rack.stacks
-            = {{1, true, u"ok"_s, 4, 0}, {2, false, u"ko"_s, 2, 1}, {3, std::nullopt, QString(), 0, 0}};
+        rack.stacks = {{1, true, u"ok"_s, 4, 0, false, u"cycling"_s}, {2, false, u"ko"_s, 2, 1, true, {}},
+            {3, std::nullopt, QString(), 0, 0, false, {}}};
         RackMetrics::Node up {u"s1-n1"_s, 1, 1, true, 1.5,
             QJsonObject {{u"cpu_percent"_s, 12.5}, {u"temperature_c"_s, 48.3},
                 {u"memory_total_kib"_s, 4000000}, {u"memory_available_kib"_s, 3000000}, {u"load1"_s, 0.25},
                 {u"uptime_s"_s, 3600}, {u"load5"_s, u"unavailable"_s},
                 {u"throttled"_s,
                     QJsonObject {
-                        {u"raw"_s, u"0x50005"_s}, {u"under_voltage"_s, true}, {u"throttled"_s, false}}}}};
-        RackMetrics::Node down {u"s2-n1"_s, 2, 1, false, std::nullopt, {}};
-        RackMetrics::Node unplaced {u"dc:a6:32:01:02:03"_s, std::nullopt, std::nullopt, true, 0.2, {}};
-        RackMetrics::Node odd {u"we\"ird\\name\nx"_s, 3, 2, false, std::nullopt, {}};
+                        {u"raw"_s, u"0x50005"_s}, {u"under_voltage"_s, true}, {u"throttled"_s, false}}}},
+            false, u"unhealthy"_s};
+        RackMetrics::Node down {u"s2-n1"_s, 2, 1, false, std::nullopt, {}, true, u"ok"_s};
+        RackMetrics::Node unplaced {
+            u"dc:a6:32:01:02:03"_s, std::nullopt, std::nullopt, true, 0.2, {}, false, u"ok"_s};
+        RackMetrics::Node odd {u"we\"ird\\name\nx"_s, 3, 2, false, std::nullopt, {}, false, u"lost"_s};
         rack.nodes = {up, down, unplaced, odd};
         rack.agentsConnected = 2;
         rack.clientsConnected = 1;
@@ -111,6 +113,13 @@ private Q_SLOTS:
             u"pirack_fanout_duration_seconds_sum 120.35"_s,
             u"pirack_fanout_duration_seconds_count 3"_s,
             u"pirack_install_step{step=\"discovering\"} 1"_s,
+            u"pirack_stack_maintenance{stack=\"1\"} 0"_s,
+            u"pirack_stack_maintenance{stack=\"2\"} 1"_s,
+            u"pirack_stack_recovering{stack=\"1\",phase=\"cycling\"} 1"_s,
+            u"pirack_node_maintenance{node=\"s2-n1\",stack=\"2\",slot=\"1\"} 1"_s,
+            u"pirack_node_maintenance{node=\"s1-n1\",stack=\"1\",slot=\"1\"} 0"_s,
+            u"pirack_node_condition{node=\"s1-n1\",stack=\"1\",slot=\"1\",condition=\"unhealthy\"} 1"_s,
+            u"pirack_node_condition{node=\"we\\\"ird\\\\name\\nx\",stack=\"3\",slot=\"2\",condition=\"lost\"} 1"_s,
         };
         for (const QString &line : expected)
             QVERIFY2(lines.contains(line), qPrintable(u"missing: "_s + line));
@@ -119,6 +128,8 @@ private Q_SLOTS:
         for (const QString &line : lines) {
             QVERIFY2(!line.startsWith(u"pirack_stack_power_on{stack=\"3\"}"_s), qPrintable(line));
             QVERIFY2(!line.startsWith(u"pirack_stack_verdict{stack=\"3\""_s), qPrintable(line));
+            QVERIFY2(!line.startsWith(u"pirack_stack_recovering{stack=\"2\""_s), qPrintable(line));
+            QVERIFY2(!line.startsWith(u"pirack_node_condition{node=\"s2-n1\""_s), qPrintable(line));
             QVERIFY2(!line.startsWith(u"pirack_node_load5{"_s), qPrintable(line));
             QVERIFY2(!line.startsWith(u"pirack_node_temperature_celsius{node=\"s2-n1\""_s), qPrintable(line));
         }

@@ -199,8 +199,8 @@ bool Daemon::startHttp(QString *error)
         return true;
     }
     const auto metrics = [this] {
-        return collectRackMetrics(
-            {m_power.get(), m_nodes.get(), m_server.get(), m_install.get(), m_startTimeSeconds});
+        return collectRackMetrics({m_power.get(), m_nodes.get(), m_server.get(), m_install.get(),
+            m_recovery.get(), m_startTimeSeconds});
     };
     RedfishService::Settings redfishSettings;
     redfishSettings.sharedPowerAllowed = m_config.redfishSharedPowerAllowed;

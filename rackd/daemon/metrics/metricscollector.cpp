@@ -7,6 +7,7 @@
 #include "nodeinventory.h"
 #include "nodemanager.h"
 #include "powercontroller.h"
+#include "recovery/recoveryengine.h"
 
 #include <QDateTime>
 
@@ -32,6 +33,12 @@ RackMetrics collectRackMetrics(const MetricsSources &sources)
             if (const InstallStack *installed = install->stack(stack.id))
                 entry.verdict = installed->verdict;
         }
+        if (sources.recovery) {
+            const QJsonObject state = sources.recovery->stackJson(stack.id);
+            entry.maintenance
+                = state.contains(u"maintenance"_s) || !sources.recovery->rackMaintenance().isEmpty();
+            entry.recoveryPhase = state.value(u"recovery"_s)[u"phase"_s].toString();
+        }
         metrics.stacks.append(entry);
     }
 
@@ -48,6 +55,15 @@ RackMetrics collectRackMetrics(const MetricsSources &sources)
         // A node that is down reports nothing now: its last figures would read as current.
         if (node.up)
             node.lastReport = record.lastMetrics;
+        if (sources.recovery) {
+            const QJsonObject state = sources.recovery->nodeJson(record.mac);
+            node.condition = state.value(u"condition"_s).toString(u"ok"_s);
+            const auto stack = std::find_if(metrics.stacks.cbegin(), metrics.stacks.cend(),
+                [&record](const RackMetrics::Stack &entry) { return record.stack == entry.id; });
+            node.maintenance = state.contains(u"maintenance"_s)
+                || (stack != metrics.stacks.cend() && stack->maintenance)
+                || !sources.recovery->rackMaintenance().isEmpty();
+        }
         metrics.nodes.append(node);
     }
     metrics.agentsConnected = sources.nodes->connectedAgentCount();

@@ -7,6 +7,7 @@
 class ControlServer;
 class NodeManager;
 class PowerController;
+class RecoveryEngine;
 class StagedInstall;
 
 /// Where a scrape's figures come from: the daemon's parts, read at scrape time (nothing is cached).
@@ -16,6 +17,7 @@ struct MetricsSources
     const NodeManager *nodes = nullptr;
     const ControlServer *control = nullptr; ///< May be null (then no client count).
     const StagedInstall *install = nullptr; ///< May be null.
+    const RecoveryEngine *recovery = nullptr; ///< May be null (then no maintenance, no conditions).
     qint64 startTimeSeconds = 0;
 };
 

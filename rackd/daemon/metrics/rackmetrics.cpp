@@ -77,6 +77,16 @@ void writeStacks(PrometheusExposition &out, const QList<RackMetrics::Stack> &sta
         if (!stack.verdict.isEmpty())
             out.sample({{u"stack"_s, QString::number(stack.id)}, {u"verdict"_s, stack.verdict}}, 1);
     }
+    out.family(u"pirack_stack_maintenance"_s, Type::Gauge,
+        u"1 while the stack is in maintenance (or the whole rack, while the staged install runs)"_s);
+    for (const RackMetrics::Stack &stack : stacks)
+        out.sample({{u"stack"_s, QString::number(stack.id)}}, stack.maintenance ? 1 : 0);
+    out.family(u"pirack_stack_recovering"_s, Type::Gauge,
+        u"1 while rackd recovers the stack, with the phase (draining, cycling, returning)"_s);
+    for (const RackMetrics::Stack &stack : stacks) {
+        if (!stack.recoveryPhase.isEmpty())
+            out.sample({{u"stack"_s, QString::number(stack.id)}, {u"phase"_s, stack.recoveryPhase}}, 1);
+    }
     out.family(u"pirack_relay_switches_total"_s, Type::Counter, u"Times the stack's relay was switched"_s);
     for (const RackMetrics::Stack &stack : stacks)
         out.sample({{u"stack"_s, QString::number(stack.id)}}, double(stack.switches));
@@ -91,6 +101,19 @@ void writeNodes(PrometheusExposition &out, const QList<RackMetrics::Node> &nodes
     out.family(u"pirack_node_up"_s, Type::Gauge, u"1 while the Pi's agent is connected and heartbeating"_s);
     for (const RackMetrics::Node &node : nodes)
         out.sample(nodeLabels(node), node.up ? 1 : 0);
+    out.family(u"pirack_node_maintenance"_s, Type::Gauge,
+        u"1 while the Pi, its stack or the rack is in maintenance (alerts stay quiet)"_s);
+    for (const RackMetrics::Node &node : nodes)
+        out.sample(nodeLabels(node), node.maintenance ? 1 : 0);
+    out.family(u"pirack_node_condition"_s, Type::Gauge,
+        u"1 for what rackd's recovery sees wrong with the Pi: lost, unhealthy, agent-gone or given-up"_s);
+    for (const RackMetrics::Node &node : nodes) {
+        if (node.condition != u"ok") {
+            Labels labels = nodeLabels(node);
+            labels.append({u"condition"_s, node.condition});
+            out.sample(labels, 1);
+        }
+    }
     out.family(u"pirack_node_heartbeat_age_seconds"_s, Type::Gauge,
         u"Time since rackd last heard the Pi's heartbeat"_s);
     for (const RackMetrics::Node &node : nodes) {

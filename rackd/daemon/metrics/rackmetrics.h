@@ -22,6 +22,8 @@ struct RackMetrics
         QString verdict; ///< The last install's: ok, warning, ko or empty; "" before any install.
         quint64 switches = 0; ///< Relay switches since rackd started.
         quint64 switchFailures = 0;
+        bool maintenance = false; ///< The stack (or the whole rack, while an install runs) is worked on.
+        QString recoveryPhase; ///< draining, cycling or returning while rackd recovers it; else "".
     };
     struct Node
     {
@@ -32,6 +34,8 @@ struct RackMetrics
         /// Since the last heartbeat rackd got (this run or saved); empty when it never had one.
         std::optional<double> heartbeatAgeSeconds;
         QJsonObject lastReport; ///< The last heartbeat's metrics, as NodeReport kept them.
+        bool maintenance = false; ///< The Pi, its stack or the rack is in maintenance: no alerts.
+        QString condition = QStringLiteral("ok"); ///< What rackd's recovery says: lost, unhealthy, ...
     };
     /// Durations of fan-out rounds (an action sent to many Pis at once), as a histogram.
     struct Durations
