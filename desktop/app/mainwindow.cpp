@@ -4,6 +4,8 @@
 
 #include "editor/structureeditor.h"
 #include "install/installjson.h"
+#include "protocol/eventwording.h"
+#include "system/printable.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -162,10 +164,14 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(position);
     });
     connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
-        if (event.name == Protocol::name(Protocol::EventName::NodeMetrics))
-            return; // a second's heartbeats are not news
-        logLine(
-            event.name + u' ' + QString::fromUtf8(QJsonDocument(event.data).toJson(QJsonDocument::Compact)));
+        // In the operator's words (the same as rackctl events); what needs a person says so first.
+        const EventWording::Sentence sentence = EventWording::describe(event);
+        if (sentence.routine)
+            return; // a second's heartbeats, the install's whole record: not news
+        const QString prefix = sentence.severity == EventWording::Severity::Critical ? tr("CRITICAL: ")
+            : sentence.severity == EventWording::Severity::Warning                   ? tr("Warning: ")
+                                                                                     : QString();
+        logLine(prefix + Printable::oneLine(sentence.text, 1000));
     });
     connect(m_power, &PowerActions::finished, this,
         [this](Action action, const QList<int> &stacks, bool ok, const QString &message) {

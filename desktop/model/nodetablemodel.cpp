@@ -99,6 +99,9 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
             return QString(node->state + tr(", maintenance"));
         return node->condition == u"ok" ? node->state : QString(node->state + u", "_s + node->condition);
     case Cpu:
+        // The agent needs two samples for a CPU share: its first heartbeat has none yet.
+        if (node->isUp() && !node->metrics.value(u"cpu_percent"_s).isDouble())
+            return tr("measuring…");
         return number(node->metrics.value(u"cpu_percent"_s), 1);
     case Temperature:
         return number(node->metrics.value(u"temperature_c"_s), 1);

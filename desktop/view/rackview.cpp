@@ -261,7 +261,10 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
                 = (temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s)
                 + u" °C"_s;
             const QString load
-                = (cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) : u"-"_s) + u" %"_s;
+                // The agent needs two samples for a CPU share: its first heartbeat has none yet.
+                = cpu.isDouble() ? QString::number(cpu.toDouble(), 'f', 0) + u" %"_s
+                : node->isUp()   ? tr("measuring…")
+                                 : u"- %"_s;
             const QString both = degrees + u"  "_s + load;
             // A narrow tile (four Pis or more abreast) gets them on two lines rather than cut off.
             if (painter.fontMetrics().horizontalAdvance(both) <= tile.rect.width() - 4)

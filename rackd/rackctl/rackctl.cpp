@@ -9,6 +9,7 @@
 #include "client/clientcredentials.h"
 #include "installprinter.h"
 #include "protocol/dhcpscriptmessage.h"
+#include "protocol/eventwording.h"
 #include "protocol/tlsidentity.h"
 
 #include <QCommandLineParser>
@@ -399,19 +400,11 @@ void Rackctl::printEvent(const Protocol::Event &event)
                      .toJson(QJsonDocument::Compact)
               << Qt::endl;
     } else {
-        // One line per event: its name, then key=value; what rackd relays from the Pis is escaped.
-        QStringList fields {time, event.name};
-        for (auto it = event.data.constBegin(); it != event.data.constEnd(); ++it) {
-            const QJsonValue &value = it.value();
-            const QString text = value.isString() ? value.toString()
-                : value.isObject()
-                ? QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact))
-                : value.isArray()
-                ? QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact))
-                : value.toVariant().toString();
-            fields.append(it.key() + u'=' + Printable::oneLine(text, 400));
-        }
-        m_out << fields.join(u' ') << Qt::endl;
+        // One line per event, in the words the desktop uses (EventWording); what rackd relays from the
+        // Pis is escaped. --json gives every field.
+        const EventWording::Sentence sentence = EventWording::describe(event);
+        m_out << time << ' ' << column(EventWording::severityName(sentence.severity), 9)
+              << Printable::oneLine(sentence.text, 1000) << Qt::endl;
     }
     if (m_eventCount > 0 && ++m_eventsSeen >= m_eventCount)
         finish(Ok);
