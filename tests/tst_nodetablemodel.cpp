@@ -60,6 +60,10 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, NodeTableModel::Name).data().toString(), u"s1-n1"_s);
         QCOMPARE(model.index(999, NodeTableModel::Name).data().toString(), u"s40-n25"_s);
         QCOMPARE(model.index(26, NodeTableModel::Stack).data().toInt(), 2);
+        // Up, with no CPU share yet (the agent needs two samples for one): said so, not "-".
+        QCOMPARE(model.index(0, NodeTableModel::Cpu).data().toString(), u"measuring…"_s);
+        rack.applyEvent(
+            {u"node.down"_s, {{u"mac"_s, model.index(0, NodeTableModel::Mac).data().toString()}}});
         QCOMPARE(model.index(0, NodeTableModel::Cpu).data().toString(), u"-"_s);
         QCOMPARE(model.headerData(NodeTableModel::Mac, Qt::Horizontal).toString(), u"MAC"_s);
     }
