@@ -38,6 +38,10 @@ private Q_SLOTS:
                                      << u"02:1b:6a:32:da:d0 is up"_s << int(Severity::Info);
         QTest::newRow("relay") << u"relay.changed"_s << QJsonObject {{u"stack"_s, 4}, {u"relay"_s, u"off"_s}}
                                << u"Stack 4 switched off"_s << int(Severity::Info);
+        QTest::newRow("relay by") << u"relay.changed"_s
+                                  << QJsonObject {{u"stack"_s, 4}, {u"relay"_s, u"off"_s},
+                                         {u"by"_s, u"alice"_s}}
+                                  << u"Stack 4 switched off by alice"_s << int(Severity::Info);
         QTest::newRow("install mac") << u"install.mac"_s
                                      << QJsonObject {{u"stack"_s, 3}, {u"found"_s, 4}, {u"expected"_s, 4}}
                                      << u"Install: stack 3 found 4 of 4 Pis"_s << int(Severity::Info);

@@ -378,8 +378,9 @@ private Q_SLOTS:
         const QStringList lines = followed.out.split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
         for (const QString &line : lines)
-            QVERIFY2(
-                QRegularExpression(u"^\\S+ info     Stack 1 switched (on|off)$"_s).match(line).hasMatch(),
+            QVERIFY2(QRegularExpression(u"^\\S+ info     Stack 1 switched (on|off) by admin$"_s)
+                         .match(line)
+                         .hasMatch(),
                 qPrintable(line));
 
         const Run json = rackctl({u"events"_s, u"--json"_s, u"--count"_s, u"1"_s});

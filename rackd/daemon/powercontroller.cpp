@@ -13,6 +13,7 @@ struct PowerController::Batch
     QList<StackOutcome> outcomes;
     int pending = 0;
     Completion done;
+    QString actor; ///< Who asked, for relay.changed's "by".
     // Staggered power-on: the stacks still to start, in order.
     QList<int> staggerQueue;
     bool staggered = false;
@@ -216,10 +217,12 @@ std::optional<bool> PowerController::relayState(int stack) const
 
 bool PowerController::isBusy(int stack) const { return !m_queues.value(stack).isEmpty(); }
 
-void PowerController::perform(Action action, const QList<int> &stacks, bool staggered, Completion done)
+void PowerController::perform(
+    Action action, const QList<int> &stacks, bool staggered, Completion done, const QString &actor)
 {
     auto batch = std::make_shared<Batch>();
     batch->done = std::move(done);
+    batch->actor = actor;
     batch->pending = int(stacks.size());
     for (int stack : stacks)
         batch->outcomes.append({stack, false, relayState(stack), {}});
@@ -278,6 +281,7 @@ void PowerController::startNext(int stack)
             return;
         }
     }
+    m_switchedBy.insert(stack, step.batch->actor);
     m_operationStacks.insert(m_bank->switchChannel(channel, on), stack);
 }
 
@@ -361,7 +365,8 @@ void PowerController::onChannelChanged(int channel, bool on)
     m_switching.remove(stack); // the relay has said where it is: nothing is uncertain any more
     saveStates();
     qCInfo(lcDaemon).noquote() << "stack" << stack << "relay" << (on ? "on" : "off");
-    Q_EMIT relayChanged(stack, on);
+    // Who asked for the switch under way; a relay that moved by itself (a board reset) has no one.
+    Q_EMIT relayChanged(stack, on, m_switchedBy.take(stack));
 }
 
 bool PowerController::saveStates(QString *error)

@@ -50,7 +50,9 @@ public:
 
     /// Runs `action` on each stack; `done` gets one outcome per stack when all have finished.
     /// With `staggered`, stacks that really switch on do so one at a time, stagger_delay apart.
-    void perform(Action action, const QList<int> &stacks, bool staggered, Completion done);
+    /// `actor` names who asked (a token's name), for relay.changed.
+    void perform(
+        Action action, const QList<int> &stacks, bool staggered, Completion done, const QString &actor = {});
 
     std::optional<bool> relayState(int stack) const;
     bool isBusy(int stack) const;
@@ -70,7 +72,8 @@ public:
     RelayBank *bank() const { return m_bank; }
 
 Q_SIGNALS:
-    void relayChanged(int stack, bool on);
+    /// `by`: who asked for the switch, when someone did (empty otherwise).
+    void relayChanged(int stack, bool on, const QString &by);
     /// Saving the relay state failed: rackd keeps running, and says so loudly.
     void persistenceFailed(const QString &message);
 
@@ -106,5 +109,6 @@ private:
     QHash<int, QList<Step>> m_queues; ///< Per stack; the head is running.
     QHash<int, Counters> m_counters;
     QHash<quint64, int> m_operationStacks; ///< Relay operation id -> stack.
+    QHash<int, QString> m_switchedBy; ///< Stack -> who asked for the switch under way.
     bool m_takingOver = false;
 };

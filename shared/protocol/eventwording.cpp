@@ -151,7 +151,9 @@ Sentence describe(const Protocol::Event &event)
     const QString stack = u"Stack %1"_s.arg(sentence.stack.value_or(0));
     switch (*name) {
     case EventName::RelayChanged:
-        sentence.text = u"%1 switched %2"_s.arg(stack, data.value(u"relay"_s).toString());
+        sentence.actor = data.value(u"by"_s).toString();
+        sentence.text = u"%1 switched %2"_s.arg(stack, data.value(u"relay"_s).toString())
+            + (sentence.actor.isEmpty() ? QString() : u" by "_s + sentence.actor);
         break;
     case EventName::RelayOperator:
         sentence.severity = Severity::Warning;

@@ -17,9 +17,11 @@ PowerMethods::PowerMethods(PowerController *power, NodeManager *nodes, RequestAu
     , m_nodes(nodes)
     , m_audit(audit)
 {
-    connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on) {
-        Q_EMIT eventRaised(
-            {Protocol::name(EventName::RelayChanged), {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}}});
+    connect(m_power, &PowerController::relayChanged, this, [this](int stack, bool on, const QString &by) {
+        QJsonObject data {{u"stack"_s, stack}, {u"relay"_s, relayText(on)}};
+        if (!by.isEmpty())
+            data.insert(u"by"_s, by);
+        Q_EMIT eventRaised({Protocol::name(EventName::RelayChanged), data});
         if (!on)
             m_nodes->stackPoweredOff(stack);
     });
@@ -126,7 +128,8 @@ void PowerMethods::power(const Caller &caller, const Protocol::Request &request,
     QJsonArray targetList;
     for (int stack : stacks)
         targetList.append(stack);
-    m_power->perform(*action, stacks, staggered,
+    m_power->perform(
+        *action, stacks, staggered,
         [this, caller, request, reply, targetList](const QList<PowerController::StackOutcome> &outcomes) {
             QJsonArray results;
             QStringList failures;
@@ -147,7 +150,8 @@ void PowerMethods::power(const Caller &caller, const Protocol::Request &request,
             else
                 reply(Protocol::Reply::failure(
                     request.id, ErrorCode::RelayFailed, failures.join(u"; "_s), result));
-        });
+        },
+        caller.token.name);
 }
 
 void PowerMethods::gracefulOff(const Caller &caller, const Protocol::Request &request,
@@ -210,7 +214,8 @@ void PowerMethods::gracefulOff(const Caller &caller, const Protocol::Request &re
                                        .arg(timeout));
                 perStack.insert(QString::number(stack), QJsonObject {{u"nodes"_s, nodes}, {u"cut"_s, cut}});
             }
-            m_power->perform(PowerController::Action::Off, toCut, false,
+            m_power->perform(
+                PowerController::Action::Off, toCut, false,
                 [this, caller, request, reply, stacks, perStack, reasons, targets](
                     const QList<PowerController::StackOutcome> &outcomes) mutable {
                     QStringList problems = reasons;
@@ -233,7 +238,8 @@ void PowerMethods::gracefulOff(const Caller &caller, const Protocol::Request &re
                     else
                         reply(Protocol::Reply::failure(
                             request.id, ErrorCode::Incomplete, problems.join(u"; "_s), details));
-                });
+                },
+                caller.token.name);
         });
 }
 

@@ -158,12 +158,14 @@ void StagedInstall::note(const QString &message)
 void StagedInstall::perform(PowerController::Action action, const QList<int> &stacks, bool staggered,
     std::function<void(const QList<PowerController::StackOutcome> &)> done)
 {
-    m_power->perform(action, stacks, staggered,
+    m_power->perform(
+        action, stacks, staggered,
         [self = QPointer<StagedInstall>(this), generation = m_generation, done = std::move(done)](
             const QList<PowerController::StackOutcome> &outcomes) {
             if (StagedInstall *alive = self.data())
                 alive->deliver(generation, done, outcomes);
-        });
+        },
+        u"the staged install"_s);
 }
 
 void StagedInstall::deliver(quint64 generation,

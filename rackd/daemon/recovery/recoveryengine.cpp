@@ -53,7 +53,7 @@ RecoveryEngine::RecoveryEngine(RecoverySettings settings, Parts parts, QString s
     m_self.source = u"recovery"_s;
     m_tick.setInterval(TickInterval);
     connect(&m_tick, &QTimer::timeout, this, &RecoveryEngine::evaluate);
-    connect(m_parts.power, &PowerController::relayChanged, this, [this](int stack, bool on) {
+    connect(m_parts.power, &PowerController::relayChanged, this, [this](int stack, bool on, const QString &) {
         if (on)
             m_relayOnSinceMs.insert(stack, m_clock.elapsed());
     });
@@ -555,7 +555,8 @@ void RecoveryEngine::startCycle(int stack)
 void RecoveryEngine::switchThenWait(int stack, PowerController::Action action, const QString &what)
 {
     const quint64 generation = m_stacks.value(stack).generation;
-    m_parts.power->perform(action, {stack}, false,
+    m_parts.power->perform(
+        action, {stack}, false,
         [this, stack, generation, what](const QList<PowerController::StackOutcome> &outcomes) {
             if (m_stacks.value(stack).generation != generation)
                 return; // stopped meanwhile
@@ -565,7 +566,8 @@ void RecoveryEngine::switchThenWait(int stack, PowerController::Action action, c
                 finish(stack, u"failed"_s,
                     what.arg(stack) + u" failed: "_s
                         + (outcomes.isEmpty() ? QString() : outcomes.constFirst().error));
-        });
+        },
+        u"recovery"_s);
 }
 
 void RecoveryEngine::enterReturning(int stack)
