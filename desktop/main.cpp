@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/pirackapplication.h"
+#include "app/settingsmigration.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -17,8 +18,12 @@ int main(int argc, char *argv[])
 
     QString message;
     int exitCode = 0;
+    SettingsMigration::moveToSharedFiles();
+    SavedRacks saved;
+    QString loadError;
+    saved.load(&loadError); // a damaged file is shown in the connect dialog, and never overwritten
     const std::optional<LaunchOptions> options
-        = LaunchOptions::parse(QApplication::arguments(), SavedRacks::load(), &message, &exitCode);
+        = LaunchOptions::parse(QApplication::arguments(), saved.racks(), &message, &exitCode);
     if (!options)
         return PiRackApplication::endAtOnce(message, exitCode);
     if (options->designFile)

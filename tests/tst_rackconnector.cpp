@@ -64,7 +64,7 @@ class TestRackConnector : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true); // the saved racks go to a test settings file
+        QStandardPaths::setTestModeEnabled(true); // the saved racks go to a test folder
         QVERIFY(m_fixture.prepare());
         QString error;
         m_daemon = m_fixture.start(&error);
@@ -81,6 +81,9 @@ private Q_SLOTS:
         RackConnector connector(&session, &state, &keyring, pins, prompts());
         QSignalSpy stopped(&connector, &RackConnector::stopped);
         const SavedRack rack {u"lab"_s, u"127.0.0.1"_s, m_daemon->port()};
+        QFile::remove(SavedRacks::defaultPath());
+        QString saveError;
+        QVERIFY2(SavedRacks().put(rack, &saveError), qPrintable(saveError));
 
         // First time: the token typed, no keyring (so the file, by choice), the fingerprint trusted.
         connector.connectTo(rack, m_fixture.adminToken);
@@ -91,7 +94,9 @@ private Q_SLOTS:
         QString error;
         QVERIFY(pinned.load(&error));
         QCOMPARE(pinned.fingerprint(rack.host, rack.port), m_daemon->fingerprint());
-        QCOMPARE(SavedRacks::lastUsed(), u"lab"_s);
+        SavedRacks saved;
+        QVERIFY(saved.load(&error));
+        QCOMPARE(saved.current(), u"lab"_s); // what rackctl talks to from now on, too
 
         // Again, as after a restart of the app: nothing is asked.
         m_asked.clear();
@@ -131,8 +136,9 @@ private Q_SLOTS:
 
     void theDialogSavesRacksAndOffersThemAgain()
     {
-        SavedRacks::save({});
-        SavedRacks::put({u"lab"_s, u"10.42.0.1"_s, 7420});
+        QFile::remove(SavedRacks::defaultPath());
+        QString error;
+        QVERIFY(SavedRacks().put({u"lab"_s, u"10.42.0.1"_s, 7420}, &error));
         ConnectDialog dialog;
         QCOMPARE(dialog.rackList()->count(), 1);
         // An incomplete rack is not accepted, and says why.
@@ -146,7 +152,9 @@ private Q_SLOTS:
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(dialog.rack().key(), u"rack2.lan:7420"_s);
         QCOMPARE(dialog.typedToken(), u"typed-token"_s);
-        QCOMPARE(SavedRacks::load().size(), 2);
+        SavedRacks saved;
+        QVERIFY(saved.load(&error));
+        QCOMPARE(saved.racks().size(), 2);
         ConnectDialog again;
         again.selectRack(u"teaching rack"_s);
         QCOMPARE(again.rackList()->count(), 2);

@@ -3,7 +3,7 @@
 //
 // Where the desktop keeps tokens. CTest runs this twice: inside a D-Bus session with an unlocked
 // gnome-keyring (PIRACK_SECRET_SERVICE=available), and with no session bus at all (=absent).
-#include "session/tokenkeyring.h"
+#include "keyring/tokenkeyring.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -60,25 +60,28 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
     connect(m_list, &QListWidget::currentTextChanged, this, [this](const QString &name) {
-        for (const SavedRack &rack : SavedRacks::load()) {
-            if (rack.name == name)
-                showRack(rack);
-        }
+        if (const std::optional<SavedRack> rack = m_saved.find(name))
+            showRack(*rack);
     });
     connect(m_list, &QListWidget::itemDoubleClicked, this, &ConnectDialog::accept);
     connect(remove, &QPushButton::clicked, this, [this] {
         if (!m_list->currentItem())
             return;
-        SavedRacks::remove(m_list->currentItem()->text());
+        QString error;
+        if (!m_saved.remove(m_list->currentItem()->text(), &error))
+            setMessage(error);
         reload({});
     });
-    reload(SavedRacks::lastUsed());
+    QString error;
+    if (!m_saved.load(&error))
+        setMessage(error); // shown, and never overwritten: every change re-reads the file first
+    reload(m_saved.current());
 }
 
 void ConnectDialog::reload(const QString &select)
 {
     m_list->clear();
-    for (const SavedRack &rack : SavedRacks::load()) {
+    for (const SavedRack &rack : m_saved.racks()) {
         m_list->addItem(rack.name);
         if (rack.name == select)
             m_list->setCurrentRow(m_list->count() - 1);
@@ -117,6 +120,10 @@ void ConnectDialog::accept()
         setMessage(tr("Give the rack a name and rackd's host."));
         return;
     }
-    SavedRacks::put(chosen);
+    QString error;
+    if (!m_saved.put(chosen, &error)) {
+        setMessage(error);
+        return;
+    }
     QDialog::accept();
 }

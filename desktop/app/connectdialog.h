@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "session/savedracks.h"
+#include "client/savedracks.h"
 
 #include <QDialog>
 
@@ -41,4 +41,5 @@ private:
     QSpinBox *m_port;
     QLineEdit *m_token;
     QLabel *m_message;
+    SavedRacks m_saved;
 };

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "session/savedracks.h"
+#include "client/savedracks.h"
 
 #include <QStringList>
 #include <optional>

@@ -41,8 +41,11 @@ bool PiRackApplication::start(QString *error, int *exitCode)
 {
     if (!m_options.trustFingerprint.isEmpty() && !trustGivenFingerprint(error, exitCode))
         return false; // nothing saved: a rack is remembered once its start is accepted
-    if (m_options.rack && m_options.rackIsNew)
-        SavedRacks::put(*m_options.rack);
+    if (m_options.rack && m_options.rackIsNew) {
+        QString problem;
+        if (!SavedRacks().put(*m_options.rack, &problem))
+            std::fprintf(stderr, "pirack: warning: the rack is not saved: %s\n", qPrintable(problem));
+    }
     if (!m_options.tokenFileWarning.isEmpty())
         std::fprintf(stderr, "pirack: warning: %s\n", qPrintable(m_options.tokenFileWarning));
     m_window.resize(1400, 850);

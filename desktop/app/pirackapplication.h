@@ -4,10 +4,10 @@
 
 #include "app/launchoptions.h"
 #include "app/mainwindow.h"
+#include "keyring/tokenkeyring.h"
 #include "model/rackstate.h"
 #include "session/rackconnector.h"
 #include "session/racksession.h"
-#include "session/tokenkeyring.h"
 
 /**
  * The app as the operator sees it: one rack's state and live session, the main window over them,

@@ -49,7 +49,9 @@ void RackConnector::connectTo(const SavedRack &rack, const QString &typedToken, 
     m_state->clear();
     m_rack = rack;
     m_token.clear();
-    SavedRacks::setLastUsed(rack.name);
+    QString error;
+    if (!SavedRacks().setCurrent(rack.name, &error)) // a rack given for this run only is not saved
+        qCDebug(lcDesktop).noquote() << "not the current rack:" << error;
     Q_EMIT rackChanged(rack);
     if (!typedToken.isEmpty() && !keepToken) {
         open(rack, typedToken);

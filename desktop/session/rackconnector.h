@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "client/savedracks.h"
+#include "keyring/tokenkeyring.h"
 #include "session/racksession.h"
-#include "session/savedracks.h"
-#include "session/tokenkeyring.h"
 
 #include <functional>
 #include <optional>

@@ -7,9 +7,10 @@
 #include <optional>
 
 /**
- * Where the app keeps each rack's token: the desktop's secret service through QtKeychain (service
- * "pirack", one entry per rack), or, only when the operator chose it because no secret service
- * runs, a file readable by the user alone. Never anywhere else, and never silently in plain text.
+ * Where the app and rackctl keep each rack's token: the desktop's secret service through QtKeychain
+ * (service "pirack", one entry per rack, keyed "host:port"), or, only when the operator chose it
+ * because no secret service runs, a file readable by the user alone (default
+ * ~/.config/pirack/tokens.json). Never anywhere else, and never silently in plain text.
  */
 class TokenKeyring : public QObject
 {

@@ -1,15 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "session/tokenkeyring.h"
+#include "tokenkeyring.h"
 
-#include "desktoplogging.h"
+#include "keyringlogging.h"
+#include "storage/jsonfile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <qt6keychain/keychain.h>
 
@@ -17,27 +17,26 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+constexpr qint64 MaximumFileBytes = 1024 * 1024;
+
 QJsonObject readTokens(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024));
-    return document.object().value(u"tokens"_s).toObject();
+    const JsonFile::ReadResult file = JsonFile::read(path, MaximumFileBytes);
+    if (file.status != JsonFile::ReadResult::Status::Ok
+        && file.status != JsonFile::ReadResult::Status::Missing)
+        qCWarning(lcKeyring).noquote() << path << "is damaged or unreadable:" << file.error;
+    return file.object.value(u"tokens"_s).toObject();
 }
 
 bool writeTokens(const QString &path, const QJsonObject &tokens, QString *error)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile file(path);
-    // The permissions are set before a byte is written: the token is never readable by others.
-    if (!file.open(QIODevice::WriteOnly)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(QJsonDocument(QJsonObject {{u"tokens"_s, tokens}}).toJson()) < 0 || !file.commit()) {
-        *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        *error = QObject::tr("cannot make the folder of %1").arg(path);
         return false;
     }
-    return true;
+    // Owner-only before a byte is written, replaced in one checked step (never QSaveFile alone).
+    return JsonFile::write(
+        path, QJsonObject {{u"tokens"_s, tokens}}, JsonFile::OwnerOnly, error, MaximumFileBytes);
 }
 
 } // namespace
@@ -49,8 +48,8 @@ TokenKeyring::TokenKeyring(QString fallbackFile, QObject *parent)
 
 QString TokenKeyring::defaultFallbackFile()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-        .filePath(u"tokens.json"_s);
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation))
+        .filePath(u"pirack/tokens.json"_s);
 }
 
 void TokenKeyring::write(
@@ -69,7 +68,7 @@ void TokenKeyring::write(
         result.keychainUnavailable = !result.ok && finished->error() != QKeychain::AccessDeniedByUser;
         result.error = finished->errorString();
         if (!result.ok)
-            qCInfo(lcDesktop).noquote() << "the keychain did not store the token:" << result.error;
+            qCInfo(lcKeyring).noquote() << "the keychain did not store the token:" << result.error;
         done(result);
     });
     job->start();
@@ -104,7 +103,7 @@ void TokenKeyring::remove(const QString &rack, std::function<void()> done)
 {
     QString error;
     if (!removeFromFile(rack, &error))
-        qCWarning(lcDesktop).noquote() << error;
+        qCWarning(lcKeyring).noquote() << error;
     auto *job = new QKeychain::DeletePasswordJob(QString::fromLatin1(Service), this);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);

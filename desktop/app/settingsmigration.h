@@ -1,0 +1,18 @@
+// SPDX-FileCopyrightText: 2026 The PiRack authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+/**
+ * Before rackctl shared them, the app kept its saved racks in its own settings
+ * (~/.config/PiRack/pirack.conf) and its token file in ~/.config/PiRack/pirack/tokens.json. Once,
+ * when the shared files do not exist yet, both move to ~/.config/pirack/ (racks.json, tokens.json),
+ * so an upgrade loses no rack and no token.
+ */
+namespace SettingsMigration {
+
+/// Returns what was moved, for the log; empty when there was nothing to move.
+QString moveToSharedFiles();
+
+} // namespace SettingsMigration
