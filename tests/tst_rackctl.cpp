@@ -1,5 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The PiRack authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "client/connectlink.h"
+#include "client/savedracks.h"
+#include "keyring/tokenkeyring.h"
 #include "rackctl.h"
 #include "rackdfixture.h"
 
@@ -7,6 +10,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -30,6 +34,29 @@ class TestRackctl : public QObject
 private:
     RackdFixture m_fixture;
     std::unique_ptr<Daemon> m_daemon;
+
+    // rackctl with only these arguments (and the test's pin file): as a person with saved racks calls it.
+    Run bare(const QStringList &arguments)
+    {
+        Run run;
+        QTextStream out(&run.out);
+        QTextStream err(&run.err);
+        Rackctl command(out, err, [](const QString &) -> std::optional<bool> { return std::nullopt; });
+        QSignalSpy finished(&command, &Rackctl::finished);
+        command.run(QStringList {u"--known-racks"_s, m_fixture.path(u"known-racks.json"_s)} + arguments);
+        if (finished.isEmpty() && !finished.wait(20000))
+            return run;
+        run.exitCode = finished.at(0).at(0).toInt();
+        out.flush();
+        err.flush();
+        return run;
+    }
+
+    static QString savedRacksFile()
+    {
+        QFile file(SavedRacks::defaultPath());
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    }
 
     // One rackctl invocation; `answer` plays the person at the terminal (empty: nobody there).
     Run rackctl(
@@ -62,8 +89,16 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // The saved racks and tokens.json go to Qt's test folder, never the user's own.
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
     void init()
     {
+        QFile::remove(SavedRacks::defaultPath());
+        QFile::remove(TokenKeyring::defaultFallbackFile());
         QDir(m_fixture.path(u"state"_s)).removeRecursively();
         QFile::remove(m_fixture.path(u"known-racks.json"_s));
         QDir(m_fixture.path(u"dnsmasq"_s)).removeRecursively();
@@ -395,6 +430,132 @@ private Q_SLOTS:
         QVERIFY2(
             wrong.err.contains(u"'weather' is not an event family (relay, node, dhcp, install, recovery)"_s),
             qPrintable(wrong.err));
+    }
+
+    // The first connection in one paste: a link made on the master, checked against the rack, then saved.
+    void aConnectLinkSavesTheRackOnceTheRackProvedIt()
+    {
+        const Run created = trusted({u"token"_s, u"create"_s, u"alice"_s, u"--role"_s, u"operator"_s,
+            u"--link"_s, u"--link-host"_s, u"127.0.0.1"_s});
+        QCOMPARE(created.exitCode, int(Rackctl::Ok));
+        QVERIFY2(created.err.contains(u"the link carries it: give it to its user only"_s),
+            qPrintable(created.err));
+        QString error;
+        const std::optional<ConnectLink> link = ConnectLink::parse(created.out, &error);
+        QVERIFY2(link, qPrintable(error + u": "_s + created.out));
+        QCOMPARE(link->host, u"127.0.0.1"_s);
+        QCOMPARE(link->port, m_daemon->port());
+        QCOMPARE(link->fingerprint, m_daemon->fingerprint());
+        QCOMPARE(trusted({u"audit"_s, u"--last"_s, u"50"_s}).out.count(link->token), 0); // never in the audit
+
+        // No keychain here (the test has no session bus): nothing is stored, and it says what to do.
+        const QString pinsBefore = m_fixture.path(u"known-racks.json"_s);
+        QFile::remove(pinsBefore);
+        Run add = bare({u"rack"_s, u"add"_s, u"lab"_s, created.out});
+        QCOMPARE(add.exitCode, int(Rackctl::CommandFailed));
+        QVERIFY2(add.err.contains(u"nothing stored. Add --token-in-file"_s), qPrintable(add.err));
+        QVERIFY(!QFile::exists(SavedRacks::defaultPath()));
+        QVERIFY(!QFile::exists(pinsBefore));
+
+        add = bare({u"rack"_s, u"add"_s, u"lab"_s, created.out, u"--token-in-file"_s});
+        QCOMPARE(add.exitCode, int(Rackctl::Ok));
+        QVERIFY2(add.out.contains(u"it is the current rack"_s), qPrintable(add.out));
+        QCOMPARE(TokenKeyring(TokenKeyring::defaultFallbackFile())
+                     .readFromFile(u"127.0.0.1:%1"_s.arg(m_daemon->port())),
+            std::optional<QString>(link->token));
+
+        // From now on rackctl needs neither --host nor a token: the current rack, its token from the file.
+        Run status = bare({u"power"_s, u"on"_s, u"2"_s});
+        QCOMPARE(status.exitCode, int(Rackctl::Ok));
+        status = bare({u"--rack"_s, u"lab"_s, u"status"_s});
+        QCOMPARE(status.exitCode, int(Rackctl::Ok));
+        QVERIFY2(status.out.contains(QRegularExpression(u"\\n2 .* on "_s)), qPrintable(status.out));
+        const QString last = trusted({u"audit"_s, u"--last"_s, u"5"_s}).out;
+        QVERIFY2(last.contains(u"alice"_s) && last.contains(u"power"_s), qPrintable(last));
+
+        // list, use, remove; and a rack that is not saved.
+        QCOMPARE(bare({u"rack"_s, u"list"_s}).out,
+            u"* lab                  127.0.0.1:%1\n"_s.arg(m_daemon->port()));
+        Run wrong = bare({u"--rack"_s, u"nowhere"_s, u"status"_s});
+        QCOMPARE(wrong.exitCode, int(Rackctl::Usage));
+        QCOMPARE(wrong.err,
+            u"rackctl: there is no saved rack called \"nowhere\" ('rackctl rack list' shows them)\ntry 'rackctl --help'\n"_s);
+        QCOMPARE(bare({u"rack"_s, u"use"_s, u"nowhere"_s}).exitCode, int(Rackctl::CommandFailed));
+        const Run removed = bare({u"rack"_s, u"remove"_s, u"lab"_s});
+        QCOMPARE(removed.exitCode, int(Rackctl::Ok));
+        QVERIFY(!savedRacksFile().contains(u"lab"_s));
+        QVERIFY(!TokenKeyring(TokenKeyring::defaultFallbackFile())
+                     .readFromFile(u"127.0.0.1:%1"_s.arg(m_daemon->port())));
+    }
+
+    void aBadLinkStoresNothingAndSaysWhy()
+    {
+        const Run created = trusted({u"token"_s, u"create"_s, u"carol"_s, u"--role"_s, u"viewer"_s,
+            u"--link-host"_s, u"127.0.0.1"_s});
+        QCOMPARE(created.exitCode, int(Rackctl::Ok));
+        const QString link = created.out.trimmed();
+        const QString pins = m_fixture.path(u"known-racks.json"_s);
+        QFile::remove(pins);
+
+        // Cut short: a usage error in one line, before anything is contacted.
+        Run add = bare({u"rack"_s, u"add"_s, u"lab"_s, link.chopped(3), u"--token-in-file"_s});
+        QCOMPARE(add.exitCode, int(Rackctl::Usage));
+        QCOMPARE(add.err.count(u'\n'), 2);
+        QVERIFY2(add.err.contains(u"token is not whole"_s) && add.err.endsWith(u"try 'rackctl --help'\n"_s),
+            qPrintable(add.err));
+
+        // Another fingerprint than the rack presents: someone in between, or another rack.
+        QString other = link;
+        other.replace(m_daemon->fingerprint(), u"SHA256:"_s + QString(64, u'0'));
+        add = bare({u"rack"_s, u"add"_s, u"lab"_s, other, u"--token-in-file"_s});
+        QCOMPARE(add.exitCode, int(Rackctl::Untrusted));
+        QVERIFY2(
+            add.err.contains(u"presents the fingerprint %1, not the link's"_s.arg(m_daemon->fingerprint())),
+            qPrintable(add.err));
+
+        // A revoked token.
+        QCOMPARE(trusted({u"token"_s, u"revoke"_s, u"carol"_s}).exitCode, int(Rackctl::Ok));
+        QFile::remove(pins);
+        add = bare({u"rack"_s, u"add"_s, u"lab"_s, link, u"--token-in-file"_s});
+        QCOMPARE(add.exitCode, int(Rackctl::NotAllowed));
+        QVERIFY2(add.err.contains(u"refused the link's token"_s), qPrintable(add.err));
+        QVERIFY2(!add.err.contains(link.right(43)), "the token is never printed back");
+
+        // Nothing of any of them was kept.
+        QVERIFY(!QFile::exists(SavedRacks::defaultPath()));
+        QVERIFY(!QFile::exists(TokenKeyring::defaultFallbackFile()));
+        QVERIFY(!QFile::exists(pins));
+    }
+
+    void usageErrorsTakeOneLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("line");
+        QTest::newRow("no token") << QStringList {u"--host"_s, u"h"_s,
+            u"status"_s} << u"no token: give --token-file FILE, set PIRACK_TOKEN, or save the rack"_s;
+        QTest::newRow("wrong arguments") << QStringList {u"power"_s, u"on"_s}
+                                         << u"cannot understand 'power on': it is 'power on STACK...|all'"_s;
+        QTest::newRow("rack and host") << QStringList {u"--rack"_s, u"a"_s, u"--host"_s, u"h"_s, u"status"_s}
+                                       << u"--host and --rack both name a rack"_s;
+        QTest::newRow("link elsewhere") << QStringList {u"--host"_s, u"h"_s, u"status"_s, u"--link"_s}
+                                        << u"--link and --link-host go with 'token create'"_s;
+        QTest::newRow("rack without verb")
+            << QStringList {u"rack"_s} << u"rack needs add, list, use or remove"_s;
+        QTest::newRow("bad link host") << QStringList {u"--host"_s, u"h"_s, u"token"_s, u"create"_s, u"x"_s,
+            u"--role"_s, u"viewer"_s, u"--link-host"_s, u"a b"_s}
+                                       << u"--link-host takes a host name or an address"_s;
+    }
+    void usageErrorsTakeOneLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, line);
+        const Run run = bare(arguments);
+        QCOMPARE(run.exitCode, int(Rackctl::Usage));
+        QCOMPARE(run.out, QString());
+        const QStringList lines = run.err.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines.at(0).startsWith(u"rackctl: "_s + line), qPrintable(run.err));
+        QCOMPARE(lines.at(1), u"try 'rackctl --help'"_s);
     }
 
     void fingerprintNeedsNoTrustAndNoToken()

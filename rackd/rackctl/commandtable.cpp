@@ -4,6 +4,7 @@
 // request and shows its answer. Power and node actions come from the protocol's vocabulary.
 #include "command.h"
 #include "installprinter.h"
+#include "savedrackcommands.h"
 
 #include <QJsonArray>
 
@@ -133,17 +134,22 @@ const QList<Rackctl::Command> &Rackctl::commands()
                     return Ok;
                 }});
         }
-        all.append({{u"token"_s, u"create"_s}, u"NAME --role R"_s,
-            u"R is viewer, operator or admin; prints the token once"_s, 1, 1, Method::TokenCreate,
+        all.append({{u"token"_s, u"create"_s}, u"NAME --role R [--link [--link-host H]]"_s,
+            u"R is viewer, operator or admin; prints the token once (--link: as a connect link for the app "
+            u"or 'rackctl rack add', naming this rack as H or as rackctl reached it)"_s,
+            1, 1, Method::TokenCreate,
             [](Rackctl *self, const QStringList &arguments, QJsonObject *params) {
                 *params = {{u"name"_s, arguments.value(0)}, {u"role"_s, self->m_tokenRole}};
                 return true;
             },
             [](Rackctl *self, const QJsonObject &result) -> std::optional<int> {
-                self->m_out << result.value(u"token"_s).toString() << '\n';
+                const QString token = result.value(u"token"_s).toString();
+                self->m_out << (self->m_link ? self->connectLink(token) : token) << '\n';
                 self->m_err << "rackctl: token \"" << result.value(u"name"_s).toString() << "\" ("
-                            << result.value(u"role"_s).toString()
-                            << ") created; it is shown only this once\n";
+                            << result.value(u"role"_s).toString() << ") created; "
+                            << (self->m_link ? "the link carries it: give it to its user only"
+                                             : "it is shown only this once")
+                            << '\n';
                 return Ok;
             },
             true});
@@ -401,7 +407,8 @@ const QList<Rackctl::Command> &Rackctl::commands()
 
 QString Rackctl::usageText()
 {
-    QString text = u"Usage: rackctl [--host H] [--port P] [--token-file F] [--trust-fingerprint SHA256:...] "
+    QString text = u"Usage: rackctl [--rack NAME | --host H [--port P]] [--token-file F] "
+                   u"[--trust-fingerprint SHA256:...] "
                    u"[--json] COMMAND\n       rackctl --help | --version\nCommands:\n"_s;
     const auto wrapped = [](const QString &help, int indent) {
         // Help text in lines of at most 100 characters, continued under the first.
@@ -433,12 +440,17 @@ QString Rackctl::usageText()
         for (const QString &more : help.mid(1))
             text += QString(HelpColumn, u' ') + more + u'\n';
     }
+    text += SavedRackCommands::usageText(HelpColumn);
     text += u"  dhcp-event add|old|del MAC IP [HOST]\n"_s + QString(HelpColumn, u' ')
         + u"tell rackd a Pi asked for an address (what dnsmasq's\n"_s + QString(HelpColumn, u' ')
         + u"--dhcp-script=pirack-dhcp-script does; local socket --dhcp-socket)\n"_s
         + u"Install commands that start something follow it until it is done or waits for someone\n"
           u"(--no-wait: return at once).\n"
-          u"The token comes from --token-file or the PIRACK_TOKEN environment variable.\n"_s;
+          u"Without --host or --rack, rackctl talks to the current saved rack (rackctl rack use), or to "
+          u"this\n"
+          u"machine's rackd when none is saved. The token comes from --token-file, the PIRACK_TOKEN "
+          u"environment\n"
+          u"variable, or where 'rackctl rack add' or the app stored it for the saved rack.\n"_s;
     return text;
 }
 

@@ -7,10 +7,13 @@
 #include "system/printable.h"
 
 #include "client/clientcredentials.h"
+#include "client/connectlink.h"
+#include "client/savedracks.h"
 #include "installprinter.h"
 #include "protocol/dhcpscriptmessage.h"
 #include "protocol/eventwording.h"
 #include "protocol/tlsidentity.h"
+#include "savedrackcommands.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -20,6 +23,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QSysInfo>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -209,15 +213,17 @@ void Rackctl::run(const QStringList &arguments)
     const QCommandLineOption format(u"format"_s, u"inventory format"_s, u"format"_s, u"json"_s);
     const QCommandLineOption count(u"count"_s, u"events: stop after this many"_s, u"n"_s, u"0"_s);
     const QCommandLineOption reason(u"reason"_s, u"maintenance on: why, for everyone who looks"_s, u"text"_s);
+    const QCommandLineOption rack(u"rack"_s, u"a saved rack (rackctl rack list)"_s, u"name"_s);
+    const QCommandLineOption link(u"link"_s, u"token create: print a connect link"_s);
+    const QCommandLineOption linkHost(
+        u"link-host"_s, u"token create --link: the host the link names"_s, u"host"_s);
+    const QCommandLineOption tokenInFile(u"token-in-file"_s, u"rack add: keep the token in tokens.json"_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"help"_s);
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"version"_s);
-    parser.addOptions(
-        {host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace, gracefulTimeout,
-            forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, count, reason, help, version});
-    const auto usage = [this](const QString &message) {
-        m_err << "rackctl: " << message << '\n' << usageText();
-        finish(Usage);
-    };
+    parser.addOptions({host, port, tokenFile, trust, knownRacks, json, role, last, ttl, uses, replace,
+        gracefulTimeout, forceAfter, dhcpSocket, stackTimeout, noWait, follow, format, count, reason, rack,
+        link, linkHost, tokenInFile, help, version});
+    const auto usage = [this](const QString &message) { usageError(message); };
     if (!parser.parse(QStringList {u"rackctl"_s} + arguments)) // the parser expects the program name first
         return usage(parser.errorText());
     if (parser.isSet(help)) {
@@ -261,6 +267,14 @@ void Rackctl::run(const QStringList &arguments)
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
 
+    if (SavedRackCommands::handles(m_command)) {
+        m_rackCommands = new SavedRackCommands(m_out, m_err, SavedRacks::defaultPath(), &m_keyring, this);
+        connect(m_rackCommands, &SavedRackCommands::finished, this, &Rackctl::finish);
+        connect(m_rackCommands, &SavedRackCommands::usageError, this, &Rackctl::usageError);
+        return m_rackCommands->run(m_command,
+            {parser.value(knownRacks), parser.isSet(tokenInFile), m_json,
+                u"rackctl " PIRACK_VERSION_STRING ""_s});
+    }
     if (m_command.value(0) == u"dhcp-event") {
         if (m_command.size() < 2)
             return usage(u"dhcp-event takes add|old|del MAC IP [HOSTNAME]"_s);
@@ -269,8 +283,10 @@ void Rackctl::run(const QStringList &arguments)
     m_selected = match(m_command);
     const QStringList commandArguments = m_selected ? m_command.mid(m_selected->words.size()) : QStringList();
     if (!m_selected || !m_selected->accepts(int(commandArguments.size()))) {
-        return usage(m_command.isEmpty() ? u"no command given"_s
-                                         : u"cannot understand '%1'"_s.arg(m_command.join(u' ')));
+        if (m_command.isEmpty())
+            return usage(u"no command given"_s);
+        const QString what = u"cannot understand '%1'"_s.arg(Printable::oneLine(m_command.join(u' '), 200));
+        return usage(m_selected ? what + u": it is '"_s + m_selected->usage() + u'\'' : what);
     }
     if (m_selected->needsRole && m_tokenRole.isEmpty())
         return usage(u"cannot understand '%1': %2 needs --role viewer|operator|admin"_s.arg(
@@ -281,8 +297,38 @@ void Rackctl::run(const QStringList &arguments)
         return finish(Usage);
     const QString verb = m_command.value(0);
 
-    m_options.host = parser.value(host);
-    m_options.port = quint16(portNumber);
+    m_link = parser.isSet(link);
+    m_linkHost = parser.value(linkHost).trimmed();
+    if ((m_link || !m_linkHost.isEmpty()) && !(m_selected->method == Protocol::Method::TokenCreate))
+        return usage(u"--link and --link-host go with 'token create'"_s);
+    if (!m_linkHost.isEmpty() && !ConnectLink::isHost(m_linkHost))
+        return usage(u"--link-host takes a host name or an address, not '%1'"_s.arg(
+            Printable::oneLine(m_linkHost, 100)));
+    m_link = m_link || !m_linkHost.isEmpty();
+
+    // Where to: --host (or PIRACK_HOST) as given; otherwise --rack, or the current saved rack; otherwise
+    // this machine's rackd.
+    const bool hostGiven = parser.isSet(host) || qEnvironmentVariableIsSet("PIRACK_HOST");
+    if (hostGiven && parser.isSet(rack))
+        return usage(u"--host and --rack both name a rack: give one of them"_s);
+    std::optional<SavedRack> saved;
+    if (!hostGiven) {
+        SavedRacks racks;
+        QString error;
+        if (!racks.load(&error)) {
+            m_err << "rackctl: " << error << '\n';
+            return finish(CommandFailed);
+        }
+        const QString name = parser.isSet(rack) ? parser.value(rack) : racks.current();
+        if (!name.isEmpty() && !(saved = racks.find(name)))
+            return usage(u"there is no saved rack called \"%1\" ('rackctl rack list' shows them)"_s.arg(
+                Printable::oneLine(name, 100)));
+        if (saved && parser.isSet(port))
+            return usage(u"--port goes with --host; a saved rack has its own"_s);
+    }
+    m_rackName = saved ? saved->name : QString();
+    m_options.host = saved ? saved->host : parser.value(host);
+    m_options.port = saved ? saved->port : quint16(portNumber);
     m_options.software = u"rackctl " PIRACK_VERSION_STRING ""_s;
     if (parser.isSet(tokenFile)) {
         QString warning;
@@ -299,24 +345,70 @@ void Rackctl::run(const QStringList &arguments)
     } else {
         m_options.token = qEnvironmentVariable("PIRACK_TOKEN");
     }
+    m_pins = PinStore(parser.value(knownRacks));
+    m_trustFingerprint = parser.value(trust);
+    if (m_options.token.isEmpty() && saved && verb != u"fingerprint") {
+        // The token the app or 'rackctl rack add' stored for this rack.
+        m_keyring.read(saved->key(), [this, name = saved->name](const TokenKeyring::ReadResult &result) {
+            if (!result.token) {
+                m_err << "rackctl: no token is stored for the rack \"" << name << '"'
+                      << (result.error.isEmpty() ? QString() : u" ("_s + result.error + u')')
+                      << ": add it again from a connect link ('rackctl rack add NAME LINK'), or give "
+                         "--token-file\n";
+                return finish(NotAllowed);
+            }
+            m_options.token = *result.token;
+            connectToTarget();
+        });
+        return;
+    }
     if (m_options.token.isEmpty() && verb != u"fingerprint")
-        return usage(u"no token: give --token-file FILE or set PIRACK_TOKEN"_s);
+        return usage(
+            u"no token: give --token-file FILE, set PIRACK_TOKEN, or save the rack ('rackctl rack add')"_s);
     if (m_options.token.isEmpty())
         m_options.token = u"-"_s; // fingerprint never gets as far as sending it
+    connectToTarget();
+}
 
-    m_pins = PinStore(parser.value(knownRacks));
+QString Rackctl::connectLink(const QString &token) const
+{
+    ConnectLink link;
+    link.host = m_linkHost.isEmpty() ? m_options.host : m_linkHost;
+    const QHostAddress address(link.host);
+    if (m_linkHost.isEmpty() && (link.host == u"localhost" || address.isLoopback())) {
+        // rackctl on the master talks to itself; a laptop needs the master's own name.
+        link.host = QSysInfo::machineHostName();
+        m_err << "rackctl: the link names this machine as \"" << link.host
+              << "\"; if the laptop reaches it another way, give --link-host\n";
+    }
+    link.port = m_options.port;
+    link.fingerprint = m_client.serverFingerprint();
+    link.token = token;
+    link.name = m_rackName;
+    return link.toString();
+}
+
+void Rackctl::usageError(const QString &message)
+{
+    m_err << "rackctl: " << message << "\ntry 'rackctl --help'\n";
+    finish(Usage);
+}
+
+void Rackctl::connectToTarget()
+{
+    const QString verb = m_command.value(0);
     QString error;
     if (!m_pins.load(&error)) {
         m_err << "rackctl: " << error << '\n';
         return finish(Untrusted);
     }
     QString pin = m_pins.fingerprint(m_options.host, m_options.port);
-    if (parser.isSet(trust)) {
+    if (!m_trustFingerprint.isEmpty()) {
         const std::optional<ClientCredentials::GivenFingerprint> given
             = ClientCredentials::checkGivenFingerprint(
-                m_pins, m_options.host, m_options.port, parser.value(trust), &error);
-        if (!given && !normalizeFingerprint(parser.value(trust)))
-            return usage(error);
+                m_pins, m_options.host, m_options.port, m_trustFingerprint, &error);
+        if (!given && !normalizeFingerprint(m_trustFingerprint))
+            return usageError(error);
         if (!given) { // another fingerprint is pinned for this rack
             m_err << "rackctl: " << error << '\n';
             return finish(Untrusted);

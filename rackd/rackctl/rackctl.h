@@ -4,6 +4,7 @@
 
 #include "client/pinstore.h"
 #include "client/rackclient.h"
+#include "keyring/tokenkeyring.h"
 #include "protocol/vocabulary.h"
 
 #include <QObject>
@@ -15,6 +16,8 @@
  * Exit codes: 0 done, 1 rackd refused or failed the command, 2 usage, 3 cannot connect,
  * 4 not authenticated or not allowed, 5 the rack's identity is not trusted.
  */
+class SavedRackCommands;
+
 class Rackctl : public QObject
 {
     Q_OBJECT
@@ -57,7 +60,12 @@ private:
     /// The command the words name (the one with the most matching words); null when none does.
     static const Command *match(const QStringList &command);
 
+    void usageError(const QString &message);
+    /// Pins, trust and the connection, once the rack and its token are known.
+    void connectToTarget();
     void connectWithPin(const QString &pin);
+    /// The connect link for a token just created (token create --link).
+    QString connectLink(const QString &token) const;
     void execute();
     void printReply(const Protocol::Reply &reply);
     void finish(int exitCode);
@@ -78,6 +86,11 @@ private:
     QTextStream &m_err;
     Prompt m_prompt;
     RackClient m_client;
+    TokenKeyring m_keyring {TokenKeyring::defaultFallbackFile()};
+    SavedRackCommands *m_rackCommands = nullptr;
+    QString m_rackName; ///< The saved rack talked to (--rack, or the current one); empty for --host.
+    bool m_link = false; ///< token create --link
+    QString m_linkHost;
     PinStore m_pins;
     RackClient::Options m_options;
     QStringList m_command;

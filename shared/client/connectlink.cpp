@@ -32,6 +32,17 @@ bool ConnectLink::looksLikeToken(const QString &token)
         && std::all_of(token.cbegin() + TokenPrefixLength, token.cend(), isBase64Url);
 }
 
+bool ConnectLink::isHost(const QString &host)
+{
+    if (!QHostAddress(host).isNull())
+        return true;
+    return !host.isEmpty() && host.size() <= 253 && !host.startsWith(u'-') && !host.startsWith(u'.')
+        && std::all_of(host.cbegin(), host.cend(), [](QChar c) {
+               return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+                   || c == u'-' || c == u'.';
+           });
+}
+
 QString ConnectLink::rackName() const
 {
     if (!name.isEmpty())
@@ -86,10 +97,7 @@ std::optional<ConnectLink> ConnectLink::parse(const QString &text, QString *erro
     link.host = url.host(QUrl::FullyDecoded);
     if (link.host.isEmpty())
         return fail(u"the connect link names no host"_s);
-    const bool isAddress = !QHostAddress(link.host).isNull();
-    const bool isName = std::all_of(link.host.cbegin(), link.host.cend(),
-        [](QChar c) { return c.isLetterOrNumber() || c == u'-' || c == u'.'; });
-    if (!isAddress && (!isName || link.host.size() > 253))
+    if (!isHost(link.host))
         return fail(u"the connect link's host \"%1\" is neither a host name nor an address"_s.arg(
             link.host.left(80)));
     const int port = url.port(-1);

@@ -40,6 +40,9 @@ struct ConnectLink
      */
     static std::optional<ConnectLink> parse(const QString &text, QString *error);
 
+    /// A host name or an address (IPv6 without brackets), as a link may carry it.
+    static bool isHost(const QString &host);
+
     /// A token as rackd makes it: "prt_" and 43 characters of base64url.
     static bool looksLikeToken(const QString &token);
 };
