@@ -67,6 +67,16 @@ private Q_SLOTS:
         QVERIFY2(options->tokenFileWarning.contains(u"chmod 600"_s), qPrintable(options->tokenFileWarning));
     }
 
+    void aLinkIsHandedToTheConnectDialog()
+    {
+        const QString link = u"pirack://10.42.0.1:7420/?fingerprint=SHA256:"_s + QString(64, u'a')
+            + u"&token=prt_"_s + QString(43, u'b');
+        const auto options = parse({u" "_s + link + u"\n"_s});
+        QVERIFY(options);
+        QCOMPARE(options->link, link);
+        QVERIFY(!options->rack); // nothing saved, nothing connected before the operator confirms
+    }
+
     void whatEndsAtOnce_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -81,6 +91,13 @@ private Q_SLOTS:
             << QStringList {u"--rack"_s, u"attic"_s} << 2 << u"There is no saved rack called \"attic\""_s;
         QTest::newRow("unreadable token file") << QStringList {u"--rack"_s, u"lab"_s, u"--token-file"_s,
             u"/nonexistent/token"_s} << 2 << u"cannot read the token file /nonexistent/token"_s;
+        QTest::newRow("a link cut short")
+            << QStringList {u"pirack://10.42.0.1:7420/?fingerprint=SHA256:"_s + QString(64, u'a')
+                   + u"&token=prt_abc"_s}
+            << 2 << u"The link cannot be used: the connect link's token is not whole"_s;
+        QTest::newRow("a link and a host") << QStringList {u"--host"_s, u"h"_s,
+            u"pirack://10.42.0.1:7420/?fingerprint=SHA256:"_s + QString(64, u'a') + u"&token=prt_"_s
+                + QString(43, u'b')} << 2 << u"give no other option"_s;
         QTest::newRow("fingerprint without a rack") << QStringList {u"--trust-fingerprint"_s,
             u"SHA256:"_s + QString(64, u'a')} << 2 << u"--trust-fingerprint needs --host or --rack"_s;
     }

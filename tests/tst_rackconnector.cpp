@@ -11,6 +11,7 @@
 #include "session/rackconnector.h"
 
 #include <QJsonDocument>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -134,6 +135,90 @@ private Q_SLOTS:
         QVERIFY(session.status() != Status::Connected);
     }
 
+    // A connect link: the rack must present its fingerprint and accept its token before anything is kept.
+    void aConnectLinkIsKeptOnlyOnceTheRackProvedIt()
+    {
+        const QString pins = m_fixture.path(u"link-pins.json"_s);
+        QFile::remove(pins);
+        QFile::remove(SavedRacks::defaultPath());
+        QFile::remove(m_fixture.path(u"link-tokens.json"_s));
+        TokenKeyring keyring(m_fixture.path(u"link-tokens.json"_s));
+        RackState state;
+        RackSession session(&state);
+        RackConnector connector(&session, &state, &keyring, pins, prompts());
+        QSignalSpy stopped(&connector, &RackConnector::stopped);
+        const SavedRack rack {u"linked"_s, u"127.0.0.1"_s, m_daemon->port()};
+        m_keepInFile = true;
+        m_trust = true;
+        const auto nothingStored = [&] {
+            return !QFile::exists(pins) && !QFile::exists(SavedRacks::defaultPath())
+                && !keyring.readFromFile(rack.key());
+        };
+        m_asked.clear();
+
+        connector.connectWithLink(rack, u"SHA256:"_s + QString(64, u'0'), m_fixture.adminToken);
+        QVERIFY(stopped.wait(10000));
+        QVERIFY2(stopped.last().at(0).toString().contains(u"not the one in the link"_s),
+            qPrintable(stopped.last().at(0).toString()));
+        QVERIFY(nothingStored());
+
+        connector.connectWithLink(rack, m_daemon->fingerprint(), u"prt_"_s + QString(43, u'A'));
+        QVERIFY(stopped.wait(10000));
+        const QString refused = stopped.last().at(0).toString();
+        QVERIFY2(
+            refused.contains(u"nothing stored"_s) && !refused.contains(u"AAAAAAAA"_s), qPrintable(refused));
+        QVERIFY(nothingStored());
+        QCOMPARE(m_asked, QStringList()); // the link is the trust: no question about the fingerprint
+
+        stopped.clear();
+        connector.connectWithLink(rack, m_daemon->fingerprint(), m_fixture.adminToken);
+        QVERIFY(waitFor(session, Status::Connected, &stopped));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            keyring.readFromFile(rack.key()), std::optional<QString>(m_fixture.adminToken), 5000);
+        QCOMPARE(m_asked, QStringList {u"file"_s}); // no keychain here: the file, by choice
+        PinStore pinned(pins);
+        QString error;
+        QVERIFY(pinned.load(&error));
+        QCOMPARE(pinned.fingerprint(rack.host, rack.port), m_daemon->fingerprint());
+        SavedRacks saved;
+        QVERIFY(saved.load(&error));
+        QCOMPARE(saved.current(), u"linked"_s);
+        QCOMPARE(saved.find(u"linked"_s)->key(), rack.key());
+        session.close();
+    }
+
+    void theDialogTakesAPastedLink()
+    {
+        QFile::remove(SavedRacks::defaultPath());
+        ConnectDialog dialog;
+        const auto shown = [&dialog](const QString &text) {
+            const QList<QLabel *> labels = dialog.findChildren<QLabel *>();
+            return std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel *label) {
+                return label->isVisibleTo(&dialog) && label->text().contains(text);
+            });
+        };
+        dialog.linkField()->setText(u"pirack://10.42.0.1:7420/?fingerprint=SHA256:abc"_s);
+        QVERIFY(shown(u"This link cannot be used: the connect link's fingerprint"_s));
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+
+        const QString fingerprint = u"SHA256:"_s + QString(64, u'c');
+        const QString token = u"prt_"_s + QString(43, u'T');
+        dialog.setLinkText(ConnectLink {u"10.42.0.1"_s, 7420, fingerprint, token, u"lab rack"_s}.toString());
+        QCOMPARE(dialog.rack().name, u"lab rack"_s);
+        QCOMPARE(dialog.rack().key(), u"10.42.0.1:7420"_s);
+        QVERIFY(shown(u"SHA256: cccccccc cccccccc"_s)); // for the operator to see what the rack must present
+        QVERIFY(!shown(token));
+        dialog.resize(720, 420);
+        dialog.show();
+        saveScreenshot(&dialog, u"connect-dialog-link"_s);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.link()->token, token);
+        QCOMPARE(dialog.link()->name, u"lab rack"_s);
+        QVERIFY(!QFile::exists(SavedRacks::defaultPath())); // saved once the rack proved the link right
+    }
+
     void theDialogSavesRacksAndOffersThemAgain()
     {
         QFile::remove(SavedRacks::defaultPath());
@@ -142,12 +227,12 @@ private Q_SLOTS:
         ConnectDialog dialog;
         QCOMPARE(dialog.rackList()->count(), 1);
         // An incomplete rack is not accepted, and says why.
-        dialog.findChildren<QLineEdit *>().at(0)->setText(u"teaching rack"_s);
-        dialog.findChildren<QLineEdit *>().at(1)->clear();
+        dialog.findChild<QLineEdit *>(u"name"_s)->setText(u"teaching rack"_s);
+        dialog.findChild<QLineEdit *>(u"host"_s)->clear();
         dialog.accept();
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
-        dialog.findChildren<QLineEdit *>().at(1)->setText(u"rack2.lan"_s);
-        dialog.findChildren<QLineEdit *>().at(3)->setText(u"typed-token"_s);
+        dialog.findChild<QLineEdit *>(u"host"_s)->setText(u"rack2.lan"_s);
+        dialog.findChild<QLineEdit *>(u"token"_s)->setText(u"typed-token"_s);
         dialog.accept();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(dialog.rack().key(), u"rack2.lan:7420"_s);

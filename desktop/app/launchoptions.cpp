@@ -3,6 +3,7 @@
 #include "app/launchoptions.h"
 
 #include "client/clientcredentials.h"
+#include "client/connectlink.h"
 #include "client/pinstore.h"
 
 #include <QCommandLineParser>
@@ -38,6 +39,9 @@ std::optional<LaunchOptions> LaunchOptions::parse(
         u"display)"_s,
         u"file"_s);
     parser.addOptions({rackName, host, port, name, tokenFile, knownRacks, trust, design, screenshot});
+    parser.addPositionalArgument(u"link"_s,
+        u"a connect link (pirack://HOST:PORT/?fingerprint=…&token=…) to confirm and connect with"_s,
+        u"[pirack://…]"_s);
     const auto fail = [error, exitCode](const QString &message, int code = Usage) {
         *error = message;
         *exitCode = code;
@@ -56,6 +60,20 @@ std::optional<LaunchOptions> LaunchOptions::parse(
     options.trustFingerprint = parser.value(trust).trimmed();
     if (parser.isSet(design)) {
         options.designFile = parser.positionalArguments().value(0);
+        return options;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return fail(QCoreApplication::translate("LaunchOptions", "Give at most one connect link."));
+    if (!positional.isEmpty()) {
+        QString problem;
+        if (!ConnectLink::parse(positional.constFirst(), &problem))
+            return fail(
+                QCoreApplication::translate("LaunchOptions", "The link cannot be used: %1.").arg(problem));
+        if (parser.isSet(host) || parser.isSet(rackName) || parser.isSet(trust) || parser.isSet(tokenFile))
+            return fail(QCoreApplication::translate("LaunchOptions",
+                "A connect link carries the rack, its fingerprint and its token: give no other option."));
+        options.link = positional.constFirst().trimmed();
         return options;
     }
     if (parser.isSet(host)) {

@@ -20,6 +20,9 @@ struct LaunchOptions
     QString knownRacks; ///< The file of pinned fingerprints.
     QString trustFingerprint; ///< --trust-fingerprint, as given.
     QString screenshotFile; ///< Save a picture of the loaded window here, then quit.
+    /// A connect link (`pirack pirack://…`, as a browser or the desktop opens a clicked link): shown in
+    /// the connect dialog for confirmation. Checked here, so a bad one ends the start with its reason.
+    QString link;
 
     /// Exit statuses of a start that cannot go on (the same meanings as rackctl's).
     enum ExitCode { Usage = 2, Untrusted = 5 };

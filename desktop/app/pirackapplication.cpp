@@ -5,6 +5,7 @@
 #include "app/connectdialog.h"
 #include "app/dialogprompts.h"
 #include "client/clientcredentials.h"
+#include "client/connectlink.h"
 #include "editor/structureeditor.h"
 #include "protocol/tlsidentity.h"
 
@@ -55,7 +56,7 @@ bool PiRackApplication::start(QString *error, int *exitCode)
     if (m_options.rack) // a token from --token-file stays where the operator keeps it
         m_connector.connectTo(*m_options.rack, m_options.token, false);
     else
-        chooseRack({});
+        chooseRack({}, m_options.link);
     return true;
 }
 
@@ -73,11 +74,17 @@ bool PiRackApplication::trustGivenFingerprint(QString *error, int *exitCode)
     return given && (!given->isNew || pins.pin(rack.host, rack.port, given->fingerprint, error));
 }
 
-void PiRackApplication::chooseRack(const QString &message)
+void PiRackApplication::chooseRack(const QString &message, const QString &linkText)
 {
     ConnectDialog dialog(&m_window);
     dialog.setMessage(message);
-    if (dialog.exec() == QDialog::Accepted)
+    if (!linkText.isEmpty())
+        dialog.setLinkText(linkText); // shown for confirmation: the rack's name and fingerprint
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (const std::optional<ConnectLink> link = dialog.link())
+        m_connector.connectWithLink(dialog.rack(), link->fingerprint, link->token);
+    else
         m_connector.connectTo(dialog.rack(), dialog.typedToken());
 }
 

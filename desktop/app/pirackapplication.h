@@ -33,7 +33,8 @@ public:
 
 private:
     bool trustGivenFingerprint(QString *error, int *exitCode);
-    void chooseRack(const QString &message);
+    /// The connect dialog; with `linkText`, that link pasted in it for the operator to confirm.
+    void chooseRack(const QString &message, const QString &linkText = {});
     /// Once the rack is loaded (and a few heartbeats later), saves a picture of the window and quits.
     void takeScreenshotWhenLoaded(const QString &path);
 

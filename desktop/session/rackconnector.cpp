@@ -16,6 +16,19 @@ RackConnector::RackConnector(RackSession *session, RackState *state, TokenKeyrin
     , m_pinFile(std::move(pinFile))
     , m_prompts(std::move(prompts))
 {
+    connect(m_session, &RackSession::statusChanged, this,
+        [this](RackSession::Status status, const QString &message) {
+            if (m_linkFingerprint.isEmpty() || !m_rack)
+                return;
+            if (status == RackSession::Status::Connected)
+                keepVerifiedLink();
+            else if (status == RackSession::Status::Disconnected) {
+                m_linkFingerprint.clear();
+                Q_EMIT stopped(tr("Not connected to %1 with the link (%2): nothing stored. If its token was "
+                                  "revoked, ask for a new link.")
+                                   .arg(m_rack->key(), message));
+            }
+        });
     connect(m_session, &RackSession::untrustedServer, this, [this](const QString &fingerprint) {
         if (!m_rack)
             return;
@@ -36,15 +49,70 @@ RackConnector::RackConnector(RackSession *session, RackState *state, TokenKeyrin
         [this](const QString &pinned, const QString &presented) {
             if (!m_rack)
                 return;
+            if (!m_linkFingerprint.isEmpty()) {
+                m_linkFingerprint.clear();
+                Q_EMIT stopped(tr("%1 (%2) presents the certificate %3, not the one in the link (%4): not "
+                                  "connected, nothing stored. Someone may be in between, or the link is for "
+                                  "another rack.")
+                                   .arg(m_rack->name, m_rack->key(), presented, pinned));
+                return;
+            }
             m_prompts.mismatch(*m_rack, pinned, presented);
             Q_EMIT stopped(
                 tr("%1 presents another certificate than the one trusted: not connected.").arg(m_rack->name));
         });
 }
 
+void RackConnector::connectWithLink(const SavedRack &rack, const QString &fingerprint, const QString &token)
+{
+    ++m_attempt;
+    m_linkFingerprint.clear();
+    m_session->close();
+    m_state->clear();
+    PinStore pins(m_pinFile);
+    QString error;
+    if (!pins.load(&error)) {
+        Q_EMIT stopped(error);
+        return;
+    }
+    const QString pinned = pins.fingerprint(rack.host, rack.port);
+    if (!pinned.isEmpty() && pinned != fingerprint) {
+        Q_EMIT stopped(
+            tr("%1 is already trusted with another certificate (%2) than the link's (%3): not "
+               "connected, nothing stored. If the rack's identity changed on purpose, remove its line "
+               "from %4 and open the link again.")
+                .arg(rack.key(), pinned, fingerprint, m_pinFile));
+        return;
+    }
+    m_rack = rack;
+    m_token = token;
+    m_linkFingerprint = fingerprint;
+    Q_EMIT rackChanged(rack);
+    m_session->open({rack.host, rack.port, token, fingerprint, u"pirack " PIRACK_VERSION_STRING ""_s});
+}
+
+void RackConnector::keepVerifiedLink()
+{
+    const SavedRack rack = *m_rack;
+    const QString fingerprint = std::exchange(m_linkFingerprint, QString());
+    storeToken(rack, m_token, [this, rack, fingerprint, attempt = m_attempt] {
+        if (attempt != m_attempt)
+            return;
+        PinStore pins(m_pinFile);
+        SavedRacks saved;
+        QString error;
+        if (!pins.load(&error)
+            || (pins.fingerprint(rack.host, rack.port).isEmpty()
+                && !pins.pin(rack.host, rack.port, fingerprint, &error))
+            || !saved.put(rack, &error) || !saved.setCurrent(rack.name, &error))
+            Q_EMIT stopped(tr("Connected to %1, but it could not be saved: %2").arg(rack.name, error));
+    });
+}
+
 void RackConnector::connectTo(const SavedRack &rack, const QString &typedToken, bool keepToken)
 {
     const quint64 attempt = ++m_attempt;
+    m_linkFingerprint.clear();
     m_session->close();
     m_state->clear();
     m_rack = rack;

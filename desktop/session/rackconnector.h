@@ -39,6 +39,12 @@ public:
     /// Closes any current connection and connects to `rack`; `typedToken` (if any) is stored first.
     /// `keepToken` false: a token handed over for this run only (from a file the operator keeps).
     void connectTo(const SavedRack &rack, const QString &typedToken = {}, bool keepToken = true);
+    /**
+     * Connects with what a connect link carries: the rack must present `fingerprint` and accept
+     * `token`. Only then is anything kept (the token, the pin, the saved rack, as the current one);
+     * a fingerprint that differs, a refused token or no answer stops with the reason, nothing stored.
+     */
+    void connectWithLink(const SavedRack &rack, const QString &fingerprint, const QString &token);
     std::optional<SavedRack> current() const { return m_rack; }
 
 Q_SIGNALS:
@@ -50,6 +56,7 @@ Q_SIGNALS:
 private:
     void storeToken(const SavedRack &rack, const QString &token, std::function<void()> then);
     void open(const SavedRack &rack, const QString &token);
+    void keepVerifiedLink();
 
     RackSession *m_session;
     RackState *m_state;
@@ -58,5 +65,6 @@ private:
     Prompts m_prompts;
     std::optional<SavedRack> m_rack;
     QString m_token;
+    QString m_linkFingerprint; ///< Set while a link is being checked: nothing is kept before it proved right.
     quint64 m_attempt = 0; ///< A keyring answer for an earlier connectTo() is dropped.
 };
