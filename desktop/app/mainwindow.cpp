@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/mainwindow.h"
 
+#include "app/tokensdialog.h"
+
 #include "editor/structureeditor.h"
 #include "install/installjson.h"
 #include "protocol/eventwording.h"
@@ -241,6 +243,13 @@ void MainWindow::buildActions()
         box.exec();
     });
     m_rackDetails->setToolTip(tr("Where this rack is, its fingerprint, and the URL Prometheus scrapes"));
+    m_tokens = rackBar->addAction(tr("Tokens…"), this, [this] {
+        TokensDialog dialog(m_session, this);
+        dialog.exec();
+    });
+    m_tokens->setObjectName(u"tokens"_s);
+    m_tokens->setToolTip(
+        tr("Who may use this rack: make a token or a connect link for a person, revoke one (admins)"));
     QAction *design = rackBar->addAction(tr("Rack designer…"), this, [this] {
         auto *editor = new StructureEditor;
         editor->setAttribute(Qt::WA_DeleteOnClose);
@@ -299,6 +308,7 @@ void MainWindow::updateActions()
     m_allOn->setEnabled(connected);
     m_allGracefulOff->setEnabled(connected);
     m_installAction->setEnabled(connected);
+    m_tokens->setEnabled(connected);
     const StackView *view = m_state->stack(stack);
     const bool recovering = view && !view->recoveryPhase.isEmpty();
     m_stopRecovery->setEnabled(connected && recovering);

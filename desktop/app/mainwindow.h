@@ -112,6 +112,7 @@ private:
     QAction *m_allOn = nullptr;
     QAction *m_allGracefulOff = nullptr;
     QAction *m_installAction = nullptr;
+    QAction *m_tokens = nullptr;
     QAction *m_rackDetails = nullptr;
     QAction *m_switchRack = nullptr;
     QPointer<InstallWizard> m_wizard;

@@ -23,7 +23,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalSocket>
-#include <QSysInfo>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -373,14 +372,10 @@ void Rackctl::run(const QStringList &arguments)
 QString Rackctl::connectLink(const QString &token) const
 {
     ConnectLink link;
-    link.host = m_linkHost.isEmpty() ? m_options.host : m_linkHost;
-    const QHostAddress address(link.host);
-    if (m_linkHost.isEmpty() && (link.host == u"localhost" || address.isLoopback())) {
-        // rackctl on the master talks to itself; a laptop needs the master's own name.
-        link.host = QSysInfo::machineHostName();
+    link.host = m_linkHost.isEmpty() ? ConnectLink::hostForLink(m_options.host) : m_linkHost;
+    if (link.host != m_options.host && m_linkHost.isEmpty()) // rackctl on the master talks to itself
         m_err << "rackctl: the link names this machine as \"" << link.host
               << "\"; if the laptop reaches it another way, give --link-host\n";
-    }
     link.port = m_options.port;
     link.fingerprint = m_client.serverFingerprint();
     link.token = token;

@@ -6,6 +6,7 @@
 
 #include <QHostAddress>
 #include <QSet>
+#include <QSysInfo>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -30,6 +31,14 @@ bool ConnectLink::looksLikeToken(const QString &token)
 {
     return token.size() == TokenPrefixLength + TokenSecretLength && token.startsWith(u"prt_"_s)
         && std::all_of(token.cbegin() + TokenPrefixLength, token.cend(), isBase64Url);
+}
+
+QString ConnectLink::hostForLink(const QString &host)
+{
+    const QHostAddress address(host);
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || address.isLoopback())
+        return QSysInfo::machineHostName();
+    return host;
 }
 
 bool ConnectLink::isHost(const QString &host)

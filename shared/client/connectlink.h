@@ -40,6 +40,12 @@ struct ConnectLink
      */
     static std::optional<ConnectLink> parse(const QString &text, QString *error);
 
+    /**
+     * The host a link should name for a rack reached at `host`: that host, except a loopback one
+     * (the program runs on the master itself), for which it is this machine's own name.
+     */
+    static QString hostForLink(const QString &host);
+
     /// A host name or an address (IPv6 without brackets), as a link may carry it.
     static bool isHost(const QString &host);
 
