@@ -99,7 +99,7 @@ check "rackd, rack-agent, pirack: root:root 0755" \
         && mode_owner_is /usr/sbin/rack-agent '755 root:root' && mode_owner_is /usr/bin/pirack '755 root:root'"
 check "rackctl is /usr/bin/rackctl through update-alternatives, with its man page" \
     bash -c "chroot '$root' readlink -f /usr/bin/rackctl | grep -qE '/usr/lib/pirack(-rackd)?/rackctl$' \
-        && chroot '$root' test -e /usr/share/man/man1/rackctl.1 && chroot '$root' update-alternatives --display rackctl"
+        && chroot '$root' test -e /usr/share/man/man1/rackctl.1 && chroot '$root' test -e /usr/share/bash-completion/completions/rackctl && chroot '$root' update-alternatives --display rackctl"
 check "pirack-dhcp-script is rackctl for dnsmasq" \
     bash -c "[ \"\$(readlink '$root/usr/lib/pirack-rackd/pirack-dhcp-script')\" = rackctl ]"
 check "versions: rackd, rack-agent, rackctl, pirack all say $version" \

@@ -558,6 +558,46 @@ private Q_SLOTS:
         QCOMPARE(lines.at(1), u"try 'rackctl --help'"_s);
     }
 
+    // What bash's completion offers (resources/completion/rackctl calls rackctl __complete).
+    void completionOffersWhatMayFollow_data()
+    {
+        QTest::addColumn<QStringList>("typed");
+        QTest::addColumn<QStringList>("offered");
+        QTest::newRow("subcommands") << QStringList {u"install"_s}
+                                     << QStringList {u"start"_s, u"status"_s, u"retry"_s, u"skip"_s,
+                                            u"accept"_s, u"add-mac"_s, u"confirm"_s, u"decline"_s, u"abort"_s,
+                                            u"replace"_s};
+        QTest::newRow("stacks from rackd")
+            << QStringList {u"power"_s, u"cycle"_s} << QStringList {u"1"_s, u"2"_s, u"3"_s, u"all"_s};
+        QTest::newRow("more stacks") << QStringList {u"power"_s, u"on"_s, u"1"_s}
+                                     << QStringList {u"1"_s, u"2"_s, u"3"_s, u"all"_s};
+        QTest::newRow("one stack") << QStringList {u"recovery"_s, u"stop"_s}
+                                   << QStringList {u"1"_s, u"2"_s, u"3"_s};
+        QTest::newRow("targets") << QStringList {u"exec"_s, u"identify"_s}
+                                 << QStringList {u"stack:1"_s, u"stack:2"_s, u"stack:3"_s, u"all"_s};
+        QTest::newRow("families") << QStringList {u"events"_s} << Protocol::eventFamilies();
+        QTest::newRow("after the last argument")
+            << QStringList {u"node"_s, u"assign"_s, u"m"_s, u"1"_s, u"1"_s} << QStringList();
+    }
+    void completionOffersWhatMayFollow()
+    {
+        QFETCH(QStringList, typed);
+        QFETCH(QStringList, offered);
+        const Run run = trusted(QStringList {u"__complete"_s} + typed);
+        QCOMPARE(run.exitCode, int(Rackctl::Ok));
+        QCOMPARE(run.out.split(u'\n', Qt::SkipEmptyParts), offered);
+        QVERIFY2(run.questions.isEmpty(), "a completion never asks");
+    }
+
+    void completionNeverAsksAndGivesUpQuietly()
+    {
+        // Not trusted yet: nothing offered, nothing asked, and rackctl ends.
+        const Run untrusted = rackctl({u"__complete"_s, u"power"_s, u"on"_s}, true);
+        QVERIFY(untrusted.questions.isEmpty());
+        QCOMPARE(untrusted.exitCode, int(Rackctl::Untrusted));
+        QCOMPARE(untrusted.out, QString());
+    }
+
     void fingerprintNeedsNoTrustAndNoToken()
     {
         const Run run = rackctl({u"fingerprint"_s}, std::nullopt, false);

@@ -71,7 +71,9 @@ Rackctl::Rackctl(QTextStream &out, QTextStream &err, Prompt prompt, QObject *par
               "'rackd --fingerprint' on the master. Trust this rack from now on? [y/N] "_s.arg(m_options.host)
                   .arg(m_options.port)
                   .arg(fingerprint);
-        const std::optional<bool> answer = m_prompt ? m_prompt(question) : std::nullopt;
+        // A completion never asks: the person is typing a command, not answering.
+        const std::optional<bool> answer
+            = m_prompt && m_completion.isEmpty() ? m_prompt(question) : std::nullopt;
         if (!answer) {
             m_err
                 << "rackctl: the rack at " << m_options.host << ':' << m_options.port
@@ -266,6 +268,18 @@ void Rackctl::run(const QStringList &arguments)
     if (!ok || portNumber == 0 || portNumber > 65535)
         return usage(u"--port takes a number from 1 to 65535"_s);
 
+    if (m_command.value(0) == u"__complete") { // bash completion (resources/completion/rackctl)
+        const std::optional<QStringList> words = completionWords(m_command.mid(1), &m_completion);
+        if (words) {
+            for (const QString &word : *words)
+                m_out << word << '\n';
+            return finish(Ok);
+        }
+        if (m_completion == u"racks")
+            return completeFromRack();
+        m_selected = match({u"status"_s}); // connects like any command, then asks what completion needs
+        m_command = QStringList {u"status"_s};
+    }
     if (SavedRackCommands::handles(m_command)) {
         m_rackCommands = new SavedRackCommands(m_out, m_err, SavedRacks::defaultPath(), &m_keyring, this);
         connect(m_rackCommands, &SavedRackCommands::finished, this, &Rackctl::finish);
@@ -423,6 +437,8 @@ void Rackctl::connectWithPin(const QString &pin)
 
 void Rackctl::execute()
 {
+    if (!m_completion.isEmpty())
+        return completeFromRack();
     if (!m_selected->method) { // fingerprint: the connection itself was the answer
         m_out << m_client.serverFingerprint() << '\n';
         return finish(Ok);

@@ -61,6 +61,12 @@ private:
     static const Command *match(const QStringList &command);
 
     void usageError(const QString &message);
+    /**
+     * `__complete WORDS...`: the words that may follow, or nothing with `fromRack` naming what rackd
+     * must be asked for ("stacks", "stacks-all", "targets", "macs", "racks").
+     */
+    static std::optional<QStringList> completionWords(const QStringList &typed, QString *fromRack);
+    void completeFromRack();
     /// Pins, trust and the connection, once the rack and its token are known.
     void connectToTarget();
     void connectWithPin(const QString &pin);
@@ -89,6 +95,7 @@ private:
     TokenKeyring m_keyring {TokenKeyring::defaultFallbackFile()};
     SavedRackCommands *m_rackCommands = nullptr;
     QString m_rackName; ///< The saved rack talked to (--rack, or the current one); empty for --host.
+    QString m_completion; ///< __complete: what to ask rackd for (completionWords).
     bool m_link = false; ///< token create --link
     QString m_linkHost;
     PinStore m_pins;
