@@ -3,6 +3,8 @@
 #include "app/mainwindow.h"
 
 #include "app/tokensdialog.h"
+#include "model/eventlogmodel.h"
+#include "view/eventlogpane.h"
 
 #include "editor/structureeditor.h"
 #include "install/installjson.h"
@@ -47,7 +49,8 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_connectionLabel(new QLabel)
     , m_search(new QLineEdit)
     , m_table(new QTableView)
-    , m_log(new QPlainTextEdit)
+    , m_events(new EventLogModel(2000, this))
+    , m_eventLog(new EventLogPane(m_events))
     , m_history(new MetricsHistory(state, this))
     , m_nodeActions(new NodeActions(session, state, confirm, this))
     , m_recoveryActions(new RecoveryActions(session, state, this))
@@ -133,16 +136,14 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     connect(m_recoveryActions, &RecoveryActions::finished, this,
         [this](const QString &what, bool ok, const QString &message) {
             const QString line = ok ? tr("%1: done").arg(what) : tr("%1 failed: %2").arg(what, message);
-            logLine(line);
+            logLine(line, !ok);
             statusBar()->showMessage(line, 10000);
             m_audit->reloadSoon();
         });
 
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(2000);
     auto *logDock = new QDockWidget(tr("Events"));
     logDock->setObjectName(u"eventsDock"_s);
-    logDock->setWidget(m_log);
+    logDock->setWidget(m_eventLog);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
     auto *auditDock = new QDockWidget(tr("Audit"));
@@ -165,15 +166,14 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         std::unique_ptr<QMenu> menu(stackMenu(stack, this));
         menu->exec(position);
     });
-    connect(m_session, &RackSession::eventReceived, this, [this](const Protocol::Event &event) {
-        // In the operator's words (the same as rackctl events); what needs a person says so first.
-        const EventWording::Sentence sentence = EventWording::describe(event);
-        if (sentence.routine)
-            return; // a second's heartbeats, the install's whole record: not news
-        const QString prefix = sentence.severity == EventWording::Severity::Critical ? tr("CRITICAL: ")
-            : sentence.severity == EventWording::Severity::Warning                   ? tr("Warning: ")
-                                                                                     : QString();
-        logLine(prefix + Printable::oneLine(sentence.text, 1000));
+    // In the operator's words (the same as rackctl events), with the severity and the event as it came.
+    connect(m_session, &RackSession::eventReceived, m_events,
+        [this](const Protocol::Event &event) { m_events->addEvent(event); });
+    connect(m_state, &RackState::reset, this, [this] {
+        QList<int> stacks;
+        for (const StackView &stack : m_state->stacks())
+            stacks.append(stack.id);
+        m_eventLog->setStacks(stacks);
     });
     connect(m_power, &PowerActions::finished, this,
         [this](Action action, const QList<int> &stacks, bool ok, const QString &message) {
@@ -183,7 +183,8 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
             const QString line
                 = tr("%1 of stack %2: %3")
                       .arg(PowerActions::actionLabel(action), ids.join(u", "_s), ok ? tr("done") : message);
-            logLine(line);
+            m_events->addLine(line, ok ? EventWording::Severity::Info : EventWording::Severity::Warning,
+                stacks.size() == 1 ? std::optional<int>(stacks.first()) : std::nullopt);
             statusBar()->showMessage(line, 10000);
         });
     showStatus(m_session->status(), m_session->statusMessage());
@@ -461,7 +462,7 @@ void MainWindow::showResults(
 {
     const QString label = NodeActions::actionLabel(action);
     if (!error.isEmpty()) {
-        logLine(tr("%1: %2").arg(label, error));
+        logLine(tr("%1: %2").arg(label, error), true);
         statusBar()->showMessage(tr("%1: %2").arg(label, error), 10000);
         return;
     }
@@ -472,7 +473,7 @@ void MainWindow::showResults(
     statusBar()->showMessage(line, 10000);
     for (const NodeActionResult &result : results) {
         if (!result.isOk())
-            logLine(tr("  %1: %2 %3").arg(result.label(), result.outcome, result.error));
+            logLine(tr("  %1: %2 %3").arg(result.label(), result.outcome, result.error), true);
     }
     if (action != NodeActions::Action::Run)
         return;
@@ -547,6 +548,8 @@ void MainWindow::showStatus(RackSession::Status status, const QString &message)
     switch (status) {
     case RackSession::Status::Connected:
         m_banner->hide();
+        if (const std::optional<Protocol::Welcome> welcome = m_session->client()->welcome())
+            m_events->setMyName(welcome->tokenName);
         m_connectionLabel->setText(tr("Connected"));
         break;
     case RackSession::Status::Connecting:
@@ -570,9 +573,9 @@ void MainWindow::showStatus(RackSession::Status status, const QString &message)
     updateActions();
 }
 
-void MainWindow::logLine(const QString &line)
+void MainWindow::logLine(const QString &line, bool problem)
 {
-    m_log->appendPlainText(QTime::currentTime().toString(u"HH:mm:ss"_s) + u"  "_s + line);
+    m_events->addLine(line, problem ? EventWording::Severity::Warning : EventWording::Severity::Info);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -28,6 +28,9 @@ class QTableView;
  * whenever the connection is not up. It only shows and forwards: the logic lives in RackSession,
  * RackState and PowerActions.
  */
+class EventLogModel;
+class EventLogPane;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -82,7 +85,8 @@ private:
     void buildActions();
     void showStatus(RackSession::Status status, const QString &message);
     void updateActions();
-    void logLine(const QString &line);
+    /// A line of the app's own in the event log (an answer to what this operator did).
+    void logLine(const QString &line, bool problem = false);
     void showInstall(const QJsonObject &record);
     void askForCommand(const QStringList &macs);
     void showResults(
@@ -98,7 +102,8 @@ private:
     QLabel *m_connectionLabel;
     QLineEdit *m_search;
     QTableView *m_table;
-    QPlainTextEdit *m_log;
+    EventLogModel *m_events;
+    EventLogPane *m_eventLog;
     MetricsHistory *m_history;
     NodeActions *m_nodeActions;
     RecoveryActions *m_recoveryActions;
