@@ -10,11 +10,12 @@ if(NOT PkgConfig_FOUND)
 endif()
 
 set(PIRACK_QT_MIN_VERSION 6.4)
-set(_pirack_qt_components Core Network Widgets SerialPort HttpServer Test)
+set(_pirack_qt_components Core Network Widgets DBus SerialPort HttpServer Test)
 # Which Debian package provides each Qt component.
 set(_pirack_qt_package_Core qt6-base-dev)
 set(_pirack_qt_package_Network qt6-base-dev)
 set(_pirack_qt_package_Widgets qt6-base-dev)
+set(_pirack_qt_package_DBus qt6-base-dev)
 set(_pirack_qt_package_Test qt6-base-dev)
 set(_pirack_qt_package_SerialPort qt6-serialport-dev)
 # Debian 12's qt6-httpserver-dev needs qt6-websockets-dev's cmake files without depending on it.

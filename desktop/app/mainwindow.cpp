@@ -249,6 +249,13 @@ void MainWindow::buildActions()
         dialog.exec();
     });
     m_tokens->setObjectName(u"tokens"_s);
+    m_notifications = rackBar->addAction(tr("Notify me"));
+    m_notifications->setObjectName(u"notifications"_s);
+    m_notifications->setCheckable(true);
+    m_notifications->setChecked(true);
+    m_notifications->setToolTip(
+        tr("Tell me through the desktop's notifications when a running stack goes ko, a Pi "
+           "is lost, or the install waits for me"));
     m_tokens->setToolTip(
         tr("Who may use this rack: make a token or a connect link for a person, revoke one (admins)"));
     QAction *design = rackBar->addAction(tr("Rack designer…"), this, [this] {

@@ -74,6 +74,8 @@ public:
     /// What "Rack details…" shows: where the rack is, its fingerprint, and its Prometheus URL.
     QString rackDetails() const;
     QAction *rackDetailsAction() const { return m_rackDetails; }
+    /// Checked: what needs a person is also sent to the desktop's notifications.
+    QAction *notificationsAction() const { return m_notifications; }
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -118,6 +120,7 @@ private:
     QAction *m_allGracefulOff = nullptr;
     QAction *m_installAction = nullptr;
     QAction *m_tokens = nullptr;
+    QAction *m_notifications = nullptr;
     QAction *m_rackDetails = nullptr;
     QAction *m_switchRack = nullptr;
     QPointer<InstallWizard> m_wizard;

@@ -3,6 +3,7 @@
 #include "app/pirackapplication.h"
 
 #include "app/connectdialog.h"
+#include "app/desktopnotifications.h"
 #include "app/dialogprompts.h"
 #include "client/clientcredentials.h"
 #include "client/connectlink.h"
@@ -12,6 +13,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTimer>
 #include <cstdio>
 
@@ -28,9 +30,24 @@ PiRackApplication::PiRackApplication(LaunchOptions options, QObject *parent)
     , m_keyring(TokenKeyring::defaultFallbackFile())
     , m_connector(
           &m_session, &m_state, &m_keyring, m_options.knownRacks, DialogPrompts::connectionPrompts(&m_window))
+    , m_notificationSink(desktopNotificationSink())
+    , m_notifier(&m_session, &m_state, m_notificationSink.get())
 {
-    connect(&m_connector, &RackConnector::rackChanged, &m_window,
-        [this](const SavedRack &chosen) { m_window.setRackName(chosen.name); });
+    // What needs a person, outside the window too; the operator may turn it off (remembered).
+    QAction *notify = m_window.notificationsAction();
+    notify->setChecked(QSettings().value(u"notifications/enabled"_s, true).toBool());
+    m_notifier.setEnabled(notify->isChecked());
+    if (!m_notificationSink)
+        notify->setToolTip(
+            tr("No notification service or system tray here: what needs you shows in the window only"));
+    connect(notify, &QAction::toggled, &m_notifier, [this](bool on) {
+        m_notifier.setEnabled(on);
+        QSettings().setValue(u"notifications/enabled"_s, on);
+    });
+    connect(&m_connector, &RackConnector::rackChanged, &m_window, [this](const SavedRack &chosen) {
+        m_window.setRackName(chosen.name);
+        m_notifier.setRackName(chosen.name);
+    });
     connect(&m_connector, &RackConnector::stopped, &m_window, [this](const QString &reason) {
         m_window.banner()->setText(reason);
         m_window.banner()->show();

@@ -6,6 +6,7 @@
 #include "app/mainwindow.h"
 #include "keyring/tokenkeyring.h"
 #include "model/rackstate.h"
+#include "session/attentionnotifier.h"
 #include "session/rackconnector.h"
 #include "session/racksession.h"
 
@@ -44,4 +45,6 @@ private:
     MainWindow m_window;
     TokenKeyring m_keyring;
     RackConnector m_connector;
+    std::unique_ptr<NotificationSink> m_notificationSink;
+    AttentionNotifier m_notifier;
 };
