@@ -132,6 +132,14 @@ private Q_SLOTS:
         }
         QCOMPARE(items, (QStringList {u"identify"_s, u"reboot"_s, u"shutdown"_s, u"run"_s, u"details"_s}));
         saveScreenshot(&window, u"main-window"_s);
+        // The rack-wide temperature view: the same tiles coloured by temperature, a legend of bands.
+        window.temperatureViewAction()->trigger();
+        QVERIFY(window.rackView()->temperatureView());
+        QCOMPARE(RackView::temperatureColor(82.0), RackView::temperatureColor(90.0));
+        QVERIFY(RackView::temperatureColor(45.0) != RackView::temperatureColor(82.0));
+        saveScreenshot(&window, u"main-window-temperatures"_s);
+        window.temperatureViewAction()->trigger();
+        QVERIFY(!window.rackView()->temperatureView());
         // A stack's menu holds its power actions, enabled once it is selected.
         std::unique_ptr<QMenu> stackMenu(window.stackMenu(2, &window));
         QCOMPARE(window.rackView()->selectedStack(), 2);

@@ -115,8 +115,9 @@ private Q_SLOTS:
         EventLogPane pane(&log);
         pane.resize(700, 360);
         pane.show();
-        QVERIFY(pane.rawView()->toPlainText().isEmpty()); // its placeholder asks to select one
+        QVERIFY(pane.rawView()->isHidden()); // until an event is selected
         pane.view()->setCurrentIndex(pane.view()->model()->index(2, 0));
+        QVERIFY(pane.rawView()->isVisible());
         QVERIFY2(pane.rawView()->toPlainText().contains(u"\"event\": \"node.down\""_s),
             qPrintable(pane.rawView()->toPlainText()));
         saveScreenshot(&pane, u"event-log"_s);

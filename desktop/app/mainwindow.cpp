@@ -249,6 +249,13 @@ void MainWindow::buildActions()
         dialog.exec();
     });
     m_tokens->setObjectName(u"tokens"_s);
+    m_temperatureView = rackBar->addAction(tr("Temperatures"));
+    m_temperatureView->setObjectName(u"temperatureView"_s);
+    m_temperatureView->setCheckable(true);
+    m_temperatureView->setShortcut(QKeySequence(u"Ctrl+T"_s));
+    m_temperatureView->setToolTip(
+        tr("Colour the Pis by temperature instead of by state: the rack's hot spots (Ctrl+T)"));
+    connect(m_temperatureView, &QAction::toggled, m_rackView, &RackView::setTemperatureView);
     m_notifications = rackBar->addAction(tr("Notify me"));
     m_notifications->setObjectName(u"notifications"_s);
     m_notifications->setCheckable(true);

@@ -76,6 +76,7 @@ public:
     QAction *rackDetailsAction() const { return m_rackDetails; }
     /// Checked: what needs a person is also sent to the desktop's notifications.
     QAction *notificationsAction() const { return m_notifications; }
+    QAction *temperatureViewAction() const { return m_temperatureView; }
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -121,6 +122,7 @@ private:
     QAction *m_installAction = nullptr;
     QAction *m_tokens = nullptr;
     QAction *m_notifications = nullptr;
+    QAction *m_temperatureView = nullptr;
     QAction *m_rackDetails = nullptr;
     QAction *m_switchRack = nullptr;
     QPointer<InstallWizard> m_wizard;

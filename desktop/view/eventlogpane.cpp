@@ -8,7 +8,6 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QScrollBar>
-#include <QSplitter>
 #include <QVBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,6 +36,9 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     m_raw->setPlaceholderText(tr("Select an event to see it as rackd sent it."));
     m_raw->setFont(QFont(u"monospace"_s));
     m_raw->setMaximumBlockCount(400);
+    // Shown once an event is selected, at most a few lines high: the log stays the pane's main part.
+    m_raw->setMaximumHeight(m_raw->fontMetrics().height() * 9);
+    m_raw->hide();
     setStacks({});
 
     auto *label = new QLabel(tr("&Show:"));
@@ -45,16 +47,11 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     bar->addWidget(label);
     bar->addWidget(m_filter);
     bar->addStretch(1);
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_view);
-    split->addWidget(m_raw);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
-    split->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_raw);
 
     connect(m_filter, &QComboBox::currentIndexChanged, this, &EventLogPane::applyFilter);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &EventLogPane::showRaw);
@@ -101,6 +98,7 @@ void EventLogPane::showRaw()
 {
     const QModelIndex current = m_view->currentIndex();
     const QString raw = current.data(EventLogModel::RawRole).toString();
+    m_raw->setVisible(current.isValid());
     m_raw->setPlainText(
         current.isValid() && raw.isEmpty() ? tr("(written by this app, not an event of rackd)") : raw);
 }

@@ -104,8 +104,8 @@ void NodeDetailsPane::refresh()
                                          : tr("%1 is no longer in the rack.").arg(m_mac));
         for (QLabel *value : std::as_const(m_fields))
             value->clear();
-        m_cpu->setValues({});
-        m_temperature->setValues({});
+        m_cpu->clear();
+        m_temperature->clear();
         return;
     }
     const QJsonObject &metrics = node->metrics;
@@ -149,12 +149,14 @@ void NodeDetailsPane::refresh()
         ->setText(node->lastSeen.isValid() ? node->lastSeen.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s)
                                            : tr("never"));
 
-    QList<double> cpu;
-    QList<double> temperature;
+    QList<SparkChart::Point> cpu;
+    QList<SparkChart::Point> temperature;
     for (const MetricsSample &sample : m_history->samples(m_mac)) {
-        cpu.append(sample.cpuPercent);
-        temperature.append(sample.temperatureCelsius);
+        cpu.append({sample.time, sample.cpuPercent});
+        temperature.append({sample.time, sample.temperatureCelsius});
     }
-    m_cpu->setValues(cpu, 100.0);
-    m_temperature->setValues(temperature);
+    // The last five minutes up to the newest sample (rackd's clock, not this laptop's).
+    const QDateTime now = cpu.isEmpty() ? QDateTime::currentDateTimeUtc() : cpu.constLast().time;
+    m_cpu->setPoints(cpu, now, std::chrono::minutes(5), 100.0);
+    m_temperature->setPoints(temperature, now, std::chrono::minutes(5));
 }

@@ -5,6 +5,7 @@
 #include <QContextMenuEvent>
 #include <QKeyEvent>
 #include <QPainter>
+#include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -64,6 +65,29 @@ QSize RackView::sizeHint() const
 {
     return {qMax(1, m_state->columns()) * 220 + 2 * Margin,
         qMax(1, m_state->rows()) * 200 + LegendHeight + 2 * Margin};
+}
+
+QColor RackView::temperatureColor(double celsius)
+{
+    // Light shades, so that the tile's dark text stays readable on every one of them.
+    if (std::isnan(celsius))
+        return QColor(0xe6, 0xe6, 0xe6);
+    if (celsius < 50)
+        return QColor(0xd6, 0xe8, 0xf5);
+    if (celsius < 60)
+        return QColor(0xd7, 0xf0, 0xdc);
+    if (celsius < 70)
+        return QColor(0xfb, 0xea, 0xa0);
+    if (celsius < 80)
+        return QColor(0xf7, 0xc5, 0x8b);
+    return QColor(0xf2, 0x9a, 0x9a); // a Pi throttles from 80 to 85 °C
+}
+
+void RackView::setTemperatureView(bool on)
+{
+    m_temperatureView = on;
+    setAccessibleDescription(on ? tr("The Pis coloured by temperature") : tr("The Pis coloured by state"));
+    update();
 }
 
 void RackView::setSelectedStack(int stack)
@@ -236,13 +260,21 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
     for (const Tile &tile : tiles(stack, cell)) {
         const NodeView *node = tile.mac.isEmpty() ? nullptr : m_state->node(tile.mac);
         painter.setPen(QPen(palette().mid().color(), 1));
-        painter.setBrush(node ? nodeColor(node->state) : palette().window().color());
+        const QJsonValue celsius = node ? node->metrics.value(u"temperature_c"_s) : QJsonValue();
+        const QColor fill = !node ? palette().window().color()
+            : m_temperatureView
+            ? temperatureColor(celsius.isDouble() && node->isUp() ? celsius.toDouble() : qQNaN())
+            : nodeColor(node->state);
+        painter.setBrush(fill);
         painter.drawRoundedRect(tile.rect, 3, 3);
         painter.setPen(palette().text().color());
         if (!node) {
             painter.drawText(tile.rect, Qt::AlignCenter, tr("empty"));
             continue;
         }
+        // The tiles are light in any palette: their text is dark in a dark palette too.
+        const QColor tileText(0x1a, 0x1a, 0x1a);
+        painter.setPen(tileText);
         const QString condition = conditionText(*node);
         if (!condition.isEmpty()) {
             // A Pi rackd worries about (or that someone works on) gets a frame in its own colour too.
@@ -250,7 +282,7 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
                 QPen(node->maintenance.isEmpty() ? QColor(0xc8, 0x32, 0x32) : QColor(0x3a, 0x6e, 0xa5), 3));
             painter.setBrush(Qt::NoBrush);
             painter.drawRoundedRect(tile.rect.adjusted(1, 1, -1, -1), 3, 3);
-            painter.setPen(palette().text().color());
+            painter.setPen(tileText);
         }
         // The condition says more than the state (LOST is down, UNHEALTHY is up), so it takes its line.
         QStringList lines {node->label(), condition.isEmpty() ? node->state : condition};
@@ -286,6 +318,21 @@ void RackView::paintLegend(QPainter &painter, const QRect &area) const
 {
     int x = area.left();
     painter.setFont(font());
+    if (m_temperatureView) {
+        const QList<std::pair<double, QString>> bands {{45, tr("under 50 °C")}, {55, tr("50-60")},
+            {65, tr("60-70")}, {75, tr("70-80")}, {85, tr("80 °C and over: throttling")},
+            {qQNaN(), tr("no reading")}};
+        for (const auto &[celsius, text] : bands) {
+            painter.setPen(palette().mid().color());
+            painter.setBrush(temperatureColor(celsius));
+            painter.drawRoundedRect(QRect(x, area.center().y() - 7, 14, 14), 3, 3);
+            painter.setPen(palette().text().color());
+            const int width = painter.fontMetrics().horizontalAdvance(text);
+            painter.drawText(QRect(x + 20, area.top(), width + 4, area.height()), Qt::AlignVCenter, text);
+            x += 20 + width + 20;
+        }
+        return;
+    }
     for (StackState state : {StackState::Ok, StackState::Warning, StackState::Ko, StackState::Off}) {
         const QString text = state == StackState::Ok ? tr("ok: all Pis up")
             : state == StackState::Warning           ? tr("warning: some up")

@@ -22,6 +22,11 @@ public:
 
     static QColor stateColor(StackState state);
     static QColor nodeColor(const QString &nodeState);
+    /// A tile's colour by its Pi's temperature (the rack-wide temperature view); grey without one.
+    static QColor temperatureColor(double celsius);
+    /// The tiles coloured by temperature instead of by state: the hot spots of the rack at a glance.
+    void setTemperatureView(bool on);
+    bool temperatureView() const { return m_temperatureView; }
 
     int selectedStack() const { return m_selectedStack; }
     void setSelectedStack(int stack);
@@ -58,6 +63,7 @@ private:
         QString mac; ///< Empty for a slot without a known Pi.
     };
     QRect gridArea() const;
+    bool m_temperatureView = false;
     QRect cellRect(int row, int column) const;
     QList<Tile> tiles(const StackView &stack, const QRect &cell) const;
     void paintStack(QPainter &painter, const StackView &stack, const QRect &cell) const;
