@@ -4,7 +4,9 @@
 // buttons switch relays, a cut of running Pis asks first and names them, the banner follows the
 // connection.
 #include "app/mainwindow.h"
+#include "app/stackhistorydialog.h"
 #include "rackdfixture.h"
+#include "screenshots.h"
 #include "sessiontesthelpers.h"
 
 #include <QAction>
@@ -138,6 +140,19 @@ private Q_SLOTS:
         QCOMPARE(audit->item(0, 4)->text(), u"1"_s);
         QCOMPARE(audit->item(0, 5)->text(), u"ok"_s);
         QCOMPARE(audit->item(0, 1)->text(), u"admin"_s);
+
+        // The stack's power history: the switches seen live, by whom, and rackd's audit behind them.
+        StackHistoryDialog history(1, &session, window.powerHistory(), &window);
+        QSignalSpy historyLoaded(&history, &StackHistoryDialog::loaded);
+        QVERIFY(historyLoaded.wait(10000));
+        QTableWidget *rows = history.table();
+        QVERIFY2(rows->rowCount() >= 2, qPrintable(history.note()));
+        QCOMPARE(rows->item(0, 1)->text(), u"switched off"_s);
+        QCOMPARE(rows->item(0, 2)->text(), u"admin"_s);
+        QCOMPARE(rows->item(1, 1)->text(), u"switched on"_s);
+        QVERIFY2(history.note().contains(u"audit log"_s), qPrintable(history.note()));
+        history.show();
+        saveScreenshot(&history, u"power-history"_s);
 
         // The search box filters the node table.
         window.searchBox()->setText(u"s1-n2"_s);

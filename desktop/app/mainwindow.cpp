@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/mainwindow.h"
 
+#include "app/stackhistorydialog.h"
 #include "app/tokensdialog.h"
 #include "model/eventlogmodel.h"
+#include "model/powerhistory.h"
 #include "view/eventlogpane.h"
 
 #include "editor/structureeditor.h"
@@ -51,6 +53,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
     , m_table(new QTableView)
     , m_events(new EventLogModel(2000, this))
     , m_eventLog(new EventLogPane(m_events))
+    , m_powerHistory(new PowerHistory(state, this))
     , m_history(new MetricsHistory(state, this))
     , m_nodeActions(new NodeActions(session, state, confirm, this))
     , m_recoveryActions(new RecoveryActions(session, state, this))
@@ -167,8 +170,10 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(position);
     });
     // In the operator's words (the same as rackctl events), with the severity and the event as it came.
-    connect(m_session, &RackSession::eventReceived, m_events,
-        [this](const Protocol::Event &event) { m_events->addEvent(event); });
+    connect(m_session, &RackSession::eventReceived, m_events, [this](const Protocol::Event &event) {
+        m_events->addEvent(event);
+        m_powerHistory->applyEvent(event);
+    });
     connect(m_state, &RackState::reset, this, [this] {
         QList<int> stacks;
         for (const StackView &stack : m_state->stacks())
@@ -364,6 +369,13 @@ QMenu *MainWindow::stackMenu(int stack, QWidget *parent)
         tr("Stop recovery"), this, [this, stack] { m_recoveryActions->stopRecovery(stack); });
     stop->setObjectName(u"stopRecovery"_s);
     stop->setEnabled(connected && view && !view->recoveryPhase.isEmpty());
+    menu->addSeparator();
+    QAction *history = menu->addAction(tr("Power history…"), this, [this, stack] {
+        StackHistoryDialog dialog(stack, m_session, m_powerHistory, this);
+        dialog.exec();
+    });
+    history->setObjectName(u"powerHistory"_s);
+    history->setEnabled(connected);
     return menu;
 }
 

@@ -29,6 +29,7 @@ class QTableView;
  * RackState and PowerActions.
  */
 class EventLogModel;
+class PowerHistory;
 class EventLogPane;
 
 class MainWindow : public QMainWindow
@@ -77,6 +78,7 @@ public:
     /// Checked: what needs a person is also sent to the desktop's notifications.
     QAction *notificationsAction() const { return m_notifications; }
     QAction *temperatureViewAction() const { return m_temperatureView; }
+    PowerHistory *powerHistory() const { return m_powerHistory; }
 
     /// Opens the install wizard (or raises it): at the running install's step, or at its start.
     void openInstallWizard();
@@ -107,6 +109,7 @@ private:
     QTableView *m_table;
     EventLogModel *m_events;
     EventLogPane *m_eventLog;
+    PowerHistory *m_powerHistory;
     MetricsHistory *m_history;
     NodeActions *m_nodeActions;
     RecoveryActions *m_recoveryActions;
