@@ -19,6 +19,7 @@ PIRACK_BUILD_PACKAGES=(
     dnsmasq-base  # the shipped dnsmasq configuration is checked with dnsmasq --test
     dbus-daemon gnome-keyring  # the desktop's token store is tested against a real secret service
     bash-completion  # rackctl's completion is tested in bash, as a person's shell loads it
+    xvfb xdotool imagemagick  # pirack is driven in a real X server (tests/xvfb), its screenshots taken there
 )
 # The Redfish clients nobody here wrote, driven against rackd by tests/tst_redfishclients: Ansible's
 # community.general Redfish modules, OpenStack's sushy and DMTF's redfishtool.

@@ -8,6 +8,7 @@
 #include "view/eventlogpane.h"
 
 #include <QComboBox>
+#include <QJsonArray>
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QTest>
@@ -62,6 +63,30 @@ private Q_SLOTS:
         QVERIFY(down.data(EventLogModel::RawRole).toString().contains(u"\"mac\": \"02:00:00:00:03:01\""_s));
         QVERIFY(log.index(3).data(EventLogModel::MineRole).toBool()); // the app's own line
         QVERIFY(log.index(3).data(EventLogModel::RawRole).toString().isEmpty());
+    }
+
+    void aPiOfAStackSwitchedOffIsDownWithoutAWarning()
+    {
+        RackState rack;
+        QString error;
+        QVERIFY(rack.applyStatus(
+            {{u"rack"_s, QJsonObject {{u"rows"_s, 1}, {u"cols"_s, 1}, {u"relay_backend"_s, u"simulated"_s}}},
+                {u"stacks"_s,
+                    QJsonArray {QJsonObject {{u"id"_s, 3}, {u"row"_s, 1}, {u"column"_s, 1}, {u"pis"_s, 1},
+                        {u"relay"_s, u"on"_s}}}}},
+            &error));
+        EventLogModel log;
+        log.setRack(&rack);
+        const Protocol::Event down = event(EventName::NodeDown,
+            {{u"mac"_s, u"02:00:00:00:03:01"_s}, {u"name"_s, u"s3-n1"_s}, {u"stack"_s, 3}, {u"slot"_s, 1}});
+        log.addEvent(down); // its stack is on: something is wrong
+        QCOMPARE(
+            log.index(0).data(EventLogModel::SeverityRole).toInt(), int(EventWording::Severity::Warning));
+        rack.applyEvent(event(EventName::RelayChanged, {{u"stack"_s, 3}, {u"relay"_s, u"off"_s}}));
+        log.addEvent(down);
+        QCOMPARE(log.index(1).data(EventLogModel::SeverityRole).toInt(), int(EventWording::Severity::Info));
+        QCOMPARE(log.index(1).data(EventLogModel::TextRole).toString(),
+            u"s3-n1 (stack 3, slot 1) is down: its stack is switched off"_s);
     }
 
     void theLogKeepsItsNewestEntries()

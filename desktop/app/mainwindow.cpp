@@ -170,6 +170,7 @@ MainWindow::MainWindow(RackSession *session, RackState *state, PowerActions::Con
         menu->exec(position);
     });
     // In the operator's words (the same as rackctl events), with the severity and the event as it came.
+    m_events->setRack(m_state);
     connect(m_session, &RackSession::eventReceived, m_events, [this](const Protocol::Event &event) {
         m_events->addEvent(event);
         m_powerHistory->applyEvent(event);

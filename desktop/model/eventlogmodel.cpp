@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/eventlogmodel.h"
 
+#include "protocol/vocabulary.h"
 #include "system/printable.h"
 
 #include <QApplication>
@@ -27,6 +28,12 @@ bool EventLogModel::addEvent(const Protocol::Event &event, const QDateTime &time
     entry.time = time;
     entry.severity = sentence.severity;
     entry.text = Printable::oneLine(sentence.text, 1000); // from the network: one line, no control characters
+    // relay.changed comes first: a Pi of a stack that is off now went down because someone cut it.
+    const StackView *stack = m_rack && sentence.stack ? m_rack->stack(*sentence.stack) : nullptr;
+    if (event.name == Protocol::name(Protocol::EventName::NodeDown) && stack && stack->relay == false) {
+        entry.severity = Severity::Info;
+        entry.text += tr(": its stack is switched off");
+    }
     entry.stack = sentence.stack;
     entry.actor = sentence.actor;
     entry.raw = QJsonObject {{u"event"_s, event.name}, {u"data"_s, event.data}};

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/rackstate.h"
 #include "protocol/eventwording.h"
 
 #include <QAbstractListModel>
@@ -44,6 +45,8 @@ public:
 
     /// Who this app is to rackd (the welcome's token name): its events count as "mine".
     void setMyName(const QString &tokenName) { m_myName = tokenName; }
+    /// The rack, when known: a Pi going down because its stack was switched off is no warning.
+    void setRack(const RackState *rack) { m_rack = rack; }
     /// A rackd event; routine ones (metrics) are left out. Returns whether it was added.
     bool addEvent(const Protocol::Event &event, const QDateTime &time = QDateTime::currentDateTime());
     /// A line of the app's own (an answer to something this operator did).
@@ -61,6 +64,7 @@ private:
 
     int m_capacity;
     QString m_myName;
+    const RackState *m_rack = nullptr;
     QList<Entry> m_entries;
 };
 

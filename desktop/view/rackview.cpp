@@ -288,7 +288,8 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
         QStringList lines {node->label(), condition.isEmpty() ? node->state : condition};
         const QJsonValue temperature = node->metrics.value(u"temperature_c"_s);
         const QJsonValue cpu = node->metrics.value(u"cpu_percent"_s);
-        if (temperature.isDouble() || cpu.isDouble()) {
+        // A Pi that is down has no temperature or load now: its last figures would mislead.
+        if (node->isUp() && (temperature.isDouble() || cpu.isDouble())) {
             const QString degrees
                 = (temperature.isDouble() ? QString::number(temperature.toDouble(), 'f', 0) : u"-"_s)
                 + u" °C"_s;
@@ -385,13 +386,19 @@ void RackView::mouseDoubleClickEvent(QMouseEvent *event)
 
 void RackView::contextMenuEvent(QContextMenuEvent *event)
 {
+    // The menu key (or Shift+F10) opens the selected stack's menu, at the stack: not whatever lies
+    // under the widget's centre, which is where Qt puts a keyboard context menu.
+    if (event->reason() == QContextMenuEvent::Keyboard) {
+        if (m_selectedStack != 0)
+            Q_EMIT stackMenuRequested(m_selectedStack, mapToGlobal(stackRect(m_selectedStack).center()));
+        return;
+    }
     const QString mac = nodeAt(event->pos());
     if (!mac.isEmpty()) {
         Q_EMIT nodeMenuRequested(mac, event->globalPos());
         return;
     }
-    const int stack
-        = event->reason() == QContextMenuEvent::Keyboard ? m_selectedStack : stackAt(event->pos());
+    const int stack = stackAt(event->pos());
     if (stack != 0)
         Q_EMIT stackMenuRequested(stack, event->globalPos());
 }
