@@ -14,6 +14,6 @@ configure_and_build "$PIRACK_ROOT/build"
 export PIRACK_SCREENSHOT_DIR="$PIRACK_ROOT/docs/screenshots"
 mkdir -p "$PIRACK_SCREENSHOT_DIR"
 ctest --test-dir "$PIRACK_ROOT/build" --output-on-failure \
-    -R '^(tst_desktopnodes|tst_installwizard|tst_structureeditor|tst_rackconnector)$'
+    -R '^(tst_desktopnodes|tst_installwizard|tst_structureeditor|tst_rackconnector|tst_tokensdialog|tst_eventlog|tst_sparkchart|tst_mainwindow|tst_appearance|tst_appearance_2x)$'
 say "Screenshots in $PIRACK_SCREENSHOT_DIR:"
 ls -1 "$PIRACK_SCREENSHOT_DIR"

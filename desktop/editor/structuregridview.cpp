@@ -18,6 +18,7 @@ StructureGridView::StructureGridView(QWidget *parent)
 {
     setFocusPolicy(Qt::StrongFocus);
     setAccessibleName(tr("Rack grid"));
+    setAccessibleDescription(tr("The rack's grid of stacks; the arrow keys move between cells"));
     setMinimumSize(240, 160);
 }
 

@@ -29,6 +29,8 @@ AuditPane::AuditPane(RackSession *session, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAccessibleName(tr("Audit log"));
+    setAccessibleName(tr("Audit"));
+    setAccessibleDescription(tr("Who did what on the rack, newest first, from rackd's audit log"));
     auto *refresh = new QPushButton(tr("Refresh"));
     m_message->setWordWrap(true);
     auto *row = new QHBoxLayout;

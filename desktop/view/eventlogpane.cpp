@@ -30,6 +30,8 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     m_view->setAccessibleDescription(
         tr("What happened on the rack, newest last; select one to see it as rackd sent it"));
     m_filter->setAccessibleName(tr("Show events"));
+    setAccessibleName(tr("Events"));
+    setAccessibleDescription(tr("What happened on the rack in words, with a filter"));
     m_filter->setObjectName(u"eventFilter"_s);
     m_raw->setReadOnly(true);
     m_raw->setAccessibleName(tr("The selected event as rackd sent it"));

@@ -27,6 +27,10 @@ NodeDetailsPane::NodeDetailsPane(RackState *state, MetricsHistory *history, QWid
     , m_cpu(new SparkChart(tr("CPU"), u"%"_s, QColor(0x1f, 0x6f, 0xb4)))
     , m_temperature(new SparkChart(tr("Temperature"), u"°C"_s, QColor(0xc0, 0x50, 0x20)))
 {
+    setAccessibleName(tr("Pi details"));
+    setAccessibleDescription(
+        tr("The selected Pi: where it is, what it is, and its CPU and temperature over the last "
+           "minutes"));
     m_title->setTextFormat(Qt::PlainText);
     QFont bold = m_title->font();
     bold.setBold(true);

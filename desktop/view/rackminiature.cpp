@@ -14,6 +14,7 @@ RackMiniature::RackMiniature(RackState *state, QWidget *parent)
 {
     setMinimumSize(160, 90);
     setAccessibleName(tr("Rack drawing"));
+    setAccessibleDescription(tr("The rack as it stands, with no stack highlighted"));
     connect(m_state, &RackState::reset, this, qOverload<>(&QWidget::update));
     connect(m_state, &RackState::stackChanged, this, qOverload<>(&QWidget::update));
 }

@@ -31,9 +31,15 @@ RackView::RackView(RackState *state, QWidget *parent)
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(320, 200);
     setAccessibleName(tr("Rack"));
+    describe();
     // Every change only schedules a paint: Qt merges them into one per frame.
     connect(m_state, &RackState::reset, this, qOverload<>(&QWidget::update));
     connect(m_state, &RackState::stackChanged, this, qOverload<>(&QWidget::update));
+    connect(m_state, &RackState::reset, this, &RackView::describe);
+    connect(m_state, &RackState::stackChanged, this, [this](int stack) {
+        if (stack == m_selectedStack)
+            describe();
+    });
     connect(m_state, &RackState::nodesChanged, this, qOverload<>(&QWidget::update));
 }
 
@@ -47,7 +53,7 @@ QColor RackView::stateColor(StackState state)
     case StackState::Ko:
         return QColor(0xc8, 0x32, 0x32);
     case StackState::Off:
-        return QColor(0x7a, 0x7a, 0x7a);
+        return QColor(0x66, 0x66, 0x66); // dark enough for white text (WCAG 4.5:1)
     }
     return Qt::black;
 }
@@ -65,6 +71,28 @@ QSize RackView::sizeHint() const
 {
     return {qMax(1, m_state->columns()) * 220 + 2 * Margin,
         qMax(1, m_state->rows()) * 200 + LegendHeight + 2 * Margin};
+}
+
+double RackView::contrastRatio(const QColor &a, const QColor &b)
+{
+    // WCAG 2: (L1 + 0.05) / (L2 + 0.05) from the relative luminance of each colour.
+    const auto luminance = [](const QColor &color) {
+        const auto channel = [](double value) {
+            return value <= 0.03928 ? value / 12.92 : std::pow((value + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF());
+    };
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor RackView::textColorOn(const QColor &background)
+{
+    const QColor light(Qt::white);
+    const QColor dark(0x1a, 0x1a, 0x1a);
+    return contrastRatio(light, background) >= contrastRatio(dark, background) ? light : dark;
 }
 
 QColor RackView::temperatureColor(double celsius)
@@ -86,7 +114,7 @@ QColor RackView::temperatureColor(double celsius)
 void RackView::setTemperatureView(bool on)
 {
     m_temperatureView = on;
-    setAccessibleDescription(on ? tr("The Pis coloured by temperature") : tr("The Pis coloured by state"));
+    describe();
     update();
 }
 
@@ -96,7 +124,35 @@ void RackView::setSelectedStack(int stack)
         return;
     m_selectedStack = stack;
     update();
+    describe();
     Q_EMIT stackSelected(stack);
+}
+
+void RackView::describe()
+{
+    // What a screen reader says of a drawing: the selected stack in words, and how to move on.
+    const QString how
+        = tr("The arrow keys move between stacks; the menu key opens the selected stack's menu.");
+    const StackView *stack = m_state->stack(m_selectedStack);
+    if (!stack) {
+        setAccessibleDescription(
+            tr("%n stack(s), none selected. ", nullptr, int(m_state->stacks().size())) + how);
+        return;
+    }
+    QString text = tr("Stack %1, row %2, column %3: %4, relay %5, %6 of %7 Pis up")
+                       .arg(stack->id)
+                       .arg(stack->row)
+                       .arg(stack->column)
+                       .arg(stackStateName(stack->state()))
+                       .arg(stack->relay ? (*stack->relay ? tr("on") : tr("off")) : tr("unknown"))
+                       .arg(stack->up)
+                       .arg(stack->pis);
+    const QString banner = bannerText(*stack);
+    if (!banner.isEmpty())
+        text += u"; "_s + banner;
+    if (m_temperatureView)
+        text += tr("; the Pis are coloured by temperature");
+    setAccessibleDescription(text + u". "_s + how);
 }
 
 QRect RackView::gridArea() const { return rect().adjusted(Margin, Margin, -Margin, -Margin - LegendHeight); }
@@ -193,6 +249,7 @@ void RackView::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.fillRect(rect(), palette().window());
+    m_elided.clear();
     if (m_state->rows() == 0) {
         painter.drawText(rect(), Qt::AlignCenter, tr("No rack loaded"));
         return;
@@ -233,7 +290,7 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
     painter.setPen(Qt::NoPen);
     painter.setBrush(color);
     painter.drawRoundedRect(badge, 4, 4);
-    painter.setPen(Qt::white);
+    painter.setPen(textColorOn(color));
     painter.drawText(badge, Qt::AlignCenter, stateText);
     painter.setFont(font());
     painter.setPen(palette().placeholderText().color());
@@ -273,7 +330,7 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
             continue;
         }
         // The tiles are light in any palette: their text is dark in a dark palette too.
-        const QColor tileText(0x1a, 0x1a, 0x1a);
+        const QColor tileText = textColorOn(fill);
         painter.setPen(tileText);
         const QString condition = conditionText(*node);
         if (!condition.isEmpty()) {
@@ -308,9 +365,14 @@ void RackView::paintStack(QPainter &painter, const StackView &stack, const QRect
         // Only the lines that fit.
         const int lineHeight = painter.fontMetrics().height();
         while (lines.size() > 1 && lines.size() * lineHeight > tile.rect.height())
-            lines.removeLast();
-        for (QString &line : lines)
-            line = painter.fontMetrics().elidedText(line, Qt::ElideRight, tile.rect.width() - 4);
+            m_elided.append(lines.takeLast());
+        for (QString &line : lines) {
+            const QString fitted
+                = painter.fontMetrics().elidedText(line, Qt::ElideRight, tile.rect.width() - 4);
+            if (fitted != line)
+                m_elided.append(line);
+            line = fitted;
+        }
         painter.drawText(tile.rect, Qt::AlignCenter, lines.join(u'\n'));
     }
 }

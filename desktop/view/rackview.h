@@ -22,6 +22,10 @@ public:
 
     static QColor stateColor(StackState state);
     static QColor nodeColor(const QString &nodeState);
+    /// The WCAG 2 contrast ratio of two colours (1 to 21; text wants 4.5 at least).
+    static double contrastRatio(const QColor &a, const QColor &b);
+    /// White or near-black, whichever reads better on `background`.
+    static QColor textColorOn(const QColor &background);
     /// A tile's colour by its Pi's temperature (the rack-wide temperature view); grey without one.
     static QColor temperatureColor(double celsius);
     /// The tiles coloured by temperature instead of by state: the hot spots of the rack at a glance.
@@ -42,6 +46,8 @@ public:
     static QString conditionText(const NodeView &node);
 
     QSize sizeHint() const override;
+    /// The lines of the last paint that had to be cut short or left out for want of room.
+    QStringList elidedLines() const { return m_elided; }
 
 Q_SIGNALS:
     void stackSelected(int stack);
@@ -63,7 +69,10 @@ private:
         QString mac; ///< Empty for a slot without a known Pi.
     };
     QRect gridArea() const;
+    /// The accessible description: the selected stack in words.
+    void describe();
     bool m_temperatureView = false;
+    mutable QStringList m_elided;
     QRect cellRect(int row, int column) const;
     QList<Tile> tiles(const StackView &stack, const QRect &cell) const;
     void paintStack(QPainter &painter, const StackView &stack, const QRect &cell) const;
