@@ -9,10 +9,12 @@
 #include "app/stackhistorydialog.h"
 #include "app/tokensdialog.h"
 #include "editor/structureeditor.h"
+#include "install/installwizard.h"
 #include "rackdfixture.h"
 #include "sessiontesthelpers.h"
 #include "view/rackview.h"
 
+#include <QAbstractButton>
 #include <QAccessible>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -76,6 +78,11 @@ private Q_SLOTS:
         QCOMPARE(unnamed(&history), QStringList());
         StructureEditor editor;
         QCOMPARE(unnamed(&editor), QStringList());
+        InstallWizard wizard(&session, &state);
+        QCOMPARE(unnamed(&wizard).join(u", "_s), QString());
+        // The wizard moves on from the keyboard: its buttons carry mnemonics, and Enter is Next.
+        for (QWizard::WizardButton button : {QWizard::NextButton, QWizard::BackButton})
+            QVERIFY2(wizard.button(button)->text().contains(u'&'), qPrintable(wizard.button(button)->text()));
         session.close();
     }
 

@@ -53,6 +53,17 @@ InstallWizard::InstallWizard(RackSession *session, RackState *state, QWidget *pa
     setPage(ReviewPageId, new ReviewPage(this));
     setPage(ApplyPageId, new ApplyPage(this));
     setPage(SummaryPageId, new SummaryPage(this));
+    // Each page tells a screen reader what it is: its title and its subtitle, as shown.
+    const auto describe = [this](int id) {
+        if (QWizardPage *shown = page(id)) {
+            shown->setAccessibleName(shown->title().isEmpty() ? tr("Install step") : shown->title());
+            shown->setAccessibleDescription(
+                shown->subTitle().isEmpty() ? tr("A step of the staged install") : shown->subTitle());
+        }
+    };
+    for (int id : pageIds())
+        describe(id);
+    connect(this, &QWizard::currentIdChanged, this, describe);
     m_order.append({ReviewPageId, ApplyPageId, SummaryPageId});
 
     connect(m_session, &RackSession::installChanged, this, &InstallWizard::onInstallChanged);
