@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <cstring>
 
 int main(int argc, char *argv[])
 {
@@ -24,6 +25,11 @@ int main(int argc, char *argv[])
     saved.load(&loadError); // a damaged file is shown in the connect dialog, and never overwritten
     const std::optional<LaunchOptions> options
         = LaunchOptions::parse(QApplication::arguments(), saved.racks(), &message, &exitCode);
+    // A connect link carries a token: once read, it leaves the process list (/proc/PID/cmdline).
+    for (int i = 1; i < argc; ++i) {
+        if (qstrnicmp(argv[i], "pirack://", 9) == 0)
+            std::memset(argv[i] + 9, 'x', std::strlen(argv[i] + 9));
+    }
     if (!options)
         return PiRackApplication::endAtOnce(message, exitCode);
     if (options->designFile)

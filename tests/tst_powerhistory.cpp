@@ -49,6 +49,10 @@ private Q_SLOTS:
             history.applyEvent({Protocol::name(EventName::NodeUp),
                                    {{u"mac"_s, macOf(slot)}, {u"stack"_s, 2}, {u"slot"_s, slot}}},
                 on.addSecs(20 + slot));
+        // A Pi that comes up again (it rebooted) is still one Pi.
+        history.applyEvent(
+            {Protocol::name(EventName::NodeUp), {{u"mac"_s, macOf(1)}, {u"stack"_s, 2}, {u"slot"_s, 1}}},
+            on.addSecs(30));
         PowerSwitch last = history.forStack(2).constFirst();
         QCOMPARE(last.what, u"on"_s);
         QCOMPARE(last.by, u"alice"_s);
@@ -71,6 +75,8 @@ private Q_SLOTS:
         QCOMPARE(history.forStack(2).size(), 2);
         QCOMPARE(history.forStack(2).constFirst().by, u"recovery"_s);
         QVERIFY(history.forStack(1).isEmpty());
+        history.clear(); // another rack
+        QVERIFY(history.forStack(2).isEmpty());
     }
 
     void theAuditAddsWhatHappenedBefore()

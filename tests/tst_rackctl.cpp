@@ -541,6 +541,9 @@ private Q_SLOTS:
                                         << u"--link and --link-host go with 'token create'"_s;
         QTest::newRow("rack without verb")
             << QStringList {u"rack"_s} << u"rack needs add, list, use or remove"_s;
+        QTest::newRow("a link in a misspelt command") << QStringList {u"rak"_s, u"add"_s, u"lab"_s,
+            u"pirack://h:7420/?fingerprint=SHA256:00&token=prt_SECRET"_s}
+                                                      << u"cannot understand 'rak add lab pirack://…'"_s;
         QTest::newRow("bad link host") << QStringList {u"--host"_s, u"h"_s, u"token"_s, u"create"_s, u"x"_s,
             u"--role"_s, u"viewer"_s, u"--link-host"_s, u"a b"_s}
                                        << u"--link-host takes a host name or an address"_s;
@@ -556,6 +559,7 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 2);
         QVERIFY2(lines.at(0).startsWith(u"rackctl: "_s + line), qPrintable(run.err));
         QCOMPARE(lines.at(1), u"try 'rackctl --help'"_s);
+        QVERIFY2(!run.err.contains(u"SECRET"_s), "a connect link's token is never repeated");
     }
 
     // What bash's completion offers (resources/completion/rackctl calls rackctl __complete).

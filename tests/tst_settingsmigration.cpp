@@ -52,14 +52,22 @@ private Q_SLOTS:
         legacy.write(R"({"tokens":{"10.42.0.1:7420":"prt_lab"}})");
         legacy.close();
 
+        // rackctl saved a rack (and its token) before the app was upgraded: both stay as they are.
+        QString error;
+        QVERIFY(SavedRacks().put({u"attic"_s, u"attic.lan"_s, 7420}, &error));
+        QVERIFY(SavedRacks().setCurrent(u"attic"_s, &error));
+        QVERIFY(TokenKeyring(TokenKeyring::defaultFallbackFile())
+                    .writeToFile(u"attic.lan:7420"_s, u"prt_attic"_s, &error));
+
         const QString moved = SettingsMigration::moveToSharedFiles();
         QVERIFY2(moved.contains(u"2 saved racks"_s) && moved.contains(u"1 tokens"_s), qPrintable(moved));
         SavedRacks racks;
-        QString error;
         QVERIFY2(racks.load(&error), qPrintable(error));
-        QCOMPARE(racks.racks().size(), 2);
+        QCOMPARE(racks.racks().size(), 3);
         QCOMPARE(racks.find(u"home"_s)->port, quint16(17420));
-        QCOMPARE(racks.current(), u"home"_s);
+        QCOMPARE(racks.current(), u"attic"_s); // what rackctl chose
+        QCOMPARE(TokenKeyring(TokenKeyring::defaultFallbackFile()).readFromFile(u"attic.lan:7420"_s),
+            std::optional<QString>(u"prt_attic"_s));
         QCOMPARE(TokenKeyring(TokenKeyring::defaultFallbackFile()).readFromFile(u"10.42.0.1:7420"_s),
             std::optional<QString>(u"prt_lab"_s));
         QVERIFY(!QFile::exists(legacyTokens)); // no second copy of a secret
@@ -69,7 +77,7 @@ private Q_SLOTS:
         // Once moved, a later start moves nothing and changes nothing.
         QVERIFY(SettingsMigration::moveToSharedFiles().isEmpty());
         QVERIFY(racks.load(&error));
-        QCOMPARE(racks.racks().size(), 2);
+        QCOMPARE(racks.racks().size(), 3);
     }
 };
 

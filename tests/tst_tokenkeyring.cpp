@@ -5,7 +5,10 @@
 // gnome-keyring (PIRACK_SECRET_SERVICE=available), and with no session bus at all (=absent).
 #include "keyring/tokenkeyring.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,6 +119,36 @@ private Q_SLOTS:
         QVERIFY(!keyring.readFromFile(u"a:7420"_s));
         QCOMPARE(keyring.readFromFile(u"b:7420"_s), std::optional<QString>(u"token-b"_s));
         QVERIFY(onlyTheOwnerCanRead(file));
+    }
+
+    void aDamagedOrLockedFileIsNeverWrittenOver()
+    {
+        const QString file = m_dir.filePath(u"damaged/tokens.json"_s);
+        QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+        const QByteArray damaged = R"({"tokens": {"a:7420": "token-a", )";
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(damaged) == damaged.size());
+        out.close();
+        TokenKeyring keyring(file);
+        QString error;
+        QVERIFY(!keyring.writeToFile(u"b:7420"_s, u"token-b"_s, &error));
+        QVERIFY2(error.contains(u"is damaged or unreadable"_s) && error.contains(file), qPrintable(error));
+        QVERIFY(!keyring.removeFromFile(u"a:7420"_s, &error));
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.readAll(), damaged); // the other tokens in it are still there to be rescued
+        out.close();
+
+        // Another program changing the file: this one waits, then says so, and writes nothing.
+        const QString good = m_dir.filePath(u"locked/tokens.json"_s);
+        TokenKeyring locked(good);
+        QVERIFY(locked.writeToFile(u"a:7420"_s, u"token-a"_s, &error));
+        QLockFile other(good + u".lock"_s);
+        QVERIFY(other.tryLock(0));
+        QVERIFY(!locked.writeToFile(u"b:7420"_s, u"token-b"_s, &error));
+        QVERIFY2(error.contains(u"is being changed by another program"_s), qPrintable(error));
+        other.unlock();
+        QVERIFY(locked.writeToFile(u"b:7420"_s, u"token-b"_s, &error));
+        QCOMPARE(locked.readFromFile(u"a:7420"_s), std::optional<QString>(u"token-a"_s));
     }
 };
 

@@ -41,7 +41,8 @@ void FreedesktopNotifications::notify(const QString &title, const QString &body,
     plain.replace(u'&', u"&amp;"_s).replace(u'<', u"&lt;"_s).replace(u'>', u"&gt;"_s);
     call << u"PiRack"_s << m_lastId << u"org.pirack.pirack"_s << title << plain << QStringList() << hints
          << -1;
-    auto *watcher = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call, 5000));
+    auto *watcher
+        = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call, 5000), m_calls.get());
     QObject::connect(watcher, &QDBusPendingCallWatcher::finished, watcher, [this, watcher] {
         const QDBusPendingReply<uint> reply = *watcher;
         if (reply.isError())

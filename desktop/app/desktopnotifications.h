@@ -4,7 +4,7 @@
 
 #include "session/attentionnotifier.h"
 
-#include <QPointer>
+#include <QObject>
 #include <memory>
 
 class QSystemTrayIcon;
@@ -26,6 +26,8 @@ public:
 
 private:
     uint m_lastId = 0; ///< Replaced by the next one, so that a burst does not stack up.
+    /// Owns the calls under way: gone with the sink, so a late answer reaches nothing.
+    std::unique_ptr<QObject> m_calls = std::make_unique<QObject>();
 };
 
 /// Where no notification service runs but a system tray does: a balloon from PiRack's tray icon.

@@ -537,6 +537,7 @@ void MainWindow::showResults(
 void MainWindow::setRackName(const QString &name)
 {
     setWindowTitle(name.isEmpty() ? tr("PiRack") : tr("%1 — PiRack").arg(name));
+    m_powerHistory->clear(); // another rack's stack 3 is another stack
 }
 
 void MainWindow::openInstallWizard()

@@ -21,9 +21,13 @@ namespace {
 int moveRacks(QString *error)
 {
     SavedRacks shared;
-    if (QFile::exists(shared.path()))
-        return 0;
     QSettings settings;
+    if (!settings.contains(u"racks/size"_s))
+        return 0;
+    // The shared file may exist already (rackctl rack add before this app was upgraded): what is
+    // there stays, the app's own racks are added beside it.
+    if (!shared.load(error))
+        return -1;
     const int count = settings.beginReadArray(u"racks"_s);
     QList<SavedRack> racks;
     for (int i = 0; i < count; ++i) {
@@ -36,15 +40,19 @@ int moveRacks(QString *error)
     }
     settings.endArray();
     const QString last = settings.value(u"lastRack"_s).toString();
+    int moved = 0;
     for (const SavedRack &rack : std::as_const(racks)) {
+        if (shared.find(rack.name))
+            continue;
         if (!shared.put(rack, error))
             return -1;
+        ++moved;
     }
-    if (!racks.isEmpty() && shared.find(last) && !shared.setCurrent(last, error))
+    if (shared.current().isEmpty() && shared.find(last) && !shared.setCurrent(last, error))
         return -1;
     settings.remove(u"racks"_s); // only once all of them are in the shared file
     settings.remove(u"lastRack"_s);
-    return int(racks.size());
+    return moved;
 }
 
 int moveTokenFile(QString *error)
@@ -52,7 +60,7 @@ int moveTokenFile(QString *error)
     const QString legacy = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
                                .filePath(u"tokens.json"_s);
     const QString shared = TokenKeyring::defaultFallbackFile();
-    if (legacy == shared || !QFile::exists(legacy) || QFile::exists(shared))
+    if (legacy == shared || !QFile::exists(legacy))
         return 0;
     const JsonFile::ReadResult file = JsonFile::read(legacy, 1024 * 1024);
     if (file.status != JsonFile::ReadResult::Status::Ok) {
@@ -61,13 +69,17 @@ int moveTokenFile(QString *error)
     }
     TokenKeyring keyring(shared);
     const QJsonObject tokens = file.object.value(u"tokens"_s).toObject();
+    int moved = 0;
     for (auto it = tokens.constBegin(); it != tokens.constEnd(); ++it) {
-        if (it.value().isString() && !keyring.writeToFile(it.key(), it.value().toString(), error))
+        if (!it.value().isString() || keyring.readFromFile(it.key()))
+            continue; // a token rackctl stored since is the newer one
+        if (!keyring.writeToFile(it.key(), it.value().toString(), error))
             return -1;
+        ++moved;
     }
     if (!QFile::remove(legacy)) // a copy of a secret left behind is a secret left behind
         qCWarning(lcDesktop).noquote() << "cannot remove" << legacy << "after moving its tokens";
-    return int(tokens.size());
+    return moved;
 }
 
 } // namespace

@@ -7,8 +7,8 @@
 /**
  * Before rackctl shared them, the app kept its saved racks in its own settings
  * (~/.config/PiRack/pirack.conf) and its token file in ~/.config/PiRack/pirack/tokens.json. Once,
- * when the shared files do not exist yet, both move to ~/.config/pirack/ (racks.json, tokens.json),
- * so an upgrade loses no rack and no token.
+ * both move to ~/.config/pirack/ (racks.json, tokens.json), beside whatever rackctl saved there
+ * already (which stays as it is), so an upgrade loses no rack and no token.
  */
 namespace SettingsMigration {
 

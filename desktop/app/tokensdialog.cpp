@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -127,28 +128,36 @@ void TokensDialog::setMessage(const QString &text, bool problem)
 
 void TokensDialog::refresh()
 {
-    m_session->client()->request(Protocol::Method::TokenList, {}, [this](const Protocol::Reply &reply) {
-        if (reply.isError()) {
-            setMessage(tr("The tokens cannot be listed: %1").arg(reply.error->message), true);
-            Q_EMIT answered();
-            return;
-        }
-        const QJsonArray tokens = reply.result.value(u"tokens"_s).toArray();
-        m_table->setRowCount(int(tokens.size()));
-        for (int row = 0; row < tokens.size(); ++row) {
-            const QJsonObject token = tokens.at(row).toObject();
-            const QDateTime created
-                = QDateTime::fromString(token.value(u"created"_s).toString(), Qt::ISODate);
-            m_table->setItem(row, 0, new QTableWidgetItem(token.value(u"name"_s).toString()));
-            m_table->setItem(row, 1, new QTableWidgetItem(token.value(u"role"_s).toString()));
-            m_table->setItem(row, 2,
-                new QTableWidgetItem(created.isValid()
-                        ? QLocale().toString(created.toLocalTime(), QLocale::ShortFormat)
-                        : token.value(u"created"_s).toString()));
-        }
-        m_table->resizeColumnsToContents();
-        Q_EMIT answered();
+    // The dialog may be closed before rackd answers (RackClient answers every pending request when the
+    // connection ends): the answer then has nowhere to go.
+    QPointer<TokensDialog> self(this);
+    m_session->client()->request(Protocol::Method::TokenList, {}, [self](const Protocol::Reply &reply) {
+        if (TokensDialog *dialog = self.data())
+            dialog->showList(reply);
     });
+}
+
+void TokensDialog::showList(const Protocol::Reply &reply)
+{
+    if (reply.isError()) {
+        setMessage(tr("The tokens cannot be listed: %1").arg(reply.error->message), true);
+        Q_EMIT answered();
+        return;
+    }
+    const QJsonArray tokens = reply.result.value(u"tokens"_s).toArray();
+    m_table->setRowCount(int(tokens.size()));
+    for (int row = 0; row < tokens.size(); ++row) {
+        const QJsonObject token = tokens.at(row).toObject();
+        const QDateTime created = QDateTime::fromString(token.value(u"created"_s).toString(), Qt::ISODate);
+        m_table->setItem(row, 0, new QTableWidgetItem(token.value(u"name"_s).toString()));
+        m_table->setItem(row, 1, new QTableWidgetItem(token.value(u"role"_s).toString()));
+        m_table->setItem(row, 2,
+            new QTableWidgetItem(created.isValid()
+                    ? QLocale().toString(created.toLocalTime(), QLocale::ShortFormat)
+                    : token.value(u"created"_s).toString()));
+    }
+    m_table->resizeColumnsToContents();
+    Q_EMIT answered();
 }
 
 void TokensDialog::create()
@@ -164,33 +173,37 @@ void TokensDialog::create()
         return;
     }
     const bool asLink = m_asLink->isChecked();
+    QPointer<TokensDialog> self(this);
     m_session->client()->request(Protocol::Method::TokenCreate,
         {{u"name"_s, name}, {u"role"_s, m_role->currentText()}},
-        [this, asLink, linkHost](const Protocol::Reply &reply) {
-            if (reply.isError()) {
-                setMessage(tr("No token was made: %1").arg(reply.error->message), true);
-                Q_EMIT answered();
-                return;
-            }
-            const QString token = reply.result.value(u"token"_s).toString();
-            const QString tokenName = reply.result.value(u"name"_s).toString();
-            QString shown = token;
-            if (asLink) {
-                ConnectLink link {
-                    linkHost, m_session->options().port, m_session->serverFingerprint(), token, {}};
-                shown = link.toString();
-            }
-            m_created->setText(shown);
-            m_created->setCursorPosition(0);
-            m_copy->setEnabled(true);
-            m_name->clear();
-            setMessage(asLink ? tr("The link for \"%1\" (%2) is above: it is shown only now.")
-                                    .arg(tokenName, reply.result.value(u"role"_s).toString())
-                              : tr("The token \"%1\" (%2) is above: it is shown only now.")
-                                    .arg(tokenName, reply.result.value(u"role"_s).toString()),
-                false);
-            refresh();
+        [self, asLink, linkHost](const Protocol::Reply &reply) {
+            if (TokensDialog *dialog = self.data())
+                dialog->showCreated(reply, asLink, linkHost);
         });
+}
+
+void TokensDialog::showCreated(const Protocol::Reply &reply, bool asLink, const QString &linkHost)
+{
+    if (reply.isError()) {
+        setMessage(tr("No token was made: %1").arg(reply.error->message), true);
+        Q_EMIT answered();
+        return;
+    }
+    const QString token = reply.result.value(u"token"_s).toString();
+    const QString tokenName = reply.result.value(u"name"_s).toString();
+    const QString role = reply.result.value(u"role"_s).toString();
+    const QString shown
+        = asLink ? ConnectLink {linkHost, m_session->options().port, m_session->serverFingerprint(), token,
+              {}}.toString()
+                 : token;
+    m_created->setText(shown);
+    m_created->setCursorPosition(0);
+    m_copy->setEnabled(true);
+    m_name->clear();
+    setMessage(asLink ? tr("The link for \"%1\" (%2) is above: it is shown only now.").arg(tokenName, role)
+                      : tr("The token \"%1\" (%2) is above: it is shown only now.").arg(tokenName, role),
+        false);
+    refresh();
 }
 
 void TokensDialog::revokeSelected()
@@ -203,12 +216,16 @@ void TokensDialog::revokeSelected()
     const QString name = m_table->item(selected.first()->row(), 0)->text();
     if (!confirmRevoke(name))
         return;
+    QPointer<TokensDialog> self(this);
     m_session->client()->request(
-        Protocol::Method::TokenRevoke, {{u"name"_s, name}}, [this, name](const Protocol::Reply &reply) {
+        Protocol::Method::TokenRevoke, {{u"name"_s, name}}, [self, name](const Protocol::Reply &reply) {
+            TokensDialog *dialog = self.data();
+            if (!dialog)
+                return;
             if (reply.isError())
-                setMessage(tr("\"%1\" was not revoked: %2").arg(name, reply.error->message), true);
+                dialog->setMessage(tr("\"%1\" was not revoked: %2").arg(name, reply.error->message), true);
             else
-                setMessage(tr("\"%1\" is revoked.").arg(name), false);
-            refresh();
+                dialog->setMessage(tr("\"%1\" is revoked.").arg(name), false);
+            dialog->refresh();
         });
 }

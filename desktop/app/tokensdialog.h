@@ -49,6 +49,8 @@ Q_SIGNALS:
 
 private:
     void setMessage(const QString &text, bool problem);
+    void showList(const Protocol::Reply &reply);
+    void showCreated(const Protocol::Reply &reply, bool asLink, const QString &linkHost);
 
     RackSession *m_session;
     QTableWidget *m_table;

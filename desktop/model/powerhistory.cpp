@@ -32,6 +32,7 @@ void PowerHistory::applyEvent(const Protocol::Event &event, const QDateTime &tim
         }
         QList<PowerSwitch> &list = m_live[stack];
         list.append(entry);
+        m_cameUp[stack].clear();
         if (list.size() > MaximumPerStack)
             list.removeFirst();
         Q_EMIT changed(stack);
@@ -47,10 +48,24 @@ void PowerHistory::applyEvent(const Protocol::Event &event, const QDateTime &tim
     PowerSwitch &last = it->last();
     if (last.what != u"on" || last.expected == 0 || last.upAfterMs >= 0)
         return;
-    last.up = std::min(last.up + 1, last.expected);
+    const QString mac = event.data.value(u"mac"_s).toString();
+    QSet<QString> &cameUp = m_cameUp[stack];
+    if (mac.isEmpty() || cameUp.contains(mac))
+        return; // a Pi that comes up twice (a reboot) is one Pi
+    cameUp.insert(mac);
+    last.up = std::min(int(cameUp.size()), last.expected);
     if (last.up == last.expected)
         last.upAfterMs = last.time.msecsTo(time);
     Q_EMIT changed(stack);
+}
+
+void PowerHistory::clear()
+{
+    const QList<int> stacks = m_live.keys();
+    m_live.clear();
+    m_cameUp.clear();
+    for (int stack : stacks)
+        Q_EMIT changed(stack);
 }
 
 QList<PowerSwitch> PowerHistory::fromAudit(int stack, const QJsonArray &entries)

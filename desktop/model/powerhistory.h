@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QSet>
 
 /// One switch of a stack's relay, or a request to switch it, as the history shows it.
 struct PowerSwitch
@@ -38,6 +39,8 @@ public:
     void applyEvent(const Protocol::Event &event, const QDateTime &time = QDateTime::currentDateTimeUtc());
     /// Newest first: what was seen live, then the audit's older entries for the stack.
     QList<PowerSwitch> forStack(int stack, const QJsonArray &audit = {}) const;
+    /// Another rack: its stacks are other stacks.
+    void clear();
     /// The audit entries about a stack's power (power, and recovery's cycles and drains).
     static QList<PowerSwitch> fromAudit(int stack, const QJsonArray &entries);
 
@@ -47,4 +50,5 @@ Q_SIGNALS:
 private:
     RackState *m_state;
     QHash<int, QList<PowerSwitch>> m_live; ///< Oldest first.
+    QHash<int, QSet<QString>> m_cameUp; ///< The Pis up since each stack's last switch on (a Pi counts once).
 };

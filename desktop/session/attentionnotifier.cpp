@@ -30,6 +30,7 @@ void AttentionNotifier::setEnabled(bool enabled)
     m_enabled = enabled;
     if (!enabled) {
         m_pending.clear();
+        m_pendingCritical = false;
         m_gather.stop();
     }
 }

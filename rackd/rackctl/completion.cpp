@@ -76,8 +76,6 @@ std::optional<QStringList> Rackctl::completionWords(const QStringList &typed, QS
 
 void Rackctl::completeFromRack()
 {
-    // A completion must never leave the shell waiting: whatever rackd has not answered in 3 s is left out.
-    QTimer::singleShot(3000, this, [this] { finish(ConnectionFailed); });
     const auto printAll = [this](const QStringList &words) {
         for (const QString &word : words)
             m_out << word << '\n';

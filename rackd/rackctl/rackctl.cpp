@@ -269,6 +269,9 @@ void Rackctl::run(const QStringList &arguments)
         return usage(u"--port takes a number from 1 to 65535"_s);
 
     if (m_command.value(0) == u"__complete") { // bash completion (resources/completion/rackctl)
+        // A completion must never leave the shell waiting: the keychain, the connection and rackd's
+        // answer have 3 s together; what has not come by then is left out.
+        QTimer::singleShot(3000, this, [this] { finish(ConnectionFailed); });
         const std::optional<QStringList> words = completionWords(m_command.mid(1), &m_completion);
         if (words) {
             for (const QString &word : *words)
@@ -298,7 +301,12 @@ void Rackctl::run(const QStringList &arguments)
     if (!m_selected || !m_selected->accepts(int(commandArguments.size()))) {
         if (m_command.isEmpty())
             return usage(u"no command given"_s);
-        const QString what = u"cannot understand '%1'"_s.arg(Printable::oneLine(m_command.join(u' '), 200));
+        QStringList shown = m_command;
+        for (QString &word : shown) {
+            if (word.startsWith(u"pirack://"_s, Qt::CaseInsensitive))
+                word = u"pirack://…"_s; // a connect link carries a token: never repeated
+        }
+        const QString what = u"cannot understand '%1'"_s.arg(Printable::oneLine(shown.join(u' '), 200));
         return usage(m_selected ? what + u": it is '"_s + m_selected->usage() + u'\'' : what);
     }
     if (m_selected->needsRole && m_tokenRole.isEmpty())

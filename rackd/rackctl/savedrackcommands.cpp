@@ -7,6 +7,7 @@
 #include "rackctl.h"
 #include "system/printable.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -24,7 +25,8 @@ SavedRackCommands::SavedRackCommands(
 QString SavedRackCommands::usageText(int helpColumn)
 {
     const QList<std::pair<QString, QString>> lines {
-        {u"rack add NAME LINK"_s, u"save a rack from its connect link, once the rack proved it"_s},
+        {u"rack add NAME LINK|-"_s,
+            u"save a rack from its connect link (-: read it from standard input), once the rack proved it"_s},
         {QString(), u"(the token goes to the keychain; --token-in-file: ~/.config/pirack/tokens.json)"_s},
         {u"rack list"_s, u"the saved racks (shared with the app); * marks the current one"_s},
         {u"rack use NAME"_s, u"the rack rackctl talks to when given no --host or --rack"_s},
@@ -60,7 +62,7 @@ void SavedRackCommands::run(const QStringList &command, const Settings &settings
         return false;
     };
     if (verb == u"add") {
-        if (wants(2, u"NAME LINK (the connect link from 'rackctl token create NAME --role R --link')"_s))
+        if (wants(2, u"NAME LINK, or NAME - to read the link from standard input"_s))
             add(arguments.at(0), arguments.at(1));
     } else if (verb == u"list") {
         if (wants(0, u"nothing more"_s))
@@ -86,7 +88,17 @@ void SavedRackCommands::add(const QString &name, const QString &linkText)
         return;
     }
     QString error;
-    const std::optional<ConnectLink> link = ConnectLink::parse(linkText, &error);
+    QString text = linkText;
+    if (text == u"-") {
+        // From standard input: a link on the command line is in the process list while rackctl runs.
+        QFile input;
+        if (!input.open(stdin, QIODevice::ReadOnly)) {
+            Q_EMIT usageError(u"cannot read the connect link from standard input"_s);
+            return;
+        }
+        text = QString::fromUtf8(input.readLine(4096)).trimmed();
+    }
+    const std::optional<ConnectLink> link = ConnectLink::parse(text, &error);
     if (!link) {
         Q_EMIT usageError(error + u"; nothing stored"_s);
         return;
@@ -144,12 +156,11 @@ void SavedRackCommands::saveVerified(const SavedRack &rack, const QString &finge
             || !m_racks.put(rack, &error)) {
             return fail(Rackctl::CommandFailed, error);
         }
-        const bool makeCurrent = m_racks.current().isEmpty();
-        if (makeCurrent && !m_racks.setCurrent(rack.name, &error))
+        // The rack just added is the one the operator wants to talk to next.
+        if (!m_racks.setCurrent(rack.name, &error))
             return fail(Rackctl::CommandFailed, error);
         m_out << "rack \"" << rack.name << "\" (" << rack.key() << ") saved, its token in " << where
-              << (makeCurrent ? "; it is the current rack\n"
-                              : "; 'rackctl rack use' makes it the current rack\n");
+              << "; it is the current rack\n";
         m_done = true;
         Q_EMIT finished(Rackctl::Ok);
     };

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QLockFile>
 #include <QStandardPaths>
 
 using namespace Qt::Literals::StringLiterals;
@@ -99,7 +100,17 @@ bool SavedRacks::save(const QList<SavedRack> &racks, const QString &current, QSt
 bool SavedRacks::change(
     const std::function<bool(QList<SavedRack> &, QString &, QString *)> &edit, QString *error)
 {
-    // What the other program saved since this one read the file is kept: read again, then change.
+    // What the other program saved since this one read the file is kept: one program at a time reads
+    // the file again, changes it and writes it.
+    if (!QDir().mkpath(QFileInfo(m_path).absolutePath())) {
+        *error = u"cannot make the folder of %1"_s.arg(m_path);
+        return false;
+    }
+    QLockFile lock(m_path + u".lock"_s);
+    if (!lock.tryLock(5000)) {
+        *error = u"%1 is being changed by another program (%1.lock)"_s.arg(m_path);
+        return false;
+    }
     if (!load(error))
         return false;
     QList<SavedRack> racks = m_racks;

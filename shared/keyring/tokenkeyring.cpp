@@ -10,7 +10,9 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QStandardPaths>
+#include <memory>
 #include <qt6keychain/keychain.h>
 
 using namespace Qt::Literals::StringLiterals;
@@ -19,13 +21,36 @@ namespace {
 
 constexpr qint64 MaximumFileBytes = 1024 * 1024;
 
-QJsonObject readTokens(const QString &path)
+// The file's tokens; empty, with `error`, when it exists but cannot be read (then nothing may be
+// written over it: that would lose every other token in it).
+std::optional<QJsonObject> readTokens(const QString &path, QString *error = nullptr)
 {
     const JsonFile::ReadResult file = JsonFile::read(path, MaximumFileBytes);
     if (file.status != JsonFile::ReadResult::Status::Ok
-        && file.status != JsonFile::ReadResult::Status::Missing)
-        qCWarning(lcKeyring).noquote() << path << "is damaged or unreadable:" << file.error;
+        && file.status != JsonFile::ReadResult::Status::Missing) {
+        const QString why
+            = QObject::tr("%1 is damaged or unreadable (%2); fix or remove it").arg(path, file.error);
+        qCWarning(lcKeyring).noquote() << why;
+        if (error)
+            *error = why;
+        return std::nullopt;
+    }
     return file.object.value(u"tokens"_s).toObject();
+}
+
+// pirack and rackctl may both change the file: one at a time.
+std::unique_ptr<QLockFile> lockTokens(const QString &path, QString *error)
+{
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        *error = QObject::tr("cannot make the folder of %1").arg(path);
+        return nullptr;
+    }
+    auto lock = std::make_unique<QLockFile>(path + u".lock"_s);
+    if (!lock->tryLock(5000)) {
+        *error = QObject::tr("%1 is being changed by another program (%2.lock)").arg(path, path);
+        return nullptr;
+    }
+    return lock;
 }
 
 bool writeTokens(const QString &path, const QJsonObject &tokens, QString *error)
@@ -114,22 +139,29 @@ void TokenKeyring::remove(const QString &rack, std::function<void()> done)
 
 bool TokenKeyring::writeToFile(const QString &rack, const QString &token, QString *error)
 {
-    QJsonObject tokens = readTokens(m_fallbackFile);
-    tokens.insert(rack, token);
-    return writeTokens(m_fallbackFile, tokens, error);
+    const std::unique_ptr<QLockFile> lock = lockTokens(m_fallbackFile, error);
+    std::optional<QJsonObject> tokens = lock ? readTokens(m_fallbackFile, error) : std::nullopt;
+    if (!tokens)
+        return false;
+    tokens->insert(rack, token);
+    return writeTokens(m_fallbackFile, *tokens, error);
 }
 
 std::optional<QString> TokenKeyring::readFromFile(const QString &rack) const
 {
-    const QJsonValue token = readTokens(m_fallbackFile).value(rack);
+    const std::optional<QJsonObject> tokens = readTokens(m_fallbackFile);
+    const QJsonValue token = tokens ? tokens->value(rack) : QJsonValue();
     return token.isString() ? std::optional<QString>(token.toString()) : std::nullopt;
 }
 
 bool TokenKeyring::removeFromFile(const QString &rack, QString *error)
 {
-    QJsonObject tokens = readTokens(m_fallbackFile);
-    if (!tokens.contains(rack))
+    const std::unique_ptr<QLockFile> lock = lockTokens(m_fallbackFile, error);
+    std::optional<QJsonObject> tokens = lock ? readTokens(m_fallbackFile, error) : std::nullopt;
+    if (!tokens)
+        return false;
+    if (!tokens->contains(rack))
         return true;
-    tokens.remove(rack);
-    return writeTokens(m_fallbackFile, tokens, error);
+    tokens->remove(rack);
+    return writeTokens(m_fallbackFile, *tokens, error);
 }

@@ -19,8 +19,10 @@ home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 mkdir -p "$home/.config/pirack" "$home/bin"
 ln -s "$rackctl" "$home/bin/rackctl"
+# A name from a connect link may hold anything but control characters: it is offered quoted, never run.
 cat >"$home/.config/pirack/racks.json" <<'JSON'
-{"racks":[{"name":"lab","host":"10.42.0.1","port":7420},{"name":"attic","host":"attic.lan","port":7420}],"current":"lab"}
+{"racks":[{"name":"lab rack","host":"10.42.0.1","port":7420},{"name":"attic","host":"attic.lan","port":7420},
+ {"name":"$(touch PWNED)","host":"h","port":7420}],"current":"attic"}
 JSON
 
 failures=0
@@ -28,7 +30,7 @@ expect() {
     local wanted=$1
     shift
     local got
-    got=$(HOME="$home" PATH="$home/bin:$PATH" bash -c '
+    got=$(cd "$home" && HOME="$home" XDG_CONFIG_HOME="$home/.config" PATH="$home/bin:$PATH" bash -c '
         source /usr/share/bash-completion/bash_completion
         source "$0"
         COMP_WORDS=("$@")
@@ -50,8 +52,10 @@ expect "create list revoke" rackctl token ""
 expect "add list use remove" rackctl rack ""
 expect "relay node dhcp install recovery" rackctl events ""
 expect "operator" rackctl token create bob --role op
-expect "lab attic" rackctl --rack ""
+expect 'lab\ rack attic \$\(touch\ PWNED\)' rackctl --rack ""
+[ ! -e "$home/PWNED" ] || { echo "FAIL: a saved rack's name was run by the shell"; failures=$((failures + 1)); }
 expect "attic" rackctl rack use a
+expect 'lab\ rack' rackctl rack use l
 expect "--json" rackctl --js
 expect "--link-host --link" rackctl token create x --lin
 expect "" rackctl status ""

@@ -37,7 +37,9 @@ for program in tests/virtualrack/virtual-rack rackd/rackctl desktop/pirack; do
 done
 
 work=$(mktemp -d /tmp/pirack-xvfb.XXXXXX)
-mkdir -p "$out" "$work/home"
+mkdir -p "$out" "$work/home/.config"
+# Everything pirack and rackctl keep (saved racks, pins, tokens) goes to this test's own folder.
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
 rm -f "$out"/*.png
 pids=()
 cleanup() {
@@ -93,7 +95,7 @@ port=$(sed -n 's/.*rackd answers on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/virtual-
 fingerprint=$(sed -n 's/.*(fingerprint \(SHA256:[0-9a-f]*\)).*/\1/p' "$work/virtual-rack.log" | head -1)
 token_file="$work/rack/admin-token"
 [ -n "$port" ] && [ -n "$fingerprint" ] || fail "cannot read rackd's port and fingerprint from the virtual rack"
-rackctl() { HOME="$work/home" "$build/rackd/rackctl" --host 127.0.0.1 --port "$port" --token-file "$token_file" \
+rackctl() { "$build/rackd/rackctl" --host 127.0.0.1 --port "$port" --token-file "$token_file" \
     --known-racks "$work/known-racks.json" --trust-fingerprint "$fingerprint" "$@"; }
 # "STACK ... RELAY": the relay column of one stack in rackctl status.
 relay_of() { rackctl status | awk -v stack="$1" '$1 == stack { print $6 }'; }
@@ -103,18 +105,21 @@ rackctl power on all >/dev/null || fail "rackctl power on all failed"
 wait_for 90 all_up || fail "the 12 Pis did not all come up: $(rackctl status)"
 say "virtual rack on 127.0.0.1:$port, 12 Pis up"
 
-# The display: the first free one from :91.
-display=91
-while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# The display: Xvfb takes a free one itself and says which (two tests at once never collide).
+Xvfb -displayfd 5 -screen 0 1400x900x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
 pids+=($!)
-export DISPLAY=":$display"
+wait_for 20 test -s "$work/display" || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
+export DISPLAY=":$(head -1 "$work/display")"
 wait_for 20 xdotool getdisplaygeometry || fail "Xvfb :$display did not start: $(cat "$work/xvfb.log")"
 
-HOME="$work/home" QT_QPA_PLATFORM=xcb DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$build/desktop/pirack" \
+QT_QPA_PLATFORM=xcb DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$build/desktop/pirack" \
     --host 127.0.0.1 --port "$port" --name xvfb-rack --token-file "$token_file" --known-racks "$work/known-racks.json" \
     --trust-fingerprint "$fingerprint" >"$work/pirack.log" 2>&1 &
 pids+=($!)
+pirack_pid=$!
+# pirack's windows on the screen: the main window, and a menu or a dialog while one is open.
+windows() { xdotool search --onlyvisible --pid "$pirack_pid" 2>/dev/null | wc -l; }
+more_windows_than() { [ "$(windows)" -gt "$1" ]; }
 window=""
 find_window() { window=$(xdotool search --onlyvisible --name 'PiRack' 2>/dev/null | head -1); [ -n "$window" ]; }
 wait_for 30 find_window || fail "pirack's window did not appear: $(cat "$work/pirack.log")"
@@ -122,8 +127,11 @@ xdotool windowmove "$window" 0 0 windowsize "$window" 1400 900
 say "pirack's window is $window on $DISPLAY"
 
 step=0
+shot_name=""
 shot() {
-    step=$((step + 1))
+    # A step taken again while waiting for something replaces its own picture.
+    [ "$1" = "$shot_name" ] || step=$((step + 1))
+    shot_name=$1
     local file
     file=$(printf '%s/%02d-%s.png' "$out" "$step" "$1")
     import -window root "$file" || fail "cannot take a screenshot"
@@ -135,46 +143,44 @@ green_pixels() { convert "$last_shot" -fill black +opaque '#d7f0dc' -fill white 
 # The tiles are green once the window has loaded the rack and the Pis' states.
 loaded() { shot loading >/dev/null; [ "$(green_pixels)" -gt 10000 ]; }
 wait_for 30 loaded || fail "the rack never showed 12 green tiles"
-rm -f "$out"/*-loading.png
 shot all-up
 green_before=$(green_pixels)
 say "green before: $green_before pixels"
 
 # Click into stack 1 (the rack view's top left quarter), then the arrow down is stack 3 below it.
+# X delivers the click and the keys in order; only a menu or a dialog must be on screen before the
+# keys meant for it are sent.
 xdotool windowfocus --sync "$window"
+alone=$(windows)
 xdotool mousemove --window "$window" 150 200 click 1
-sleep 0.3
-xdotool key --window "$window" Down
-sleep 0.3
-xdotool key --window "$window" Menu
-sleep 0.5
+xdotool key --window "$window" Down Menu
+wait_for 20 more_windows_than "$alone" || fail "the menu key opened no menu"
 shot stack3-menu
 # The menu: a title, then On, Off, Cycle, Graceful off. Down twice is Off.
 xdotool key Down Down Return
-sleep 1
+wait_for 20 more_windows_than "$alone" || fail "no confirmation was asked"
 shot confirmation
 xdotool key alt+y
-wait_for 20 bash -c "[ \"\$(HOME='$work/home' '$build/rackd/rackctl' --host 127.0.0.1 --port $port --token-file '$token_file' --known-racks '$work/known-racks.json' status | awk '\$1 == 3 { print \$6 }')\" = off ]" \
+wait_for 20 bash -c "[ \"\$('$build/rackd/rackctl' --host 127.0.0.1 --port $port --token-file '$token_file' --known-racks '$work/known-racks.json' status | awk '\$1 == 3 { print \$6 }')\" = off ]" \
     || fail "stack 3's relay is not off in rackd after the confirmation: $(rackctl status)"
 [ "$(relay_of 1)" = on ] && [ "$(relay_of 2)" = on ] && [ "$(relay_of 4)" = on ] || fail "another stack was switched: $(rackctl status)"
 say "rackd: stack 3 off, the others on"
-sleep 1
-shot stack3-off
+stack3_grey() { shot stack3-off >/dev/null; [ "$(green_pixels)" -lt $((green_before * 85 / 100)) ]; }
+wait_for 20 stack3_grey || fail "stack 3's tiles still look up ($(green_pixels) of $green_before green pixels)"
 green_off=$(green_pixels)
 say "green with stack 3 off: $green_off pixels"
-[ "$green_off" -lt $((green_before * 85 / 100)) ] || fail "stack 3's tiles still look up ($green_off of $green_before green pixels)"
 
 # On again: there is no window manager to give the focus back after the dialog, so click into the
 # rack again, on stack 3's header this time; then its menu, the first item, no question.
+wait_for 20 bash -c "[ \$(xdotool search --onlyvisible --pid $pirack_pid 2>/dev/null | wc -l) -le $alone ]" \
+    || fail "the confirmation did not close"
 xdotool windowfocus --sync "$window"
 xdotool mousemove --window "$window" 150 298 click 1
-sleep 0.3
 xdotool key --window "$window" Menu
-sleep 0.5
+wait_for 20 more_windows_than "$alone" || fail "the menu key opened no menu the second time"
 shot stack3-menu-again
-sleep 0.5
 xdotool key Down Return
-wait_for 20 bash -c "[ \"\$(HOME='$work/home' '$build/rackd/rackctl' --host 127.0.0.1 --port $port --token-file '$token_file' --known-racks '$work/known-racks.json' status | awk '\$1 == 3 { print \$6 }')\" = on ]" \
+wait_for 20 bash -c "[ \"\$('$build/rackd/rackctl' --host 127.0.0.1 --port $port --token-file '$token_file' --known-racks '$work/known-racks.json' status | awk '\$1 == 3 { print \$6 }')\" = on ]" \
     || fail "stack 3's relay did not go on again: $(rackctl status)"
 wait_for 60 all_up || fail "stack 3's Pis did not come up again: $(rackctl status)"
 green_again() { shot on-again >/dev/null; [ "$(green_pixels)" -ge $((green_before * 95 / 100)) ]; }
