@@ -69,15 +69,15 @@ private Q_SLOTS:
         session.open(
             {u"127.0.0.1"_s, m_daemon->port(), m_fixture.adminToken, m_daemon->fingerprint(), u"test"_s});
         QVERIFY(waitForSessionStatus(session, RackSession::Status::Connected));
-        QCOMPARE(unnamed(&window), QStringList());
+        QCOMPARE(unnamed(&window).join(u", "_s), QString());
         ConnectDialog connect;
-        QCOMPARE(unnamed(&connect), QStringList());
+        QCOMPARE(unnamed(&connect).join(u", "_s), QString());
         TokensDialog tokens(&session);
-        QCOMPARE(unnamed(&tokens), QStringList());
+        QCOMPARE(unnamed(&tokens).join(u", "_s), QString());
         StackHistoryDialog history(1, &session, window.powerHistory());
-        QCOMPARE(unnamed(&history), QStringList());
+        QCOMPARE(unnamed(&history).join(u", "_s), QString());
         StructureEditor editor;
-        QCOMPARE(unnamed(&editor), QStringList());
+        QCOMPARE(unnamed(&editor).join(u", "_s), QString());
         InstallWizard wizard(&session, &state);
         QCOMPARE(unnamed(&wizard).join(u", "_s), QString());
         // The wizard moves on from the keyboard: its buttons carry mnemonics, and Enter is Next.
